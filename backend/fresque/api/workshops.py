@@ -1,0 +1,257 @@
+"""Workshops, boards and joining, over HTTP."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..auth import (
+    SESSION_COOKIE,
+    display_join_code,
+    hash_token,
+    new_id,
+    new_join_code,
+    new_token,
+    normalise_join_code,
+)
+from ..core.board import Board
+from ..core.errors import RuleError
+from ..core.text import check_text
+from ..db.store import BoardRow
+from ..export import ExportDocument, ParticipantEntry, build_export, snapshot_of, upgrade_document
+from ..protocol import dumps
+from ..rooms.registry import BoardNotFound
+from ..rooms.room import limits_from, new_board_state
+from .deps import ReaderSession, Services, ServicesDep, WriterSession, require_facilitator
+from .errors import ApiError
+
+router = APIRouter(prefix="/api")
+
+Title = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class WorkshopIn(Closed):
+    title: Title
+    neighbourhood: Annotated[str, Field(max_length=200)] | None = None
+    date: Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")] | None = None
+
+
+class BoardIn(Closed):
+    kind: Literal["exploration", "actions"]
+    title: Title
+
+
+class JoinIn(Closed):
+    code: Annotated[str, Field(min_length=1, max_length=40)]
+    alias: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+def _text(value: str, field: str, max_chars: int) -> str:
+    try:
+        check_text(value, max_chars=max_chars, field=field)
+    except RuleError as exc:
+        raise ApiError(422, exc.code, exc.message) from None
+    if not value.strip():
+        raise ApiError(422, "text_required", f"{field} cannot be blank")
+    return value
+
+
+def _board_json(row: BoardRow) -> dict[str, Any]:
+    return {"id": row.id, "kind": row.kind, "title": row.title, "websocket": f"/ws/boards/{row.id}"}
+
+
+def _set_session_cookie(response: Response, token: str, services: Services) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=services.settings.cookie_secure,
+        max_age=60 * 60 * 24 * 30,
+        path="/",
+    )
+
+
+async def _create_board(services: Services, workshop_id: str, kind: str, title: str) -> BoardRow:
+    board_id = new_id()
+    state = new_board_state(title, services.rooms.refs, services.settings)
+    await services.store.create_board(
+        board_id=board_id, workshop_id=workshop_id, kind=kind, title=title, state=dumps(state.to_snapshot())
+    )
+    return BoardRow(board_id, workshop_id, kind, title, 0)
+
+
+@router.post("/workshops", status_code=201)
+async def create_workshop(body: WorkshopIn, response: Response, services: ServicesDep) -> dict[str, Any]:
+    title = _text(body.title, "title", 200)
+    neighbourhood = _text(body.neighbourhood, "neighbourhood", 200) if body.neighbourhood else None
+    workshop_id, participant_id, token = new_id(), new_id(), new_token()
+    join_code = new_join_code()
+    await services.store.create_workshop(
+        workshop_id=workshop_id, title=title, neighbourhood=neighbourhood, date=body.date, join_code=join_code
+    )
+    await services.store.add_participant(
+        participant_id=participant_id,
+        workshop_id=workshop_id,
+        alias="Animation",
+        role="facilitator",
+        token_hash=hash_token(token),
+    )
+    board = await _create_board(services, workshop_id, "exploration", title)
+    _set_session_cookie(response, token, services)
+    return {
+        "workshop": {"id": workshop_id, "title": title, "neighbourhood": neighbourhood, "date": body.date},
+        "board": _board_json(board),
+        "facilitator": {"participant": participant_id, "token": token},
+        "join_code": join_code,
+        "join_code_display": display_join_code(join_code),
+    }
+
+
+@router.get("/workshops/{workshop_id}")
+async def get_workshop(workshop_id: str, session: ReaderSession, services: ServicesDep) -> dict[str, Any]:
+    if session.workshop_id != workshop_id:
+        raise ApiError(403, "not_your_workshop", "this session belongs to another workshop")
+    workshop = await services.store.workshop(workshop_id)
+    if workshop is None:
+        raise ApiError(404, "workshop_not_found", "no such workshop")
+    out: dict[str, Any] = {k: workshop[k] for k in ("id", "title", "neighbourhood", "date")}
+    out["boards"] = [_board_json(b) for b in await services.store.boards_of(workshop_id)]
+    out["you"] = {"participant": session.participant_id, "alias": session.alias, "role": session.role}
+    if session.role == "facilitator":
+        code = str(workshop["join_code"])
+        out["join_code"] = code
+        out["join_code_display"] = display_join_code(code)
+    return out
+
+
+@router.post("/workshops/{workshop_id}/boards", status_code=201)
+async def add_board(
+    workshop_id: str, body: BoardIn, session: WriterSession, services: ServicesDep
+) -> dict[str, Any]:
+    require_facilitator(session, workshop_id)
+    row = await _create_board(services, workshop_id, body.kind, _text(body.title, "title", 200))
+    return _board_json(row)
+
+
+@router.post("/join", status_code=201)
+async def join(body: JoinIn, response: Response, services: ServicesDep) -> dict[str, Any]:
+    alias = _text(body.alias, "alias", 40)
+    workshop_id = await services.store.workshop_by_code(normalise_join_code(body.code))
+    if workshop_id is None:
+        raise ApiError(404, "unknown_code", "no workshop has this code: check it with the facilitator")
+    participant_id, token = new_id(), new_token()
+    await services.store.add_participant(
+        participant_id=participant_id,
+        workshop_id=workshop_id,
+        alias=alias,
+        role="participant",
+        token_hash=hash_token(token),
+    )
+    _set_session_cookie(response, token, services)
+    boards = await services.store.boards_of(workshop_id)
+    return {
+        "workshop": workshop_id,
+        "participant": participant_id,
+        "alias": alias,
+        "token": token,
+        "boards": [_board_json(b) for b in boards],
+    }
+
+
+# -- export and import ---------------------------------------------------------------------------------
+
+
+@router.get("/boards/{board_id}/export")
+async def export_board(board_id: str, session: ReaderSession, services: ServicesDep) -> dict[str, Any]:
+    row = await services.store.board(board_id)
+    if row is None:
+        raise ApiError(404, "board_not_found", "no such board")
+    require_facilitator(session, row.workshop_id)
+    workshop = await services.store.workshop(row.workshop_id)
+    assert workshop is not None
+    participants = await services.store.participants(row.workshop_id)
+    try:
+        async with services.rooms.use(board_id) as room, room.lock:
+            return build_export(
+                board=room.board,
+                board_info={
+                    "id": room.id,
+                    "kind": room.kind,
+                    "title": room.board.settings.title,
+                    "seq": room.seq,
+                },
+                workshop=workshop,
+                participants=participants,
+                catalogue=services.catalogue,
+            )
+    except BoardNotFound:
+        raise ApiError(404, "board_not_found", "no such board") from None
+
+
+@router.post("/boards/import", status_code=201)
+async def import_board(raw: dict[str, Any], session: WriterSession, services: ServicesDep) -> dict[str, Any]:
+    """Create a new board, in the caller's workshop, from an export document. Checked whole before writing."""
+    if session.role != "facilitator":
+        raise ApiError(403, "facilitator_only", "only a facilitator may import a board")
+    try:
+        document = ExportDocument.model_validate(upgrade_document(raw))
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ApiError(422, "invalid_document", f"{where}: {first['msg']}") from None
+    author_map, newcomers = await _plan_participants(services, session.workshop_id, document)
+    try:
+        state = Board.from_snapshot(
+            snapshot_of(document, author_map), services.rooms.refs, limits_from(services.settings)
+        )
+    except RuleError as exc:
+        raise ApiError(422, exc.code, exc.message) from None
+    for participant in newcomers:
+        await services.store.add_participant(
+            participant_id=author_map[participant.id],
+            workshop_id=session.workshop_id,
+            alias=_text(participant.alias, "alias", 80),
+            role=participant.role,
+            token_hash=None,
+        )
+    board_id = new_id()
+    title = state.settings.title
+    await services.store.create_board(
+        board_id=board_id,
+        workshop_id=session.workshop_id,
+        kind=document.board.kind,
+        title=title,
+        state=dumps(state.to_snapshot()),
+    )
+    return _board_json(BoardRow(board_id, session.workshop_id, document.board.kind, title, 0))
+
+
+async def _plan_participants(
+    services: Services, workshop_id: str, document: ExportDocument
+) -> tuple[dict[str, str], list[ParticipantEntry]]:
+    """Participants keep their ids where they can; an id taken by another workshop gets a fresh one.
+
+    Returns the id map (document id → id in this workshop) and the participants to create.
+    """
+    listed = {p.id for p in document.participants}
+    referenced = [i.author for i in document.items] + [t.author for t in document.threads]
+    for pid in referenced + [v.participant for v in document.votes.by_participant]:
+        if pid not in listed:
+            raise ApiError(422, "unknown_participant", f"{pid} is not in the document's participants")
+    known = await services.store.participant_workshops(sorted(listed))
+    author_map: dict[str, str] = {}
+    newcomers: list[ParticipantEntry] = []
+    for participant in document.participants:
+        owner = known.get(participant.id)
+        if owner == workshop_id:
+            continue
+        author_map[participant.id] = participant.id if owner is None else new_id()
+        newcomers.append(participant)
+    return author_map, newcomers

@@ -1,0 +1,132 @@
+"""`/ws/boards/{board_id}`: the upgrade's checks, then one loop per socket feeding the board's room.
+
+Checks happen before `accept`, in this order, each refusing with an HTTP status and a JSON reason:
+the Origin (exact match: the server's own origin or a configured one), the session (Bearer header or
+cookie), and that the session's workshop owns this board. After that every frame is parsed and validated
+before the room sees it; a bad frame gets an `error` naming what was wrong, and the socket stays open.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import secrets
+
+from fastapi import APIRouter, WebSocket
+from fastapi.responses import JSONResponse
+from starlette.websockets import WebSocketDisconnect
+
+from ..auth import hash_token, token_from
+from ..config import Settings
+from ..db.store import SessionInfo
+from ..protocol import Hello, ProtocolError, Push, dumps, parse_client_message
+from ..rooms.connection import CLOSE_HELLO_REQUIRED, Connection, TokenBucket
+from ..rooms.registry import BoardNotFound
+from ..rooms.room import Room
+from .deps import Services
+
+router = APIRouter()
+
+
+def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
+    origin = websocket.headers.get("origin")
+    if not origin:
+        return False
+    scheme = "https" if websocket.url.scheme == "wss" else "http"
+    own = f"{scheme}://{websocket.headers.get('host', '')}"
+    return origin == own or origin in settings.allowed_origins
+
+
+async def deny(websocket: WebSocket, status: int, code: str, message: str) -> None:
+    if "websocket.http.response" in websocket.scope.get("extensions", {}):
+        await websocket.send_denial_response(
+            JSONResponse({"error": code, "message": message}, status_code=status)
+        )
+    else:  # the server cannot send a body: closing before accept still answers 403
+        await websocket.close(code=4403, reason=code)
+
+
+def error_frame(code: str, message: str) -> str:
+    return dumps({"type": "error", "code": code, "message": message})
+
+
+@router.websocket("/ws/boards/{board_id}")
+async def board_socket(websocket: WebSocket, board_id: str) -> None:
+    services: Services = websocket.app.state.services
+    if not origin_allowed(websocket, services.settings):
+        await deny(websocket, 403, "origin_not_allowed", "this page's origin may not open boards here")
+        return
+    token = token_from(websocket, allow_cookie=True)
+    session = await services.store.session(hash_token(token)) if token else None
+    if session is None:
+        await deny(websocket, 401, "session_required", "join the workshop first")
+        return
+    row = await services.store.board(board_id)
+    if row is None or row.workshop_id != session.workshop_id:
+        await deny(websocket, 403, "not_your_board", "this board belongs to another workshop")
+        return
+    await websocket.accept()
+    try:
+        async with services.rooms.use(board_id) as room:
+            await serve(websocket, room, session, services.settings)
+    except BoardNotFound:  # deleted between the check and the opening
+        with contextlib.suppress(Exception):
+            await websocket.close(code=4404, reason="board_not_found")
+
+
+async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings: Settings) -> None:
+    conn = Connection(
+        websocket,
+        connection_id=secrets.token_hex(8),
+        participant_id=session.participant_id,
+        alias=session.alias,
+        role=session.role,
+        max_outbox_bytes=settings.max_outbox_bytes,
+        rate=TokenBucket(settings.rate_per_second, settings.rate_burst),
+    )
+    conn.start()
+    greeted = False
+    try:
+        while not conn.closed or greeted:
+            try:
+                if greeted:
+                    message = await websocket.receive()
+                else:
+                    message = await asyncio.wait_for(websocket.receive(), settings.hello_timeout)
+            except TimeoutError:
+                conn.send(error_frame("hello_required", "say hello first"))
+                conn.close_soon(CLOSE_HELLO_REQUIRED, "hello_required")
+                break
+            if message["type"] == "websocket.disconnect":
+                break
+            if not conn.rate.take():
+                if conn.rate_error_due():
+                    conn.send(error_frame("rate_limited", "too many messages: slow down"))
+                continue
+            text = message.get("text")
+            if text is None:
+                conn.send(error_frame("binary_not_supported", "this protocol speaks JSON text frames only"))
+                continue
+            try:
+                parsed = parse_client_message(text)
+            except ProtocolError as exc:
+                conn.send(error_frame(exc.code, exc.message))
+                continue
+            if isinstance(parsed, Hello):
+                if greeted:
+                    conn.send(error_frame("already_greeted", "hello is sent once per connection"))
+                    continue
+                if not await room.hello(conn, parsed):
+                    break
+                greeted = True
+            elif not greeted:
+                conn.send(error_frame("hello_required", "say hello first"))
+            elif isinstance(parsed, Push):
+                await room.submit(conn, parsed)
+            else:
+                room.presence(conn, parsed)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        room.leave(conn)
+        await conn.stop()

@@ -1,0 +1,78 @@
+"""The FastAPI application: wires settings, storage, rooms and routes together."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from . import __version__
+from .api import pictograms, workshops, ws
+from .api.deps import Services
+from .api.errors import ApiError, api_error_handler, validation_error_handler
+from .catalogue import load_catalogue
+from .config import Settings
+from .db.store import Store
+from .rooms.registry import Rooms
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    catalogue = load_catalogue()  # refuses to start on a broken catalogue: a missing picture or label
+    refs = {kind: catalogue.ids(kind) for kind in ("activity", "difficulty", "touchpoint", "solution")}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        store = Store.from_url(settings.database_url)
+        rooms = Rooms(store, refs, settings)
+        app.state.services = Services(settings=settings, store=store, rooms=rooms, catalogue=catalogue)
+        try:
+            yield
+        finally:
+            await rooms.close_all()
+            await store.close()
+
+    app = FastAPI(title="Fresque", version=__version__, lifespan=lifespan)
+    app.add_exception_handler(ApiError, api_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.include_router(workshops.router)
+    app.include_router(pictograms.router)
+    app.include_router(ws.router)
+
+    @app.middleware("http")
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        response = await call_next(request)
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.get("/healthz")
+    async def healthz(request: Request) -> JSONResponse:
+        services: Services = request.app.state.services
+        try:
+            reachable = await services.store.ping()
+        except Exception:
+            reachable = False
+        return JSONResponse(
+            {
+                "status": "ok" if reachable else "degraded",
+                "version": __version__,
+                "database": {"backend": services.store.engine.dialect.name, "reachable": reachable},
+            },
+            status_code=200 if reachable else 503,
+        )
+
+    return app

@@ -1,0 +1,39 @@
+"""Every setting of a Fresque server, read from `FRESQUE_*` environment variables or given by the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FRESQUE_", extra="ignore")
+
+    database_url: str = Field(
+        default=f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'fresque.sqlite3'}",
+        description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user:pw@host/db",
+    )
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Origins allowed to open a board's WebSocket besides the server's own (exact match, e.g. https://fresque.ville.fr)
+    allowed_origins: list[str] = Field(default_factory=list)
+    cookie_secure: bool = Field(default=False, description="mark session cookies Secure (behind HTTPS)")
+
+    # Limits of the live protocol (docs/protocol.md, "Limits")
+    max_frame_bytes: int = 64 * 1024
+    max_outbox_bytes: int = 1024 * 1024
+    rate_per_second: float = 60.0
+    rate_burst: int = 120
+    max_items: int = 5000
+    max_text: int = 500
+    presence_hz: float = 30.0
+    hello_timeout: float = 10.0
+
+    # Op log: a snapshot every N changes; payloads older than the snapshot by more than `keep` are dropped
+    snapshot_every: int = 500
+    log_keep: int = 1000
+    resync_window: int = 1000

@@ -1,0 +1,441 @@
+"""The exploration fresco's state and the rules of every change to it.
+
+A `Board` is mutated only through its methods; each method checks its rule first and records how to undo
+itself, so that a batch of changes applies all or none (`transaction`). The server keeps one `Board` per
+open board in memory, applies changes in `seq` order, and the same code rebuilds a board from its op log.
+
+Conflicts are settled by that order alone: the last write of a property wins, a delete wins over any later
+edit (the id stays a tombstone), and vote totals are derived from per-participant votes, never stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field, fields, replace
+from typing import Any, Literal
+
+from .errors import RuleError
+from .text import check_text
+
+ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
+ITEM_KINDS: tuple[ItemKind, ...] = ("activity", "difficulty", "touchpoint", "solution", "note")
+
+Severity = Literal["ok", "difficile", "bloque"]
+SEVERITIES: tuple[Severity, ...] = ("ok", "difficile", "bloque")
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "weekend")
+SLOTS = ("morning", "afternoon", "evening")
+
+# Which kind of catalogue entry an item's `ref` names; a note has none.
+REF_KIND: Mapping[ItemKind, str] = {
+    "activity": "activity",
+    "difficulty": "difficulty",
+    "touchpoint": "touchpoint",
+    "solution": "solution",
+}
+
+# Threads read left to right: what I do → where it goes digital → what is hard → what would help.
+THREAD_PAIRS: frozenset[tuple[ItemKind, ItemKind]] = frozenset(
+    {
+        ("activity", "difficulty"),
+        ("activity", "touchpoint"),
+        ("touchpoint", "difficulty"),
+        ("difficulty", "solution"),
+        ("touchpoint", "solution"),
+    }
+)
+
+# Fields an update may set, per kind. Position and size are common to all.
+_COMMON_FIELDS = frozenset({"x", "y", "w", "h"})
+EDITABLE: Mapping[ItemKind, frozenset[str]] = {
+    "activity": _COMMON_FIELDS | {"ref", "cell"},
+    "difficulty": _COMMON_FIELDS | {"ref", "text", "severity"},
+    "touchpoint": _COMMON_FIELDS | {"ref", "text"},
+    "solution": _COMMON_FIELDS | {"ref", "text"},
+    "note": _COMMON_FIELDS | {"text"},
+}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell of the week grid: a day column and, when the grid has rows, a part of the day."""
+
+    day: str
+    slot: str | None = None
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_items: int = 5000
+    max_threads: int = 10000
+    max_text: int = 500
+    max_vote_budget: int = 50
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    kind: ItemKind
+    author: str
+    x: float
+    y: float
+    w: float | None = None
+    h: float | None = None
+    ref: str | None = None
+    cell: Cell | None = None
+    text: str | None = None
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True)
+class Thread:
+    id: str
+    source: str
+    target: str
+    author: str
+
+
+@dataclass
+class Settings:
+    title: str
+    vote_budget: int = 3
+
+
+@dataclass
+class Board:
+    """One board's current state. `refs` maps a catalogue kind to the ids a board may reference."""
+
+    settings: Settings
+    refs: Mapping[str, frozenset[str]]
+    limits: Limits = field(default_factory=Limits)
+    items: dict[str, Item] = field(default_factory=dict)
+    threads: dict[str, Thread] = field(default_factory=dict)
+    # votes[participant][item] = dots that participant put on that solution
+    votes: dict[str, dict[str, int]] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)
+    _threads_of: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _undo: list[Callable[[], None]] | None = field(default=None, repr=False)
+
+    # -- transactions -------------------------------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Apply a batch all or none: on any exception every change made inside is undone, then re-raised."""
+        if self._undo is not None:
+            raise RuntimeError("transactions do not nest")
+        self._undo = []
+        try:
+            yield
+        except BaseException:
+            for undo in reversed(self._undo):
+                undo()
+            raise
+        finally:
+            self._undo = None
+
+    def _record(self, undo: Callable[[], None]) -> None:
+        if self._undo is not None:
+            self._undo.append(undo)
+
+    # -- queries ------------------------------------------------------------------------------------------
+
+    def vote_totals(self) -> dict[str, int]:
+        totals: dict[str, int] = {}
+        for per_item in self.votes.values():
+            for item_id, count in per_item.items():
+                totals[item_id] = totals.get(item_id, 0) + count
+        return totals
+
+    def votes_used(self, participant: str) -> int:
+        return sum(self.votes.get(participant, {}).values())
+
+    def threads_of(self, item_id: str) -> frozenset[str]:
+        return frozenset(self._threads_of.get(item_id, ()))
+
+    def _live_item(self, item_id: str) -> Item:
+        item = self.items.get(item_id)
+        if item is not None:
+            return item
+        if item_id in self.deleted:
+            raise RuleError("item_deleted", f"item {item_id} was deleted")
+        raise RuleError("item_missing", f"no item {item_id} on this board")
+
+    # -- checks shared by create and update ---------------------------------------------------------------
+
+    def _check_ref(self, kind: ItemKind, ref: str | None) -> None:
+        ref_kind = REF_KIND.get(kind)
+        if ref_kind is None:
+            if ref is not None:
+                raise RuleError("field_not_allowed", f"a {kind} has no catalogue reference")
+            return
+        if ref is None:
+            if kind == "solution":
+                return  # a free-text solution
+            raise RuleError("ref_required", f"a {kind} needs a catalogue reference")
+        if ref not in self.refs.get(ref_kind, frozenset()):
+            raise RuleError("unknown_ref", f"{ref!r} is not a {ref_kind} of the catalogue")
+
+    def _check_cell(self, cell: Cell | None) -> None:
+        if cell is None:
+            return
+        if cell.day not in DAYS:
+            raise RuleError("invalid_cell", f"{cell.day!r} is not a day of the week grid")
+        if cell.slot is not None and cell.slot not in SLOTS:
+            raise RuleError("invalid_cell", f"{cell.slot!r} is not a part of the day")
+
+    def _check_item(self, item: Item) -> None:
+        allowed = EDITABLE[item.kind]
+        for name in ("cell", "text", "severity"):
+            if getattr(item, name) is not None and name not in allowed:
+                raise RuleError("field_not_allowed", f"a {item.kind} has no {name}")
+        self._check_ref(item.kind, item.ref)
+        self._check_cell(item.cell)
+        if item.text is not None:
+            check_text(item.text, max_chars=self.limits.max_text)
+        if item.kind == "difficulty" and item.severity is None:
+            raise RuleError("severity_required", "a difficulty needs a severity: ok, difficile or bloque")
+        if item.kind == "note" and not item.text:
+            raise RuleError("text_required", "a note needs some text")
+        if item.kind == "solution" and item.ref is None and not item.text:
+            raise RuleError("text_required", "a solution needs a catalogue picture or some text")
+
+    # -- items --------------------------------------------------------------------------------------------
+
+    def create_item(self, item: Item) -> None:
+        if item.id in self.items or item.id in self.threads:
+            raise RuleError("id_exists", f"id {item.id} is already used on this board")
+        if item.id in self.deleted:
+            raise RuleError("id_reused", f"id {item.id} belonged to a deleted item or thread")
+        if len(self.items) >= self.limits.max_items:
+            raise RuleError("board_full", f"a board holds at most {self.limits.max_items} items")
+        self._check_item(item)
+        self.items[item.id] = item
+        self._record(lambda: self._forget(item.id))
+
+    def _forget(self, item_id: str) -> None:
+        del self.items[item_id]
+
+    def update_item(self, item_id: str, changes: Mapping[str, Any]) -> Item:
+        """Set some properties of an item; `changes` maps field names to new values (None clears)."""
+        old = self._live_item(item_id)
+        unknown = set(changes) - EDITABLE[old.kind]
+        if unknown:
+            raise RuleError("field_not_allowed", f"a {old.kind} has no {', '.join(sorted(unknown))}")
+        for name in ("x", "y"):
+            if name in changes and changes[name] is None:
+                raise RuleError("field_required", f"{name} cannot be cleared")
+        new = replace(old, **changes)
+        self._check_item(new)
+        self.items[item_id] = new
+        self._record(lambda: self.items.__setitem__(item_id, old))
+        return new
+
+    def delete_item(self, item_id: str) -> list[str]:
+        """Delete an item, its threads and the votes on it; return the ids of the threads deleted with it."""
+        item = self._live_item(item_id)
+        gone_threads = sorted(self._threads_of.get(item_id, ()))
+        for thread_id in gone_threads:
+            self.delete_thread(thread_id)
+        for participant, per_item in list(self.votes.items()):
+            if item_id in per_item:
+                self._set_votes(participant, item_id, 0)
+        del self.items[item_id]
+        self.deleted.add(item_id)
+
+        def undo() -> None:
+            self.deleted.discard(item_id)
+            self.items[item_id] = item
+
+        self._record(undo)
+        return gone_threads
+
+    # -- threads ------------------------------------------------------------------------------------------
+
+    def create_thread(self, thread: Thread) -> None:
+        if thread.id in self.threads or thread.id in self.items:
+            raise RuleError("id_exists", f"id {thread.id} is already used on this board")
+        if thread.id in self.deleted:
+            raise RuleError("id_reused", f"id {thread.id} belonged to a deleted item or thread")
+        if thread.source == thread.target:
+            raise RuleError("thread_to_self", "a thread joins two different items")
+        if len(self.threads) >= self.limits.max_threads:
+            raise RuleError("board_full", f"a board holds at most {self.limits.max_threads} threads")
+        source = self._live_item(thread.source)
+        target = self._live_item(thread.target)
+        if (source.kind, target.kind) not in THREAD_PAIRS:
+            raise RuleError(
+                "thread_not_allowed", f"a thread cannot go from a {source.kind} to a {target.kind}"
+            )
+        for other in self._threads_of.get(thread.source, ()):
+            existing = self.threads[other]
+            if existing.source == thread.source and existing.target == thread.target:
+                raise RuleError("thread_exists", "these two items are already joined")
+        self.threads[thread.id] = thread
+        self._threads_of.setdefault(thread.source, set()).add(thread.id)
+        self._threads_of.setdefault(thread.target, set()).add(thread.id)
+
+        def undo() -> None:
+            del self.threads[thread.id]
+            self._threads_of[thread.source].discard(thread.id)
+            self._threads_of[thread.target].discard(thread.id)
+
+        self._record(undo)
+
+    def delete_thread(self, thread_id: str) -> None:
+        thread = self.threads.get(thread_id)
+        if thread is None:
+            if thread_id in self.deleted:
+                raise RuleError("thread_deleted", f"thread {thread_id} was deleted")
+            raise RuleError("thread_missing", f"no thread {thread_id} on this board")
+        del self.threads[thread_id]
+        self._threads_of[thread.source].discard(thread_id)
+        self._threads_of[thread.target].discard(thread_id)
+        self.deleted.add(thread_id)
+
+        def undo() -> None:
+            self.deleted.discard(thread_id)
+            self.threads[thread_id] = thread
+            self._threads_of.setdefault(thread.source, set()).add(thread_id)
+            self._threads_of.setdefault(thread.target, set()).add(thread_id)
+
+        self._record(undo)
+
+    # -- votes --------------------------------------------------------------------------------------------
+
+    def _set_votes(self, participant: str, item_id: str, count: int) -> None:
+        per_item = self.votes.setdefault(participant, {})
+        before = per_item.get(item_id, 0)
+        if count:
+            per_item[item_id] = count
+        else:
+            per_item.pop(item_id, None)
+        if not per_item:
+            del self.votes[participant]
+
+        def undo() -> None:
+            restored = self.votes.setdefault(participant, {})
+            if before:
+                restored[item_id] = before
+            else:
+                restored.pop(item_id, None)
+            if not restored:
+                del self.votes[participant]
+
+        self._record(undo)
+
+    def add_vote(self, participant: str, item_id: str) -> None:
+        item = self._live_item(item_id)
+        if item.kind != "solution":
+            raise RuleError("not_votable", "votes go on solutions only")
+        if self.votes_used(participant) >= self.settings.vote_budget:
+            raise RuleError(
+                "vote_budget_exceeded", f"each participant has {self.settings.vote_budget} dots on this board"
+            )
+        self._set_votes(participant, item_id, self.votes.get(participant, {}).get(item_id, 0) + 1)
+
+    def remove_vote(self, participant: str, item_id: str) -> None:
+        self._live_item(item_id)
+        current = self.votes.get(participant, {}).get(item_id, 0)
+        if current == 0:
+            raise RuleError("no_vote", "there is no dot of yours on this item")
+        self._set_votes(participant, item_id, current - 1)
+
+    # -- settings -----------------------------------------------------------------------------------------
+
+    def update_settings(self, *, title: str | None = None, vote_budget: int | None = None) -> None:
+        old = replace(self.settings)
+        if title is not None:
+            check_text(title, max_chars=200, field="title")
+            if not title.strip():
+                raise RuleError("text_required", "a board needs a title")
+        if vote_budget is not None and not 0 <= vote_budget <= self.limits.max_vote_budget:
+            raise RuleError("invalid_budget", f"a vote budget is between 0 and {self.limits.max_vote_budget}")
+        if title is not None:
+            self.settings.title = title
+        if vote_budget is not None:
+            self.settings.vote_budget = vote_budget
+
+        def undo() -> None:
+            self.settings.title = old.title
+            self.settings.vote_budget = old.vote_budget
+
+        self._record(undo)
+
+    # -- snapshots ----------------------------------------------------------------------------------------
+
+    def to_snapshot(self) -> dict[str, Any]:
+        """A plain-JSON picture of the whole state, in a stable order (ids sorted)."""
+        return {
+            "settings": {"title": self.settings.title, "vote_budget": self.settings.vote_budget},
+            "items": [item_to_dict(self.items[k]) for k in sorted(self.items)],
+            "threads": [thread_to_dict(self.threads[k]) for k in sorted(self.threads)],
+            "votes": [
+                {"participant": p, "item": i, "count": c}
+                for p in sorted(self.votes)
+                for i, c in sorted(self.votes[p].items())
+            ],
+            "deleted": sorted(self.deleted),
+        }
+
+    @classmethod
+    def from_snapshot(
+        cls, data: Mapping[str, Any], refs: Mapping[str, frozenset[str]], limits: Limits | None = None
+    ) -> Board:
+        """Rebuild a board from `to_snapshot` output, checking every rule again (it may be an import)."""
+        raw_settings = data["settings"]
+        board = cls(
+            settings=Settings(title=raw_settings["title"], vote_budget=raw_settings["vote_budget"]),
+            refs=refs,
+            limits=limits or Limits(),
+        )
+        board.update_settings(title=raw_settings["title"], vote_budget=raw_settings["vote_budget"])
+        for raw in data["items"]:
+            board.create_item(item_from_dict(raw))
+        for raw in data["threads"]:
+            board.create_thread(Thread(**raw))
+        for vote in data["votes"]:
+            item = board._live_item(vote["item"])
+            if item.kind != "solution":
+                raise RuleError("not_votable", "votes go on solutions only")
+            if not isinstance(vote["count"], int) or vote["count"] < 1:
+                raise RuleError("invalid_vote", "a vote count is a positive whole number")
+            board._set_votes(vote["participant"], vote["item"], vote["count"])
+            if board.votes_used(vote["participant"]) > board.settings.vote_budget:
+                raise RuleError("vote_budget_exceeded", "a participant has more dots than the budget")
+        board.deleted.update(
+            d for d in data.get("deleted", ()) if d not in board.items and d not in board.threads
+        )
+        return board
+
+
+_ITEM_FIELDS = tuple(f.name for f in fields(Item))
+
+
+def item_to_dict(item: Item) -> dict[str, Any]:
+    """An item as JSON; absent optional properties are left out so that documents stay small."""
+    out: dict[str, Any] = {}
+    for name in _ITEM_FIELDS:
+        value = getattr(item, name)
+        if value is None:
+            continue
+        if isinstance(value, Cell):
+            value = {"day": value.day, "slot": value.slot} if value.slot is not None else {"day": value.day}
+        out[name] = value
+    return out
+
+
+def item_from_dict(raw: Mapping[str, Any]) -> Item:
+    unknown = set(raw) - set(_ITEM_FIELDS)
+    if unknown:
+        raise RuleError("field_not_allowed", f"unknown item fields: {', '.join(sorted(unknown))}")
+    if raw.get("kind") not in ITEM_KINDS:
+        raise RuleError("invalid_kind", f"{raw.get('kind')!r} is not a kind of item")
+    values = dict(raw)
+    if values.get("cell") is not None:
+        values["cell"] = Cell(**values["cell"])
+    return Item(**values)
+
+
+def thread_to_dict(thread: Thread) -> dict[str, Any]:
+    return {"id": thread.id, "source": thread.source, "target": thread.target, "author": thread.author}

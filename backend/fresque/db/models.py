@@ -1,0 +1,89 @@
+"""The tables. Migrations in `migrations/versions` are written by hand to match; `alembic check` guards drift.
+
+A board's truth is its op log (`board_ops`): every acknowledged change, in `seq` order, with the client's
+`op_id` (unique per author, so a resend is recognised even after a restart). `board_snapshots` holds the
+state at some seq so that opening a board replays only the tail of the log; once a snapshot is old enough,
+the payload of older ops is dropped (compaction) while their `op_id` receipts stay.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Workshop(Base):
+    __tablename__ = "workshops"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    neighbourhood: Mapped[str | None] = mapped_column(String(200))
+    date: Mapped[str | None] = mapped_column(String(10))  # ISO date, as the facilitator typed it
+    join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Participant(Base):
+    __tablename__ = "participants"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    alias: Mapped[str] = mapped_column(String(80))
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Session(Base):
+    """A bearer token's server-side record: only the token's SHA-256 is stored, so a leaked database
+    does not leak live tokens; revoking is setting `revoked_at`."""
+
+    __tablename__ = "sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    participant_id: Mapped[str] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Board(Base):
+    __tablename__ = "boards"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    # Mirrors the board state's title (kept in step by the same transaction) so lists need not load boards.
+    title: Mapped[str] = mapped_column(String(200))
+    # The seq of the last acknowledged change; advanced by compare-and-set so that only one writer owns it.
+    head_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BoardOp(Base):
+    __tablename__ = "board_ops"
+    __table_args__ = (UniqueConstraint("board_id", "author_id", "op_id", name="uq_board_ops_receipt"),)
+
+    board_id: Mapped[str] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    op_id: Mapped[str] = mapped_column(String(80))
+    author_id: Mapped[str] = mapped_column(String(32))
+    # The ops as canonical JSON text, stored verbatim; NULL once compacted (the receipt stays).
+    ops: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class BoardSnapshot(Base):
+    __tablename__ = "board_snapshots"
+
+    board_id: Mapped[str] = mapped_column(ForeignKey("boards.id", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+Index("ix_participants_workshop_alias", Participant.workshop_id, Participant.alias)

@@ -1,0 +1,311 @@
+"""Every read and write Fresque makes to its database, behind one small class.
+
+Writes to SQLite go through one process-wide lock (SQLite has a single writer; queuing in asyncio is
+cheaper and fairer than spinning on `busy_timeout`). PostgreSQL writes need no such lock: the per-board
+room already serialises a board's changes, and `head_seq` is advanced by compare-and-set so that two
+processes that believed they owned one board could never both commit the same seq.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import cast
+
+from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from .engine import is_sqlite, make_engine
+from .models import Board, BoardOp, BoardSnapshot, Participant, Session, Workshop
+
+workshops = cast(Table, Workshop.__table__)
+participants = cast(Table, Participant.__table__)
+sessions = cast(Table, Session.__table__)
+boards = cast(Table, Board.__table__)
+board_ops = cast(Table, BoardOp.__table__)
+board_snapshots = cast(Table, BoardSnapshot.__table__)
+
+
+class DuplicateOp(Exception):
+    def __init__(self, seq: int) -> None:
+        super().__init__(f"op already applied at seq {seq}")
+        self.seq = seq
+
+
+class HeadMoved(Exception):
+    """Someone else advanced this board's head: this process no longer owns the board."""
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    participant_id: str
+    workshop_id: str
+    alias: str
+    role: str
+
+
+@dataclass(frozen=True)
+class BoardRow:
+    id: str
+    workshop_id: str
+    kind: str
+    title: str
+    head_seq: int
+
+
+@dataclass(frozen=True)
+class LoggedChange:
+    seq: int
+    op_id: str
+    author_id: str
+    ops: str
+
+
+@dataclass(frozen=True)
+class StoredBoard:
+    row: BoardRow
+    snapshot_seq: int
+    snapshot: str | None
+    tail: list[LoggedChange]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+
+    @classmethod
+    def from_url(cls, url: str) -> Store:
+        return cls(make_engine(url))
+
+    @property
+    def is_sqlite(self) -> bool:
+        return is_sqlite(str(self.engine.url))
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    @contextlib.asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        if self._write_lock is None:
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        async with self._write_lock, self.engine.begin() as conn:
+            yield conn
+
+    async def ping(self) -> bool:
+        async with self.engine.connect() as conn:
+            return (await conn.scalar(select(1))) == 1
+
+    # -- workshops, participants, sessions ----------------------------------------------------------------
+
+    async def create_workshop(
+        self, *, workshop_id: str, title: str, neighbourhood: str | None, date: str | None, join_code: str
+    ) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                insert(workshops).values(
+                    id=workshop_id,
+                    title=title,
+                    neighbourhood=neighbourhood,
+                    date=date,
+                    join_code=join_code,
+                    created_at=now(),
+                )
+            )
+
+    async def workshop(self, workshop_id: str) -> dict[str, str | None] | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(workshops).where(workshops.c.id == workshop_id))).first()
+        if row is None:
+            return None
+        return {
+            "id": row.id,
+            "title": row.title,
+            "neighbourhood": row.neighbourhood,
+            "date": row.date,
+            "join_code": row.join_code,
+        }
+
+    async def workshop_by_code(self, join_code: str) -> str | None:
+        async with self.engine.connect() as conn:
+            result: str | None = await conn.scalar(
+                select(workshops.c.id).where(workshops.c.join_code == join_code)
+            )
+            return result
+
+    async def add_participant(
+        self, *, participant_id: str, workshop_id: str, alias: str, role: str, token_hash: str | None
+    ) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                insert(participants).values(
+                    id=participant_id, workshop_id=workshop_id, alias=alias, role=role, created_at=now()
+                )
+            )
+            if token_hash is not None:
+                await conn.execute(
+                    insert(sessions).values(
+                        token_hash=token_hash, participant_id=participant_id, created_at=now()
+                    )
+                )
+
+    async def session(self, token_hash: str) -> SessionInfo | None:
+        query = (
+            select(participants.c.id, participants.c.workshop_id, participants.c.alias, participants.c.role)
+            .join(sessions, sessions.c.participant_id == participants.c.id)
+            .where(sessions.c.token_hash == token_hash, sessions.c.revoked_at.is_(None))
+        )
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else SessionInfo(row.id, row.workshop_id, row.alias, row.role)
+
+    async def participants(self, workshop_id: str) -> list[dict[str, str]]:
+        query = (
+            select(participants.c.id, participants.c.alias, participants.c.role)
+            .where(participants.c.workshop_id == workshop_id)
+            .order_by(participants.c.created_at, participants.c.id)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [{"id": r.id, "alias": r.alias, "role": r.role} for r in rows]
+
+    async def participant_workshops(self, ids: list[str]) -> dict[str, str]:
+        if not ids:
+            return {}
+        query = select(participants.c.id, participants.c.workshop_id).where(participants.c.id.in_(ids))
+        async with self.engine.connect() as conn:
+            return {r.id: r.workshop_id for r in (await conn.execute(query)).all()}
+
+    # -- boards -------------------------------------------------------------------------------------------
+
+    async def create_board(
+        self, *, board_id: str, workshop_id: str, kind: str, title: str, state: str
+    ) -> None:
+        """A new board starts at seq 0 with its initial state stored as the snapshot at seq 0."""
+        async with self._write() as conn:
+            await conn.execute(
+                insert(boards).values(
+                    id=board_id, workshop_id=workshop_id, kind=kind, title=title, head_seq=0, created_at=now()
+                )
+            )
+            await conn.execute(
+                insert(board_snapshots).values(board_id=board_id, seq=0, state=state, created_at=now())
+            )
+
+    async def board(self, board_id: str) -> BoardRow | None:
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(boards).where(boards.c.id == board_id))).first()
+        return None if row is None else BoardRow(row.id, row.workshop_id, row.kind, row.title, row.head_seq)
+
+    async def boards_of(self, workshop_id: str) -> list[BoardRow]:
+        query = select(boards).where(boards.c.workshop_id == workshop_id).order_by(boards.c.created_at)
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [BoardRow(r.id, r.workshop_id, r.kind, r.title, r.head_seq) for r in rows]
+
+    async def load_board(self, board_id: str) -> StoredBoard | None:
+        """The latest snapshot and every change after it: all that is needed to rebuild the board."""
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(select(boards).where(boards.c.id == board_id))).first()
+            if row is None:
+                return None
+            snap = (
+                await conn.execute(select(board_snapshots).where(board_snapshots.c.board_id == board_id))
+            ).first()
+            snapshot_seq = snap.seq if snap is not None else 0
+            tail = (
+                await conn.execute(
+                    select(board_ops.c.seq, board_ops.c.op_id, board_ops.c.author_id, board_ops.c.ops)
+                    .where(board_ops.c.board_id == board_id, board_ops.c.seq > snapshot_seq)
+                    .order_by(board_ops.c.seq)
+                )
+            ).all()
+        return StoredBoard(
+            row=BoardRow(row.id, row.workshop_id, row.kind, row.title, row.head_seq),
+            snapshot_seq=snapshot_seq,
+            snapshot=snap.state if snap is not None else None,
+            tail=[LoggedChange(t.seq, t.op_id, t.author_id, t.ops) for t in tail],
+        )
+
+    async def receipt(self, board_id: str, author_id: str, op_id: str) -> int | None:
+        query = select(board_ops.c.seq).where(
+            board_ops.c.board_id == board_id, board_ops.c.author_id == author_id, board_ops.c.op_id == op_id
+        )
+        async with self.engine.connect() as conn:
+            result: int | None = await conn.scalar(query)
+            return result
+
+    async def append_change(
+        self,
+        board_id: str,
+        change: LoggedChange,
+        *,
+        snapshot: str | None = None,
+        compact_before: int | None = None,
+        title: str | None = None,
+    ) -> None:
+        """Commit one change; raises DuplicateOp for an op_id already logged, HeadMoved if we lost the board.
+
+        When `snapshot` is given it is the state after this change and replaces the board's snapshot in the
+        same transaction; payloads of changes with seq < `compact_before` are then dropped. `title` is the
+        board's new title when this change renamed it.
+        """
+        try:
+            async with self._write() as conn:
+                await conn.execute(
+                    insert(board_ops).values(
+                        board_id=board_id,
+                        seq=change.seq,
+                        op_id=change.op_id,
+                        author_id=change.author_id,
+                        ops=change.ops,
+                        created_at=now(),
+                    )
+                )
+                moved = await conn.execute(
+                    update(boards)
+                    .where(boards.c.id == board_id, boards.c.head_seq == change.seq - 1)
+                    .values(head_seq=change.seq, **({"title": title} if title is not None else {}))
+                )
+                if moved.rowcount != 1:
+                    raise HeadMoved(f"board {board_id} is no longer at seq {change.seq - 1}")
+                if snapshot is not None:
+                    await self._put_snapshot(conn, board_id, change.seq, snapshot, compact_before)
+        except IntegrityError:
+            seq = await self.receipt(board_id, change.author_id, change.op_id)
+            if seq is None:
+                raise
+            raise DuplicateOp(seq) from None
+
+    async def save_snapshot(self, board_id: str, seq: int, state: str, compact_before: int | None) -> None:
+        async with self._write() as conn:
+            await self._put_snapshot(conn, board_id, seq, state, compact_before)
+
+    async def _put_snapshot(
+        self, conn: AsyncConnection, board_id: str, seq: int, state: str, compact_before: int | None
+    ) -> None:
+        await conn.execute(delete(board_snapshots).where(board_snapshots.c.board_id == board_id))
+        await conn.execute(
+            insert(board_snapshots).values(board_id=board_id, seq=seq, state=state, created_at=now())
+        )
+        if compact_before is not None:
+            await conn.execute(
+                update(board_ops)
+                .where(board_ops.c.board_id == board_id, board_ops.c.seq < compact_before)
+                .where(board_ops.c.ops.is_not(None))
+                .values(ops=None)
+            )
+
+    async def count_ops(self, board_id: str) -> int:
+        async with self.engine.connect() as conn:
+            return int(await conn.scalar(select(func.count()).where(board_ops.c.board_id == board_id)) or 0)

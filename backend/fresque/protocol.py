@@ -1,0 +1,346 @@
+"""The whole wire protocol of `/ws/boards/{id}`, defined once.
+
+Every message a browser may send is a pydantic model here, strict (no coercion), closed (`extra="forbid"`)
+and bounded (finite numbers in a range, short strings, short lists). The JSON Schema in
+`docs/protocol.schema.json` is generated from these models (`python -m fresque.protocol`); a test fails when
+it drifts. `docs/protocol.md` explains the exchanges.
+
+Parsing is strict before pydantic sees anything: `NaN`/`Infinity`, duplicate keys and absurd nesting are
+refused, because one NaN relayed to browsers poisons their `JSON.parse`, and duplicate keys mean two readers
+can see two different messages.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+PROTOCOL_VERSION = 1
+
+# Ids are made by clients (so that a change made offline can name the item it creates) and checked here.
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{6,64}$")]
+OpId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")]
+Coord = Annotated[float, Field(ge=-1_000_000, le=1_000_000, allow_inf_nan=False)]
+Size = Annotated[float, Field(ge=1, le=100_000, allow_inf_nan=False)]
+Ref = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+# Length and characters of free text are a board rule (core.text); this bound only caps the parser's work.
+Text = Annotated[str, Field(max_length=20_000)]
+Seq = Annotated[int, Field(ge=0, le=2**53 - 1)]
+Day = Literal["mon", "tue", "wed", "thu", "fri", "weekend"]
+Slot = Literal["morning", "afternoon", "evening"]
+Severity = Literal["ok", "difficile", "bloque"]
+ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class CellModel(Model):
+    day: Day
+    slot: Slot | None = None
+
+
+# -- durable operations ------------------------------------------------------------------------------------
+
+
+class ItemCreate(Model):
+    op: Literal["item.create"]
+    id: Id
+    kind: ItemKind
+    x: Coord
+    y: Coord
+    w: Size | None = None
+    h: Size | None = None
+    ref: Ref | None = None
+    cell: CellModel | None = None
+    text: Text | None = None
+    severity: Severity | None = None
+
+
+class ItemPatch(Model):
+    """Properties to set; a property absent is left alone, a property sent as null is cleared."""
+
+    x: Coord | None = None
+    y: Coord | None = None
+    w: Size | None = None
+    h: Size | None = None
+    ref: Ref | None = None
+    cell: CellModel | None = None
+    text: Text | None = None
+    severity: Severity | None = None
+
+
+class ItemUpdate(Model):
+    op: Literal["item.update"]
+    id: Id
+    set: ItemPatch
+
+
+class ItemDelete(Model):
+    op: Literal["item.delete"]
+    id: Id
+
+
+class ThreadCreate(Model):
+    op: Literal["thread.create"]
+    id: Id
+    source: Id
+    target: Id
+
+
+class ThreadDelete(Model):
+    op: Literal["thread.delete"]
+    id: Id
+
+
+class VoteAdd(Model):
+    op: Literal["vote.add"]
+    item: Id
+
+
+class VoteRemove(Model):
+    op: Literal["vote.remove"]
+    item: Id
+
+
+class BoardUpdate(Model):
+    op: Literal["board.update"]
+    title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    vote_budget: Annotated[int, Field(ge=0, le=50)] | None = None
+
+
+Op = Annotated[
+    ItemCreate | ItemUpdate | ItemDelete | ThreadCreate | ThreadDelete | VoteAdd | VoteRemove | BoardUpdate,
+    Field(discriminator="op"),
+]
+MAX_OPS_PER_MESSAGE = 100
+
+
+# -- client → server ---------------------------------------------------------------------------------------
+
+
+class Hello(Model):
+    type: Literal["hello"]
+    protocol: Annotated[int, Field(ge=0, le=1000)]
+    client: OpId
+    last_seq: Seq | None = None
+
+
+class Push(Model):
+    """Durable changes, applied all or none and acknowledged by `op_id` once committed."""
+
+    type: Literal["ops"]
+    op_id: OpId
+    ops: Annotated[list[Op], Field(min_length=1, max_length=MAX_OPS_PER_MESSAGE)]
+
+
+class Point(Model):
+    x: Coord
+    y: Coord
+
+
+class DragPreview(Model):
+    item: Id
+    x: Coord
+    y: Coord
+
+
+class Presence(Model):
+    """Ephemeral: where my pointer is and what I am dragging. Never stored; latest value wins."""
+
+    type: Literal["presence"]
+    cursor: Point | None = None
+    drag: DragPreview | None = None
+
+
+ClientMessage = Annotated[Hello | Push | Presence, Field(discriminator="type")]
+
+
+# -- server → client ---------------------------------------------------------------------------------------
+
+
+class You(Model):
+    participant: str
+    alias: str
+    role: Literal["facilitator", "participant"]
+
+
+class BoardInfo(Model):
+    id: str
+    workshop: str
+    kind: Literal["exploration", "actions"]
+
+
+class Change(Model):
+    type: Literal["change"]
+    seq: Seq
+    op_id: OpId
+    author: str
+    ops: list[Op]
+
+
+class Welcome(Model):
+    type: Literal["welcome"]
+    protocol: int
+    board: BoardInfo
+    you: You
+    seq: Seq
+    resync: Literal["delta", "snapshot"]
+    # With "snapshot": the whole state at `seq`. With "delta": the changes after the client's last_seq.
+    snapshot: dict[str, Any] | None = None
+    changes: list[Change] | None = None
+
+
+class Ack(Model):
+    type: Literal["ack"]
+    op_id: OpId
+    seq: Seq
+    duplicate: bool = False
+
+
+class Reject(Model):
+    type: Literal["reject"]
+    op_id: OpId
+    code: str
+    message: str
+
+
+class Error(Model):
+    type: Literal["error"]
+    code: str
+    message: str
+    server_protocol: int | None = None
+
+
+class Participant(Model):
+    participant: str
+    alias: str
+    connections: int
+
+
+class PresenceList(Model):
+    type: Literal["presence_list"]
+    participants: list[Participant]
+
+
+class EphemeralUpdate(Model):
+    participant: str
+    connection: str
+    cursor: Point | None = None
+    drag: DragPreview | None = None
+    gone: bool = False
+
+
+class Ephemeral(Model):
+    type: Literal["ephemeral"]
+    updates: list[EphemeralUpdate]
+
+
+ServerMessage = Annotated[
+    Welcome | Change | Ack | Reject | Error | PresenceList | Ephemeral, Field(discriminator="type")
+]
+
+client_message_adapter: TypeAdapter[Hello | Push | Presence] = TypeAdapter(ClientMessage)
+server_message_adapter: TypeAdapter[Any] = TypeAdapter(ServerMessage)
+op_list_adapter: TypeAdapter[list[Any]] = TypeAdapter(list[Op])
+
+
+# -- parsing and encoding ----------------------------------------------------------------------------------
+
+
+class ProtocolError(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+MAX_DEPTH = 8
+
+
+def _no_constants(name: str) -> Any:
+    raise ProtocolError("malformed_json", f"{name} is not a JSON number")
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise ProtocolError("malformed_json", f"duplicate key {key!r}")
+        out[key] = value
+    return out
+
+
+def _depth(value: Any, limit: int) -> None:
+    if limit < 0:
+        raise ProtocolError("invalid_message", f"messages nest at most {MAX_DEPTH} levels")
+    if isinstance(value, dict):
+        for child in value.values():
+            _depth(child, limit - 1)
+    elif isinstance(value, list):
+        for child in value:
+            _depth(child, limit - 1)
+
+
+def loads_strict(text: str) -> Any:
+    """Parse JSON, refusing NaN/Infinity, duplicate keys, deep nesting and huge integers."""
+    try:
+        value = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_no_duplicates)
+    except ProtocolError:
+        raise
+    except (ValueError, RecursionError) as exc:  # JSONDecodeError and the int-digits limit are ValueErrors
+        raise ProtocolError("malformed_json", f"not valid JSON: {str(exc)[:120]}") from None
+    _depth(value, MAX_DEPTH)
+    return value
+
+
+def _describe(exc: ValidationError) -> tuple[str, str]:
+    first = exc.errors(include_url=False, include_input=False)[0]
+    where = ".".join(str(p) for p in first["loc"]) or "message"
+    if first["type"] == "union_tag_invalid":
+        if first["loc"] == ():
+            return "unknown_type", f"unknown message type: {first['ctx'].get('tag')!r}"
+        return "unknown_op", f"unknown operation at {where}: {first['ctx'].get('tag')!r}"
+    if first["type"] == "union_tag_not_found":
+        return "invalid_message", f"{where}: missing the field that names its kind"
+    return "invalid_message", f"{where}: {first['msg']}"
+
+
+def parse_client_message(text: str) -> Hello | Push | Presence:
+    value = loads_strict(text)
+    if not isinstance(value, dict):
+        raise ProtocolError("invalid_message", "a message is a JSON object")
+    try:
+        return client_message_adapter.validate_python(value)
+    except ValidationError as exc:
+        code, message = _describe(exc)
+        raise ProtocolError(code, message) from None
+
+
+def dumps(message: dict[str, Any]) -> str:
+    """Encode a server message. `allow_nan=False`: emitting NaN is a server bug, never a client's problem."""
+    return json.dumps(message, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def op_to_json(op: BaseModel) -> dict[str, Any]:
+    """The canonical stored and broadcast form of an op: only the fields the client actually sent."""
+    return op.model_dump(mode="json", exclude_unset=True)
+
+
+def json_schema() -> dict[str, Any]:
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Fresque board protocol",
+        "protocol_version": PROTOCOL_VERSION,
+        "client_message": client_message_adapter.json_schema(),
+        "server_message": server_message_adapter.json_schema(),
+    }
+
+
+if __name__ == "__main__":  # pragma: no cover - `python -m fresque.protocol > docs/protocol.schema.json`
+    json.dump(json_schema(), sys.stdout, indent=2, ensure_ascii=False, sort_keys=True)
+    sys.stdout.write("\n")

@@ -1,0 +1,1 @@
+"""Live rooms: one per open board, holding its state, its sockets and its single writer."""

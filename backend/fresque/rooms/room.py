@@ -1,0 +1,302 @@
+"""A room: one open board, its connected sockets, and the single writer that sequences its changes.
+
+A change's trip: `submit` takes the room's lock (one writer per board), applies the ops to the in-memory
+board inside a transaction, commits them to the op log with the next seq, and only then acknowledges the
+sender and queues the change for everyone else. If anything refuses (a board rule, the database), the
+transaction undoes the in-memory change and nothing was sent to anyone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import deque
+from typing import Any
+
+from ..changes import apply_batch, apply_op
+from ..config import Settings
+from ..core.board import Board, Limits
+from ..core.board import Settings as BoardSettings
+from ..core.errors import RuleError
+from ..db.store import BoardRow, DuplicateOp, HeadMoved, LoggedChange, Store
+from ..protocol import (
+    PROTOCOL_VERSION,
+    BoardUpdate,
+    Hello,
+    Presence,
+    Push,
+    dumps,
+    op_list_adapter,
+    op_to_json,
+)
+from .connection import CLOSE_PROTOCOL_MISMATCH, Connection
+
+log = logging.getLogger(__name__)
+
+
+def encode_change(change: LoggedChange) -> str:
+    # `ops` is already canonical JSON text (as stored), so the frame is spliced rather than re-encoded.
+    head = dumps({"type": "change", "seq": change.seq, "op_id": change.op_id, "author": change.author_id})
+    return f'{head[:-1]},"ops":{change.ops}}}'
+
+
+def renames(push: Push) -> bool:
+    return any(isinstance(op, BoardUpdate) and op.title is not None for op in push.ops)
+
+
+def limits_from(settings: Settings) -> Limits:
+    return Limits(max_items=settings.max_items, max_text=settings.max_text)
+
+
+def new_board_state(title: str, refs: Any, settings: Settings, vote_budget: int = 3) -> Board:
+    board = Board(
+        settings=BoardSettings(title=title, vote_budget=vote_budget), refs=refs, limits=limits_from(settings)
+    )
+    board.update_settings(title=title, vote_budget=vote_budget)  # the same title and budget rules as live
+    return board
+
+
+class Room:
+    def __init__(
+        self,
+        row: BoardRow,
+        board: Board,
+        *,
+        seq: int,
+        snapshot_seq: int,
+        recent: list[LoggedChange],
+        store: Store,
+        settings: Settings,
+    ) -> None:
+        self.id = row.id
+        self.workshop_id = row.workshop_id
+        self.kind = row.kind
+        self.board = board
+        self.seq = seq
+        self.snapshot_seq = snapshot_seq
+        self.store = store
+        self.settings = settings
+        self.connections: dict[str, Connection] = {}
+        self.lock = asyncio.Lock()
+        self._recent: deque[tuple[int, str]] = deque(
+            ((c.seq, encode_change(c)) for c in recent), maxlen=settings.resync_window
+        )
+        self._snapshot_cache: tuple[int, str] | None = None
+        self._presence: dict[str, dict[str, Any]] = {}
+        self._presence_handle: asyncio.TimerHandle | None = None
+        self._presence_last = 0.0
+        self.stale = False
+
+    # -- opening ------------------------------------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, store: Store, board_id: str, refs: Any, settings: Settings) -> Room | None:
+        stored = await store.load_board(board_id)
+        if stored is None:
+            return None
+        if stored.snapshot is None:
+            raise RuntimeError(f"board {board_id} has no snapshot")
+        board = Board.from_snapshot(json.loads(stored.snapshot), refs, limits_from(settings))
+        for change in stored.tail:
+            ops = op_list_adapter.validate_json(change.ops)
+            with board.transaction():
+                for op in ops:
+                    apply_op(board, op, change.author_id)
+        seq = stored.tail[-1].seq if stored.tail else stored.snapshot_seq
+        if seq != stored.row.head_seq:
+            raise RuntimeError(f"board {board_id}: log ends at {seq} but head is {stored.row.head_seq}")
+        return cls(
+            stored.row,
+            board,
+            seq=seq,
+            snapshot_seq=stored.snapshot_seq,
+            recent=stored.tail[-settings.resync_window :],
+            store=store,
+            settings=settings,
+        )
+
+    # -- joining and leaving ------------------------------------------------------------------------------
+
+    async def hello(self, conn: Connection, hello: Hello) -> bool:
+        """Answer a hello; returns False when the client must go (protocol mismatch)."""
+        if hello.protocol != PROTOCOL_VERSION:
+            conn.send(
+                dumps(
+                    {
+                        "type": "error",
+                        "code": "protocol_mismatch",
+                        "message": f"this server speaks protocol {PROTOCOL_VERSION}: reload the page",
+                        "server_protocol": PROTOCOL_VERSION,
+                    }
+                )
+            )
+            conn.close_soon(CLOSE_PROTOCOL_MISMATCH, "protocol_mismatch")
+            return False
+        async with self.lock:  # no change may slip in between the resync and `ready`
+            last = hello.last_seq
+            if last is not None and last > self.seq:
+                conn.send(
+                    dumps(
+                        {
+                            "type": "error",
+                            "code": "seq_from_future",
+                            "message": f"this board is at seq {self.seq}, not {last}: here it is whole",
+                        }
+                    )
+                )
+                last = None
+            conn.send(self._welcome(conn, last))
+            conn.ready = True
+            self.connections[conn.id] = conn
+            self._broadcast_presence_list()
+        return True
+
+    def _welcome(self, conn: Connection, last: int | None) -> str:
+        head = {
+            "type": "welcome",
+            "protocol": PROTOCOL_VERSION,
+            "board": {"id": self.id, "workshop": self.workshop_id, "kind": self.kind},
+            "you": {"participant": conn.participant_id, "alias": conn.alias, "role": conn.role},
+            "seq": self.seq,
+        }
+        if last is not None and (last == self.seq or (self._recent and self._recent[0][0] <= last + 1)):
+            frames = [frame for seq, frame in self._recent if seq > last]
+            head["resync"] = "delta"
+            return f'{dumps(head)[:-1]},"changes":[{",".join(frames)}]}}'
+        head["resync"] = "snapshot"
+        return f'{dumps(head)[:-1]},"snapshot":{self._snapshot()}}}'
+
+    def _snapshot(self) -> str:
+        if self._snapshot_cache is None or self._snapshot_cache[0] != self.seq:
+            self._snapshot_cache = (self.seq, dumps(self.board.to_snapshot()))
+        return self._snapshot_cache[1]
+
+    def leave(self, conn: Connection) -> None:
+        if self.connections.pop(conn.id, None) is None:
+            return
+        self._presence[conn.id] = {"participant": conn.participant_id, "connection": conn.id, "gone": True}
+        self._schedule_presence()
+        self._broadcast_presence_list()
+
+    def _broadcast_presence_list(self) -> None:
+        here: dict[str, dict[str, Any]] = {}
+        for c in self.connections.values():
+            entry = here.setdefault(
+                c.participant_id, {"participant": c.participant_id, "alias": c.alias, "connections": 0}
+            )
+            entry["connections"] += 1
+        frame = dumps(
+            {"type": "presence_list", "participants": sorted(here.values(), key=lambda e: e["alias"])}
+        )
+        for c in self.connections.values():
+            c.send(frame)
+
+    # -- durable changes ----------------------------------------------------------------------------------
+
+    async def submit(self, conn: Connection, push: Push) -> None:
+        async with self.lock:
+            if conn.closed or self.stale:
+                return
+            seq = self.seq + 1
+            ops_json = dumps([op_to_json(op) for op in push.ops])  # type: ignore[arg-type]
+            change = LoggedChange(seq, push.op_id, conn.participant_id, ops_json)
+            try:
+                with self.board.transaction():
+                    apply_batch(self.board, push.ops, conn.participant_id, conn.role)
+                    snapshot = None
+                    if seq - self.snapshot_seq >= self.settings.snapshot_every:
+                        snapshot = dumps(self.board.to_snapshot())
+                    await self.store.append_change(
+                        self.id,
+                        change,
+                        snapshot=snapshot,
+                        compact_before=seq - self.settings.log_keep if snapshot else None,
+                        title=self.board.settings.title if renames(push) else None,
+                    )
+            except RuleError as refusal:
+                # A resent op may now break a rule (its item exists already): it is a duplicate, not an error.
+                earlier = await self.store.receipt(self.id, conn.participant_id, push.op_id)
+                if earlier is not None:
+                    conn.send(self._ack(push.op_id, earlier, duplicate=True))
+                else:
+                    conn.send(self._reject(push.op_id, refusal.code, refusal.message))
+                return
+            except DuplicateOp as dup:
+                conn.send(self._ack(push.op_id, dup.seq, duplicate=True))
+                return
+            except HeadMoved:
+                log.error("board %s: another writer advanced the head; closing this room", self.id)
+                self.stale = True
+                conn.send(self._reject(push.op_id, "board_moved", "this board moved: reconnect"))
+                return
+            except Exception:
+                log.exception("board %s: could not store change %s", self.id, push.op_id)
+                conn.send(self._reject(push.op_id, "storage_unavailable", "the change could not be saved"))
+                return
+            self.seq = seq
+            if snapshot is not None:
+                self.snapshot_seq = seq
+            frame = encode_change(change)
+            self._recent.append((seq, frame))
+            conn.send(self._ack(push.op_id, seq))
+            for other in self.connections.values():
+                if other is not conn and other.ready:
+                    other.send(frame)
+
+    @staticmethod
+    def _ack(op_id: str, seq: int, duplicate: bool = False) -> str:
+        message: dict[str, Any] = {"type": "ack", "op_id": op_id, "seq": seq}
+        if duplicate:
+            message["duplicate"] = True
+        return dumps(message)
+
+    @staticmethod
+    def _reject(op_id: str, code: str, message: str) -> str:
+        return dumps({"type": "reject", "op_id": op_id, "code": code, "message": message})
+
+    async def save_snapshot(self) -> None:
+        """Store the current state so that the next opening replays nothing (called when the room empties)."""
+        async with self.lock:
+            if self.seq > self.snapshot_seq and not self.stale:
+                await self.store.save_snapshot(
+                    self.id, self.seq, dumps(self.board.to_snapshot()), self.seq - self.settings.log_keep
+                )
+                self.snapshot_seq = self.seq
+
+    # -- the ephemeral lane -------------------------------------------------------------------------------
+
+    def presence(self, conn: Connection, message: Presence) -> None:
+        update: dict[str, Any] = {"participant": conn.participant_id, "connection": conn.id}
+        if message.cursor is not None:
+            update["cursor"] = {"x": message.cursor.x, "y": message.cursor.y}
+        if message.drag is not None:
+            update["drag"] = {"item": message.drag.item, "x": message.drag.x, "y": message.drag.y}
+        self._presence[conn.id] = update  # a newer position replaces one not yet sent
+        self._schedule_presence()
+
+    def _schedule_presence(self) -> None:
+        """Flush at most `presence_hz` times a second; the first update after a quiet spell goes at once."""
+        if self._presence_handle is not None:
+            return
+        loop = asyncio.get_running_loop()
+        delay = self._presence_last + 1.0 / self.settings.presence_hz - loop.time()
+        if delay <= 0:
+            self._flush_presence()
+        else:
+            self._presence_handle = loop.call_later(delay, self._flush_presence)
+
+    def _flush_presence(self) -> None:
+        self._presence_handle = None
+        if not self._presence:
+            return
+        self._presence_last = asyncio.get_running_loop().time()
+        frame = dumps({"type": "ephemeral", "updates": list(self._presence.values())})
+        self._presence.clear()
+        for c in self.connections.values():
+            c.send_ephemeral(frame)
+
+    def shutdown(self) -> None:
+        if self._presence_handle is not None:
+            self._presence_handle.cancel()
+            self._presence_handle = None

@@ -1,0 +1,155 @@
+"""Shared fixtures: real databases (SQLite files, a throwaway PostgreSQL server) and real server processes.
+
+PostgreSQL: the tests start their own throwaway server with the installed `initdb`/`pg_ctl` (as the
+`postgres` user when run as root, since PostgreSQL refuses to run as root), and pytest-postgresql's
+`DatabaseJanitor` makes a fresh database per test. Without PostgreSQL installed those tests skip, saying
+so, unless FRESQUE_REQUIRE_POSTGRES=1 (set by CI), where they fail instead.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from support.server import ServerProcess
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+# -- PostgreSQL --------------------------------------------------------------------------------------------
+
+
+def _pg_bin() -> Path | None:
+    found = shutil.which("pg_ctl")
+    if found:
+        return Path(found).resolve().parent
+    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), reverse=True)
+    return candidates[0].parent if candidates else None
+
+
+class PostgresServer:
+    def __init__(self, bindir: Path) -> None:
+        self.bindir = bindir
+        self.root = Path(tempfile.mkdtemp(prefix="fresque-pg-"))
+        self.datadir = self.root / "data"
+        self.port = _free_port()
+        self.as_root = os.geteuid() == 0
+
+    def _run(self, *args: str) -> None:
+        command = [str(a) for a in args]
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        subprocess.run(command, check=True, capture_output=True, timeout=120)
+
+    def start(self) -> None:
+        if self.as_root:
+            shutil.chown(self.root, "postgres", "postgres")
+        self._run(self.bindir / "initdb", "-D", self.datadir, "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        self._run(
+            self.bindir / "pg_ctl",
+            "-D",
+            self.datadir,
+            "-w",
+            "-l",
+            self.root / "log",
+            "-o",
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200",
+            "start",
+        )
+
+    def stop(self) -> None:
+        try:
+            self._run(self.bindir / "pg_ctl", "-D", self.datadir, "-m", "fast", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    required = os.environ.get("FRESQUE_REQUIRE_POSTGRES") == "1"
+    bindir = _pg_bin()
+    if bindir is None:
+        if required:
+            pytest.fail("FRESQUE_REQUIRE_POSTGRES=1 but no PostgreSQL (pg_ctl) is installed")
+        pytest.skip("PostgreSQL is not installed here (no pg_ctl): CI installs it and runs these tests")
+    server = PostgresServer(bindir)
+    try:
+        server.start()
+    except (subprocess.CalledProcessError, OSError) as exc:
+        detail = getattr(exc, "stderr", b"") or b""
+        if required:
+            pytest.fail(f"could not start PostgreSQL: {exc} {detail.decode(errors='replace')}")
+        pytest.skip(f"could not start a throwaway PostgreSQL server: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    from pytest_postgresql.janitor import DatabaseJanitor
+
+    name = f"fresque_{uuid.uuid4().hex[:12]}"
+    janitor = DatabaseJanitor(
+        user="postgres", host="127.0.0.1", port=postgres_server.port, dbname=name, version=15, password=None
+    )
+    janitor.init()
+    try:
+        yield f"postgresql+asyncpg://postgres@127.0.0.1:{postgres_server.port}/{name}"
+    finally:
+        janitor.drop()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'fresque.sqlite3'}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using this runs once on SQLite and once on a real PostgreSQL server."""
+    if request.param == "sqlite":
+        return f"sqlite+aiosqlite:///{tmp_path / 'fresque.sqlite3'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+# -- a real server process ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def server(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
+    """`fresque serve` in its own process, on a free port, migrated, on SQLite or PostgreSQL."""
+    proc = ServerProcess(database_url, log_path=tmp_path / "server.log")
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+@pytest.fixture
+def sqlite_server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
+    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log")
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.stop()

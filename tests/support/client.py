@@ -1,0 +1,178 @@
+"""A test client of the board protocol over a real `websockets` connection.
+
+Every message the server sends is checked against the committed `docs/protocol.schema.json`, so that a
+test passing also means the server speaks the protocol it publishes. The client can keep a replica of
+the board (the same core rules the server runs) to check that everyone converges.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import websockets
+from fresque.changes import apply_op
+from fresque.core.board import Board
+from fresque.protocol import PROTOCOL_VERSION, op_list_adapter
+from jsonschema import Draft202012Validator
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@cache
+def server_validator() -> Draft202012Validator:
+    schema = json.loads((REPO / "docs" / "protocol.schema.json").read_text())
+    return Draft202012Validator(schema["server_message"])
+
+
+@cache
+def catalogue_refs() -> dict[str, frozenset[str]]:
+    from fresque.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    return {kind: cat.ids(kind) for kind in ("activity", "difficulty", "touchpoint", "solution")}
+
+
+class BoardClient:
+    _counter = itertools.count(1)
+
+    def __init__(self, url: str, origin: str, token: str, *, client_id: str | None = None) -> None:
+        self.url = url
+        self.origin = origin
+        self.token = token
+        self.client_id = client_id or f"c{next(self._counter)}"
+        self._op_counter = itertools.count(1)
+        self.ws: Any = None
+        self.seq = 0
+        self.welcome: dict[str, Any] | None = None
+        self.replica: Board | None = None
+        self.inbox: list[dict[str, Any]] = []
+        self.pending: dict[str, list[dict[str, Any]]] = {}  # op_id → ops not yet acknowledged
+
+    async def open(self, **kwargs: Any) -> None:
+        self.ws = await websockets.connect(
+            self.url,
+            origin=self.origin,
+            additional_headers={"Authorization": f"Bearer {self.token}"},
+            compression=None,
+            max_size=2**24,
+            open_timeout=10,
+            **kwargs,
+        )
+
+    async def connect(self, last_seq: int | None = None) -> dict[str, Any]:
+        await self.open()
+        return await self.hello(last_seq)
+
+    async def hello(self, last_seq: int | None = None) -> dict[str, Any]:
+        message: dict[str, Any] = {"type": "hello", "protocol": PROTOCOL_VERSION, "client": self.client_id}
+        if last_seq is not None:
+            message["last_seq"] = last_seq
+        await self.send(message)
+        welcome = await self.expect("welcome")
+        self.welcome = welcome
+        self._resync(welcome)
+        return welcome
+
+    def _resync(self, welcome: dict[str, Any]) -> None:
+        if welcome["resync"] == "snapshot":
+            self.replica = Board.from_snapshot(welcome["snapshot"], catalogue_refs())
+        else:
+            for change in welcome["changes"]:
+                self._apply(change["ops"], change["author"])
+        self.seq = welcome["seq"]
+
+    def _apply(self, ops: list[dict[str, Any]], author: str) -> None:
+        if self.replica is None:
+            return
+        with self.replica.transaction():
+            for op in op_list_adapter.validate_python(ops):
+                apply_op(self.replica, op, author)
+
+    @property
+    def participant(self) -> str:
+        assert self.welcome is not None
+        return str(self.welcome["you"]["participant"])
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+            self.ws = None
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.ws.send(json.dumps(message, ensure_ascii=False))
+
+    async def send_raw(self, data: str | bytes) -> None:
+        await self.ws.send(data)
+
+    async def recv(self, timeout: float = 10.0) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.ws.recv(), timeout)
+        message: dict[str, Any] = json.loads(raw)
+        errors = sorted(server_validator().iter_errors(message), key=str)
+        assert not errors, f"server message breaks the schema: {errors[0].message}\n{raw[:500]}"
+        self._track(message)
+        return message
+
+    def _track(self, message: dict[str, Any]) -> None:
+        kind = message["type"]
+        if kind == "change":
+            assert message["seq"] == self.seq + 1, f"gap: had {self.seq}, got {message['seq']}"
+            self._apply(message["ops"], message["author"])
+            self.seq = message["seq"]
+        elif kind == "ack" and not message.get("duplicate"):
+            ops = self.pending.pop(message["op_id"], None)
+            assert message["seq"] == self.seq + 1, f"ack out of order: had {self.seq}, got {message['seq']}"
+            if ops is not None:
+                self._apply(ops, self.participant)
+            self.seq = message["seq"]
+        elif kind in ("ack", "reject"):
+            self.pending.pop(message["op_id"], None)
+
+    async def expect(self, kind: str, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
+        """Read until a message of this type (and matching fields) arrives; others go to `inbox`."""
+        for i, message in enumerate(self.inbox):
+            if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
+                return self.inbox.pop(i)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while True:
+            message = await self.recv(max(0.01, deadline - loop.time()))
+            if message["type"] == kind and all(message.get(k) == v for k, v in match.items()):
+                return message
+            self.inbox.append(message)
+
+    async def drain(self, quiet: float = 0.3) -> list[dict[str, Any]]:
+        """Read everything until the socket is quiet for `quiet` seconds."""
+        got: list[dict[str, Any]] = []
+        while True:
+            try:
+                got.append(await self.recv(quiet))
+            except TimeoutError:
+                return got
+
+    def next_op_id(self) -> str:
+        return f"{self.client_id}:{next(self._op_counter)}"
+
+    async def push(self, ops: list[dict[str, Any]], op_id: str | None = None) -> str:
+        op_id = op_id or self.next_op_id()
+        self.pending[op_id] = ops
+        await self.send({"type": "ops", "op_id": op_id, "ops": ops})
+        return op_id
+
+    async def commit(self, ops: list[dict[str, Any]], op_id: str | None = None) -> dict[str, Any]:
+        """Push and wait for the answer (ack or reject) to that op_id."""
+        op_id = await self.push(ops, op_id)
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while True:
+            for i, message in enumerate(self.inbox):
+                if message["type"] in ("ack", "reject") and message["op_id"] == op_id:
+                    return self.inbox.pop(i)
+            message = await self.recv(max(0.01, deadline - loop.time()))
+            if message["type"] in ("ack", "reject") and message["op_id"] == op_id:
+                return message
+            self.inbox.append(message)

@@ -1,0 +1,124 @@
+"""Run `fresque serve` as a real process for the tests: start, stop, SIGKILL, restart on the same port."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerProcess:
+    def __init__(self, database_url: str, *, log_path: Path, env: dict[str, str] | None = None) -> None:
+        self.database_url = database_url
+        self.log_path = log_path
+        self.port = free_port()
+        self.env = env or {}
+        self.proc: subprocess.Popen[bytes] | None = None
+        self._log: IO[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def origin(self) -> str:
+        return self.base_url
+
+    def ws_url(self, board_id: str) -> str:
+        return f"ws://127.0.0.1:{self.port}/ws/boards/{board_id}"
+
+    def start(self, *, migrate: bool = True, timeout: float = 30.0) -> None:
+        env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+        command = [
+            sys.executable,
+            "-m",
+            "fresque.cli",
+            "serve",
+            "--port",
+            str(self.port),
+            "--database-url",
+            self.database_url,
+        ]
+        if not migrate:
+            command.append("--no-migrate")
+        self._log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
+            try:
+                if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.05)
+        raise RuntimeError(f"server did not become healthy in {timeout}s:\n{self.log()}")
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return ""
+
+    def _finish(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        self.proc = None
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        self._finish()
+
+    def kill(self) -> None:
+        """SIGKILL: no shutdown code runs, exactly like a power cut for the process."""
+        if self.proc is None:
+            return
+        self.proc.kill()
+        self.proc.wait()
+        self._finish()
+
+    # -- HTTP helpers ------------------------------------------------------------------------------------
+
+    def post(self, path: str, json: Any = None, token: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.post(f"{self.base_url}{path}", json=json, headers=headers, timeout=30)
+
+    def get(self, path: str, token: str | None = None) -> httpx.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return httpx.get(f"{self.base_url}{path}", headers=headers, timeout=30)
+
+    def create_workshop(self, title: str = "Atelier Jas-de-Bouffan") -> dict[str, Any]:
+        response = self.post("/api/workshops", {"title": title, "neighbourhood": "Jas-de-Bouffan"})
+        assert response.status_code == 201, response.text
+        data: dict[str, Any] = response.json()
+        return data
+
+    def join(self, code: str, alias: str) -> dict[str, Any]:
+        response = self.post("/api/join", {"code": code, "alias": alias})
+        assert response.status_code == 201, response.text
+        data: dict[str, Any] = response.json()
+        return data
