@@ -305,6 +305,8 @@ def _describe(exc: ValidationError) -> tuple[str, str]:
         if first["loc"] == ():
             return "unknown_type", f"unknown message type: {first['ctx'].get('tag')!r}"
         return "unknown_op", f"unknown operation at {where}: {first['ctx'].get('tag')!r}"
+    if first["type"] == "string_unicode":  # a lone surrogate: it could never be stored nor sent back
+        return "text_invalid", f"{where}: not valid Unicode text (lone surrogate)"
     if first["type"] == "union_tag_not_found":
         return "invalid_message", f"{where}: missing the field that names its kind"
     return "invalid_message", f"{where}: {first['msg']}"

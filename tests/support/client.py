@@ -145,14 +145,20 @@ class BoardClient:
                 return message
             self.inbox.append(message)
 
-    async def drain(self, quiet: float = 0.3) -> list[dict[str, Any]]:
-        """Read everything until the socket is quiet for `quiet` seconds."""
-        got: list[dict[str, Any]] = []
+    async def drain(
+        self, quiet: float = 0.3, ignore: tuple[str, ...] = ("presence_list", "ephemeral")
+    ) -> list[dict[str, Any]]:
+        """Read until the socket is quiet for `quiet` seconds; return what came, but for the `ignore`d types
+        (who is here, cursors), which say nothing about the board."""
+        got = [m for m in self.inbox if m["type"] not in ignore]
+        self.inbox.clear()
         while True:
             try:
-                got.append(await self.recv(quiet))
+                message = await self.recv(quiet)
             except TimeoutError:
                 return got
+            if message["type"] not in ignore:
+                got.append(message)
 
     def next_op_id(self) -> str:
         return f"{self.client_id}:{next(self._op_counter)}"
@@ -166,13 +172,21 @@ class BoardClient:
     async def commit(self, ops: list[dict[str, Any]], op_id: str | None = None) -> dict[str, Any]:
         """Push and wait for the answer (ack or reject) to that op_id."""
         op_id = await self.push(ops, op_id)
+        return (await self.answers([op_id]))[op_id]
+
+    async def answers(self, op_ids: list[str], timeout: float = 10.0) -> dict[str, dict[str, Any]]:
+        """Wait for the ack or reject of each op_id; other messages go to `inbox`."""
+        wanted, found = set(op_ids), {}
+        for message in list(self.inbox):
+            if message["type"] in ("ack", "reject") and message["op_id"] in wanted:
+                found[message["op_id"]] = message
+                self.inbox.remove(message)
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + 10
-        while True:
-            for i, message in enumerate(self.inbox):
-                if message["type"] in ("ack", "reject") and message["op_id"] == op_id:
-                    return self.inbox.pop(i)
+        deadline = loop.time() + timeout
+        while len(found) < len(wanted):
             message = await self.recv(max(0.01, deadline - loop.time()))
-            if message["type"] in ("ack", "reject") and message["op_id"] == op_id:
-                return message
-            self.inbox.append(message)
+            if message["type"] in ("ack", "reject") and message["op_id"] in wanted:
+                found[message["op_id"]] = message
+            else:
+                self.inbox.append(message)
+        return found

@@ -95,7 +95,7 @@ async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings
                     message = await asyncio.wait_for(websocket.receive(), settings.hello_timeout)
             except TimeoutError:
                 conn.send(error_frame("hello_required", "say hello first"))
-                conn.close_soon(CLOSE_HELLO_REQUIRED, "hello_required")
+                conn.close_soon(CLOSE_HELLO_REQUIRED, "hello_required", flush=True)
                 break
             if message["type"] == "websocket.disconnect":
                 break

@@ -121,9 +121,14 @@ class Board:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Apply a batch all or none: on any exception every change made inside is undone, then re-raised."""
+        """Apply a batch all or none: on any exception every change made inside is undone, then re-raised.
+
+        A transaction opened inside another joins it: the outer one decides (the room wraps the rules and the
+        database commit in one, so a failed commit undoes the rules' changes too).
+        """
         if self._undo is not None:
-            raise RuntimeError("transactions do not nest")
+            yield
+            return
         self._undo = []
         try:
             yield
@@ -401,7 +406,7 @@ class Board:
             if not isinstance(vote["count"], int) or vote["count"] < 1:
                 raise RuleError("invalid_vote", "a vote count is a positive whole number")
             board._set_votes(vote["participant"], vote["item"], vote["count"])
-            if board.votes_used(vote["participant"]) > board.settings.vote_budget:
+            if board.votes_used(vote["participant"]) > board.limits.max_vote_budget:  # budgets can drop
                 raise RuleError("vote_budget_exceeded", "a participant has more dots than the budget")
         board.deleted.update(
             d for d in data.get("deleted", ()) if d not in board.items and d not in board.threads

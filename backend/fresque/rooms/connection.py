@@ -77,6 +77,7 @@ class Connection:
         self._wakeup = asyncio.Event()
         self._writer: asyncio.Task[None] | None = None
         self._last_rate_error = 0.0
+        self._close_after: tuple[int, str] | None = None
 
     def start(self) -> None:
         self._writer = asyncio.get_running_loop().create_task(self._drain(), name=f"outbox-{self.id}")
@@ -109,10 +110,16 @@ class Connection:
             return True
         return False
 
-    def close_soon(self, code: int, reason: str) -> None:
+    def close_soon(self, code: int, reason: str, *, flush: bool = False) -> None:
+        """Close the socket. With `flush`, what is already queued (say, the error explaining why) goes first;
+        without, it is dropped (a slow consumer gets it all again when it resumes)."""
         if self.closed:
             return
         self.closed = True
+        if flush and self._writer is not None and not self._writer.done():
+            self._close_after = (code, reason)
+            self._wakeup.set()
+            return
         self._outbox.clear()
         self._outbox_bytes = 0
         if self._writer is not None:
@@ -132,6 +139,9 @@ class Connection:
                     self._outbox_bytes -= len(frame)
                     await self.transport.send_text(frame)
                 self._wakeup.clear()
+                if self._close_after is not None:
+                    await self._close(*self._close_after)
+                    return
         except asyncio.CancelledError:
             raise
         except Exception:  # the socket went away; the receive loop will notice and leave the room
@@ -139,6 +149,10 @@ class Connection:
 
     async def stop(self) -> None:
         self.closed = True
+        if self._writer is not None and self._close_after is not None:
+            # A closing explanation is queued: give it a moment to reach the client.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._writer), 2.0)
         if self._writer is not None:
             self._writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

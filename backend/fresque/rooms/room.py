@@ -131,7 +131,7 @@ class Room:
                     }
                 )
             )
-            conn.close_soon(CLOSE_PROTOCOL_MISMATCH, "protocol_mismatch")
+            conn.close_soon(CLOSE_PROTOCOL_MISMATCH, "protocol_mismatch", flush=True)
             return False
         async with self.lock:  # no change may slip in between the resync and `ready`
             last = hello.last_seq
