@@ -103,8 +103,9 @@ class Case:
     run: Callable[[Target], Awaitable[Metrics]]
     target: str  # how the verdict is decided, in words
     verdict: Callable[[Metrics, Metrics], bool]  # (fresque, relay) -> pass
-    headline: str = "p99_ms"  # the latency the target is about
+    relative: bool = False  # the target compares with the relay (so a VOID relay run voids the verdict)
     timed: bool = True  # a case where the load generator's CPU can skew the measure
+    extras: tuple[str, ...] = ()  # more metrics to print under the case
 
 
 def cases(seconds: float, quick: bool) -> list[Case]:
@@ -123,32 +124,37 @@ def cases(seconds: float, quick: bool) -> list[Case]:
             lambda t: loadgen.preview_fanout(t, 50, seconds),
             "p99 ≤ 1.5× relay, 100 % delivered",
             within(1.5),
+            relative=True,
+            extras=("exact_pct", "drops_delivered_pct", "drop_p99_ms"),
         ),
         Case(
             "preview-200",
             lambda t: loadgen.preview_fanout(t, 200, seconds),
             "p99 ≤ 2× relay, 100 % delivered",
             within(2.0),
+            relative=True,
+            extras=("exact_pct", "drops_delivered_pct", "drop_p99_ms"),
         ),
         Case(
             "durable",
             lambda t: loadgen.durable_writes(t, 10, seconds),
             "ack p99 ≤ 10 ms (SQLite), 100 % acked",
             lambda f, r: full(f) and f["p99_ms"] <= 10,
+            extras=("writes",),
         ),
         Case(
             "reconnect-200",
             lambda t: loadgen.reconnect_storm(t, n, history=300),
             "all 200 welcomed ≤ 2 s",
             lambda f, r: full(f) and f["all_welcomed_ms"] is not None and f["all_welcomed_ms"] <= 2000,
-            headline="max_ms",
+            extras=("all_welcomed_ms", "frames", "failures"),
         ),
         Case(
             "snapshot-2000",
             lambda t: loadgen.big_snapshot(t, 2000, samples),
             "hello → welcome ≤ 150 ms (every sample)",
             lambda f, r: full(f) and f["max_ms"] <= 150,
-            headline="max_ms",
+            extras=("welcome_kib",),
         ),
         Case(
             "idle-memory",
@@ -156,6 +162,7 @@ def cases(seconds: float, quick: bool) -> list[Case]:
             "≤ 64 KiB per idle connection",
             lambda f, r: f["mem_per_conn_kib"] <= 64,
             timed=False,
+            extras=("rss_before_mib", "rss_after_mib"),
         ),
     ]
 
@@ -177,14 +184,15 @@ def run_case(case: Case, workdir: Path) -> dict[str, Any]:
                 measured[kind] = {"error": f"{type(exc).__name__}: {exc}"}
     fresque, relay = measured["fresque"], measured["relay"]
     ratios = {k: ratio(fresque.get(k), relay.get(k)) for k in RATIO_KEYS}
-    void = case.timed and any(m.get("gen_cpu_pct", 0) > VOID_GEN_CPU for m in measured.values())
+    for m in measured.values():
+        m["void"] = case.timed and m.get("gen_cpu_pct", 0) > VOID_GEN_CPU
     if "error" in fresque or "error" in relay:
         verdict = "ERROR"
-    elif void:
+    elif fresque["void"] or (case.relative and relay["void"]):
         verdict = "VOID"
     else:
         verdict = "PASS" if case.verdict(fresque, relay) else "FAIL"
-    return {"case": case.name, "target": case.target, "headline": case.headline, "verdict": verdict,
+    return {"case": case.name, "target": case.target, "verdict": verdict, "extras": case.extras,
             "relay": relay, "fresque": fresque, "ratio": ratios}  # fmt: skip
 
 
@@ -215,17 +223,24 @@ def table(results: list[dict[str, Any]]) -> str:
     head = f"{'case':<14} {'server':<8}" + "".join(f"{h:>11}" for h, _, _ in COLUMNS)
     lines = [head, "-" * len(head)]
     for r in results:
+        notes = []
         for kind in ("relay", "fresque"):
             m = r[kind]
             label = r["case"] if kind == "relay" else ""
             if "error" in m:
                 lines.append(f"{label:<14} {kind:<8} ERROR {m['error']}")
                 continue
-            lines.append(f"{label:<14} {kind:<8}" + "".join(f"{fmt(m.get(k), d):>11}" for _, k, d in COLUMNS))
+            cells = "".join(f"{fmt(m.get(k), d):>11}" for _, k, d in COLUMNS)
+            lines.append(
+                f"{label:<14} {kind:<8}{cells}{'  VOID (generator > 80 % CPU)' if m['void'] else ''}"
+            )
+            if r["extras"]:
+                notes.append(f"{kind}: " + ", ".join(f"{k}={fmt(m.get(k), 1)}" for k in r["extras"]))
         cells = "".join(
             f"{fmt(r['ratio'].get(k), 2, '×') if k in RATIO_KEYS else '':>11}" for _, k, _ in COLUMNS
         )
         lines.append(f"{'':<14} {'ratio':<8}{cells}")
+        lines += [f"{'':<14} {note}" for note in notes]
         lines.append(f"{'':<14} → {r['verdict']}: {r['target']}")
         lines.append("")
     return "\n".join(lines)

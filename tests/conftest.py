@@ -108,7 +108,7 @@ def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
 
     name = f"fresque_{uuid.uuid4().hex[:12]}"
     janitor = DatabaseJanitor(
-        user="postgres", host="127.0.0.1", port=postgres_server.port, dbname=name, version=15, password=None
+        user="postgres", host="127.0.0.1", port=postgres_server.port, dbname=name, password=None
     )
     janitor.init()
     try:

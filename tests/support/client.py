@@ -160,6 +160,19 @@ class BoardClient:
             if message["type"] not in ignore:
                 got.append(message)
 
+    async def drain_until_board_message(
+        self, timeout: float = 10.0, ignore: tuple[str, ...] = ("presence_list", "ephemeral")
+    ) -> dict[str, Any]:
+        """The next message that is about the board (not who is here, not cursors)."""
+        while self.inbox:
+            message = self.inbox.pop(0)
+            if message["type"] not in ignore:
+                return message
+        while True:
+            message = await self.recv(timeout)
+            if message["type"] not in ignore:
+                return message
+
     def next_op_id(self) -> str:
         return f"{self.client_id}:{next(self._op_counter)}"
 
