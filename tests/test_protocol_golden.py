@@ -23,8 +23,9 @@ EXCHANGES = json.loads((REPO / "tests" / "fixtures" / "protocol" / "exchanges.js
 )
 def test_committed_schema_matches_the_models(path: str, generate: Any) -> None:
     committed = json.loads((REPO / path).read_text())
+    module = Path(path).stem.split(".")[0]
     assert committed == json.loads(json.dumps(generate())), (
-        f"{path} is out of date: regenerate it with `python -m fresque.{Path(path).stem.split('.')[0]} > {path}`"
+        f"{path} is out of date: regenerate it with `python -m fresque.{module} > {path}`"
     )
 
 
