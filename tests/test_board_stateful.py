@@ -66,6 +66,8 @@ SETTABLE = {
     "solution": ["x", "y", "w", "h", "ref", "text"],
     "note": ["x", "y", "w", "h", "text"],
 }
+# Low budgets more often, so that a budget often drops below the dots already placed; 6 and 7 are refused.
+BUDGETS = [0, 1, 1, 2, 2, 3, 4, 5, 6, 7]
 ALL_FIELDS = ["x", "y", "w", "h", "ref", "text", "severity", "cell"]
 
 # Strategies are built once: building them per draw made the machine ten times slower.
@@ -220,7 +222,7 @@ class BoardSession(RuleBasedStateMachine):
         if d.chance(25 if author == FACILITATOR else 2):
             op: dict[str, Any] = {
                 "op": "board.update",
-                "vote_budget": d.pick(range(LIMITS.max_vote_budget + 3)),
+                "vote_budget": d.pick(BUDGETS),
             }
             if d.chance(30):
                 op["title"] = d.pick(["Atelier 2", "  ", "🇲🇦 Atelier"])

@@ -86,7 +86,8 @@ class Connection:
         """Queue a durable frame; close the client if it is too far behind."""
         if self.closed:
             return
-        if self._outbox_bytes + len(frame) > self.max_outbox_bytes:
+        # One frame alone always fits (a big board's snapshot); a backlog beyond the limit means "too slow".
+        if self._outbox and self._outbox_bytes + len(frame) > self.max_outbox_bytes:
             self.close_soon(CLOSE_SLOW_CONSUMER, "slow_consumer")
             return
         self._outbox.append(frame)

@@ -34,6 +34,8 @@ from .connection import CLOSE_PROTOCOL_MISMATCH, Connection
 
 log = logging.getLogger(__name__)
 
+DELTA_MAX_BYTES = 256 * 1024
+
 
 def encode_change(change: LoggedChange) -> str:
     # `ops` is already canonical JSON text (as stored), so the frame is spliced rather than re-encoded.
@@ -160,12 +162,31 @@ class Room:
             "you": {"participant": conn.participant_id, "alias": conn.alias, "role": conn.role},
             "seq": self.seq,
         }
-        if last is not None and (last == self.seq or (self._recent and self._recent[0][0] <= last + 1)):
-            frames = [frame for seq, frame in self._recent if seq > last]
+        frames = self._missed_since(last) if last is not None else None
+        if frames is not None:
             head["resync"] = "delta"
             return f'{dumps(head)[:-1]},"changes":[{",".join(frames)}]}}'
         head["resync"] = "snapshot"
         return f'{dumps(head)[:-1]},"snapshot":{self._snapshot()}}}'
+
+    def _missed_since(self, last: int) -> list[str] | None:
+        """The changes after `last`, or None when a snapshot serves better: the gap is older than what we keep
+        in memory, or the changes weigh more than `DELTA_MAX_BYTES` (then the board itself is smaller)."""
+        if last == self.seq:
+            return []
+        if not self._recent or self._recent[0][0] > last + 1:
+            return None
+        frames: list[str] = []
+        size = 0
+        for seq, frame in reversed(self._recent):
+            if seq <= last:
+                break
+            size += len(frame)
+            if size > DELTA_MAX_BYTES:
+                return None
+            frames.append(frame)
+        frames.reverse()
+        return frames
 
     def _snapshot(self) -> str:
         if self._snapshot_cache is None or self._snapshot_cache[0] != self.seq:
