@@ -313,7 +313,7 @@ def test_text_accepted_verbatim(text: str) -> None:
 
 
 def test_text_invalid_through_the_wire_path() -> None:
-    # A lone surrogate escaped in JSON ("\\ud800") parses to a Python str that pydantic refuses already;
+    # A lone surrogate escaped in JSON ("\\ud800") is refused by the protocol already, with the rule's code;
     # a NUL gets through the protocol and the rule refuses it.
     def push(text: str) -> str:
         return json.dumps(
@@ -326,7 +326,7 @@ def test_text_invalid_through_the_wire_path() -> None:
 
     with pytest.raises(ProtocolError) as info:
         parse_client_message(push("a\ud800b"))
-    assert info.value.code == "invalid_message"
+    assert info.value.code == "text_invalid"
     message = parse_client_message(push("a\x00b"))
     assert isinstance(message, Push)
     board = new_board()

@@ -4,8 +4,8 @@ after every step.
 Each step is one client message: a batch of 1–3 ops, built as wire dicts, parsed by the protocol
 (`op_list_adapter`) and applied with `changes.apply_batch`, by one of three participants or by the
 facilitator. Ids are drawn from small pools so that collisions, tombstones and dangling references happen
-often; about half of the batches are refused. The machine keeps the log of accepted batches, as the server
-stores it, and checks that replaying it rebuilds the same board.
+often; about three batches in four are refused. The machine keeps the log of accepted batches, as the
+server stores it, and checks that replaying it rebuilds the same board.
 """
 
 from __future__ import annotations

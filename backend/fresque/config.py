@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
 
@@ -20,7 +21,14 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     # Origins allowed to open a board's WebSocket besides the server's own (exact match, e.g. https://fresque.ville.fr)
-    allowed_origins: list[str] = Field(default_factory=list)
+    allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):  # FRESQUE_ALLOWED_ORIGINS=https://a.example,https://b.example
+            return [origin.strip() for origin in value.split(",") if origin.strip()]
+        return value
+
     cookie_secure: bool = Field(default=False, description="mark session cookies Secure (behind HTTPS)")
 
     # Limits of the live protocol (docs/protocol.md, "Limits")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -68,6 +69,8 @@ class RecordingClient(BoardClient):
         super().__init__(client.url, client.origin, client.token)
         self.log = log
         self.reader: asyncio.Task[None] | None = None
+        self.resyncs: Counter[str] = Counter()  # welcomes by resync kind
+        self.resent = 0  # ops resent after a reconnect
 
     @property
     def online(self) -> bool:
@@ -75,6 +78,7 @@ class RecordingClient(BoardClient):
         return self.ws is not None and self.reader is not None and not self.reader.done()
 
     def _resync(self, welcome: dict[str, Any]) -> None:
+        self.resyncs[welcome["resync"]] += 1
         if welcome["resync"] == "delta":
             for change in welcome["changes"]:
                 self.log.record(change["seq"], change["author"], change["op_id"], change["ops"])
@@ -137,6 +141,7 @@ class RecordingClient(BoardClient):
         welcome = await self.connect(None if fresh or self.replica is None else self.seq)
         self.start_reader()
         for op_id, ops in list(self.pending.items()):
+            self.resent += 1
             await self.push(ops, op_id)
         return welcome
 
