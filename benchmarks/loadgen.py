@@ -90,6 +90,7 @@ async def new_board(target: Target, participants: int) -> Board:
 class Traffic:
     sent: int = 0
     received: int = 0
+    received_bytes: int = 0
 
 
 class Client:
@@ -119,6 +120,7 @@ class Client:
         while True:
             raw, stamp = await self.ws.recv()
             self.traffic.received += 1
+            self.traffic.received_bytes += len(raw)
             if kind_of(raw) == "welcome":
                 break
         self.ws.handler = self._dispatch
@@ -132,6 +134,7 @@ class Client:
 
     def _dispatch(self, raw: str, stamp: int) -> None:
         self.traffic.received += 1
+        self.traffic.received_bytes += len(raw)
         kind = kind_of(raw)
         if kind == "ack":
             future = self._acks.pop(json.loads(raw)["op_id"], None)
@@ -194,30 +197,47 @@ async def settle(traffic: Traffic, quiet: float = 0.5, limit: float = 30) -> Non
 # -- measuring ---------------------------------------------------------------------------------------------
 
 
+# psutil reads CPU time in clock ticks (10 ms): below this much server CPU a per-message figure is noise.
+MIN_CPU_S = 0.05
+
+
 @dataclass
 class Window:
-    """CPU time of the server and of this load generator, and frames exchanged, between start and stop."""
+    """CPU time of the server and of this load generator, and frames exchanged, while measuring.
+
+    `start`/`stop` may be called several times (e.g. one storm per round): the totals add up.
+    """
 
     server: psutil.Process
     traffic: Traffic
-    me: psutil.Process = field(default_factory=psutil.Process)
+    totals: list[float] = field(default_factory=lambda: [0.0] * 5)  # wall, server, me, frames, bytes
+
+    def _now(self) -> list[float]:
+        t = self.traffic
+        return [
+            time.perf_counter(),
+            sum(self.server.cpu_times()[:2]),
+            time.process_time(),  # this generator's own CPU time, to the nanosecond
+            t.sent + t.received,
+            t.received_bytes,
+        ]
 
     def start(self) -> None:
-        self._wall = time.perf_counter()
-        self._server_cpu = sum(self.server.cpu_times()[:2])
-        self._my_cpu = sum(self.me.cpu_times()[:2])
-        self._frames = self.traffic.sent + self.traffic.received
+        self._start = self._now()
 
     def stop(self) -> Metrics:
-        wall = time.perf_counter() - self._wall
-        server_cpu = sum(self.server.cpu_times()[:2]) - self._server_cpu
-        frames = self.traffic.sent + self.traffic.received - self._frames
+        self.totals = [
+            total + b - a for total, a, b in zip(self.totals, self._start, self._now(), strict=True)
+        ]
+        wall, server_cpu, my_cpu, frames, received = self.totals
         return {
             "wall_s": wall,
-            "frames": frames,
-            "server_cpu_pct": 100 * server_cpu / wall,
-            "gen_cpu_pct": 100 * (sum(self.me.cpu_times()[:2]) - self._my_cpu) / wall,
-            "cpu_per_msg_us": 1e6 * server_cpu / frames if frames else None,
+            "frames": int(frames),
+            "received_kib": received / 1024,
+            "server_cpu_s": server_cpu,
+            "server_cpu_pct": 100 * server_cpu / wall if server_cpu >= MIN_CPU_S else None,
+            "gen_cpu_pct": 100 * my_cpu / wall,
+            "cpu_per_msg_us": 1e6 * server_cpu / frames if frames and server_cpu >= MIN_CPU_S else None,
         }
 
 
@@ -360,7 +380,7 @@ async def durable_writes(
 # -- case 3: reconnect storm -------------------------------------------------------------------------------
 
 
-async def reconnect_storm(target: Target, clients_n: int, history: int) -> Metrics:
+async def reconnect_storm(target: Target, clients_n: int, history: int, rounds: int = 1) -> Metrics:
     traffic = Traffic()
     board = await new_board(target, clients_n)
     writer = Client(board, board.facilitator, traffic)
@@ -371,30 +391,37 @@ async def reconnect_storm(target: Target, clients_n: int, history: int) -> Metri
         await asyncio.wait_for(asyncio.gather(*futures), 30)
     clients = await connect_all(board, board.participants, traffic)
     await settle(traffic)
-    await close_all([writer, *clients])
-    await asyncio.sleep(1)  # let the server notice every close (Fresque saves and unloads the room)
-
-    # Everyone comes back at once; three clients in four missed the last 1-3 changes.
-    fresh = [Client(board, token, traffic) for token in board.participants]
+    await writer.close()
     window = Window(psutil.Process(target.pid), traffic)
     done: list[int] = []
-    window.start()
-    begin = time.time_ns()
+    storms: list[float | None] = []  # None: someone was never welcomed
+    failures: list[str] = []
+    for _ in range(rounds):
+        await close_all(clients)
+        await asyncio.sleep(1)  # let the server notice every close (Fresque saves and unloads the room)
+        # Everyone comes back at once; three clients in four missed the last 1-3 changes.
+        clients = [Client(board, token, traffic) for token in board.participants]
+        welcomed: list[int] = []
+        window.start()
+        begin = time.time_ns()
 
-    async def back(i: int, client: Client) -> None:
-        _, stamp = await client.connect(last_seq=history - i % 4)
-        done.append(stamp - begin)
+        async def back(i: int, client: Client, begin: int = begin, welcomed: list[int] = welcomed) -> None:
+            _, stamp = await client.connect(last_seq=history - i % 4)
+            welcomed.append(stamp - begin)
 
-    outcome = await asyncio.gather(*(back(i, c) for i, c in enumerate(fresh)), return_exceptions=True)
-    metrics = window.stop()
-    failures = [repr(o) for o in outcome if isinstance(o, BaseException)]
-    await settle(traffic)
-    await close_all(fresh)
+        outcome = await asyncio.gather(*(back(i, c) for i, c in enumerate(clients)), return_exceptions=True)
+        metrics = window.stop()
+        failures += [repr(o) for o in outcome if isinstance(o, BaseException)]
+        done += welcomed
+        storms.append(max(welcomed) / 1e6 if len(welcomed) == clients_n else None)
+        await settle(traffic)
+    await close_all(clients)
     return {
         **metrics,
         **latency_metrics(done),
-        "all_welcomed_ms": max(done) / 1e6 if len(done) == clients_n else None,
-        "delivered_pct": 100 * len(done) / clients_n,
+        "all_welcomed_ms": None if None in storms else max(s for s in storms if s is not None),
+        "rounds_ms": storms,
+        "delivered_pct": 100 * len(done) / (clients_n * rounds),
         "clients": clients_n,
         "failures": failures[:3],
     }

@@ -45,7 +45,9 @@ SEEDS = [
     20240611,
     7,
     31337,
-    # Regression seeds (a failing seed goes here, with what it found):
+    # Regression seeds (a failing seed goes here, with what it found). None has found a server bug yet:
+    111,  # a client dropped right after reconnecting: the test's background reader started on no socket
+    131,  # no snapshot resync but the first ones: `everyone_leaves` is now forced once, first back reloads
 ]
 
 REFS = {
@@ -177,6 +179,20 @@ class Run:
         return await asyncio.to_thread(self.workshop.export)
 
 
+async def everyone_leaves(run: Run, rng: random.Random) -> None:
+    """Everyone goes (some with ops in flight): the room closes and saves a snapshot. Then most come back,
+    the first as a reloaded page (no last_seq); whoever is behind the saved snapshot resyncs by snapshot,
+    since a reopened room keeps no changes in memory."""
+    for c in run.clients:
+        if c.online and rng.random() < 0.5:
+            await c.push([run.script.create()])
+        await c.drop(abrupt=rng.random() < 0.7)
+    await asyncio.sleep(0.3)
+    for i, c in enumerate(run.clients):
+        if i == 0 or rng.random() < 0.8:
+            await c.resume(fresh=i == 0 or rng.random() < 0.2)
+
+
 async def act(run: Run, rng: random.Random) -> None:
     """One step of the script, by one client."""
     script, clients = run.script, run.clients
@@ -189,7 +205,8 @@ async def act(run: Run, rng: random.Random) -> None:
     if roll < 0.27:
         await client.push([script.create()])
     elif roll < 0.32:  # a chain in one batch: all or none
-        act_op, dif_op, sol_op = script.create("activity"), script.create("difficulty"), script.create("solution")
+        act_op, dif_op = script.create("activity"), script.create("difficulty")
+        sol_op = script.create("solution")
         first, second = script.new_id("thread"), script.new_id("thread")
         script.threads += [first, second]
         await client.push(
@@ -236,15 +253,8 @@ async def act(run: Run, rng: random.Random) -> None:
         if rng.random() < 0.5:
             await asyncio.sleep(rng.choice([0, 0.001, 0.01]))
         await client.drop(abrupt=rng.random() < 0.8)
-    elif roll < 0.975:  # everyone leaves (the room closes and saves a snapshot), then comes back
-        for c in clients:
-            if c.online and rng.random() < 0.5:
-                await c.push([script.create()])
-            await c.drop(abrupt=rng.random() < 0.7)
-        await asyncio.sleep(0.3)
-        for c in clients:
-            if rng.random() < 0.8:
-                await c.resume(fresh=rng.random() < 0.2)
+    elif roll < 0.975:
+        await everyone_leaves(run, rng)
     else:
         await run.settle(client)
     if rng.random() < 0.25:
@@ -256,7 +266,7 @@ def acknowledged_creates(run: Run) -> tuple[dict[str, Any], set[str]]:
     """Ids created by acknowledged ops (with the op), and ids deleted, directly, by acknowledged ops."""
     created: dict[str, Any] = {}
     deleted: set[str] = set()
-    for seq in sorted(run.log.by_seq):
+    for seq in sorted(run.log.acks.values()):
         _, _, ops = run.log.by_seq[seq]
         for op in json.loads(ops):
             if op["op"] in ("item.create", "thread.create"):
@@ -284,14 +294,15 @@ async def test_random_sessions_with_conflicts_and_dropped_connections_converge(
             if run.initial is None:
                 assert welcome["seq"] == 0
                 run.initial = welcome["snapshot"]
-        for _ in range(ACTIONS):
+        for step in range(ACTIONS):
+            if step == ACTIONS // 2:  # once for sure: the random script might never do it
+                await everyone_leaves(run, rng)
             await act(run, rng)
             run.check()
 
         # Everyone comes back and hears every answer, then every change up to the head.
         for c in clients:
             if not c.online:
-                await c.drop()
                 await c.resume()
         for c in clients:
             await run.settle(c)
@@ -329,7 +340,7 @@ async def test_random_sessions_with_conflicts_and_dropped_connections_converge(
     assert len(log.acks) == head, "every change was acknowledged to its author"
     for key, code in log.rejects.items():
         assert key not in log.seq_of, f"op {key} was rejected ({code}) yet applied at {log.seq_of[key]}"
-    assert not [e for e in log.errors if e["code"] != "rate_limited"], log.errors
+    assert not log.errors, log.errors  # rate_limited would mean a dropped push: tests stay under the limit
 
     # What an acknowledged op created is there, unless an acknowledged op deleted it (or a thread's end).
     created, deleted = acknowledged_creates(run)

@@ -22,6 +22,7 @@ class Settings(BaseSettings):
     port: int = 8000
     # Origins allowed to open a board's WebSocket besides the server's own (exact match, e.g. https://fresque.ville.fr)
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     @field_validator("allowed_origins", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:

@@ -16,10 +16,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-import websockets
 from fresque.changes import apply_op
 from fresque.core.board import Board
 from fresque.protocol import op_list_adapter, op_to_json
+from websockets.exceptions import ConnectionClosed
 
 from .client import BoardClient, catalogue_refs
 
@@ -71,6 +71,7 @@ class RecordingClient(BoardClient):
         self.reader: asyncio.Task[None] | None = None
         self.resyncs: Counter[str] = Counter()  # welcomes by resync kind
         self.resent = 0  # ops resent after a reconnect
+        self.failures: list[Exception] = []  # what broke the background reader
 
     @property
     def online(self) -> bool:
@@ -105,20 +106,21 @@ class RecordingClient(BoardClient):
 
     def start_reader(self) -> None:
         """Read (and track) every message in the background until the socket closes."""
-        self.reader = asyncio.get_running_loop().create_task(self._read_forever(), name=self.client_id)
+        self.reader = asyncio.get_running_loop().create_task(self._read_forever(self.ws), name=self.client_id)
 
-    async def _read_forever(self) -> None:
-        ws = self.ws
-        with contextlib.suppress(websockets.exceptions.ConnectionClosed):
+    async def _read_forever(self, ws: Any) -> None:
+        try:
             while self.ws is ws:  # `drop` replaced it: what is still buffered is lost with the socket
                 await self.recv(timeout=3600)
+        except ConnectionClosed:
+            pass
+        except Exception as exc:  # kept for `check_reader`: the test, not the event loop, reports it
+            self.failures.append(exc)
 
     def check_reader(self) -> None:
         """Raise what broke the background reader (a schema error, an out-of-order ack, a diverging op)."""
-        if self.reader is not None and self.reader.done() and not self.reader.cancelled():
-            error = self.reader.exception()
-            if error is not None:
-                raise error
+        if self.failures:
+            raise self.failures[0]
 
     async def stop_reader(self) -> None:
         if self.reader is None:
@@ -131,14 +133,18 @@ class RecordingClient(BoardClient):
             reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await reader
-        elif not reader.cancelled() and reader.exception() is not None:
-            raise reader.exception()  # type: ignore[misc]
 
     async def resume(self, *, fresh: bool = False) -> dict[str, Any]:
         """Reconnect with `last_seq` (or none: `fresh`, a reloaded page) and resend every unacknowledged op
         with its op_id, in the order it was first pushed. The reader runs again afterwards."""
-        self.inbox.clear()
-        welcome = await self.connect(None if fresh or self.replica is None else self.seq)
+        await self.drop()  # a socket the server closed, if any
+        try:
+            welcome = await self.connect(None if fresh or self.replica is None else self.seq)
+        except BaseException:
+            if self.ws is not None:
+                self.ws.transport.abort()
+                self.ws = None
+            raise
         self.start_reader()
         for op_id, ops in list(self.pending.items()):
             self.resent += 1
@@ -149,6 +155,8 @@ class RecordingClient(BoardClient):
         """Lose the connection: `abrupt` aborts the TCP connection, as a phone entering a tunnel would; what
         was in flight either way is lost, and `pending` keeps what was not acknowledged."""
         if self.ws is None:
+            await self.stop_reader()
+            self.inbox.clear()
             return
         ws, self.ws = self.ws, None
         if abrupt:
