@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import cast
 
-from sqlalchemy import Table, delete, func, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from .engine import is_sqlite, make_engine
+from .engine import make_engine
 from .models import Board, BoardOp, BoardSnapshot, Participant, Session, Workshop
 
 workshops = cast(Table, Workshop.__table__)
@@ -85,10 +85,6 @@ class Store:
     @classmethod
     def from_url(cls, url: str) -> Store:
         return cls(make_engine(url))
-
-    @property
-    def is_sqlite(self) -> bool:
-        return is_sqlite(str(self.engine.url))
 
     async def close(self) -> None:
         await self.engine.dispose()
@@ -305,7 +301,3 @@ class Store:
                 .where(board_ops.c.ops.is_not(None))
                 .values(ops=None)
             )
-
-    async def count_ops(self, board_id: str) -> int:
-        async with self.engine.connect() as conn:
-            return int(await conn.scalar(select(func.count()).where(board_ops.c.board_id == board_id)) or 0)

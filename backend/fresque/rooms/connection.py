@@ -71,7 +71,6 @@ class Connection:
         self.rate = rate
         self.ready = False  # set once the client's hello was answered: before that it gets no broadcasts
         self.closed = False
-        self.dropped_ephemeral = 0
         self._outbox: deque[str] = deque()
         self._outbox_bytes = 0
         self._wakeup = asyncio.Event()
@@ -99,7 +98,6 @@ class Connection:
         if self.closed or not self.ready:
             return
         if self._outbox_bytes > self.EPHEMERAL_BACKLOG:
-            self.dropped_ephemeral += 1
             return
         self.send(frame)
 

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 
 from ..config import Settings
 from ..db.store import Store
+from .connection import CLOSE_SERVER_SHUTDOWN
 from .room import Room
 
 log = logging.getLogger(__name__)
@@ -38,9 +39,6 @@ class Rooms:
             yield room
         finally:
             await self._release(board_id)
-
-    def get(self, board_id: str) -> Room | None:
-        return self._rooms.get(board_id)
 
     async def _acquire(self, board_id: str) -> Room:
         async with self._lock:
@@ -71,7 +69,7 @@ class Rooms:
             for room in self._rooms.values():
                 room.shutdown()
                 for conn in list(room.connections.values()):
-                    conn.close_soon(1012, "server_restart")
+                    conn.close_soon(CLOSE_SERVER_SHUTDOWN, "server_restart")
                 try:
                     await room.save_snapshot()
                 except Exception:
