@@ -358,3 +358,14 @@ def test_catalogue_to_json(cat: Catalogue) -> None:
     bus = next(i for i in doc["activities"] if i["id"] == "bus-train")
     assert set(bus) == {"id", "category", "when", "labels", "keywords", "picture_url"}
     json.dumps(doc)  # serialisable as is
+
+
+def test_interface_pictures_are_served_and_listed() -> None:
+    """The board's own controls (severity faces, read aloud…) use catalogue pictures, so they work offline."""
+    catalogue = load_catalogue()
+    assert {"severity-ok", "severity-difficile", "severity-bloque", "speak", "thread"} <= set(catalogue.interface)
+    for code in catalogue.interface.values():
+        path = catalogue.picture_file(code)
+        assert path is not None and path.read_bytes().startswith(b"<svg")
+    document = catalogue_to_json(catalogue, lambda code: f"/p/{code}.svg")
+    assert document["interface"]["speak"] == f"/p/{catalogue.interface['speak']}.svg"

