@@ -1,0 +1,379 @@
+// @ts-check
+/**
+ * The wire vocabulary of `/ws/boards/{id}` (docs/protocol.md): constants, id making, message and op
+ * builders, and the checks that keep a message we send inside what the server's models accept.
+ *
+ * Pure: no DOM, no network. Mirrors backend/fresque/protocol.py and backend/fresque/core/text.py.
+ */
+
+export const PROTOCOL_VERSION = 1;
+
+export const KINDS = /** @type {const} */ (['activity', 'difficulty', 'touchpoint', 'solution', 'note']);
+export const SEVERITIES = /** @type {const} */ (['ok', 'difficile', 'bloque']);
+export const DAYS = /** @type {const} */ (['mon', 'tue', 'wed', 'thu', 'fri', 'weekend']);
+export const SLOTS = /** @type {const} */ (['morning', 'afternoon', 'evening']);
+export const MAX_TEXT = 500;
+export const MAX_TITLE = 200;
+export const MAX_OPS = 100;
+export const MAX_VOTE_BUDGET = 50;
+/** uvicorn closes the socket (1009) on a bigger frame, before any rule could answer with a reject. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+
+/** @typedef {'activity'|'difficulty'|'touchpoint'|'solution'|'note'} Kind */
+/** @typedef {'ok'|'difficile'|'bloque'} Severity */
+/** @typedef {{day: string, slot?: string}} Cell */
+/** @typedef {{[key: string]: any, op: string}} Op */
+/** @typedef {{type: 'ops', op_id: string, ops: Op[]}} OpsMessage */
+
+export const ID_PATTERN = /^[A-Za-z0-9_-]{6,64}$/;
+export const OP_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,80}$/;
+export const REF_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+
+/** Threads read left to right: what I do → where it goes digital → what is hard → what would help. */
+const THREAD_PAIRS = new Set([
+  'activity>difficulty',
+  'activity>touchpoint',
+  'touchpoint>difficulty',
+  'difficulty>solution',
+  'touchpoint>solution',
+]);
+
+/** The id prefix of each kind: ids stay readable in logs and exports. */
+export const ID_PREFIX = /** @type {const} */ ({
+  activity: 'act', difficulty: 'dif', touchpoint: 'tp', solution: 'sol', note: 'note', thread: 'th',
+});
+
+// -- ids ---------------------------------------------------------------------------------------------------
+
+const BASE62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** `count` random base62 characters, without modulo bias (bytes ≥ 248 = 4 × 62 are drawn again). */
+function randomBase62(/** @type {number} */ count) {
+  let out = '';
+  const bytes = new Uint8Array(count * 2);
+  while (out.length < count) {
+    globalThis.crypto.getRandomValues(bytes);
+    for (const b of bytes) {
+      if (b < 248 && out.length < count) out += BASE62[b % 62];
+    }
+  }
+  return out;
+}
+
+/**
+ * A fresh id for an item or a thread: `${prefix}-` + 16 base62 characters (95 bits: no collision in
+ * practice, which matters because ids are never reused on a board, even after a delete).
+ * @param {string} prefix
+ */
+export function newId(prefix) {
+  const id = `${prefix}-${randomBase62(16)}`;
+  if (!ID_PATTERN.test(id)) throw new TypeError(`bad id prefix ${JSON.stringify(prefix)}`);
+  return id;
+}
+
+/** A fresh item id for a kind, e.g. `act-…` (threads: `newId(ID_PREFIX.thread)`). @param {Kind} kind */
+export function newItemId(kind) {
+  return newId(ID_PREFIX[kind] ?? 'item');
+}
+
+/** A short id for this tab; op_ids are `${clientId}:${counter}`. */
+export function newClientId() {
+  return `tab-${randomBase62(8)}`;
+}
+
+/** Whether a thread may go from an item of `sourceKind` to one of `targetKind`. */
+export function threadAllowed(/** @type {string} */ sourceKind, /** @type {string} */ targetKind) {
+  return THREAD_PAIRS.has(`${sourceKind}>${targetKind}`);
+}
+
+// -- text --------------------------------------------------------------------------------------------------
+
+/**
+ * Null when the server's text rule accepts `text`, else its reject code. Length is counted in code points,
+ * as Python counts; NUL and other C0 controls (tab and newline are fine), DEL and lone surrogates are refused.
+ * @param {string} text
+ * @param {number} [max]
+ * @returns {null | 'text_too_long' | 'text_invalid'}
+ */
+export function checkText(text, max = MAX_TEXT) {
+  let length = 0;
+  for (const _ of text) length += 1; // iterates code points; a lone surrogate counts as one, like Python
+  if (length > max) return 'text_too_long';
+  return badChar(text) ? 'text_invalid' : null;
+}
+
+/** True when `text` holds a character the server refuses (control, DEL or lone surrogate). */
+function badChar(/** @type {string} */ text) {
+  // \p{Cs} on a string iterated in unicode mode only matches unpaired surrogates.
+  return /[\u0000-\u0008\u000B-\u001F\u007F]|\p{Cs}/u.test(text);
+}
+
+/**
+ * Makes pasted text acceptable: line breaks become `\n`, other controls go, lone surrogates become U+FFFD.
+ * Length is left alone (cutting text silently would lose words: the UI should say it is too long).
+ * @param {string} text
+ */
+export function normalizeText(text) {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000B-\u001F\u007F]/g, '')
+    .replace(/\p{Cs}/gu, '\uFFFD');
+}
+
+// -- messages we send --------------------------------------------------------------------------------------
+
+/**
+ * @param {string} clientId
+ * @param {number | null} lastSeq the last seq this client saw; null on a first visit
+ */
+export function hello(clientId, lastSeq) {
+  /** @type {{type: 'hello', protocol: number, client: string, last_seq?: number}} */
+  const msg = { type: 'hello', protocol: PROTOCOL_VERSION, client: clientId };
+  if (lastSeq !== null && lastSeq !== undefined) msg.last_seq = lastSeq;
+  return msg;
+}
+
+/** @param {string} opId @param {Op[]} ops @returns {OpsMessage} */
+export function opsMessage(opId, ops) {
+  return { type: 'ops', op_id: opId, ops };
+}
+
+/**
+ * Where my pointer is and what I drag. The server keeps only the newest message per socket and relays it
+ * whole, so each message is the full state: leave `cursor` out and others stop seeing it; leave `drag` out
+ * (or null: the server treats both alike) and I am not dragging.
+ * @param {{cursor?: {x: number, y: number} | null, drag?: {item: string, x: number, y: number} | null}} what
+ */
+export function presenceMessage({ cursor, drag } = {}) {
+  /** @type {{type: 'presence', cursor?: {x: number, y: number}, drag?: {item: string, x: number, y: number}}} */
+  const msg = { type: 'presence' };
+  if (cursor) msg.cursor = { x: cursor.x, y: cursor.y };
+  if (drag) msg.drag = { item: drag.item, x: drag.x, y: drag.y };
+  return msg;
+}
+
+// -- ops ---------------------------------------------------------------------------------------------------
+
+/** A cell as the server stores it: `slot` only when there is one. @param {Cell} cell @returns {Cell} */
+export function normalizeCell(cell) {
+  return cell.slot == null ? { day: cell.day } : { day: cell.day, slot: cell.slot };
+}
+
+/**
+ * @param {{id: string, kind: Kind, x: number, y: number, w?: number|null, h?: number|null, ref?: string|null,
+ *          cell?: Cell|null, text?: string|null, severity?: Severity|null}} props
+ */
+export function createItem({ id, kind, x, y, w, h, ref, cell, text, severity }) {
+  /** @type {Op} */
+  const op = { op: 'item.create', id, kind, x, y };
+  const optional = { w, h, ref, cell: cell == null ? cell : normalizeCell(cell), text, severity };
+  for (const [key, value] of Object.entries(optional)) if (value != null) op[key] = value;
+  return op;
+}
+
+/**
+ * Sets some properties; a value of null clears that property (`cell: null` takes an item off the grid).
+ * @param {string} id
+ * @param {{[key: string]: any}} set
+ */
+export function updateItem(id, set) {
+  /** @type {{[key: string]: any}} */
+  const patch = {};
+  for (const [key, value] of Object.entries(set)) {
+    if (value === undefined) continue;
+    patch[key] = key === 'cell' && value !== null ? normalizeCell(value) : value;
+  }
+  return { op: 'item.update', id, set: patch };
+}
+
+export const deleteItem = (/** @type {string} */ id) => ({ op: 'item.delete', id });
+export const createThread = (/** @type {string} */ id, /** @type {string} */ source, /** @type {string} */ target) =>
+  ({ op: 'thread.create', id, source, target });
+export const deleteThread = (/** @type {string} */ id) => ({ op: 'thread.delete', id });
+export const addVote = (/** @type {string} */ item) => ({ op: 'vote.add', item });
+export const removeVote = (/** @type {string} */ item) => ({ op: 'vote.remove', item });
+
+/** Facilitator only. @param {{title?: string|null, vote_budget?: number|null}} settings */
+export function updateBoard({ title, vote_budget }) {
+  /** @type {Op} */
+  const op = { op: 'board.update' };
+  if (title != null) op.title = title;
+  if (vote_budget != null) op.vote_budget = vote_budget;
+  return op;
+}
+
+// -- what the server's models accept -----------------------------------------------------------------------
+// A message the models refuse gets an `error` that names no op_id: a pending batch like that would be resent
+// after every reconnect, forever. So the store refuses to queue one (rule violations, answered by a
+// `reject`, are left to the server). These checks mirror the pydantic models of backend/fresque/protocol.py.
+
+const isNum = (/** @type {unknown} */ v, /** @type {number} */ lo, /** @type {number} */ hi) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi;
+const isInt = (/** @type {unknown} */ v, /** @type {number} */ lo, /** @type {number} */ hi) =>
+  Number.isInteger(v) && /** @type {number} */ (v) >= lo && /** @type {number} */ (v) <= hi;
+const isStr = (/** @type {unknown} */ v, /** @type {RegExp} */ re) => typeof v === 'string' && re.test(v);
+const isObj = (/** @type {unknown} */ v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Free text: at most 20,000 code points (the parser's cap; 500 is a rule) and no lone surrogate. */
+function isText(/** @type {unknown} */ v, max = 20_000, min = 0) {
+  if (typeof v !== 'string' || /\p{Cs}/u.test(v)) return false;
+  let n = 0;
+  for (const _ of v) n += 1;
+  return n >= min && n <= max;
+}
+
+/** @type {Record<string, (v: unknown) => boolean>} */
+const FIELD = {
+  op: (v) => typeof v === 'string', // which op it is was checked before
+  id: (v) => isStr(v, ID_PATTERN),
+  coord: (v) => isNum(v, -1_000_000, 1_000_000),
+  size: (v) => isNum(v, 1, 100_000),
+  ref: (v) => isStr(v, REF_PATTERN),
+  kind: (v) => KINDS.includes(/** @type {any} */ (v)),
+  severity: (v) => SEVERITIES.includes(/** @type {any} */ (v)),
+  text: (v) => isText(v),
+  title: (v) => isText(v, MAX_TITLE, 1),
+  budget: (v) => isInt(v, 0, MAX_VOTE_BUDGET),
+  cell: (v) => isObj(v) && closed(/** @type {object} */ (v), { day: 'day!', slot: 'slot' }) === null,
+  day: (v) => DAYS.includes(/** @type {any} */ (v)),
+  slot: (v) => SLOTS.includes(/** @type {any} */ (v)),
+  patch: (v) => isObj(v) && closed(/** @type {object} */ (v), PATCH) === null,
+};
+
+// `!` marks a required field; the others are optional and may be null (pydantic's `X | None = None`).
+const PATCH = { x: 'coord', y: 'coord', w: 'size', h: 'size', ref: 'ref', cell: 'cell', text: 'text', severity: 'severity' };
+/** @type {Record<string, Record<string, string>>} */
+const OP_FIELDS = {
+  'item.create': { id: 'id!', kind: 'kind!', x: 'coord!', y: 'coord!', w: 'size', h: 'size', ref: 'ref', cell: 'cell', text: 'text', severity: 'severity' },
+  'item.update': { id: 'id!', set: 'patch!' },
+  'item.delete': { id: 'id!' },
+  'thread.create': { id: 'id!', source: 'id!', target: 'id!' },
+  'thread.delete': { id: 'id!' },
+  'vote.add': { item: 'id!' },
+  'vote.remove': { item: 'id!' },
+  'board.update': { title: 'title', vote_budget: 'budget' },
+};
+
+/**
+ * Null when every key of `obj` is known and well typed and every required one is there, else the problem.
+ * @param {{[key: string]: any}} obj
+ * @param {Record<string, string>} fields
+ */
+function closed(obj, fields) {
+  for (const [key, value] of Object.entries(obj)) {
+    if (value === undefined) continue; // JSON.stringify leaves it out
+    const spec = fields[key];
+    if (spec === undefined) return `unknown field ${key}`;
+    const required = spec.endsWith('!');
+    if (value === null && !required) continue;
+    if (!FIELD[required ? spec.slice(0, -1) : spec](value)) return `bad ${key}`;
+  }
+  for (const [key, spec] of Object.entries(fields)) {
+    if (spec.endsWith('!') && obj[key] === undefined) return `missing ${key}`;
+  }
+  return null;
+}
+
+/**
+ * Null when the server's models would accept this op, else what is wrong with it.
+ * @param {unknown} op
+ */
+export function opProblem(op) {
+  if (!isObj(op)) return 'an op is an object';
+  const o = /** @type {Op} */ (op);
+  const fields = OP_FIELDS[o.op];
+  if (!fields) return `unknown op ${JSON.stringify(o.op)}`;
+  const problem = closed(o, { op: 'op!', ...fields });
+  return problem && `${o.op}: ${problem}`;
+}
+
+/**
+ * Null when the server would parse this `ops` message (model, op count and frame size), else the problem.
+ * @param {unknown} msg
+ */
+export function opsMessageProblem(msg) {
+  if (!isObj(msg)) return 'a message is an object';
+  const m = /** @type {any} */ (msg);
+  if (m.type !== 'ops' || Object.keys(m).some((k) => !['type', 'op_id', 'ops'].includes(k))) return 'not an ops message';
+  if (!isStr(m.op_id, OP_ID_PATTERN)) return 'bad op_id';
+  if (!Array.isArray(m.ops) || m.ops.length < 1 || m.ops.length > MAX_OPS) return `an ops message holds 1 to ${MAX_OPS} ops`;
+  for (const [i, op] of m.ops.entries()) {
+    const problem = opProblem(op);
+    if (problem) return `ops[${i}]: ${problem}`;
+  }
+  const bytes = utf8Length(JSON.stringify(m));
+  if (bytes > MAX_FRAME_BYTES) return `${bytes} bytes: a frame holds at most ${MAX_FRAME_BYTES}`;
+  return null;
+}
+
+const utf8Length = (/** @type {string} */ s) => new TextEncoder().encode(s).length;
+
+/**
+ * Splits a long list of ops into batches the server takes (at most MAX_OPS ops and MAX_FRAME_BYTES a frame),
+ * keeping their order. All or none then holds per batch only: for bulk work and long undos.
+ * @param {Op[]} ops
+ * @returns {Op[][]}
+ */
+export function splitOps(ops) {
+  const ENVELOPE = 128; // {"type":"ops","op_id":"<up to 80>","ops":[…]}
+  /** @type {Op[][]} */
+  const batches = [];
+  /** @type {Op[]} */
+  let batch = [];
+  let bytes = ENVELOPE;
+  for (const op of ops) {
+    const size = utf8Length(JSON.stringify(op)) + 1;
+    if (batch.length && (batch.length >= MAX_OPS || bytes + size > MAX_FRAME_BYTES)) {
+      batches.push(batch);
+      batch = [];
+      bytes = ENVELOPE;
+    }
+    batch.push(op);
+    bytes += size;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
+}
+
+// -- messages we receive -----------------------------------------------------------------------------------
+
+/** The fields each server message must have, with their JSON type. */
+const SERVER_SHAPES = /** @type {Record<string, Record<string, string>>} */ ({
+  welcome: { protocol: 'number', board: 'object', you: 'object', seq: 'number', resync: 'string' },
+  change: { seq: 'number', op_id: 'string', author: 'string', ops: 'array' },
+  ack: { op_id: 'string', seq: 'number' },
+  reject: { op_id: 'string', code: 'string', message: 'string' },
+  error: { code: 'string', message: 'string' },
+  presence_list: { participants: 'array' },
+  ephemeral: { updates: 'array' },
+});
+
+const jsonType = (/** @type {unknown} */ v) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
+
+/**
+ * Parses one server frame; throws an Error for anything that is not a server message we know.
+ * @param {string} text
+ * @returns {{type: string, [key: string]: any}}
+ */
+export function parseServerMessage(text) {
+  /** @type {unknown} */
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new Error('server message is not JSON');
+  }
+  if (!isObj(value)) throw new Error('server message is not a JSON object');
+  const msg = /** @type {{type: string, [key: string]: any}} */ (value);
+  const shape = Object.hasOwn(SERVER_SHAPES, msg.type) ? SERVER_SHAPES[msg.type] : undefined;
+  if (!shape) throw new Error(`unknown server message type ${JSON.stringify(msg.type)}`);
+  for (const [key, type] of Object.entries(shape)) {
+    if (jsonType(msg[key]) !== type) throw new Error(`${msg.type}.${key} should be ${type}`);
+  }
+  if (msg.type === 'welcome') {
+    const body = msg.resync === 'snapshot' ? msg.snapshot : msg.resync === 'delta' ? msg.changes : undefined;
+    if (!(msg.resync === 'snapshot' ? isObj(body) : Array.isArray(body))) throw new Error('welcome without its resync');
+    if (typeof msg.you.participant !== 'string') throw new Error('welcome.you.participant should be string');
+  }
+  return msg;
+}
