@@ -69,6 +69,35 @@ def test_join_with_the_code_typed_loosely(sqlite_server: ServerProcess) -> None:
     assert wrong.status_code == 404 and wrong.json()["error"] == "unknown_code"
 
 
+def test_residents_pick_a_colour_and_everyone_sees_everyone_s_colour(sqlite_server: ServerProcess) -> None:
+    workshop = sqlite_server.create_workshop()
+    code = workshop["join_code"]
+    chosen = sqlite_server.post("/api/join", {"code": code, "alias": "Amina", "colour": "green"})
+    assert chosen.status_code == 201 and chosen.json()["colour"] == "green"
+    karim = sqlite_server.join(code, "Karim")  # no colour: the least used one, palette order first
+    assert karim["colour"] == "red"
+    for bad in ("charcoal", "GREEN", "#2E7D32", ""):  # the facilitator's colour is not for residents
+        refused = sqlite_server.post("/api/join", {"code": code, "alias": "Zoé", "colour": bad})
+        assert refused.status_code == 422 and refused.json()["error"] == "invalid_colour", bad
+    listed = sqlite_server.get(f"/api/workshops/{workshop['workshop']['id']}", karim["token"]).json()
+    assert listed["participants"] == [
+        {
+            "id": workshop["facilitator"]["participant"],
+            "alias": "Animation",
+            "colour": "charcoal",
+            "role": "facilitator",
+        },
+        {"id": chosen.json()["participant"], "alias": "Amina", "colour": "green", "role": "participant"},
+        {"id": karim["participant"], "alias": "Karim", "colour": "red", "role": "participant"},
+    ]
+    assert listed["you"] == {
+        "participant": karim["participant"],
+        "alias": "Karim",
+        "role": "participant",
+        "colour": "red",
+    }
+
+
 def test_only_the_facilitator_adds_boards_and_exports(sqlite_server: ServerProcess) -> None:
     workshop = Workshop.create(sqlite_server)
     path = f"/api/workshops/{workshop.id}/boards"

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__
+from . import __version__, pages
 from .api import pictograms, workshops, ws
 from .api.deps import Services
 from .api.errors import ApiError, api_error_handler, validation_error_handler
@@ -27,7 +31,8 @@ SECURITY_HEADERS = {
 }
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | None = None) -> FastAPI:
+    """`template_dirs` are searched before `frontend/templates` (for tests' stand-in templates)."""
     settings = settings or Settings()
     catalogue = load_catalogue()  # refuses to start on a broken catalogue: a missing picture or label
     refs = {kind: catalogue.ids(kind) for kind in ("activity", "difficulty", "touchpoint", "solution")}
@@ -46,9 +51,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="Fresque", version=__version__, lifespan=lifespan)
     app.add_exception_handler(ApiError, api_error_handler)
     app.add_exception_handler(RequestValidationError, validation_error_handler)
+    app.state.templates = pages.make_templates(template_dirs)
+
+    async def not_found_page(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 404 and pages.wants_html(request):
+            return pages.problem(request, "not_found", 404)
+        return await http_exception_handler(request, exc)
+
+    app.add_exception_handler(StarletteHTTPException, not_found_page)
     app.include_router(workshops.router)
     app.include_router(pictograms.router)
     app.include_router(ws.router)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
 
     @app.middleware("http")
     async def security_headers(

@@ -21,6 +21,7 @@ from ..core.errors import RuleError
 from ..core.text import check_text
 from ..db.store import BoardRow
 from ..export import ExportDocument, ParticipantEntry, build_export, snapshot_of, upgrade_document
+from ..profiles import FACILITATOR_COLOUR, PALETTE_IDS, display_colour, least_used
 from ..protocol import dumps
 from ..rooms.registry import BoardNotFound
 from ..rooms.room import limits_from, new_board_state
@@ -50,6 +51,7 @@ class BoardIn(Closed):
 class JoinIn(Closed):
     code: Annotated[str, Field(min_length=1, max_length=40)]
     alias: Annotated[str, Field(min_length=1, max_length=40)]
+    colour: str | None = None  # a palette id (`fresque.profiles.PALETTE`); the least used one when omitted
 
 
 def _text(value: str, field: str, max_chars: int) -> str:
@@ -102,6 +104,7 @@ async def create_workshop(body: WorkshopIn, response: Response, services: Servic
         alias="Animation",
         role="facilitator",
         token_hash=hash_token(token),
+        colour=FACILITATOR_COLOUR.id,
     )
     board = await _create_board(services, workshop_id, "exploration", title)
     _set_session_cookie(response, token, services)
@@ -123,7 +126,23 @@ async def get_workshop(workshop_id: str, session: ReaderSession, services: Servi
         raise ApiError(404, "workshop_not_found", "no such workshop")
     out: dict[str, Any] = {k: workshop[k] for k in ("id", "title", "neighbourhood", "date")}
     out["boards"] = [_board_json(b) for b in await services.store.boards_of(workshop_id)]
-    out["you"] = {"participant": session.participant_id, "alias": session.alias, "role": session.role}
+    roster = await services.store.roster(workshop_id)
+    out["participants"] = [
+        {
+            "id": p["id"],
+            "alias": p["alias"],
+            "colour": display_colour(str(p["id"]), str(p["role"]), p["colour"]),
+            "role": p["role"],
+        }
+        for p in roster
+    ]
+    mine = next((p for p in out["participants"] if p["id"] == session.participant_id), None)
+    out["you"] = {
+        "participant": session.participant_id,
+        "alias": session.alias,
+        "role": session.role,
+        "colour": mine["colour"] if mine else display_colour(session.participant_id, session.role, None),
+    }
     if session.role == "facilitator":
         code = str(workshop["join_code"])
         out["join_code"] = code
@@ -143,9 +162,12 @@ async def add_board(
 @router.post("/join", status_code=201)
 async def join(body: JoinIn, response: Response, services: ServicesDep) -> dict[str, Any]:
     alias = _text(body.alias, "alias", 40)
+    if body.colour is not None and body.colour not in PALETTE_IDS:
+        raise ApiError(422, "invalid_colour", f"colour must be one of {', '.join(sorted(PALETTE_IDS))}")
     workshop_id = await services.store.workshop_by_code(normalise_join_code(body.code))
     if workshop_id is None:
         raise ApiError(404, "unknown_code", "no workshop has this code: check it with the facilitator")
+    colour = body.colour or least_used([p["colour"] for p in await services.store.roster(workshop_id)])
     participant_id, token = new_id(), new_token()
     await services.store.add_participant(
         participant_id=participant_id,
@@ -153,6 +175,7 @@ async def join(body: JoinIn, response: Response, services: ServicesDep) -> dict[
         alias=alias,
         role="participant",
         token_hash=hash_token(token),
+        colour=colour,
     )
     _set_session_cookie(response, token, services)
     boards = await services.store.boards_of(workshop_id)
@@ -160,6 +183,7 @@ async def join(body: JoinIn, response: Response, services: ServicesDep) -> dict[
         "workshop": workshop_id,
         "participant": participant_id,
         "alias": alias,
+        "colour": colour,
         "token": token,
         "boards": [_board_json(b) for b in boards],
     }

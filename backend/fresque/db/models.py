@@ -36,6 +36,8 @@ class Participant(Base):
     workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
     alias: Mapped[str] = mapped_column(String(80))
     role: Mapped[str] = mapped_column(String(20))
+    # A palette id (`fresque.profiles`); NULL for participants created before colours existed.
+    colour: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -140,12 +140,24 @@ class Store:
             return result
 
     async def add_participant(
-        self, *, participant_id: str, workshop_id: str, alias: str, role: str, token_hash: str | None
+        self,
+        *,
+        participant_id: str,
+        workshop_id: str,
+        alias: str,
+        role: str,
+        token_hash: str | None,
+        colour: str | None = None,
     ) -> None:
         async with self._write() as conn:
             await conn.execute(
                 insert(participants).values(
-                    id=participant_id, workshop_id=workshop_id, alias=alias, role=role, created_at=now()
+                    id=participant_id,
+                    workshop_id=workshop_id,
+                    alias=alias,
+                    role=role,
+                    colour=colour,
+                    created_at=now(),
                 )
             )
             if token_hash is not None:
@@ -174,6 +186,17 @@ class Store:
         async with self.engine.connect() as conn:
             rows = (await conn.execute(query)).all()
         return [{"id": r.id, "alias": r.alias, "role": r.role} for r in rows]
+
+    async def roster(self, workshop_id: str) -> list[dict[str, str | None]]:
+        """Every participant of a workshop with the colour stored for them (NULL for older rows)."""
+        query = (
+            select(participants.c.id, participants.c.alias, participants.c.role, participants.c.colour)
+            .where(participants.c.workshop_id == workshop_id)
+            .order_by(participants.c.created_at, participants.c.id)
+        )
+        async with self.engine.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [{"id": r.id, "alias": r.alias, "role": r.role, "colour": r.colour} for r in rows]
 
     async def participant_workshops(self, ids: list[str]) -> dict[str, str]:
         if not ids:

@@ -1,0 +1,336 @@
+"""The browser pages: Jinja2 templates (`frontend/templates/`) around ES modules (`frontend/static/js/`).
+
+| route | page |
+|---|---|
+| `GET /` | landing: join with a code, or create a workshop |
+| `GET /join`, `/join?code=…`, `/j/{code}` | joining: the code, then an alias and a colour |
+| `GET /workshops/{id}` | the facilitator's page (that workshop's facilitator session only) |
+| `GET /boards/{id}` | a board (`board.html`); a session of the board's workshop, else `/join` |
+| `GET /icons/{name}.svg` | the few OpenMoji pictures the pages use (CC BY-SA 4.0) |
+| `GET /palette.css` | the participant colours as CSS custom properties, from `fresque.profiles` |
+
+Every page gets `t`, `lang`, `dir` and what `base.html` needs (`base_context`). Pages read the session from
+the HttpOnly cookie only: they are reads, and writes stay with the JSON API (`Authorization: Bearer`).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Final
+
+import jinja2
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from .api.deps import services
+from .auth import display_join_code, hash_token, normalise_join_code, token_from
+from .catalogue import openmoji_svg_dir
+from .db.store import SessionInfo
+from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
+from .profiles import PALETTE, all_colours, display_colour, palette_css
+
+REPO_ROOT: Final = Path(__file__).resolve().parents[2]
+TEMPLATES_DIR: Final = REPO_ROOT / "frontend" / "templates"
+STATIC_DIR: Final = REPO_ROOT / "frontend" / "static"
+
+#: Each language's name, written in that language (the switcher shows these).
+LANGUAGE_NAMES: Final = {"fr": "Français", "en": "English", "ar": "العربية"}
+
+#: The OpenMoji pictures of the pages, by name (`/icons/<name>.svg`); nothing else is served there.
+ICONS: Final = {
+    "join": "1F64B",
+    "create": "2795",
+    "code": "1F511",
+    "alias": "1F464",
+    "colour": "1F3A8",
+    "error": "26A0",
+    "lost": "1F9ED",
+    "locked": "1F512",
+    "copy": "1F4CB",
+    "copied": "2705",
+    "download": "2B07",
+    "link": "1F517",
+    "people": "1F465",
+    "home": "1F3E0",
+    "board-exploration": "1F5D3",
+    "board-actions": "1F4C8",
+    "facilitator": "1F9D1-200D-1F3EB",
+}
+
+#: Friendly aliases a resident can take with one tap (`alias.<id>` in the translations), with a picture.
+ALIAS_SUGGESTIONS: Final = {
+    "sunflower": "1F33B",
+    "butterfly": "1F98B",
+    "cherry": "1F352",
+    "dolphin": "1F42C",
+    "olive": "1FAD2",
+    "dove": "1F54A",
+    "tulip": "1F337",
+    "lemon": "1F34B",
+    "bee": "1F41D",
+    "turtle": "1F422",
+    "fox": "1F98A",
+    "hedgehog": "1F994",
+}
+ALIASES_SHOWN: Final = 6
+ICON_CACHE: Final = "public, max-age=604800"
+PAGE_CACHE: Final = "private, no-cache"
+
+router = APIRouter(include_in_schema=False)
+
+
+def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
+    """The pages' Jinja2 environment: autoescaped, undefined names fail loudly.
+
+    `extra_dirs` are searched before `frontend/templates` (tests put stand-ins there).
+    """
+    search = [str(d) for d in (extra_dirs or [])] + [str(TEMPLATES_DIR)]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return Jinja2Templates(env=env)
+
+
+# -- what every page needs ----------------------------------------------------------------------------
+
+
+def base_context(request: Request, lang: str) -> dict[str, Any]:
+    """`t`, `lang`, `dir`, and the language switcher's form (a GET form that keeps the other parameters,
+    so that switching works without scripts too; `js/pages/lang.js` switches in place)."""
+    return {
+        "t": translator(lang),
+        "lang": lang,
+        "dir": direction_of(lang),
+        "languages": [
+            {"code": code, "name": LANGUAGE_NAMES[code], "dir": direction_of(code)} for code in LANGUAGES
+        ],
+        "lang_form": {
+            "action": request.url.path,
+            "keep": [(k, v) for k, v in request.query_params.multi_items() if k != "lang"],
+        },
+        "i18n_dict": dict(dictionaries()[lang]),
+    }
+
+
+def render(
+    request: Request, template: str, context: dict[str, Any] | None = None, *, status: int = 200
+) -> Response:
+    lang, from_query = requested_language(request)
+    templates: Jinja2Templates = request.app.state.templates
+    response = templates.TemplateResponse(
+        request, template, {**base_context(request, lang), **(context or {})}, status_code=status
+    )
+    response.headers["Cache-Control"] = PAGE_CACHE
+    if from_query:
+        remember_language(response, lang)
+    return response
+
+
+def problem(request: Request, kind: str, status: int) -> Response:
+    """The friendly error page: `kind` is `not_found` or `forbidden` (its texts are `error.<kind>.*`)."""
+    icon = "lost" if kind == "not_found" else "locked"
+    return render(request, "error.html", {"kind": kind, "icon": icon}, status=status)
+
+
+async def page_session(request: Request) -> SessionInfo | None:
+    """The session of the browser's cookie, if any (pages only read)."""
+    token = token_from(request, allow_cookie=True)
+    if token is None:
+        return None
+    return await services(request).store.session(hash_token(token))
+
+
+def code_groups(code: str) -> list[str]:
+    return display_join_code(code).split("-")
+
+
+def slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "atelier"
+
+
+# -- pages --------------------------------------------------------------------------------------------
+
+
+@router.get("/")
+async def landing(request: Request) -> Response:
+    return render(request, "landing.html", {"page": "landing"})
+
+
+@router.get("/join")
+async def join_page(request: Request, code: str | None = None) -> Response:
+    return await _join(request, code)
+
+
+@router.get("/j/{code}")
+async def join_short(request: Request, code: str) -> Response:
+    return await _join(request, code)
+
+
+async def _join(request: Request, typed: str | None) -> Response:
+    context: dict[str, Any] = {"page": "join", "code": "", "code_groups": [], "error": None}
+    code = normalise_join_code(typed or "")[:40]
+    if not code:
+        return render(request, "join.html", {**context, "step": "code"})
+    store = services(request).store
+    workshop_id = await store.workshop_by_code(code)
+    if workshop_id is None:
+        return render(
+            request,
+            "join.html",
+            {**context, "step": "code", "code": typed or "", "error": "join.error.unknown_code"},
+        )
+    workshop = await store.workshop(workshop_id)
+    assert workshop is not None
+    session = await page_session(request)
+    returning, facilitating = None, None
+    if session is not None and session.workshop_id == workshop_id and session.role == "facilitator":
+        # Joining here would replace the facilitator's session in this browser: say so, offer the way back.
+        facilitating = f"/workshops/{workshop_id}"
+    elif session is not None and session.workshop_id == workshop_id:
+        boards = await store.boards_of(workshop_id)
+        first = next((b for b in boards if b.kind == "exploration"), boards[0] if boards else None)
+        if first is not None:
+            returning = {"alias": session.alias, "board_url": f"/boards/{first.id}"}
+    shown = random.sample(sorted(ALIAS_SUGGESTIONS), ALIASES_SHOWN)
+    return render(
+        request,
+        "join.html",
+        {
+            **context,
+            "step": "profile",
+            "code": code,
+            "code_groups": code_groups(code),
+            "workshop": {"title": workshop["title"]},
+            "aliases": shown,
+            "palette": [c.to_json() for c in PALETTE],
+            "returning": returning,
+            "facilitating": facilitating,
+        },
+    )
+
+
+@router.get("/workshops/{workshop_id}")
+async def facilitator_page(request: Request, workshop_id: str) -> Response:
+    session = await page_session(request)
+    if session is None or session.workshop_id != workshop_id or session.role != "facilitator":
+        return problem(request, "forbidden", 403)
+    store = services(request).store
+    workshop = await store.workshop(workshop_id)
+    if workshop is None:
+        return problem(request, "not_found", 404)
+    code = str(workshop["join_code"])
+    day = workshop["date"] or ""
+    boards = [
+        {
+            "id": b.id,
+            "kind": b.kind,
+            "title": b.title,
+            "url": f"/boards/{b.id}",
+            "export_url": f"/api/boards/{b.id}/export",
+            "export_filename": "-".join(
+                part for part in ("fresque", slug(str(workshop["title"])), b.kind, day) if part
+            )
+            + ".json",
+        }
+        for b in await store.boards_of(workshop_id)
+    ]
+    participants = [
+        {
+            "id": p["id"],
+            "alias": p["alias"],
+            "role": p["role"],
+            "colour": display_colour(str(p["id"]), str(p["role"]), p["colour"]),
+        }
+        for p in await store.roster(workshop_id)
+        if p["role"] != "facilitator"
+    ]
+    return render(
+        request,
+        "facilitator.html",
+        {
+            "page": "facilitator",
+            "workshop": {
+                "id": workshop["id"],
+                "title": workshop["title"],
+                "neighbourhood": workshop["neighbourhood"],
+                "date": workshop["date"],
+            },
+            "code_groups": code_groups(code),
+            "join_url": str(request.url_for("join_short", code=code)),
+            "boards": boards,
+            "participants": participants,
+        },
+    )
+
+
+@router.get("/boards/{board_id}")
+async def board_page(request: Request, board_id: str) -> Response:
+    session = await page_session(request)
+    if session is None:
+        return RedirectResponse("/join", status_code=303)
+    store = services(request).store
+    row = await store.board(board_id)
+    if row is None:
+        return problem(request, "not_found", 404)
+    if row.workshop_id != session.workshop_id:
+        return problem(request, "forbidden", 403)
+    workshop = await store.workshop(row.workshop_id)
+    assert workshop is not None
+    stored = next(
+        (p["colour"] for p in await store.roster(row.workshop_id) if p["id"] == session.participant_id), None
+    )
+    board = {"id": row.id, "kind": row.kind, "title": row.title}
+    me = {
+        "participant": session.participant_id,
+        "alias": session.alias,
+        "role": session.role,
+        "colour": display_colour(session.participant_id, session.role, stored),
+    }
+    workshop_info = {"id": workshop["id"], "title": workshop["title"]}
+    bootstrap = {
+        "board": board,
+        "workshop": workshop_info,
+        "me": me,
+        "palette": [c.to_json() for c in all_colours()],
+    }
+    return render(
+        request,
+        "board.html",
+        {"page": "board", "board": board, "workshop": workshop_info, "me": me, "bootstrap": bootstrap},
+    )
+
+
+# -- the pages' assets that are not plain files -------------------------------------------------------
+
+
+@router.get("/icons/{name}.svg")
+async def icon(name: str) -> Response:
+    code = ALIAS_SUGGESTIONS.get(name[6:]) if name.startswith("alias-") else ICONS.get(name)
+    if code is None:
+        return Response("no such icon", status_code=404, media_type="text/plain")
+    return FileResponse(
+        openmoji_svg_dir() / f"{code}.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": ICON_CACHE},
+    )
+
+
+@router.get("/palette.css")
+async def palette_stylesheet() -> Response:
+    return Response(palette_css(), media_type="text/css", headers={"Cache-Control": "public, max-age=3600"})
+
+
+def wants_html(request: Request) -> bool:
+    """A browser asking for a page (not the API, a script, or a picture): it gets the friendly page."""
+    if request.method != "GET" or "text/html" not in request.headers.get("accept", ""):
+        return False
+    return not request.url.path.startswith(("/api/", "/ws/", "/static/", "/pictograms/", "/icons/"))

@@ -1,0 +1,528 @@
+"""The browser pages against a real server: every page in French, English and Arabic, the translations
+complete, nothing from another host, the CSP honoured, and the create → facilitator → join → board flow
+through HTTP with cookies. Also the participant colours (palette, contrast, migration 0002)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from fresque.config import Settings
+from fresque.db import migrate
+from fresque.db.engine import make_engine
+from fresque.i18n import LANGUAGES
+from fresque.pages import ALIAS_SUGGESTIONS, ICONS, TEMPLATES_DIR
+from fresque.profiles import FACILITATOR_COLOUR, INK, PALETTE, WHITE, all_colours, palette_css
+from sqlalchemy import text
+from support.server import ServerProcess
+
+REPO = Path(__file__).resolve().parents[1]
+FRONTEND = REPO / "frontend"
+I18N = FRONTEND / "static" / "i18n"
+MY_TEMPLATES = ["base.html", "_code_form.html", "landing.html", "join.html", "facilitator.html", "error.html"]
+BOARD_TEMPLATE = TEMPLATES_DIR / "board.html"
+
+
+def dictionary(lang: str) -> dict[str, str]:
+    data: dict[str, str] = json.loads((I18N / f"{lang}.json").read_text(encoding="utf-8"))
+    return data
+
+
+# -- reading rendered pages ----------------------------------------------------------------------------
+
+
+class Page(HTMLParser):
+    """What the tests look at in a page: the html element, translated elements, scripts, attributes."""
+
+    VOID = frozenset(
+        {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+    )
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.html_attrs: dict[str, str | None] = {}
+        self.keys: set[str] = set()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.i18n_with_children: list[str] = []
+        self._stack: list[tuple[str, dict[str, str | None]]] = []
+        self._script: dict[str, str | None] | None = None
+        self._script_text: list[str] = []
+        self.feed(html)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.elements.append((tag, found))
+        if tag == "html":
+            self.html_attrs = found
+        for name, value in found.items():
+            if name.startswith("data-i18n") and name != "data-i18n-vars" and value:
+                self.keys.add(value)
+        if any("data-i18n" in attrs_ for _, attrs_ in self._stack[-1:]):
+            self.i18n_with_children.append(f"<{tag}> inside {self._stack[-1]}")
+        if tag == "script":
+            self._script, self._script_text = found, []
+        if tag not in self.VOID:
+            self._stack.append((tag, found))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._script_text)))
+            self._script = None
+        while self._stack:
+            if self._stack.pop()[0] == tag:
+                break
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._script_text.append(data)
+
+    def json_script(self, element_id: str) -> Any:
+        for attrs, body in self.scripts:
+            if attrs.get("id") == element_id:
+                assert attrs.get("type") == "application/json"
+                return json.loads(body)
+        raise AssertionError(f"no <script id={element_id}>")
+
+
+def check_page(response: httpx.Response, lang: str) -> Page:
+    """Every page: the language and direction asked for, the CSP, no inline script or style."""
+    assert response.headers["content-type"].startswith("text/html")
+    assert "default-src 'self'" in response.headers["content-security-policy"]
+    page = Page(response.text)
+    assert page.html_attrs.get("lang") == lang
+    assert page.html_attrs.get("dir") == ("rtl" if lang == "ar" else "ltr")
+    for attrs, body in page.scripts:
+        if attrs.get("type") == "application/json":
+            json.loads(body)
+        else:
+            assert attrs.get("type") == "module" and attrs.get("src", "").startswith("/static/"), attrs
+            assert not body.strip(), "inline script"
+    for tag, attrs in page.elements:
+        assert "style" not in attrs, f"inline style on <{tag}>"
+        assert not [a for a in attrs if a.startswith("on")], f"inline handler on <{tag}>"
+        for name in ("src", "href", "action"):
+            value = attrs.get(name) or ""
+            assert not re.match(r"^([a-z]+:)?//", value), f"<{tag} {name}={value}> leaves the server"
+    known = dictionary(lang)
+    assert sorted(k for k in page.keys if k not in known) == []
+    assert page.i18n_with_children == []  # lang.js replaces their text: they must hold text only
+    return page
+
+
+@pytest.fixture
+def browser(sqlite_server: ServerProcess) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=sqlite_server.base_url, headers={"Accept": "text/html"}) as client:
+        yield client
+
+
+def new_browser(server: ServerProcess) -> httpx.Client:
+    return httpx.Client(base_url=server.base_url, headers={"Accept": "text/html"})
+
+
+# -- every page, in every language ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_page_renders_in_each_language(sqlite_server: ServerProcess, lang: str) -> None:
+    with new_browser(sqlite_server) as facilitator, new_browser(sqlite_server) as resident:
+        created = facilitator.post("/api/workshops", json={"title": "Atelier Encagnane"}).json()
+        code = created["join_code"]
+        pages = {
+            "landing": (facilitator, "/"),
+            "join": (resident, "/join"),
+            "join with code": (resident, f"/join?code={code}"),
+            "short link": (resident, f"/j/{code.lower()}"),
+            "unknown code": (resident, "/join?code=ZZZZZZZZZZ"),
+            "facilitator": (facilitator, f"/workshops/{created['workshop']['id']}"),
+            "forbidden": (resident, f"/workshops/{created['workshop']['id']}"),
+            "not found": (resident, "/no/such/page"),
+        }
+        expected = {"forbidden": 403, "not found": 404}
+        for name, (client, path) in pages.items():
+            response = client.get(path, params={"lang": lang})
+            assert response.status_code == expected.get(name, 200), (name, response.text[:300])
+            check_page(response, lang)
+            cookie = response.headers.get("set-cookie", "")
+            assert f"fresque_lang={lang}" in cookie and "samesite=lax" in cookie.lower(), name
+            assert "max-age=31536000" in cookie.lower() and "path=/" in cookie.lower()
+            assert response.headers["cache-control"] == "private, no-cache"
+
+
+def test_the_language_cookie_chooses_the_language_and_french_comes_first(
+    sqlite_server: ServerProcess,
+) -> None:
+    with new_browser(sqlite_server) as client:
+        assert Page(client.get("/").text).html_attrs == {"lang": "fr", "dir": "ltr"}
+        client.cookies.set("fresque_lang", "ar")
+        page = client.get("/")
+        assert Page(page.text).html_attrs == {"lang": "ar", "dir": "rtl"} and "set-cookie" not in page.headers
+        assert "الانضمام إلى ورشة" in page.text
+        client.cookies.set("fresque_lang", "xx")  # nonsense: French
+        assert Page(client.get("/").text).html_attrs["lang"] == "fr"
+        switched = client.get("/join", params={"code": "abc", "lang": "en"})
+        assert Page(switched.text).html_attrs["lang"] == "en"
+        # The switcher is a GET form that keeps the page's other parameters (works without scripts).
+        assert '<input type="hidden" name="code" value="abc">' in switched.text
+
+
+def test_the_language_switcher_names_each_language_in_itself(browser: httpx.Client) -> None:
+    page = Page(browser.get("/", params={"lang": "en"}).text)
+    buttons = [a for tag, a in page.elements if tag == "button" and a.get("name") == "lang"]
+    assert [(b["value"], b["lang"], b["dir"], b["aria-pressed"]) for b in buttons] == [
+        ("fr", "fr", "ltr", "false"),
+        ("en", "en", "ltr", "true"),
+        ("ar", "ar", "rtl", "false"),
+    ]
+    html = browser.get("/").text
+    assert ">Français</button>" in html and ">English</button>" in html and ">العربية</button>" in html
+
+
+def test_api_paths_keep_json_errors(browser: httpx.Client) -> None:
+    missing = browser.get("/api/nothing-here")
+    assert missing.status_code == 404 and missing.headers["content-type"] == "application/json"
+    assert browser.get("/static/js/nothing.js").status_code == 404
+    assert browser.get("/static/css/base.css").headers["content-type"].startswith("text/css")
+
+
+# -- translations --------------------------------------------------------------------------------------
+
+
+def test_the_three_dictionaries_have_the_same_keys_and_no_empty_value() -> None:
+    dictionaries = {lang: dictionary(lang) for lang in LANGUAGES}
+    keys = set(dictionaries["fr"])
+    for lang, found in dictionaries.items():
+        assert set(found) == keys, (lang, sorted(set(found) ^ keys))
+        assert [k for k, v in found.items() if not v.strip()] == [], lang
+        assert all(re.fullmatch(r"[a-z0-9_]+(\.[a-z0-9_]+)+", k) for k in found), lang
+        for key, value in found.items():  # the same {placeholders} in every language
+            assert set(re.findall(r"\{(\w+)\}", value)) == set(
+                re.findall(r"\{(\w+)\}", dictionaries["fr"][key])
+            )
+    assert re.search(r"[\u0600-\u06FF]", dictionaries["ar"]["join.enter"])
+
+
+def test_every_key_the_templates_and_scripts_use_exists() -> None:
+    known = set(dictionary("fr"))
+    used: set[str] = set()
+    for path in TEMPLATES_DIR.glob("*.html"):
+        source = re.sub(r"\{#.*?#\}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        # t('key') — but not t('alias.' ~ name), a prefix completed from data (checked below)
+        used |= set(re.findall(r"""\bt\(\s*['"]([^'"]+[^'".])['"]""", source))
+        used |= {k for k in re.findall(r'data-i18n(?:-[a-z-]+)?="([^"{]+)"', source) if "{" not in k}
+    for path in (FRONTEND / "static" / "js" / "pages").glob("*.js"):
+        used |= set(
+            re.findall(
+                r"""['"`]((?:app|lang|landing|code|join|alias|colour|role|kind|facilitator|error|common|footer)"""
+                r"""\.[a-z_]+(?:\.[a-z_]+)*)['"`]""",
+                path.read_text(encoding="utf-8"),
+            )
+        )
+    # keys built from data: colours, suggested aliases, roles, board kinds, error kinds
+    used |= {c.name_key for c in all_colours()} | {f"alias.{a}" for a in ALIAS_SUGGESTIONS}
+    used |= {"role.facilitator", "role.participant", "kind.exploration", "kind.actions"}
+    used |= {
+        f"error.{kind}.{part}"
+        for kind in ("not_found", "forbidden")
+        for part in ("page_title", "title", "text")
+    }
+    assert len(used) > 60
+    assert sorted(used - known) == []
+
+
+def test_templates_show_no_text_that_bypasses_translation() -> None:
+    """Every visible string goes through t(): once Jinja and tags are removed, only punctuation is left;
+    and translatable attributes are never written as plain text."""
+    allowed = {"Français", "English", "العربية"}  # each language's own name, never translated
+    for name in MY_TEMPLATES:
+        source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+        bare = re.sub(r"\{#.*?#\}", " ", source, flags=re.S)
+        bare = re.sub(r"<script\b[^>]*>.*?</script>", " ", bare, flags=re.S)
+        for attribute in ("placeholder", "aria-label", "title", "alt"):
+            for value in re.findall(rf'\s{attribute}="([^"]*)"', bare):
+                assert value == "" or value.startswith("{{"), (name, attribute, value)
+        bare = re.sub(r"\{\{.*?\}\}|\{%.*?%\}", " ", bare, flags=re.S)
+        bare = re.sub(r"<[^>]*>", " ", bare, flags=re.S)
+        words = [w for w in re.findall(r"[^\s()\[\]:.,;!?·–-]+", bare) if w not in allowed and w != "doctype"]
+        assert words == [], (name, words[:10])
+
+
+def test_translated_elements_hold_text_only_in_the_templates() -> None:
+    for name in MY_TEMPLATES:
+        source = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+        for match in re.finditer(r"<(\w+)[^>]*\sdata-i18n=\"[^\"]*\"[^>]*>(.*?)</\1>", source, flags=re.S):
+            assert "<" not in match.group(2), (name, match.group(0)[:200])
+
+
+def test_frontend_references_no_other_host_and_no_inline_code() -> None:
+    offenders = []
+    for path in FRONTEND.rglob("*"):
+        if not path.is_file() or path.suffix not in {".html", ".js", ".mjs", ".css", ".json", ".svg"}:
+            continue
+        content = path.read_text(encoding="utf-8")
+        for url in re.findall(r"https?://[^\s\"'`)<>]+", content):
+            if not url.startswith(("http://www.w3.org/", "https://www.w3.org/")):  # XML namespaces only
+                offenders.append(f"{path.relative_to(REPO)}: {url}")
+        if path.suffix == ".css":
+            offenders += [f"{path.relative_to(REPO)}: @import" for _ in re.findall(r"@import", content)]
+            offenders += [f"{path.relative_to(REPO)}: {u}" for u in re.findall(r"url\(\s*['\"]?//", content)]
+        if path.suffix == ".html":
+            for attrs in re.findall(r"<script\b([^>]*)>", content):
+                assert "src=" in attrs or 'type="application/json"' in attrs, (
+                    f"{path}: inline <script{attrs}>"
+                )
+            assert not re.search(r"\sstyle=", content), f"{path}: inline style attribute"
+            assert not re.search(r"\son[a-z]+=", content), f"{path}: inline event handler"
+            assert "<style" not in content, f"{path}: <style> element"
+    assert offenders == []
+
+
+# -- the flow through HTTP ----------------------------------------------------------------------------
+
+
+def test_create_facilitate_join_with_a_colour_and_reach_the_board(sqlite_server: ServerProcess) -> None:
+    with new_browser(sqlite_server) as facilitator, new_browser(sqlite_server) as amina:
+        created = facilitator.post(
+            "/api/workshops", json={"title": "Atelier <Jas> & Bouffan", "date": "2026-12-03"}
+        ).json()
+        workshop_id, board_id, code = created["workshop"]["id"], created["board"]["id"], created["join_code"]
+
+        # The facilitator's page, from the cookie the creation set.
+        page = facilitator.get(f"/workshops/{workshop_id}")
+        assert page.status_code == 200
+        html = page.text
+        assert "Atelier &lt;Jas&gt; &amp; Bouffan" in html and "<Jas>" not in html  # autoescaped
+        groups = created["join_code_display"].split("-")
+        assert "".join(f'<span class="code-group">{g}</span>' for g in groups) in html
+        assert f'value="{sqlite_server.base_url}/j/{code}"' in html  # the absolute join link
+        assert f'href="/boards/{board_id}"' in html
+        export = re.search(r'<a [^>]*href="(/api/boards/[^"]+/export)"[^>]*download="([^"]+)"', html)
+        assert export and export.group(2) == "fresque-atelier-jas-bouffan-exploration-2026-12-03.json"
+        downloaded = facilitator.get(export.group(1), headers={"Accept": "application/json"})
+        assert downloaded.status_code == 200 and downloaded.json()["board"]["id"] == board_id
+
+        # A resident without a session is sent to join; the code in the link opens step two.
+        assert amina.get(f"/boards/{board_id}").status_code == 303
+        assert amina.get(f"/boards/{board_id}").headers["location"] == "/join"
+        step_two = amina.get(f"/j/{created['join_code_display']}")
+        assert step_two.status_code == 200 and "Atelier &lt;Jas&gt; &amp; Bouffan" in step_two.text
+        form = Page(step_two.text)
+        swatches = [a["value"] for tag, a in form.elements if tag == "input" and a.get("name") == "colour"]
+        assert swatches == [c.id for c in PALETTE]
+        suggested = [a["data-alias-key"] for tag, a in form.elements if a.get("data-alias-key")]
+        assert len(suggested) == 6 and len(set(suggested)) == 6
+        assert next(a for _, a in form.elements if a.get("id") == "join-form")["data-code"] == code
+
+        joined = amina.post("/api/join", json={"code": code, "alias": "Amina", "colour": "green"})
+        assert joined.status_code == 201 and joined.json()["colour"] == "green"
+
+        # Now the board page is hers (or board.html is not written yet: then only the access rules).
+        if BOARD_TEMPLATE.exists():
+            board = amina.get(f"/boards/{board_id}")
+            assert board.status_code == 200, board.text[:500]
+            bootstrap = check_page(board, "fr").json_script("bootstrap")
+            assert bootstrap["me"]["alias"] == "Amina" and bootstrap["me"]["colour"] == "green"
+            assert bootstrap["board"] == {
+                "id": board_id,
+                "kind": "exploration",
+                "title": created["board"]["title"],
+            }
+        assert amina.get(f"/workshops/{workshop_id}").status_code == 403  # not the facilitator
+        assert "Accès réservé" in amina.get(f"/workshops/{workshop_id}").text
+
+        # The facilitator opening the join link is offered the way back, not "continue as Animation".
+        own = facilitator.get(f"/j/{code}").text
+        assert f'href="/workshops/{workshop_id}"' in own and "Continuer comme" not in own
+
+        # Coming back to the join link with a session offers to continue.
+        again = amina.get(f"/j/{code}").text
+        assert f'href="/boards/{board_id}"' in again and "Continuer comme Amina" in again
+
+        # Everyone's colour, for the board.
+        listed = amina.get(f"/api/workshops/{workshop_id}", headers={"Accept": "application/json"}).json()
+        assert [(p["alias"], p["colour"], p["role"]) for p in listed["participants"]] == [
+            ("Animation", FACILITATOR_COLOUR.id, "facilitator"),
+            ("Amina", "green", "participant"),
+        ]
+        roster = facilitator.get(f"/workshops/{workshop_id}").text
+        assert '<li class="person colour-green"' in roster and "Amina" in roster
+
+    with new_browser(sqlite_server) as stranger:
+        other = stranger.post("/api/workshops", json={"title": "Ailleurs"}).json()
+        assert stranger.get(f"/boards/{board_id}").status_code == 403  # a board of another workshop
+        assert stranger.get(f"/workshops/{workshop_id}").status_code == 403
+        assert stranger.get("/boards/no-such-board").status_code == 404
+        assert stranger.get(f"/workshops/{other['workshop']['id']}").status_code == 200
+
+
+def test_an_unknown_code_is_said_plainly(browser: httpx.Client) -> None:
+    page = browser.get("/join", params={"code": "zzz zzz zzz z"})
+    assert page.status_code == 200
+    assert "Ce code ne marche pas" in page.text and 'aria-invalid="true"' in page.text
+    assert 'value="zzz zzz zzz z"' in page.text  # what was typed stays, to be corrected
+    assert "{" not in re.sub(r"<script.*?</script>", "", page.text, flags=re.S)  # no raw JSON, no template
+
+
+# -- the board route, with a stand-in board.html --------------------------------------------------------
+
+STAND_IN = """{% extends "base.html" %}
+{% block main %}<script type="application/json" id="bootstrap">{{ bootstrap|tojson }}</script>
+<p id="context">{{ board.kind }}|{{ workshop.title }}|{{ me.alias }}|{{ me.role }}|{{ me.colour }}</p>
+{% endblock %}
+"""
+
+
+async def test_the_board_route_gives_board_html_its_context(sqlite_url: str, tmp_path: Path) -> None:
+    """In process (the app with a stand-in board.html searched first), so that the context board.html
+    receives is pinned down whether or not the real board.html exists yet."""
+    from fresque.app import create_app
+
+    (tmp_path / "board.html").write_text(STAND_IN)
+    await asyncio.to_thread(migrate.upgrade, sqlite_url)
+    app = create_app(Settings(database_url=sqlite_url), template_dirs=[tmp_path])
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as client,
+    ):
+        created = (await client.post("/api/workshops", json={"title": "Atelier"})).json()
+        board_id = created["board"]["id"]
+        client.cookies.clear()
+        evil = '</script><script>alert("x")</script>'
+        joined = await client.post(
+            "/api/join", json={"code": created["join_code"], "alias": evil, "colour": "blue"}
+        )
+        assert joined.status_code == 201
+        for lang in LANGUAGES:
+            response = await client.get(f"/boards/{board_id}", params={"lang": lang})
+            assert response.status_code == 200
+            page = check_page(response, lang)
+            assert page.json_script("bootstrap") == {
+                "board": {"id": board_id, "kind": "exploration", "title": "Atelier"},
+                "workshop": {"id": created["workshop"]["id"], "title": "Atelier"},
+                "me": {
+                    "participant": joined.json()["participant"],
+                    "alias": evil,
+                    "role": "participant",
+                    "colour": "blue",
+                },
+                "palette": [c.to_json() for c in all_colours()],
+            }
+            assert page.json_script("i18n-dict") == dictionary(lang)
+        assert response.text.count("<script>") == 0  # the alias cannot close the JSON script
+        assert (
+            "exploration|Atelier|&lt;/script&gt;" in response.text
+            and "|participant|blue</p>" in response.text
+        )
+
+
+# -- colours ------------------------------------------------------------------------------------------
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_palette_is_eight_named_colours_readable_with_their_text_colour() -> None:
+    assert (
+        len(PALETTE) == 8 and len({c.id for c in PALETTE}) == 8 and len({c.hex for c in all_colours()}) == 9
+    )
+    assert FACILITATOR_COLOUR.id not in {c.id for c in PALETTE}
+    for colour in all_colours():
+        assert re.fullmatch(r"#[0-9A-F]{6}", colour.hex) and len(colour.id) <= 16
+        assert colour.text in (WHITE, INK)
+        assert _contrast(colour.hex, colour.text) >= 4.5, colour
+        # the rule: white whenever white is readable
+        assert (colour.text == WHITE) == (_contrast(colour.hex, WHITE) >= 4.5), colour
+        assert _contrast(INK, "#FBF8F3") >= 3  # the swatch outline against the page
+    readme = (REPO / "README.md").read_text()
+    assert all(f"`{c.id}`" in readme for c in all_colours()) and "invalid_colour" in readme
+    css = palette_css()
+    for colour in all_colours():
+        assert f"--colour-{colour.id}: {colour.hex};" in css and f".colour-{colour.id} {{" in css
+
+
+def test_page_assets_palette_css_and_icons(browser: httpx.Client) -> None:
+    css = browser.get("/palette.css")
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert css.text == palette_css()
+    for name in [*ICONS, *(f"alias-{a}" for a in ALIAS_SUGGESTIONS)]:
+        icon = browser.get(f"/icons/{name}.svg")
+        assert icon.status_code == 200 and icon.content.lstrip().startswith(b"<svg"), name
+        assert icon.headers["content-type"].startswith("image/svg+xml")
+    for probe in ("/icons/nothing.svg", "/icons/alias-.svg", "/icons/..%2F..%2Fetc%2Fpasswd.svg"):
+        assert browser.get(probe).status_code == 404
+
+
+async def _participant_columns(url: str) -> list[tuple[Any, ...]]:
+    engine = make_engine(url)
+    async with engine.connect() as conn:
+        rows = (await conn.execute(text("SELECT id, alias FROM participants ORDER BY id"))).all()
+        sessions = (await conn.execute(text("SELECT token_hash FROM sessions"))).all()
+    await engine.dispose()
+    return [tuple(r) for r in rows] + [("session", s[0]) for s in sessions]
+
+
+def test_migration_0002_adds_a_nullable_colour_and_keeps_everyone(database_url: str) -> None:
+    """Existing participants get NULL (shown with a colour derived from their id); downgrading drops the
+    column without touching participants or their sessions (no table copy, no cascade)."""
+    migrate.upgrade(database_url, "0001")
+
+    async def seed() -> None:
+        engine = make_engine(database_url)
+        async with engine.begin() as conn:
+            await conn.execute(
+                text(
+                    "INSERT INTO workshops (id, title, join_code, created_at) "
+                    "VALUES ('w1', 'Atelier', 'ABCDEFGHJK', CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO participants (id, workshop_id, alias, role, created_at) "
+                    "VALUES ('p1', 'w1', 'Amina', 'participant', CURRENT_TIMESTAMP)"
+                )
+            )
+            await conn.execute(
+                text(
+                    "INSERT INTO sessions (token_hash, participant_id, created_at) "
+                    "VALUES ('h1', 'p1', CURRENT_TIMESTAMP)"
+                )
+            )
+        await engine.dispose()
+
+    async def colours() -> list[Any]:
+        engine = make_engine(database_url)
+        async with engine.connect() as conn:
+            found = [r[0] for r in (await conn.execute(text("SELECT colour FROM participants"))).all()]
+        await engine.dispose()
+        return found
+
+    asyncio.run(seed())
+    before = asyncio.run(_participant_columns(database_url))
+    migrate.upgrade(database_url)
+    assert asyncio.run(colours()) == [None]
+    migrate.check(database_url)
+    migrate.downgrade(database_url, "0001")
+    assert asyncio.run(_participant_columns(database_url)) == before
+    migrate.upgrade(database_url)
+    assert asyncio.run(_participant_columns(database_url)) == before
+
+
+def test_sqlite_used_by_the_migration_can_drop_a_column() -> None:
+    assert sqlite3.sqlite_version_info >= (3, 35, 0)  # ALTER TABLE … DROP COLUMN, used by 0002's downgrade
