@@ -165,7 +165,7 @@ def test_the_language_cookie_chooses_the_language_and_french_comes_first(
         client.cookies.set("fresque_lang", "ar")
         page = client.get("/")
         assert Page(page.text).html_attrs == {"lang": "ar", "dir": "rtl"} and "set-cookie" not in page.headers
-        assert "الانضمام إلى ورشة" in page.text
+        assert '<span data-i18n="landing.join_title">الانضمام إلى ورشة</span>' in page.text
         client.cookies.set("fresque_lang", "xx")  # nonsense: French
         assert Page(client.get("/").text).html_attrs["lang"] == "fr"
         switched = client.get("/join", params={"code": "abc", "lang": "en"})
@@ -336,11 +336,11 @@ def test_create_facilitate_join_with_a_colour_and_reach_the_board(sqlite_server:
                 "title": created["board"]["title"],
             }
         assert amina.get(f"/workshops/{workshop_id}").status_code == 403  # not the facilitator
-        assert "Accès réservé" in amina.get(f"/workshops/{workshop_id}").text
+        assert ">Accès réservé</h1>" in amina.get(f"/workshops/{workshop_id}").text
 
         # The facilitator opening the join link is offered the way back, not "continue as Animation".
         own = facilitator.get(f"/j/{code}").text
-        assert f'href="/workshops/{workshop_id}"' in own and "Continuer comme" not in own
+        assert f'href="/workshops/{workshop_id}"' in own and 'data-i18n="join.continue_as"' not in own
 
         # Coming back to the join link with a session offers to continue.
         again = amina.get(f"/j/{code}").text
@@ -366,7 +366,8 @@ def test_create_facilitate_join_with_a_colour_and_reach_the_board(sqlite_server:
 def test_an_unknown_code_is_said_plainly(browser: httpx.Client) -> None:
     page = browser.get("/join", params={"code": "zzz zzz zzz z"})
     assert page.status_code == 200
-    assert "Ce code ne marche pas" in page.text and 'aria-invalid="true"' in page.text
+    assert '<span data-i18n="join.error.unknown_code">Ce code ne marche pas' in page.text
+    assert 'aria-invalid="true"' in page.text
     assert 'value="zzz zzz zzz z"' in page.text  # what was typed stays, to be corrected
     assert "{" not in re.sub(r"<script.*?</script>", "", page.text, flags=re.S)  # no raw JSON, no template
 
