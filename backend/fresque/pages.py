@@ -6,7 +6,7 @@
 | `GET /join`, `/join?code=…`, `/j/{code}` | joining: the code, then an alias and a colour |
 | `GET /workshops/{id}` | the facilitator's page (that workshop's facilitator session only) |
 | `GET /boards/{id}` | a board (`board.html`); a session of the board's workshop, else `/join` |
-| `GET /icons/{name}.svg` | the few OpenMoji pictures the pages use (CC BY-SA 4.0) |
+| `GET /icons/{name}.svg` | the OpenMoji pictures of the interface, named in the catalogue (CC BY-SA 4.0) |
 | `GET /palette.css` | the participant colours as CSS custom properties, from `fresque.profiles` |
 
 Every page gets `t`, `lang`, `dir` and what `base.html` needs (`base_context`). Pages read the session from
@@ -28,7 +28,6 @@ from fastapi.templating import Jinja2Templates
 
 from .api.deps import services
 from .auth import display_join_code, hash_token, normalise_join_code, token_from
-from .catalogue import openmoji_svg_dir
 from .db.store import SessionInfo
 from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
 from .profiles import PALETTE, all_colours, display_colour, palette_css
@@ -40,42 +39,22 @@ STATIC_DIR: Final = REPO_ROOT / "frontend" / "static"
 #: Each language's name, written in that language (the switcher shows these).
 LANGUAGE_NAMES: Final = {"fr": "Français", "en": "English", "ar": "العربية"}
 
-#: The OpenMoji pictures of the pages, by name (`/icons/<name>.svg`); nothing else is served there.
-ICONS: Final = {
-    "join": "1F64B",
-    "create": "2795",
-    "code": "1F511",
-    "alias": "1F464",
-    "colour": "1F3A8",
-    "error": "26A0",
-    "lost": "1F9ED",
-    "locked": "1F512",
-    "copy": "1F4CB",
-    "copied": "2705",
-    "download": "2B07",
-    "link": "1F517",
-    "people": "1F465",
-    "home": "1F3E0",
-    "board-exploration": "1F5D3",
-    "board-actions": "1F4C8",
-    "facilitator": "1F9D1-200D-1F3EB",
-}
-
 #: Friendly aliases a resident can take with one tap (`alias.<id>` in the translations), with a picture.
-ALIAS_SUGGESTIONS: Final = {
-    "sunflower": "1F33B",
-    "butterfly": "1F98B",
-    "cherry": "1F352",
-    "dolphin": "1F42C",
-    "olive": "1FAD2",
-    "dove": "1F54A",
-    "tulip": "1F337",
-    "lemon": "1F34B",
-    "bee": "1F41D",
-    "turtle": "1F422",
-    "fox": "1F98A",
-    "hedgehog": "1F994",
-}
+ALIAS_SUGGESTIONS: Final = (
+    "sunflower",
+    "butterfly",
+    "cherry",
+    "dolphin",
+    "olive",
+    "dove",
+    "tulip",
+    "lemon",
+    "bee",
+    "turtle",
+    "fox",
+    "hedgehog",
+)
+#: Their pictures are the catalogue's interface pictures `alias-<id>` (pictograms/catalogue.json).
 ALIASES_SHOWN: Final = 6
 ICON_CACHE: Final = "public, max-age=604800"
 PAGE_CACHE: Final = "private, no-cache"
@@ -313,12 +292,14 @@ async def board_page(request: Request, board_id: str) -> Response:
 
 
 @router.get("/icons/{name}.svg")
-async def icon(name: str) -> Response:
-    code = ALIAS_SUGGESTIONS.get(name[6:]) if name.startswith("alias-") else ICONS.get(name)
-    if code is None:
+async def icon(request: Request, name: str) -> Response:
+    catalogue = services(request).catalogue
+    code = catalogue.interface.get(name)  # only the catalogue's named pictures; never a path from the URL
+    path = catalogue.picture_file(code) if code else None
+    if path is None:
         return Response("no such icon", status_code=404, media_type="text/plain")
     return FileResponse(
-        openmoji_svg_dir() / f"{code}.svg",
+        path,
         media_type="image/svg+xml",
         headers={"Cache-Control": ICON_CACHE},
     )

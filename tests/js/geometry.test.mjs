@@ -47,15 +47,16 @@ test('cellAt is the inverse of cellRect, edges belonging to one cell only', () =
 });
 
 test('item sizes per kind, own sizes first', () => {
-  assert.deepEqual(G.itemSize('activity'), { w: 112, h: 128 });
   for (const kind of KINDS) assert.deepEqual(G.itemSize(kind), { ...G.ITEM_SIZES[kind] });
-  assert.deepEqual(G.itemSize('difficulty'), { w: 200, h: 132 });
-  assert.deepEqual(G.itemRect({ kind: 'note', x: 1, y: 2 }), { x: 1, y: 2, w: 200, h: 120 });
+  const note = G.ITEM_SIZES.note;
+  const act = G.ITEM_SIZES.activity;
+  assert.ok(act.w >= 48 && act.h >= 48 && note.w > act.w, 'pictograms stay touchable, cards hold text');
+  assert.deepEqual(G.itemRect({ kind: 'note', x: 1, y: 2 }), { x: 1, y: 2, w: note.w, h: note.h });
   assert.deepEqual(G.itemRect({ kind: 'note', x: 1, y: 2, w: 300, h: 50 }), { x: 1, y: 2, w: 300, h: 50 });
-  assert.deepEqual(G.itemCenter({ kind: 'activity', x: 10, y: 20 }), { x: 66, y: 84 });
+  assert.deepEqual(G.itemCenter({ kind: 'activity', x: 10, y: 20 }), { x: 10 + act.w / 2, y: 20 + act.h / 2 });
   const size = G.itemSize('note');
   size.w = 1;
-  assert.equal(G.ITEM_SIZES.note.w, 200, 'a copy is handed out');
+  assert.equal(G.ITEM_SIZES.note.w, note.w, 'a copy is handed out');
 });
 
 test('slotPosition tiles a cell without overlap, then keeps later cards inside it', () => {
@@ -81,8 +82,9 @@ test('slotPosition tiles a cell without overlap, then keeps later cards inside i
 });
 
 test('threadPath joins facing edges, either way round, and never holds NaN', () => {
-  const a = { kind: 'activity', x: 0, y: 0 };
-  const d = { kind: 'difficulty', x: 400, y: 100 };
+  // Own sizes, so the figures below do not move when the default sizes change.
+  const a = { kind: 'activity', x: 0, y: 0, w: 112, h: 128 };
+  const d = { kind: 'difficulty', x: 400, y: 100, w: 200, h: 132 };
   const right = G.threadCurve(a, d);
   assert.deepEqual(right[0], { x: 112, y: 64 }, "a's right edge");
   assert.deepEqual(right[3], { x: 400, y: 166 }, "d's left edge");
@@ -92,7 +94,7 @@ test('threadPath joins facing edges, either way round, and never holds NaN', () 
   assert.deepEqual(left[0], { x: 400, y: 166 });
   assert.deepEqual(left[3], { x: 112, y: 64 });
   assert.ok(left[1].x < left[0].x, 'b left of a: the curve leaves to the left');
-  const below = G.threadCurve(a, { kind: 'note', x: 20, y: 400 });
+  const below = G.threadCurve(a, { kind: 'note', x: 20, y: 400, w: 200, h: 120 });
   assert.deepEqual(below[0], { x: 56, y: 128 }, 'stacked: from the bottom edge');
   assert.deepEqual(below[3], { x: 120, y: 400 });
   assert.equal(G.threadPath(a, d), 'M112 64 C256 64 256 166 400 166');
@@ -117,7 +119,7 @@ test('placementNear puts a new card to the right, below whatever is in the way',
   const act = { kind: 'activity', x: 100, y: 100 };
   const first = G.placementNear(act, 'difficulty', [act]);
   assert.equal(first.y, 100);
-  assert.ok(first.x >= 100 + 112);
+  assert.ok(first.x >= 100 + G.ITEM_SIZES.activity.w);
   const occupied = [act];
   for (let i = 0; i < 6; i += 1) {
     const p = G.placementNear(act, 'difficulty', occupied);
@@ -212,4 +214,25 @@ test('pinch keeps the world points under both fingers under them', () => {
   assert.equal(same.scale, 1);
   v.set(wide);
   assert.equal(v.scale, 2);
+});
+
+test('bandPlacement hangs pulled cards under the week, in their kind\'s band, never on top of another', () => {
+  const grid = G.gridBounds();
+  const act = { kind: 'activity', ...G.slotPosition({ day: 'tue', slot: 'morning' }, 0) };
+  const occupied = [act];
+  const ys = new Set();
+  for (let i = 0; i < 8; i += 1) {
+    const p = G.bandPlacement(act, 'difficulty', occupied);
+    const r = { ...p, ...G.itemSize('difficulty') };
+    assert.ok(r.y >= grid.y + grid.h, 'below the week');
+    for (const o of occupied) assert.ok(!overlap(r, G.itemRect(o)), `card ${i} overlaps`);
+    occupied.push({ kind: 'difficulty', ...p });
+    ys.add(p.y);
+  }
+  assert.equal(ys.size, 1, 'one band, one row');
+  const first = G.itemRect(occupied[1]);
+  close(first.x + first.w / 2, G.itemCenter(act).x);
+  const tp = G.bandPlacement(act, 'touchpoint', occupied);
+  const sol = G.bandPlacement(act, 'solution', occupied);
+  assert.ok(tp.y < first.y && first.y < sol.y, 'service, then difficulty, then idea, downwards');
 });

@@ -68,3 +68,11 @@ test('the shipped dictionaries translate what the pages show', () => {
   assert.equal(createI18n(dictionary('fr'))('join.enter'), 'Entrer');
   assert.equal(createI18n(dictionary('ar'))('colour.red'), 'أحمر');
 });
+
+test('countOf picks the singular for exactly one', async () => {
+  const { countOf } = await import('../../frontend/static/js/core/i18n.js');
+  const t = createI18n({ 'x.dots': '{n} points', 'x.dots_one': '{n} point' });
+  assert.equal(countOf(t, 'x.dots', 1), '1 point');
+  assert.equal(countOf(t, 'x.dots', 0), '0 points');
+  assert.equal(countOf(t, 'x.dots', 3), '3 points');
+});

@@ -19,11 +19,11 @@ export const GRID = Object.freeze({ x: 0, y: 0, headerH: 56, labelW: 120, cellW:
 
 /** Default sizes per kind. An activity is a pictogram with a short label under it. */
 export const ITEM_SIZES = Object.freeze({
-  activity: Object.freeze({ w: 112, h: 128 }),
-  difficulty: Object.freeze({ w: 200, h: 132 }),
-  touchpoint: Object.freeze({ w: 200, h: 132 }),
-  solution: Object.freeze({ w: 200, h: 132 }),
-  note: Object.freeze({ w: 200, h: 120 }),
+  activity: Object.freeze({ w: 96, h: 112 }), // 3 × 2 fit in a cell before they start to overlap
+  difficulty: Object.freeze({ w: 220, h: 168 }),
+  touchpoint: Object.freeze({ w: 220, h: 168 }),
+  solution: Object.freeze({ w: 220, h: 168 }),
+  note: Object.freeze({ w: 220, h: 140 }),
 });
 
 /** The server's coordinate range (protocol.py Coord). */
@@ -216,6 +216,42 @@ export function placementNear(item, kind, occupied) {
     x: clamp(place.x, -WORLD_LIMIT, WORLD_LIMIT - place.w),
     y: clamp(place.y, -WORLD_LIMIT, WORLD_LIMIT - place.h),
   };
+}
+
+/**
+ * The bands under the week where pulled cards go, one row per kind, in the order a thread runs:
+ * activity (in the week) → online service → difficulty → idea. The week stays readable, and each thread
+ * hangs down from its activity.
+ */
+export const BANDS = Object.freeze({ touchpoint: 0, difficulty: 1, solution: 2 });
+const BAND_GAP = 110;
+const BAND_STEP_X = 24;
+
+/**
+ * Where a card of `kind` pulled from `source` goes: in its kind's band, as close as possible below the
+ * source, in the first free place found going outwards (right, left, right…).
+ * @param {Placed} source
+ * @param {'touchpoint' | 'difficulty' | 'solution'} kind
+ * @param {Iterable<Placed>} occupied
+ * @returns {Point}
+ */
+export function bandPlacement(source, kind, occupied) {
+  const size = itemSize(kind);
+  const grid = gridBounds();
+  const from = itemRect(source);
+  const y = grid.y + grid.h + BAND_GAP + BANDS[kind] * (size.h + BAND_GAP);
+  const want = from.x + from.w / 2 - size.w / 2;
+  const rects = [...occupied].map(itemRect);
+  const step = size.w + BAND_STEP_X;
+  const limit = rects.length + 1; // each obstacle can push the card one step at most
+  for (let i = 0; i <= 2 * limit; i += 1) {
+    const shift = i === 0 ? 0 : Math.ceil(i / 2) * (i % 2 === 1 ? 1 : -1);
+    const place = { x: want + shift * step, y, ...size };
+    if (!rects.some((r) => overlaps(place, r, BAND_STEP_X / 2))) {
+      return { x: clamp(place.x, -WORLD_LIMIT, WORLD_LIMIT - size.w), y };
+    }
+  }
+  return { x: want + (limit + 1) * step, y };
 }
 
 // -- the viewport ------------------------------------------------------------------------------------------

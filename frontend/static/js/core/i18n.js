@@ -59,3 +59,14 @@ export function createI18n(dict) {
     return fill(typeof found === 'string' ? found : key, vars);
   };
 }
+
+/**
+ * A count in words: `key_one` for exactly one, `key` otherwise ("1 point", "3 points"), with `{n}` filled.
+ * Two forms are enough for French and English; Arabic's other forms read correctly with the general one.
+ * @param {Translate} t
+ * @param {string} key
+ * @param {number} n
+ */
+export function countOf(t, key, n) {
+  return t(n === 1 ? `${key}_one` : key, { n });
+}

@@ -1,0 +1,84 @@
+// @ts-check
+/**
+ * The board's chrome: the status line (connection, changes waiting), who is here, the item action bar that
+ * replaces the palette while something is selected, and short messages (toasts).
+ */
+import { countOf } from '../core/i18n.js';
+import { h, picture } from './dom.js';
+
+/**
+ * @param {HTMLElement} el
+ * @param {'connecting' | 'connected' | 'reconnecting' | 'offline' | 'outdated'} status
+ * @param {number} waiting changes not yet acknowledged by the server
+ * @param {(key: string, vars?: object) => string} t
+ */
+export function showStatus(el, status, waiting, t) {
+  let key = `board.status.${status}`;
+  if (status === 'connected' && waiting > 0) key = 'board.status.sending';
+  el.dataset.status = status === 'connected' && waiting > 0 ? 'sending' : status;
+  const parts = [h('span', { class: 'status-dot', attrs: { 'aria-hidden': 'true' } }), h('span', { text: t(key) })];
+  if (waiting > 0 && status !== 'connected') {
+    parts.push(h('span', { class: 'status-waiting', text: countOf(t, 'board.status.waiting', waiting) }));
+  }
+  el.replaceChildren(...parts);
+}
+
+/**
+ * @param {HTMLElement} el
+ * @param {{participant: string, alias: string, connections: number}[]} list
+ * @param {(id: string) => {alias: string, colour: string | null}} person
+ * @param {string} me
+ * @param {(key: string, vars?: object) => string} t
+ */
+export function showPresence(el, list, person, me, t) {
+  el.setAttribute('aria-label', countOf(t, 'board.here', list.length));
+  el.replaceChildren(
+    ...list.map((p) => {
+      const chip = h('li', { class: `person${p.participant === me ? ' me' : ''}` }, [
+        h('span', { class: 'avatar', text: [...p.alias][0]?.toUpperCase() ?? '?', attrs: { 'aria-hidden': 'true' } }),
+        h('span', { class: 'alias', text: p.alias, attrs: { dir: 'auto' } }),
+      ]);
+      chip.style.setProperty('--author', person(p.participant).colour ?? 'var(--ink-soft)');
+      return chip;
+    }),
+  );
+}
+
+/**
+ * A button with a picture and a short label (pictures first: many residents read little).
+ * @param {string} icon picture URL
+ * @param {string} label
+ * @param {() => void} onClick
+ * @param {string} [cls]
+ */
+export function bigButton(icon, label, onClick, cls = '') {
+  return h('button', { class: `action ${cls}`.trim(), attrs: { type: 'button' }, on: { click: onClick } }, [
+    icon ? picture(icon) : null,
+    h('span', { text: label }),
+  ]);
+}
+
+export class Toasts {
+  /** @param {HTMLElement} root an aria-live region */
+  constructor(root) {
+    this.root = root;
+  }
+
+  /**
+   * @param {string} text
+   * @param {{label: string, run: () => void}} [action]
+   */
+  show(text, action) {
+    const toast = h('div', { class: 'toast' }, [h('span', { text })]);
+    if (action) {
+      toast.append(h('button', {
+        class: 'toast-action',
+        attrs: { type: 'button' },
+        on: { click: () => { action.run(); toast.remove(); } },
+      }, [action.label]));
+    }
+    this.root.append(toast);
+    while (this.root.children.length > 3) this.root.firstElementChild?.remove();
+    setTimeout(() => toast.remove(), action ? 8000 : 5000);
+  }
+}

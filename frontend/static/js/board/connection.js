@@ -1,0 +1,177 @@
+// @ts-check
+/**
+ * The board's WebSocket: hello → welcome, then ops and presence; reconnects by itself with backoff and
+ * resumes from the last seq. It knows nothing of the board: it hands every server message to `onMessage`.
+ */
+import { hello, parseServerMessage, PROTOCOL_VERSION } from '../core/protocol.js';
+
+/** @typedef {'connecting' | 'connected' | 'reconnecting' | 'offline' | 'outdated'} Status */
+
+const MIN_BACKOFF_MS = 500;
+const MAX_BACKOFF_MS = 8000;
+// The server allows 60 messages/s (bursts of 120). Resending a long offline queue at once would overrun it,
+// so outgoing durable messages are paced a little under that.
+const SEND_PER_SECOND = 40;
+const SEND_BURST = 80;
+
+export class Connection {
+  /**
+   * @param {object} options
+   * @param {string} options.url ws(s) URL of the board
+   * @param {string} options.clientId
+   * @param {() => number | null} options.lastSeq
+   * @param {(msg: any) => void} options.onMessage
+   * @param {(status: Status) => void} options.onStatus
+   */
+  constructor({ url, clientId, lastSeq, onMessage, onStatus }) {
+    this.url = url;
+    this.clientId = clientId;
+    this.lastSeq = lastSeq;
+    this.onMessage = onMessage;
+    this.onStatus = onStatus;
+    /** @type {WebSocket | null} */
+    this.socket = null;
+    this.greeted = false;
+    this.attempt = 0;
+    /** @type {string[]} durable frames waiting for the rate budget */
+    this.queue = [];
+    this.tokens = SEND_BURST;
+    this.lastRefill = performance.now();
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.timer = null;
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.drainTimer = null;
+    this.stopped = false;
+    /** @type {Status} */
+    this.status = 'connecting';
+    window.addEventListener('online', () => this.retryNow());
+    window.addEventListener('offline', () => this.socket?.close());
+  }
+
+  /** @param {Status} status */
+  setStatus(status) {
+    if (this.status === status) return;
+    this.status = status;
+    this.onStatus(status);
+  }
+
+  open() {
+    if (this.stopped) return;
+    this.greeted = false;
+    let socket;
+    try {
+      socket = new WebSocket(this.url);
+    } catch {
+      this.scheduleRetry();
+      return;
+    }
+    this.socket = socket;
+    socket.addEventListener('open', () => {
+      socket.send(JSON.stringify(hello(this.clientId, this.lastSeq())));
+    });
+    socket.addEventListener('message', (event) => {
+      let msg;
+      try {
+        msg = parseServerMessage(String(event.data));
+      } catch {
+        return; // a frame we cannot read is dropped; the next welcome resyncs everything
+      }
+      if (msg.type === 'welcome') {
+        this.queue = []; // the store hands back every unacknowledged batch now, in order
+        this.greeted = true;
+        this.attempt = 0;
+        this.setStatus('connected');
+      }
+      if (msg.type === 'error' && msg.code === 'protocol_mismatch') {
+        this.stopped = true;
+        this.setStatus('outdated');
+      }
+      this.onMessage(msg);
+      if (msg.type === 'welcome') this.drain();
+    });
+    socket.addEventListener('close', (event) => {
+      if (this.socket !== socket) return;
+      this.socket = null;
+      this.greeted = false;
+      this.queue = [];
+      if (event.code === 4002) {
+        this.stopped = true;
+        this.setStatus('outdated');
+        return;
+      }
+      this.scheduleRetry();
+    });
+  }
+
+  scheduleRetry() {
+    if (this.stopped) return;
+    this.setStatus(navigator.onLine === false ? 'offline' : 'reconnecting');
+    const base = Math.min(MAX_BACKOFF_MS, MIN_BACKOFF_MS * 2 ** this.attempt);
+    this.attempt += 1;
+    const delay = base / 2 + Math.random() * (base / 2); // jitter: a room of phones must not all come back at once
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.open();
+    }, delay);
+  }
+
+  retryNow() {
+    if (this.socket || this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.attempt = 0;
+    this.open();
+  }
+
+  get ready() {
+    return this.greeted && this.socket !== null && this.socket.readyState === WebSocket.OPEN;
+  }
+
+  /**
+   * Send a durable message (ops). When the socket is not ready it is not queued here: the store keeps every
+   * pending batch and hands them back to be resent after the next welcome.
+   * @param {object} msg
+   */
+  sendDurable(msg) {
+    if (!this.ready) return;
+    this.queue.push(JSON.stringify(msg));
+    this.drain();
+  }
+
+  /**
+   * Ephemeral: sent only when it can go now, dropped otherwise (the next one replaces it anyway).
+   * @param {object} msg
+   */
+  sendEphemeral(msg) {
+    if (!this.ready || !this.socket || this.socket.bufferedAmount > 16384) return;
+    if (!this.take()) return;
+    this.socket.send(JSON.stringify(msg));
+  }
+
+  take() {
+    const now = performance.now();
+    this.tokens = Math.min(SEND_BURST, this.tokens + ((now - this.lastRefill) / 1000) * SEND_PER_SECOND);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  drain() {
+    while (this.queue.length && this.ready && this.socket) {
+      if (!this.take()) {
+        if (!this.drainTimer) {
+          this.drainTimer = setTimeout(() => {
+            this.drainTimer = null;
+            this.drain();
+          }, 1000 / SEND_PER_SECOND);
+        }
+        return;
+      }
+      this.socket.send(/** @type {string} */ (this.queue.shift()));
+    }
+  }
+}
+
+export { PROTOCOL_VERSION };

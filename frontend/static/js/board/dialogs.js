@@ -1,0 +1,152 @@
+// @ts-check
+/**
+ * The choosing sheets: pick a picture from a list, pick a severity by its face, write a short text.
+ * One <dialog> element (modal: it keeps the focus inside and closes with Escape); each question resolves
+ * to the answer, or null when the resident closes it.
+ */
+import { checkText, MAX_TEXT } from '../core/protocol.js';
+import { h, picture } from './dom.js';
+import { canSpeak, speak } from './speech.js';
+
+export class Sheet {
+  /**
+   * @param {object} o
+   * @param {HTMLDialogElement} o.dialog
+   * @param {import('./catalogue.js').Catalogue} o.catalogue
+   * @param {() => {t: (key: string, vars?: object) => string, lang: string}} o.i18n
+   */
+  constructor({ dialog, catalogue, i18n }) {
+    this.dialog = dialog;
+    this.catalogue = catalogue;
+    this.i18n = i18n;
+    /** @type {((value: any) => void) | null} */
+    this.resolve = null;
+    // Escape or the backdrop closed it. The event comes late: when one question follows another, the next
+    // one is already open by then, and must not be answered "null" by the first one's close.
+    dialog.addEventListener('close', () => {
+      if (!dialog.open) this.finish(null);
+    });
+  }
+
+  /** @param {any} value */
+  finish(value) {
+    const resolve = this.resolve;
+    this.resolve = null;
+    if (this.dialog.open) this.dialog.close();
+    if (resolve) resolve(value);
+  }
+
+  /**
+   * @param {string} title
+   * @param {(HTMLElement | null)[]} body
+   * @returns {Promise<any>}
+   */
+  ask(title, body) {
+    const { t, lang } = this.i18n();
+    this.finish(null);
+    const heading = h('h2', { class: 'sheet-title', text: title, attrs: { id: 'sheet-title' } });
+    const say = canSpeak(lang)
+      ? h('button', {
+          class: 'speak',
+          attrs: { type: 'button', 'aria-label': t('board.read_aloud', { label: title }) },
+          on: { click: () => speak(title, lang) },
+        }, [picture(this.catalogue.icon('speak'))])
+      : null;
+    const close = h('button', {
+      class: 'sheet-close',
+      attrs: { type: 'button', 'aria-label': t('board.close') },
+      on: { click: () => this.finish(null) },
+    }, [picture(this.catalogue.icon('close'))]);
+    this.dialog.setAttribute('aria-labelledby', 'sheet-title');
+    this.dialog.replaceChildren(h('div', { class: 'sheet-head' }, [heading, say, close]), ...body.filter((b) => b !== null));
+    return new Promise((resolve) => {
+      this.resolve = resolve;
+      this.dialog.showModal();
+    });
+  }
+
+  /**
+   * A grid of catalogue pictures; with `allowText`, a last choice "my own idea" asks for a text instead.
+   * @param {string} title
+   * @param {import('./catalogue.js').Entry[]} entries
+   * @param {{allowText?: boolean}} [options]
+   * @returns {Promise<{ref: string} | {text: string} | null>}
+   */
+  async chooseEntry(title, entries, { allowText = false } = {}) {
+    const { t, lang } = this.i18n();
+    const grid = h('div', { class: 'choices' }, entries.map((entry) => {
+      const label = this.catalogue.label(entry, lang);
+      return h('button', {
+        class: 'choice',
+        attrs: { type: 'button' },
+        dataset: { ref: entry.id },
+        on: { click: () => this.finish({ ref: entry.id }) },
+      }, [picture(entry.picture_url), h('span', { text: label })]);
+    }));
+    if (allowText) {
+      grid.append(h('button', {
+        class: 'choice own-idea',
+        attrs: { type: 'button' },
+        on: { click: () => this.finish({ own: true }) },
+      }, [picture(this.catalogue.icon('edit')), h('span', { text: t('board.own_idea') })]));
+    }
+    const answer = await this.ask(title, [grid]);
+    if (answer && answer.own) {
+      const text = await this.askText(t('board.own_idea'), '', true);
+      return text === null ? null : { text };
+    }
+    return answer;
+  }
+
+  /** @returns {Promise<'ok' | 'difficile' | 'bloque' | null>} */
+  chooseSeverity() {
+    const { t } = this.i18n();
+    const faces = h('div', { class: 'faces' }, ['ok', 'difficile', 'bloque'].map((severity) =>
+      h('button', {
+        class: `choice face-choice severity-${severity}`,
+        attrs: { type: 'button' },
+        dataset: { severity },
+        on: { click: () => this.finish(severity) },
+      }, [picture(this.catalogue.icon(`severity-${severity}`)), h('span', { text: t(`board.severity.${severity}`) })]),
+    ));
+    return this.ask(t('board.how_hard'), [faces]);
+  }
+
+  /**
+   * @param {string} title
+   * @param {string} initial
+   * @param {boolean} required
+   * @returns {Promise<string | null>} the text ('' when left empty and not required)
+   */
+  askText(title, initial, required) {
+    const { t } = this.i18n();
+    const area = /** @type {HTMLTextAreaElement} */ (h('textarea', {
+      class: 'text-input',
+      attrs: { maxlength: String(MAX_TEXT), rows: '3', dir: 'auto', 'aria-label': title },
+    }));
+    area.value = initial;
+    const error = h('p', { class: 'sheet-error', attrs: { role: 'alert' } });
+    const done = () => {
+      const value = area.value.replace(/\r\n?/g, '\n').trim();
+      if (required && !value) {
+        error.textContent = t('board.error.text_required');
+        return;
+      }
+      const problem = checkText(value);
+      if (problem) {
+        error.textContent = t(`board.error.${problem}`);
+        return;
+      }
+      this.finish(value);
+    };
+    const ok = h('button', { class: 'primary', attrs: { type: 'button' }, on: { click: done } }, [
+      picture(this.catalogue.icon('done')), h('span', { text: t('board.done') }),
+    ]);
+    const skip = required ? null : h('button', {
+      class: 'secondary', attrs: { type: 'button' }, on: { click: () => this.finish('') },
+    }, [h('span', { text: t('board.skip') })]);
+    const promise = this.ask(title, [area, error, h('div', { class: 'sheet-actions' }, [ok, skip])]);
+    area.focus();
+    return promise;
+  }
+}

@@ -1,0 +1,179 @@
+// @ts-check
+/**
+ * Pointer input on the board, one code path for mouse, pen and touch, any number of fingers at once:
+ * each finger on an item drags that item (two residents can move two pictograms at the same time), fingers
+ * on empty space pan (one) or pinch-zoom (two). A press that hardly moves is a tap.
+ */
+import { pinch } from '../core/geometry.js';
+
+const TAP_SLOP_PX = 8;
+
+/**
+ * @typedef {{
+ *   kind: 'item' | 'empty', id?: string, sx: number, sy: number, lastX: number, lastY: number,
+ *   origin?: {x: number, y: number}, moved: boolean, pinched: boolean, cell?: {day: string, slot: string},
+ *   thread?: string, pointerType: string
+ * }} PointerState
+ */
+
+export class BoardInput {
+  /**
+   * @param {object} o
+   * @param {HTMLElement} o.element the viewport element (receives the pointers)
+   * @param {import('../core/geometry.js').Viewport} o.view
+   * @param {object} o.on
+   * @param {(id: string) => {x: number, y: number} | null} o.on.itemPosition
+   * @param {(id: string, el: HTMLElement) => void} o.on.itemTap
+   * @param {(id: string, x: number, y: number) => void} o.on.itemDrag
+   * @param {(id: string, x: number, y: number) => void} o.on.itemDrop
+   * @param {(id: string) => void} o.on.itemDragCancel
+   * @param {(cell: {day: string, slot: string}) => void} o.on.cellTap
+   * @param {(thread: string) => void} o.on.threadTap
+   * @param {() => void} o.on.emptyTap
+   * @param {() => void} o.on.viewChanged
+   * @param {(x: number, y: number) => void} o.on.cursor world position of a mouse pointer
+   */
+  constructor({ element, view, on }) {
+    this.el = element;
+    this.view = view;
+    this.on = on;
+    /** @type {Map<number, PointerState>} */
+    this.pointers = new Map();
+    /** @type {{view: {x: number, y: number, scale: number}, start: {x: number, y: number}[], ids: number[]} | null} */
+    this.pinchState = null;
+    element.addEventListener('pointerdown', (e) => this.down(e));
+    element.addEventListener('pointermove', (e) => this.move(e));
+    element.addEventListener('pointerup', (e) => this.up(e, false));
+    element.addEventListener('pointercancel', (e) => this.up(e, true));
+    element.addEventListener('wheel', (e) => this.wheel(e), { passive: false });
+    // Safari's own gesture events would zoom the page: the board zooms itself.
+    element.addEventListener('gesturestart', (e) => e.preventDefault());
+  }
+
+  /** @param {PointerEvent} e */
+  local(e) {
+    const r = this.el.getBoundingClientRect();
+    return { x: e.clientX - r.left, y: e.clientY - r.top };
+  }
+
+  /** @param {PointerEvent} e */
+  down(e) {
+    if (e.pointerType === 'mouse' && e.button !== 0) return;
+    const target = /** @type {Element} */ (e.target);
+    const itemEl = target.closest('.item');
+    const p = this.local(e);
+    /** @type {PointerState} */
+    const state = { kind: 'empty', sx: p.x, sy: p.y, lastX: p.x, lastY: p.y, moved: false, pinched: false, pointerType: e.pointerType };
+    if (itemEl instanceof HTMLElement && itemEl.dataset.id) {
+      const origin = this.on.itemPosition(itemEl.dataset.id);
+      if (origin) Object.assign(state, { kind: 'item', id: itemEl.dataset.id, origin });
+    }
+    if (state.kind === 'empty') {
+      const cellEl = target.closest('.cell');
+      if (cellEl instanceof HTMLElement) state.cell = { day: String(cellEl.dataset.day), slot: String(cellEl.dataset.slot) };
+      const hit = target.closest('.thread-hit');
+      if (hit instanceof SVGElement && hit.dataset.thread) state.thread = hit.dataset.thread;
+    }
+    this.el.setPointerCapture(e.pointerId);
+    this.pointers.set(e.pointerId, state);
+    const empties = [...this.pointers.entries()].filter(([, s]) => s.kind === 'empty');
+    if (empties.length === 2) {
+      for (const [, s] of empties) s.pinched = true;
+      this.pinchState = {
+        view: { x: this.view.x, y: this.view.y, scale: this.view.scale },
+        start: empties.map(([, s]) => ({ x: s.lastX, y: s.lastY })),
+        ids: empties.map(([id]) => id),
+      };
+    }
+    e.preventDefault();
+  }
+
+  /** @param {PointerEvent} e */
+  move(e) {
+    const p = this.local(e);
+    const state = this.pointers.get(e.pointerId);
+    if (e.pointerType === 'mouse') {
+      const w = this.view.toWorld(p.x, p.y);
+      this.on.cursor(w.x, w.y);
+    }
+    if (!state) return;
+    const dx = p.x - state.lastX;
+    const dy = p.y - state.lastY;
+    state.lastX = p.x;
+    state.lastY = p.y;
+    if (!state.moved && Math.hypot(p.x - state.sx, p.y - state.sy) > TAP_SLOP_PX) state.moved = true;
+    if (!state.moved) return;
+    if (state.kind === 'item' && state.id && state.origin) {
+      const x = state.origin.x + (p.x - state.sx) / this.view.scale;
+      const y = state.origin.y + (p.y - state.sy) / this.view.scale;
+      this.on.itemDrag(state.id, x, y);
+      return;
+    }
+    if (this.pinchState && this.pinchState.ids.includes(e.pointerId)) {
+      const now = this.pinchState.ids.map((id) => {
+        const s = /** @type {PointerState} */ (this.pointers.get(id));
+        return { x: s.lastX, y: s.lastY };
+      });
+      const next = pinch(this.pinchState.view, this.pinchState.start, now);
+      Object.assign(this.view, { x: next.x, y: next.y, scale: next.scale });
+      this.on.viewChanged();
+      return;
+    }
+    this.view.panBy(dx, dy);
+    this.on.viewChanged();
+  }
+
+  /**
+   * @param {PointerEvent} e
+   * @param {boolean} cancelled
+   */
+  up(e, cancelled) {
+    const state = this.pointers.get(e.pointerId);
+    if (!state) return;
+    this.pointers.delete(e.pointerId);
+    if (this.pinchState?.ids.includes(e.pointerId)) {
+      this.pinchState = null; // the other finger, if still down, goes on panning from where it is
+    }
+    if (state.kind === 'item' && state.id) {
+      if (cancelled) {
+        this.on.itemDragCancel(state.id);
+      } else if (state.moved && state.origin) {
+        const p = this.local(e);
+        this.on.itemDrop(
+          state.id,
+          state.origin.x + (p.x - state.sx) / this.view.scale,
+          state.origin.y + (p.y - state.sy) / this.view.scale,
+        );
+      } else {
+        const el = /** @type {HTMLElement | null} */ (this.el.querySelector(`.item[data-id="${CSS.escape(state.id)}"]`));
+        if (el) this.on.itemTap(state.id, el);
+      }
+      return;
+    }
+    if (cancelled || state.moved || state.pinched) return;
+    if (state.thread) this.on.threadTap(state.thread);
+    else if (state.cell) this.on.cellTap(state.cell);
+    else this.on.emptyTap();
+  }
+
+  /** @param {WheelEvent} e */
+  wheel(e) {
+    e.preventDefault();
+    const r = this.el.getBoundingClientRect();
+    if (e.ctrlKey || e.metaKey) {
+      this.view.zoomAt(e.clientX - r.left, e.clientY - r.top, Math.exp(-e.deltaY * 0.01));
+    } else {
+      this.view.panBy(-e.deltaX, -e.deltaY);
+    }
+    this.on.viewChanged();
+  }
+
+  /**
+   * True while any finger or the mouse is dragging the item.
+   * @param {string} id
+   */
+  isDragging(id) {
+    for (const s of this.pointers.values()) if (s.kind === 'item' && s.id === id && s.moved) return true;
+    return false;
+  }
+}

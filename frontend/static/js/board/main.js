@@ -1,0 +1,694 @@
+// @ts-check
+/**
+ * The exploration board page: wires the replica (store), the connection, the drawing, the input and the
+ * sheets together. Every change a resident makes goes through `act`: applied at once on this screen, kept in
+ * the browser's storage, sent to the server, and undoable.
+ */
+import {
+  addVote, createItem, createThread, deleteItem, deleteThread, newClientId, newId, presenceMessage,
+  removeVote, splitOps, threadAllowed, updateItem,
+} from '../core/protocol.js';
+import { BoardStore } from '../core/store.js';
+import { bandPlacement, cellAt, gridBounds, itemSize, placementNear, slotPosition, Viewport } from '../core/geometry.js';
+import { countOf } from '../core/i18n.js';
+import { UndoStack } from '../core/undo.js';
+import { currentI18n } from '../pages/lang.js';
+import { bigButton, showPresence, showStatus, Toasts } from './bars.js';
+import { Catalogue } from './catalogue.js';
+import { Connection } from './connection.js';
+import { Sheet } from './dialogs.js';
+import { byId, h } from './dom.js';
+import { BoardInput } from './input.js';
+import { Palette } from './palette.js';
+import { load, save, saver, storageKey } from './persist.js';
+import { Renderer } from './render.js';
+import { canSpeak, onVoicesChanged, speak } from './speech.js';
+
+const PRESENCE_INTERVAL_MS = 33; // ≈ 30 Hz: what the server relays at most
+const KEY_STEP = 20;
+const READABLE_SCALE = 0.4; // below this, pictograms are under 40 px on screen
+const CATALOGUE_KEY = 'fresque.catalogue.v1';
+
+async function start() {
+  const boot = JSON.parse(byId('bootstrap').textContent ?? '{}');
+  const me = boot.me.participant;
+  /** @type {Map<string, string>} palette id → colour */
+  const hexOf = new Map(boot.palette.map((/** @type {any} */ c) => [c.id, c.hex]));
+  const colourOf = (/** @type {string | null | undefined} */ id) => (id ? hexOf.get(id) ?? null : null);
+  let i18n = currentI18n();
+  const i18nNow = () => i18n;
+
+  const catalogue = new Catalogue(await cached('/api/pictograms', CATALOGUE_KEY));
+  /** @type {Map<string, {alias: string, colour: string | null}>} */
+  const people = new Map([[me, { alias: boot.me.alias, colour: colourOf(boot.me.colour) }]]);
+  const person = (/** @type {string} */ id) => people.get(id) ?? { alias: '?', colour: null };
+  let peopleLoading = false;
+  async function loadPeople() {
+    if (peopleLoading) return;
+    peopleLoading = true;
+    try {
+      const res = await fetch(`/api/workshops/${encodeURIComponent(boot.workshop.id)}`, { credentials: 'same-origin' });
+      if (res.ok) {
+        for (const p of (await res.json()).participants ?? []) people.set(p.id, { alias: p.alias, colour: colourOf(p.colour) });
+        renderer.relabel();
+      }
+    } catch {
+      // offline: authors show with a neutral colour until the next try
+    } finally {
+      peopleLoading = false;
+    }
+  }
+
+  // -- the replica, restored from this browser if it holds one ----------------------------------------------
+  const key = storageKey(boot.board.id, me);
+  const saved = load(key);
+  const store = saved ? BoardStore.fromJSON(saved, { participant: me }) : new BoardStore({ participant: me, clientId: newClientId() });
+  // A fresh client id for this page: another tab may have restored the same saved replica, and two pages
+  // counting from the same id would make equal op_ids (the server would take the second for a resend).
+  if (saved) store.renewClientId();
+  const keep = saver(key, () => store.toJSON());
+  const undo = new UndoStack();
+
+  /** @type {{selected: string | null, selectedThread: string | null, armed: string | null, moving: string | null, voting: boolean}} */
+  const ui = { selected: null, selectedThread: null, armed: null, moving: null, voting: false };
+
+  // -- drawing ---------------------------------------------------------------------------------------------
+  const viewportEl = byId('viewport');
+  const world = byId('world');
+  const view = new Viewport({});
+  const renderer = new Renderer({ world, catalogue, i18n: i18nNow, person, me: () => me });
+  renderer.ui = ui;
+  const applyView = () => { world.style.transform = view.transform; };
+  function fit() {
+    const r = viewportEl.getBoundingClientRect();
+    const zoomColumn = 76; // the zoom buttons sit on the inline-end edge: keep the week out from under them
+    const bounds = boardBounds();
+    view.fit(bounds, r.width - zoomColumn, r.height, 12);
+    if (view.scale < READABLE_SCALE) {
+      // A phone: the whole week would be too small to read or touch. Show it readable from Monday, top
+      // first; the rest is a swipe away.
+      view.set({ x: 12 - bounds.x * READABLE_SCALE, y: 12 - bounds.y * READABLE_SCALE, scale: READABLE_SCALE });
+    }
+    applyView();
+  }
+  /** Pan just enough to bring a world rectangle into sight (a card just pulled below the week). */
+  function reveal(/** @type {{x: number, y: number, w: number, h: number}} */ rect) {
+    const r = viewportEl.getBoundingClientRect();
+    const a = view.toScreen(rect.x, rect.y);
+    const b = view.toScreen(rect.x + rect.w, rect.y + rect.h);
+    const margin = 24;
+    let dx = 0;
+    let dy = 0;
+    if (b.y > r.height - margin) dy = r.height - margin - b.y;
+    if (a.y + dy < margin) dy = margin - a.y;
+    if (b.x > r.width - margin - 76) dx = r.width - margin - 76 - b.x;
+    if (a.x + dx < margin) dx = margin - a.x;
+    if (dx || dy) {
+      view.panBy(dx, dy);
+      applyView();
+    }
+  }
+  // The browser scrolls even an overflow-hidden box to show what takes the focus (Tab onto a card):
+  // turn that scroll into a pan of the board, so the drawing and the pointer maths stay in step.
+  viewportEl.addEventListener('scroll', () => {
+    const dx = viewportEl.scrollLeft;
+    const dy = viewportEl.scrollTop;
+    if (!dx && !dy) return;
+    viewportEl.scrollLeft = 0;
+    viewportEl.scrollTop = 0;
+    view.panBy(-dx, -dy);
+    applyView();
+  });
+  function boardBounds() {
+    const b = gridBounds();
+    let [x0, y0, x1, y1] = [b.x, b.y, b.x + b.w, b.y + b.h];
+    for (const item of store.view().items.values()) {
+      const s = itemSize(item.kind);
+      x0 = Math.min(x0, item.x); y0 = Math.min(y0, item.y);
+      x1 = Math.max(x1, item.x + (item.w ?? s.w)); y1 = Math.max(y1, item.y + (item.h ?? s.h));
+    }
+    return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+  }
+
+  const statusEl = byId('status');
+  const presenceEl = byId('presence');
+  const toasts = new Toasts(byId('toasts'));
+  const bar = byId('actionbar');
+  const paletteEl = byId('palette');
+  let connectionStatus = /** @type {import('./connection.js').Status} */ ('connecting');
+
+  function refresh() {
+    renderer.view = store.view();
+    renderer.schedule();
+    showStatus(statusEl, connectionStatus, store.pendingCount, i18n.t);
+    renderVoteButton();
+    if (ui.selected && !store.view().items.has(ui.selected)) select(null);
+    else if (ui.selected || ui.selectedThread) renderBar();
+  }
+  store.subscribe(() => {
+    refresh();
+    keep.later();
+  });
+
+  // -- acting ----------------------------------------------------------------------------------------------
+  /**
+   * @param {any[]} ops
+   * @param {{undoable?: boolean}} [options]
+   */
+  function act(ops, { undoable = true } = {}) {
+    if (!ops.length) return;
+    const before = store.view();
+    const msg = store.submit(ops);
+    if (undoable) undo.record(ops, before, msg.op_id);
+    keep.now(); // before it can be lost to a reload or a dead battery
+    connection.sendDurable(msg);
+  }
+
+  /** @param {string} kind */
+  function sizeOf(kind) {
+    return itemSize(kind);
+  }
+
+  /** @param {{day: string, slot: string}} cell @param {string | null} except */
+  function nextSlot(cell, except) {
+    let n = 0;
+    for (const item of store.view().items.values()) {
+      if (item.id !== except && item.cell && item.cell.day === cell.day && item.cell.slot === cell.slot) n += 1;
+    }
+    return slotPosition(cell, n);
+  }
+
+  /** @param {string} ref @param {{day: string, slot: string}} cell */
+  function placeInCell(ref, cell) {
+    const pos = nextSlot(cell, null);
+    const id = newId('act');
+    act([createItem({ id, kind: 'activity', x: pos.x, y: pos.y, ref, cell })]);
+    announce('board.placed', ref);
+  }
+
+  /** @param {string} ref @param {number} wx @param {number} wy world point under the finger */
+  function placeAt(ref, wx, wy) {
+    const s = sizeOf('activity');
+    const cell = cellAt(wx, wy);
+    const id = newId('act');
+    act([createItem({ id, kind: 'activity', x: wx - s.w / 2, y: wy - s.h / 2, ref, cell: cell ?? undefined })]);
+    announce('board.placed', ref);
+  }
+
+  /** @param {string} key @param {string} ref */
+  function announce(key, ref) {
+    byId('announce').textContent = i18n.t(key, { label: catalogue.label(catalogue.get(ref), i18n.lang) });
+  }
+
+  function occupied() {
+    return [...store.view().items.values()].map((it) => {
+      const s = itemSize(it.kind);
+      return { x: it.x, y: it.y, w: it.w ?? s.w, h: it.h ?? s.h };
+    });
+  }
+
+  /** Tirer le fil: a new card linked to `sourceId` by a thread. @param {string} sourceId @param {'difficulty' | 'touchpoint' | 'solution'} kind */
+  async function pull(sourceId, kind) {
+    const t = i18n.t;
+    const source = store.view().items.get(sourceId);
+    if (!source || !threadAllowed(source.kind, kind)) return;
+    /** @type {any} */
+    const fields = {};
+    if (kind === 'difficulty') {
+      const choice = await sheet.chooseEntry(t('board.pick.difficulty'), catalogue.byKind.difficulty);
+      if (!choice) return;
+      const severity = await sheet.chooseSeverity();
+      if (!severity) return;
+      const text = await sheet.askText(t('board.add_words'), '', false);
+      if (text === null) return;
+      Object.assign(fields, choice, { severity }, text ? { text } : {});
+    } else if (kind === 'touchpoint') {
+      const choice = await sheet.chooseEntry(t('board.pick.touchpoint'), catalogue.byKind.touchpoint);
+      if (!choice) return;
+      Object.assign(fields, choice);
+    } else {
+      const choice = await sheet.chooseEntry(t('board.pick.solution'), catalogue.byKind.solution, { allowText: true });
+      if (!choice) return;
+      Object.assign(fields, choice);
+    }
+    const now = store.view().items.get(sourceId);
+    if (!now) return; // deleted by someone meanwhile
+    const pos = bandPlacement(now, kind, occupied());
+    const id = newId(kind.slice(0, 3));
+    act([createItem({ id, kind, x: pos.x, y: pos.y, ...fields }), createThread(newId('th'), sourceId, id)]);
+    select(id);
+    reveal({ ...pos, ...itemSize(kind) });
+  }
+
+  async function addNote() {
+    const text = await sheet.askText(i18n.t('board.note.write'), '', true);
+    if (!text) return;
+    const r = viewportEl.getBoundingClientRect();
+    const centre = view.toWorld(r.width / 2, r.height / 2);
+    const s = sizeOf('note');
+    const pos = placementNear({ id: '', kind: 'note', x: centre.x - s.w / 2, y: centre.y - s.h / 2, w: 0, h: 0 }, 'note', occupied());
+    act([createItem({ id: newId('note'), kind: 'note', x: pos.x, y: pos.y, text })]);
+  }
+
+  /** @param {string} id */
+  async function editText(id) {
+    const item = store.view().items.get(id);
+    if (!item) return;
+    const text = await sheet.askText(i18n.t('board.edit_words'), item.text ?? '', item.kind === 'note' || (item.kind === 'solution' && !item.ref));
+    if (text === null) return;
+    act([updateItem(id, { text: text || null })]);
+  }
+
+  /** @param {string} id */
+  function remove(id) {
+    act([deleteItem(id)]);
+    select(null);
+    toasts.show(i18n.t('board.deleted'), { label: i18n.t('board.undo'), run: doUndo });
+  }
+
+  /** @param {string} id @param {1 | -1} delta */
+  function vote(id, delta) {
+    if (delta > 0 && store.votesLeft(me) <= 0) {
+      toasts.show(i18n.t('board.vote.none_left'));
+      return;
+    }
+    if (delta < 0 && store.myVotes(id) <= 0) return;
+    act([delta > 0 ? addVote(id) : removeVote(id)]);
+  }
+
+  function doUndo() {
+    const ops = undo.undo(store.view());
+    if (!ops || !ops.length) {
+      toasts.show(i18n.t('board.nothing_to_undo'));
+      return;
+    }
+    for (const batch of splitOps(ops)) act(batch, { undoable: false }); // one message holds 100 ops at most
+  }
+
+  // -- selection and the action bar ------------------------------------------------------------------------
+  /** @param {string | null} id */
+  function select(id) {
+    ui.selected = id;
+    ui.selectedThread = null;
+    ui.moving = null;
+    if (id) disarm();
+    renderBar();
+    renderer.schedule();
+  }
+
+  function disarm() {
+    ui.armed = null;
+    palette.setArmed(null);
+  }
+
+  function renderBar() {
+    const t = i18n.t;
+    const icon = (/** @type {string} */ name) => catalogue.icon(name);
+    const item = ui.selected ? store.view().items.get(ui.selected) : null;
+    const thread = ui.selectedThread ? store.view().threads.get(ui.selectedThread) : null;
+    paletteEl.hidden = Boolean(item || thread);
+    bar.hidden = !(item || thread);
+    if (thread) {
+      bar.replaceChildren(
+        h('p', { class: 'bar-title', text: t('board.kind.thread') }),
+        bigButton(icon('delete'), t('board.thread.cut'), () => { act([deleteThread(thread.id)]); select(null); }, 'danger'),
+        bigButton(icon('close'), t('board.close'), () => select(null)),
+      );
+      return;
+    }
+    if (!item) return;
+    const label = catalogue.label(catalogue.get(item.ref), i18n.lang) || item.text || '';
+    const mine = item.author === me || boot.me.role === 'facilitator';
+    /** @type {(HTMLElement | null)[]} */
+    const buttons = [h('p', { class: 'bar-title', text: label, attrs: { dir: 'auto' } })];
+    if (item.kind === 'solution') {
+      const left = store.votesLeft(me);
+      buttons.push(
+        bigButton(icon('vote'), t('board.vote.give'), () => vote(item.id, 1), 'vote'),
+        store.myVotes(item.id) > 0 ? bigButton(icon('undo'), t('board.vote.take_back'), () => vote(item.id, -1)) : null,
+        h('p', { class: 'dots-left', text: countOf(t, 'board.vote.left', left) }),
+      );
+    }
+    if (item.kind === 'activity') {
+      buttons.push(
+        bigButton(icon('thread'), t('board.pull.difficulty'), () => pull(item.id, 'difficulty'), 'pull'),
+        bigButton(icon('touchpoint'), t('board.pull.touchpoint'), () => pull(item.id, 'touchpoint')),
+      );
+    }
+    if (item.kind === 'touchpoint') {
+      buttons.push(bigButton(icon('thread'), t('board.pull.difficulty'), () => pull(item.id, 'difficulty'), 'pull'));
+    }
+    if (item.kind === 'difficulty' || item.kind === 'touchpoint') {
+      buttons.push(bigButton(icon('solution'), t('board.pull.solution'), () => pull(item.id, 'solution'), 'pull'));
+    }
+    if (label && canSpeak(i18n.lang)) buttons.push(bigButton(icon('speak'), t('board.read'), () => speak(label, i18n.lang)));
+    buttons.push(bigButton(icon('move'), t('board.move'), () => { ui.moving = item.id; renderer.schedule(); toasts.show(t('board.move_hint')); }));
+    if (mine && item.kind !== 'activity') buttons.push(bigButton(icon('edit'), t('board.edit'), () => editText(item.id)));
+    for (const th of store.view().threads.values()) {
+      if (th.source !== item.id && th.target !== item.id) continue;
+      const other = store.view().items.get(th.source === item.id ? th.target : th.source);
+      const otherLabel = other ? catalogue.label(catalogue.get(other.ref), i18n.lang) || other.text || '' : '';
+      buttons.push(bigButton(icon('thread'), t('board.thread.cut_to', { label: otherLabel }), () => act([deleteThread(th.id)]), 'cut'));
+    }
+    if (mine) buttons.push(bigButton(icon('delete'), t('board.delete'), () => remove(item.id), 'danger'));
+    buttons.push(bigButton(icon('close'), t('board.close'), () => select(null)));
+    bar.replaceChildren(...buttons.filter((b) => b !== null));
+  }
+
+  // -- palette, sheets, top bar ----------------------------------------------------------------------------
+  const sheet = new Sheet({ dialog: /** @type {HTMLDialogElement} */ (byId('sheet')), catalogue, i18n: i18nNow });
+  const palette = new Palette({
+    root: paletteEl,
+    catalogue,
+    i18n: i18nNow,
+    arm: (entryId) => {
+      ui.armed = ui.armed === entryId ? null : entryId;
+      palette.setArmed(ui.armed);
+      renderer.schedule();
+      if (ui.armed) byId('announce').textContent = i18n.t('board.tap_a_cell');
+    },
+    drop: (entryId, clientX, clientY) => {
+      const r = viewportEl.getBoundingClientRect();
+      if (clientX < r.left || clientX > r.right || clientY < r.top || clientY > r.bottom) return false;
+      const w = view.toWorld(clientX - r.left, clientY - r.top);
+      placeAt(entryId, w.x, w.y);
+      return true;
+    },
+  });
+
+  const voteButton = byId('vote-mode');
+  function renderVoteButton() {
+    const left = store.votesLeft(me);
+    voteButton.setAttribute('aria-pressed', String(ui.voting));
+    const label = voteButton.querySelector('.label');
+    if (label) label.textContent = i18n.t('board.vote.mode', { n: left });
+  }
+  voteButton.addEventListener('click', () => { ui.voting = !ui.voting; renderVoteButton(); renderer.schedule(); });
+  byId('add-note').addEventListener('click', addNote);
+  byId('undo').addEventListener('click', doUndo);
+  byId('zoom-in').addEventListener('click', () => zoomBy(1.25));
+  byId('zoom-out').addEventListener('click', () => zoomBy(0.8));
+  byId('zoom-fit').addEventListener('click', fit);
+  /** @param {number} f */
+  function zoomBy(f) {
+    const r = viewportEl.getBoundingClientRect();
+    view.zoomAt(r.width / 2, r.height / 2, f);
+    applyView();
+  }
+
+  // -- pointer input ---------------------------------------------------------------------------------------
+  let lastPresence = 0;
+  /** @type {any} */
+  let presenceQueued = null;
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let presenceTimer = null;
+  /** @param {any} msg */
+  function sendPresence(msg) {
+    presenceQueued = msg;
+    const wait = lastPresence + PRESENCE_INTERVAL_MS - performance.now();
+    if (wait <= 0) flushPresence();
+    else if (!presenceTimer) presenceTimer = setTimeout(flushPresence, wait);
+  }
+  function flushPresence() {
+    presenceTimer = null;
+    if (!presenceQueued) return;
+    lastPresence = performance.now();
+    connection.sendEphemeral(presenceQueued);
+    presenceQueued = null;
+  }
+
+  /** @param {string} id @param {{day: string, slot: string}} cell */
+  function moveToCell(id, cell) {
+    const item = store.view().items.get(id);
+    if (!item) return;
+    const pos = nextSlot(cell, id);
+    /** @type {any} */
+    const set = { x: pos.x, y: pos.y };
+    if (item.kind === 'activity') set.cell = cell;
+    act([updateItem(id, set)]);
+  }
+
+  new BoardInput({
+    element: viewportEl,
+    view,
+    on: {
+      itemPosition: (id) => {
+        const item = store.view().items.get(id);
+        return item ? renderer.position(item) : null;
+      },
+      itemTap: (id, el) => {
+        el.focus({ preventScroll: true });
+        const item = store.view().items.get(id);
+        if (ui.voting && item?.kind === 'solution') {
+          vote(id, 1);
+          if (ui.selected !== id) select(id);
+          return;
+        }
+        if (ui.selected && ui.selected !== id && item) {
+          // tap a card, then tap a card it may be linked to: a thread between them
+          const first = store.view().items.get(ui.selected);
+          if (first && threadAllowed(first.kind, item.kind) && !linked(first.id, id)) {
+            act([createThread(newId('th'), first.id, id)]);
+          }
+        }
+        select(ui.selected === id ? null : id);
+      },
+      itemDrag: (id, x, y) => {
+        renderer.local.set(id, { x, y });
+        renderer.schedule();
+        sendPresence(presenceMessage({ drag: { item: id, x, y } }));
+      },
+      itemDrop: (id, x, y) => {
+        renderer.local.delete(id);
+        const item = store.view().items.get(id);
+        if (!item) return;
+        /** @type {any} */
+        const set = { x, y };
+        if (item.kind === 'activity') {
+          const s = itemSize(item.kind);
+          const cell = cellAt(x + s.w / 2, y + s.h / 2);
+          if (!sameCell(cell, item.cell)) set.cell = cell;
+        }
+        act([updateItem(id, set)]);
+        sendPresence(presenceMessage({ drag: null }));
+      },
+      itemDragCancel: (id) => {
+        renderer.local.delete(id);
+        renderer.schedule();
+        sendPresence(presenceMessage({ drag: null }));
+      },
+      cellTap: (cell) => {
+        if (ui.moving) {
+          moveToCell(ui.moving, cell);
+          ui.moving = null;
+          renderer.schedule();
+        } else if (ui.armed) {
+          placeInCell(ui.armed, cell);
+        } else {
+          select(null);
+        }
+      },
+      threadTap: (threadId) => {
+        ui.selected = null;
+        ui.selectedThread = threadId;
+        renderBar();
+        renderer.schedule();
+      },
+      emptyTap: () => {
+        if (ui.moving) {
+          ui.moving = null;
+          renderer.schedule();
+        }
+        select(null);
+      },
+      viewChanged: applyView,
+      cursor: (x, y) => sendPresence(presenceMessage({ cursor: { x, y } })),
+    },
+  });
+
+  /** @param {string} a @param {string} b */
+  function linked(a, b) {
+    for (const th of store.view().threads.values()) {
+      if ((th.source === a && th.target === b) || (th.source === b && th.target === a)) return true;
+    }
+    return false;
+  }
+
+  // -- keyboard: everything a finger does, a keyboard does too --------------------------------------------
+  document.addEventListener('keydown', (e) => {
+    const target = /** @type {HTMLElement} */ (e.target);
+    if (target.closest('dialog, input, textarea')) return;
+    if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'z') {
+      e.preventDefault();
+      doUndo();
+      return;
+    }
+    if (e.key === 'Escape') {
+      disarm();
+      select(null);
+      return;
+    }
+    const cellEl = target.closest('.cell');
+    if (cellEl instanceof HTMLElement && (e.key === 'Enter' || e.key === ' ')) {
+      e.preventDefault();
+      const cell = { day: String(cellEl.dataset.day), slot: String(cellEl.dataset.slot) };
+      if (ui.moving) { moveToCell(ui.moving, cell); ui.moving = null; renderer.schedule(); }
+      else if (ui.armed) placeInCell(ui.armed, cell);
+      return;
+    }
+    const itemEl = target.closest('.item');
+    if (!(itemEl instanceof HTMLElement) || !itemEl.dataset.id) return;
+    const id = itemEl.dataset.id;
+    const item = store.view().items.get(id);
+    if (!item) return;
+    if (e.key === 'Enter' || e.key === ' ') {
+      e.preventDefault();
+      if (ui.voting && item.kind === 'solution') vote(id, 1);
+      select(ui.selected === id ? null : id);
+    } else if (e.key === 'Delete' || e.key === 'Backspace') {
+      if (item.author === me || boot.me.role === 'facilitator') remove(id);
+    } else if (e.key.startsWith('Arrow')) {
+      e.preventDefault();
+      const dx = e.key === 'ArrowLeft' ? -KEY_STEP : e.key === 'ArrowRight' ? KEY_STEP : 0;
+      const dy = e.key === 'ArrowUp' ? -KEY_STEP : e.key === 'ArrowDown' ? KEY_STEP : 0;
+      /** @type {any} */
+      const set = { x: item.x + dx, y: item.y + dy };
+      if (item.kind === 'activity') {
+        const s = itemSize(item.kind);
+        const cell = cellAt(set.x + s.w / 2, set.y + s.h / 2);
+        if (!sameCell(cell, item.cell)) set.cell = cell;
+      }
+      act([updateItem(id, set)]);
+    }
+  });
+
+  // -- the connection ----------------------------------------------------------------------------------------
+  /** @type {Map<string, string>} connection → item it is dragging */
+  const remoteDrags = new Map();
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const connection = new Connection({
+    url: `${proto}//${location.host}/ws/boards/${encodeURIComponent(boot.board.id)}`,
+    clientId: store.clientId,
+    lastSeq: () => store.seq,
+    onStatus: (status) => {
+      connectionStatus = status;
+      showStatus(statusEl, status, store.pendingCount, i18n.t);
+      if (status === 'outdated') toasts.show(i18n.t('board.status.outdated'), { label: i18n.t('board.reload'), run: () => location.reload() });
+    },
+    onMessage: (msg) => {
+      switch (msg.type) {
+        case 'welcome':
+          for (const resend of store.applyWelcome(msg)) connection.sendDurable(resend);
+          keep.now();
+          if (!fitted) { fit(); fitted = true; }
+          break;
+        case 'change':
+          store.applyChange(msg);
+          for (const [conn, itemId] of remoteDrags) {
+            if (msg.ops.some((/** @type {any} */ op) => op.id === itemId)) { renderer.remote.delete(itemId); remoteDrags.delete(conn); }
+          }
+          break;
+        case 'ack':
+          store.applyAck(msg);
+          // an ack for a change this page never saw: two tabs shared an id. A snapshot puts it right.
+          if (store.resyncNeeded) connection.socket?.close();
+          break;
+        case 'reject': {
+          store.applyReject(msg);
+          undo.drop(msg.op_id);
+          const known = `board.reject.${msg.code}`;
+          const text = i18n.t(known);
+          toasts.show(text === known ? i18n.t('board.reject.other') : text);
+          break;
+        }
+        case 'presence_list':
+          showPresence(presenceEl, msg.participants, person, me, i18n.t);
+          if (msg.participants.some((/** @type {any} */ p) => !people.has(p.participant))) {
+            for (const p of msg.participants) if (!people.has(p.participant)) people.set(p.participant, { alias: p.alias, colour: null });
+            loadPeople();
+          }
+          break;
+        case 'ephemeral':
+          for (const u of msg.updates) ephemeral(u);
+          renderer.schedule();
+          break;
+        default:
+          break;
+      }
+    },
+  });
+  let fitted = false;
+
+  /** @param {any} u */
+  function ephemeral(u) {
+    if (u.participant === me) return; // my own previews: I see my finger already
+    const dragged = remoteDrags.get(u.connection);
+    if (u.gone || u.drag === null || (u.drag && dragged && dragged !== u.drag.item)) {
+      if (dragged) renderer.remote.delete(dragged);
+      remoteDrags.delete(u.connection);
+    }
+    if (u.gone) {
+      renderer.cursors.delete(u.connection);
+      return;
+    }
+    if (u.drag) {
+      renderer.remote.set(u.drag.item, { x: u.drag.x, y: u.drag.y, participant: u.participant });
+      remoteDrags.set(u.connection, u.drag.item);
+    }
+    if (u.cursor) renderer.cursors.set(u.connection, { x: u.cursor.x, y: u.cursor.y, participant: u.participant });
+  }
+
+  // -- language switch: redraw what the scripts wrote ---------------------------------------------------------
+  document.addEventListener('fresque:lang', () => {
+    i18n = currentI18n();
+    renderer.relabel();
+    palette.render();
+    refresh();
+    renderBar();
+  });
+  onVoicesChanged(() => { palette.render(); renderBar(); });
+
+  window.addEventListener('resize', () => { if (!fitted) fit(); });
+  refresh();
+  fit();
+  if (saved) fitted = true;
+  loadPeople();
+  connection.open();
+  document.body.dataset.ready = 'true';
+  // For the end-to-end tests and for debugging from the console: read-only looks at the live objects.
+  Object.assign(window, { fresque: { store, view, connection, ui } });
+}
+
+/**
+ * @param {{day: string, slot?: string} | null | undefined} a
+ * @param {{day: string, slot?: string} | null | undefined} b
+ */
+function sameCell(a, b) {
+  if (!a || !b) return !a && !b;
+  return a.day === b.day && (a.slot ?? null) === (b.slot ?? null);
+}
+
+/**
+ * GET a JSON document, keeping a copy in the browser so the board still draws when the network is down.
+ * @param {string} url
+ * @param {string} key
+ */
+async function cached(url, key) {
+  try {
+    const res = await fetch(url, { credentials: 'same-origin' });
+    if (!res.ok) throw new Error(String(res.status));
+    const doc = await res.json();
+    save(key, doc);
+    return doc;
+  } catch (err) {
+    const kept = load(key);
+    if (kept) return kept;
+    throw err;
+  }
+}
+
+start().catch((err) => {
+  const el = document.getElementById('fatal');
+  if (el) el.hidden = false;
+  console.error(err);
+});

@@ -1,0 +1,137 @@
+// @ts-check
+/**
+ * The palette of activity pictograms, at the bottom edge (reachable from a wheelchair or by a child at a wall
+ * screen): categories as tabs, big pictures with short labels, a speaker to hear each label. A pictogram is
+ * placed by dragging it onto the board, or by tapping it then tapping a cell (tap-tap), or with the keyboard
+ * (Enter on the pictogram, then Enter on a cell).
+ */
+import { h, picture } from './dom.js';
+import { canSpeak, speak } from './speech.js';
+
+const DRAG_SLOP_PX = 10;
+
+export class Palette {
+  /**
+   * @param {object} o
+   * @param {HTMLElement} o.root
+   * @param {import('./catalogue.js').Catalogue} o.catalogue
+   * @param {() => {t: (key: string, vars?: object) => string, lang: string}} o.i18n
+   * @param {(entryId: string) => void} o.arm tap: the next tapped cell receives this pictogram
+   * @param {(entryId: string, clientX: number, clientY: number) => boolean} o.drop dragged out and let go
+   */
+  constructor({ root, catalogue, i18n, arm, drop }) {
+    this.root = root;
+    this.catalogue = catalogue;
+    this.i18n = i18n;
+    this.arm = arm;
+    this.drop = drop;
+    this.category = catalogue.categories[0]?.id ?? '';
+    /** @type {string | null} */
+    this.armed = null;
+    this.tabs = h('div', { class: 'palette-tabs', attrs: { role: 'tablist' } });
+    this.list = h('div', { class: 'palette-list', attrs: { role: 'tabpanel' } });
+    this.root.replaceChildren(this.tabs, this.list);
+    this.render();
+  }
+
+  render() {
+    const { t, lang } = this.i18n();
+    this.tabs.setAttribute('aria-label', t('board.palette.categories'));
+    this.tabs.replaceChildren(
+      ...this.catalogue.categories.map((c) => {
+        const first = this.catalogue.activitiesOf(c.id)[0];
+        return h(
+          'button',
+          {
+            class: 'palette-tab',
+            attrs: { role: 'tab', 'aria-selected': String(c.id === this.category), type: 'button' },
+            on: { click: () => { this.category = c.id; this.render(); } },
+          },
+          [first ? picture(first.picture_url) : null, h('span', { text: this.catalogue.label(c, lang) })],
+        );
+      }),
+    );
+    const speakable = canSpeak(lang);
+    this.list.replaceChildren(
+      ...this.catalogue.activitiesOf(this.category).map((entry) => {
+        const label = this.catalogue.label(entry, lang);
+        const button = h(
+          'button',
+          {
+            class: `pictogram${this.armed === entry.id ? ' armed' : ''}`,
+            attrs: { type: 'button', 'aria-pressed': String(this.armed === entry.id), 'aria-label': label },
+            dataset: { entry: entry.id },
+          },
+          [picture(entry.picture_url), h('span', { class: 'label', text: label })],
+        );
+        this.dragSource(button, entry.id, entry.picture_url);
+        const say = speakable
+          ? h(
+              'button',
+              {
+                class: 'speak',
+                attrs: { type: 'button', 'aria-label': t('board.read_aloud', { label }) },
+                on: { click: () => speak(label, lang) },
+              },
+              [picture(this.catalogue.icon('speak'))],
+            )
+          : null;
+        return h('div', { class: 'palette-entry' }, [button, say]);
+      }),
+    );
+  }
+
+  /** @param {string | null} entryId */
+  setArmed(entryId) {
+    this.armed = entryId;
+    for (const b of this.list.querySelectorAll('.pictogram')) {
+      const on = /** @type {HTMLElement} */ (b).dataset.entry === entryId;
+      b.classList.toggle('armed', on);
+      b.setAttribute('aria-pressed', String(on));
+    }
+  }
+
+  /**
+   * Pointer drag from the palette onto the board; a press that does not move is a tap (arm).
+   * @param {HTMLElement} button
+   * @param {string} entryId
+   * @param {string} src
+   */
+  dragSource(button, entryId, src) {
+    /** @type {{id: number, sx: number, sy: number, ghost: HTMLElement | null} | null} */
+    let drag = null;
+    let justDragged = false; // the browser still sends a click after a drag that ends on the same button
+    button.addEventListener('pointerdown', (e) => {
+      if (e.pointerType === 'mouse' && e.button !== 0) return;
+      drag = { id: e.pointerId, sx: e.clientX, sy: e.clientY, ghost: null };
+      button.setPointerCapture(e.pointerId);
+    });
+    button.addEventListener('pointermove', (e) => {
+      if (!drag || drag.id !== e.pointerId) return;
+      if (!drag.ghost && Math.hypot(e.clientX - drag.sx, e.clientY - drag.sy) > DRAG_SLOP_PX) {
+        drag.ghost = h('div', { class: 'palette-ghost', attrs: { 'aria-hidden': 'true' } }, [picture(src)]);
+        document.body.append(drag.ghost);
+      }
+      if (drag.ghost) drag.ghost.style.transform = `translate(${e.clientX}px, ${e.clientY}px)`;
+    });
+    const end = (/** @type {PointerEvent} */ e, /** @type {boolean} */ cancelled) => {
+      if (!drag || drag.id !== e.pointerId) return;
+      const wasDrag = Boolean(drag.ghost);
+      drag.ghost?.remove();
+      drag = null;
+      if (cancelled || !wasDrag) return;
+      justDragged = true;
+      this.drop(entryId, e.clientX, e.clientY);
+    };
+    button.addEventListener('pointerup', (e) => end(e, false));
+    button.addEventListener('pointercancel', (e) => end(e, true));
+    // A tap, or Enter / Space on the focused pictogram, arms it (click fires for both, not after a drag).
+    button.addEventListener('click', () => {
+      if (justDragged) {
+        justDragged = false;
+        return;
+      }
+      this.arm(entryId);
+    });
+  }
+}

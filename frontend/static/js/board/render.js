@@ -1,0 +1,323 @@
+// @ts-check
+/**
+ * Draws the board: the week grid, the threads (SVG) and the items (HTML, so text wraps, bidi works and every
+ * item can take the keyboard focus). Redraws at most once per animation frame, and only what changed.
+ */
+import { DAYS, SLOTS } from '../core/protocol.js';
+import { cellRect, gridBounds, itemSize, threadPath } from '../core/geometry.js';
+import { countOf } from '../core/i18n.js';
+import { h, picture } from './dom.js';
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/**
+ * @typedef {{x: number, y: number, participant?: string}} Override
+ * @typedef {{alias: string, colour: string | null}} Person
+ */
+
+export class Renderer {
+  /**
+   * @param {object} o
+   * @param {HTMLElement} o.world the transformed layer
+   * @param {import('./catalogue.js').Catalogue} o.catalogue
+   * @param {() => {t: (key: string, vars?: object) => string, lang: string}} o.i18n
+   * @param {(id: string) => Person} o.person
+   * @param {() => string} o.me
+   */
+  constructor({ world, catalogue, i18n, person, me }) {
+    this.world = world;
+    this.catalogue = catalogue;
+    this.i18n = i18n;
+    this.person = person;
+    this.me = me;
+    this.grid = h('div', { class: 'grid' });
+    this.threadLayer = /** @type {SVGSVGElement} */ (document.createElementNS(SVG, 'svg'));
+    this.threadLayer.classList.add('threads');
+    this.threadLayer.setAttribute('aria-hidden', 'true');
+    this.itemLayer = h('div', { class: 'items' });
+    this.overlay = h('div', { class: 'overlay', attrs: { 'aria-hidden': 'true' } });
+    world.append(this.grid, this.threadLayer, this.itemLayer, this.overlay);
+    /** @type {Map<string, {el: HTMLElement, sig: string}>} */
+    this.itemEls = new Map();
+    /** @type {Map<string, {path: SVGPathElement, hit: SVGPathElement}>} */
+    this.threadEls = new Map();
+    /** @type {Map<string, HTMLElement>} */
+    this.cursorEls = new Map();
+    /** @type {Map<string, HTMLElement>} day/slot key → cell element */
+    this.cells = new Map();
+    /** local drags (by this page's fingers) and remote drag previews, by item id */
+    /** @type {Map<string, Override>} */
+    this.local = new Map();
+    /** @type {Map<string, Override>} */
+    this.remote = new Map();
+    /** @type {Map<string, {x: number, y: number, participant: string}>} */
+    this.cursors = new Map();
+    /** @type {any} */
+    this.view = null;
+    /** @type {any} */
+    this.ui = {};
+    this.frame = 0;
+    this.drawGrid();
+  }
+
+  /** Queue a redraw for the next animation frame. */
+  schedule() {
+    if (this.frame) return;
+    this.frame = requestAnimationFrame(() => {
+      this.frame = 0;
+      this.draw();
+    });
+  }
+
+  drawGrid() {
+    const { t } = this.i18n();
+    const bounds = gridBounds();
+    this.grid.replaceChildren();
+    this.cells.clear();
+    const paper = h('div', { class: 'grid-paper' });
+    place(paper, bounds);
+    this.grid.append(paper);
+    for (const day of DAYS) {
+      const column = cellRect({ day });
+      const head = h('div', { class: `grid-head day-${day}`, text: t(`board.day.${day}`) });
+      place(head, { x: column.x, y: bounds.y, w: column.w, h: column.y - bounds.y });
+      this.grid.append(head);
+    }
+    for (const slot of SLOTS) {
+      const row = cellRect({ day: DAYS[0], slot });
+      const label = h('div', { class: `grid-label slot-${slot}`, text: t(`board.slot.${slot}`) });
+      place(label, { x: bounds.x, y: row.y, w: row.x - bounds.x, h: row.h });
+      this.grid.append(label);
+      for (const day of DAYS) {
+        const rect = cellRect({ day, slot });
+        const cell = h('div', {
+          class: `cell${day === 'weekend' ? ' weekend' : ''}`,
+          attrs: {
+            role: 'button',
+            tabindex: '0',
+            'aria-label': t('board.cell_label', { day: t(`board.day.${day}`), slot: t(`board.slot.${slot}`) }),
+          },
+          dataset: { day, slot },
+        });
+        place(cell, rect);
+        this.grid.append(cell);
+        this.cells.set(`${day}/${slot}`, cell);
+      }
+    }
+    const frame = h('div', { class: 'grid-frame' }); // drawn last: the cells' colours never hide it
+    place(frame, bounds);
+    this.grid.append(frame);
+  }
+
+  /**
+   * The on-screen position of an item: a finger dragging it here, else someone's drag preview, else the state.
+   * @param {any} item
+   */
+  position(item) {
+    const over = this.local.get(item.id) ?? this.remote.get(item.id);
+    const size = itemSize(item.kind);
+    return { ...item, x: over ? over.x : item.x, y: over ? over.y : item.y, w: item.w ?? size.w, h: item.h ?? size.h };
+  }
+
+  draw() {
+    if (!this.view) return;
+    const { items, threads } = this.view;
+    const seen = new Set();
+    for (const item of items.values()) {
+      seen.add(item.id);
+      this.drawItem(item);
+    }
+    for (const [id, entry] of this.itemEls) {
+      if (!seen.has(id)) {
+        entry.el.remove();
+        this.itemEls.delete(id);
+      }
+    }
+    this.drawThreads(threads, items);
+    this.drawCursors();
+    this.drawCellHints();
+  }
+
+  drawCellHints() {
+    const armed = Boolean(this.ui.armed || this.ui.moving);
+    this.grid.classList.toggle('armed', armed);
+  }
+
+  /** @param {any} item */
+  drawItem(item) {
+    const pos = this.position(item);
+    const remote = this.local.has(item.id) ? undefined : this.remote.get(item.id);
+    const votes = item.kind === 'solution' ? this.voteSig(item.id) : '';
+    const { lang } = this.i18n();
+    const selected = this.ui.selected === item.id;
+    const sig = [
+      item.kind, item.ref, item.text, item.severity, item.author, votes, lang, selected,
+      this.ui.voting, remote?.participant ?? '', this.person(item.author).colour,
+    ].join('|');
+    let entry = this.itemEls.get(item.id);
+    if (!entry) {
+      const el = h('div', { class: 'item', attrs: { role: 'button', tabindex: '0' }, dataset: { id: item.id } });
+      this.itemLayer.append(el);
+      entry = { el, sig: '' };
+      this.itemEls.set(item.id, entry);
+    }
+    const el = entry.el;
+    el.style.transform = `translate(${pos.x}px, ${pos.y}px)`;
+    el.style.width = `${pos.w}px`;
+    el.style.height = `${pos.h}px`;
+    el.classList.toggle('dragging', this.local.has(item.id));
+    if (entry.sig === sig) return;
+    entry.sig = sig;
+    this.fillItem(el, item, remote);
+    el.classList.toggle('selected', selected);
+    el.setAttribute('aria-pressed', String(selected));
+  }
+
+  /** @param {string} itemId */
+  voteSig(itemId) {
+    /** @type {string[]} */
+    const parts = [];
+    for (const [participant, byItem] of this.view.votes) {
+      const n = byItem.get(itemId);
+      if (n) parts.push(`${participant}:${n}`);
+    }
+    return parts.join(',');
+  }
+
+  /**
+   * @param {HTMLElement} el
+   * @param {any} item
+   * @param {Override | undefined} remote
+   */
+  fillItem(el, item, remote) {
+    const { t, lang } = this.i18n();
+    const entry = this.catalogue.get(item.ref);
+    const label = this.catalogue.label(entry, lang);
+    const author = this.person(item.author);
+    el.className = `item kind-${item.kind}${item.severity ? ` severity-${item.severity}` : ''}`;
+    el.style.setProperty('--author', author.colour ?? 'var(--ink-soft)');
+    /** @type {(Node | null)[]} */
+    const parts = [];
+    if (entry) parts.push(picture(entry.picture_url));
+    if (item.kind === 'difficulty' && item.severity) {
+      parts.push(h('span', { class: 'face' }, [picture(this.catalogue.icon(`severity-${item.severity}`))]));
+    }
+    if (label) parts.push(h('span', { class: 'label', text: label }));
+    if (item.text) parts.push(h('span', { class: 'text', text: item.text, attrs: { dir: 'auto' } }));
+    if (item.kind === 'solution') parts.push(this.voteDots(item.id));
+    if (remote?.participant) {
+      const who = this.person(remote.participant);
+      el.style.setProperty('--mover', who.colour ?? 'var(--ink-soft)');
+      parts.push(h('span', { class: 'mover', text: who.alias, attrs: { dir: 'auto' } }));
+    }
+    el.classList.toggle('moved-by-other', Boolean(remote?.participant));
+    el.replaceChildren(...parts.filter((p) => p !== null));
+    const bits = [t(`board.kind.${item.kind}`)];
+    if (label) bits.push(label);
+    if (item.severity) bits.push(t(`board.severity.${item.severity}`));
+    if (item.text) bits.push(item.text);
+    if (item.kind === 'solution') bits.push(countOf(t, 'board.votes_count', this.total(item.id)));
+    bits.push(t('board.by', { alias: author.alias }));
+    el.setAttribute('aria-label', bits.join(', '));
+  }
+
+  /** @param {string} itemId */
+  total(itemId) {
+    let n = 0;
+    for (const byItem of this.view.votes.values()) n += byItem.get(itemId) ?? 0;
+    return n;
+  }
+
+  /** @param {string} itemId */
+  voteDots(itemId) {
+    const row = h('span', { class: 'dots' });
+    let total = 0;
+    for (const [participant, byItem] of this.view.votes) {
+      const n = byItem.get(itemId) ?? 0;
+      total += n;
+      const colour = this.person(participant).colour ?? 'var(--ink-soft)';
+      for (let i = 0; i < n; i += 1) {
+        const dot = h('span', { class: `dot${participant === this.me() ? ' mine' : ''}` });
+        dot.style.setProperty('--dot', colour);
+        row.append(dot);
+      }
+    }
+    row.prepend(h('span', { class: 'total', text: String(total) }));
+    return row;
+  }
+
+  /**
+   * @param {Map<string, any>} threads
+   * @param {Map<string, any>} items
+   */
+  drawThreads(threads, items) {
+    const seen = new Set();
+    for (const thread of threads.values()) {
+      const a = items.get(thread.source);
+      const b = items.get(thread.target);
+      if (!a || !b) continue;
+      seen.add(thread.id);
+      let entry = this.threadEls.get(thread.id);
+      if (!entry) {
+        const hit = /** @type {SVGPathElement} */ (document.createElementNS(SVG, 'path'));
+        hit.classList.add('thread-hit');
+        hit.dataset.thread = thread.id;
+        const path = /** @type {SVGPathElement} */ (document.createElementNS(SVG, 'path'));
+        path.classList.add('thread');
+        this.threadLayer.append(hit, path);
+        entry = { path, hit };
+        this.threadEls.set(thread.id, entry);
+      }
+      const d = threadPath(this.position(a), this.position(b));
+      entry.path.setAttribute('d', d);
+      entry.hit.setAttribute('d', d);
+      entry.path.classList.toggle('selected', this.ui.selectedThread === thread.id);
+      entry.path.style.setProperty('--author', this.person(thread.author).colour ?? 'var(--thread)');
+    }
+    for (const [id, entry] of this.threadEls) {
+      if (!seen.has(id)) {
+        entry.path.remove();
+        entry.hit.remove();
+        this.threadEls.delete(id);
+      }
+    }
+  }
+
+  drawCursors() {
+    for (const [key, c] of this.cursors) {
+      let el = this.cursorEls.get(key);
+      const who = this.person(c.participant);
+      if (!el) {
+        el = h('div', { class: 'cursor' }, [h('span', { class: 'cursor-name', attrs: { dir: 'auto' } })]);
+        this.overlay.append(el);
+        this.cursorEls.set(key, el);
+      }
+      el.style.transform = `translate(${c.x}px, ${c.y}px)`;
+      el.style.setProperty('--mover', who.colour ?? 'var(--ink-soft)');
+      /** @type {HTMLElement} */ (el.firstChild).textContent = who.alias;
+    }
+    for (const [key, el] of this.cursorEls) {
+      if (!this.cursors.has(key)) {
+        el.remove();
+        this.cursorEls.delete(key);
+      }
+    }
+  }
+
+  /** Language changed: labels, day names and aria labels are redrawn. */
+  relabel() {
+    this.drawGrid();
+    for (const entry of this.itemEls.values()) entry.sig = '';
+    this.schedule();
+  }
+}
+
+/**
+ * @param {HTMLElement} el
+ * @param {{x: number, y: number, w: number, h: number}} r
+ */
+function place(el, r) {
+  el.style.transform = `translate(${r.x}px, ${r.y}px)`;
+  el.style.width = `${r.w}px`;
+  el.style.height = `${r.h}px`;
+}

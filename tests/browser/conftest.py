@@ -1,0 +1,62 @@
+"""Browser tests: Debian's Chromium driven by Playwright (no browser download: `executable_path`).
+
+Without Chromium they skip, saying so; CI sets FRESQUE_REQUIRE_BROWSER=1 so they cannot skip there.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from support.server import ServerProcess
+
+CHROMIUM = Path("/usr/bin/chromium")
+# The flags a sandboxed root session needs; background networking off because this machine has no internet.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+try:
+    from playwright.sync_api import Browser, Playwright, sync_playwright
+except ImportError:  # pragma: no cover - the test extra installs it
+    sync_playwright = None  # type: ignore[assignment]
+
+
+def _missing() -> str | None:
+    if sync_playwright is None:
+        return "playwright is not installed (pip install -e '.[test]')"
+    if not CHROMIUM.exists():
+        return "Debian's chromium is not installed (apt-get install chromium)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    reason = _missing()
+    if reason:
+        if os.environ.get("FRESQUE_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests are required here: {reason}")
+        pytest.skip(reason)
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def app(sqlite_server: ServerProcess) -> ServerProcess:
+    """A real Fresque process on SQLite for the browsers to talk to."""
+    return sqlite_server
