@@ -363,7 +363,8 @@ def test_catalogue_to_json(cat: Catalogue) -> None:
 def test_interface_pictures_are_served_and_listed() -> None:
     """The board's own controls (severity faces, read aloud…) use catalogue pictures, so they work offline."""
     catalogue = load_catalogue()
-    assert {"severity-ok", "severity-difficile", "severity-bloque", "speak", "thread"} <= set(catalogue.interface)
+    needed = {"severity-ok", "severity-difficile", "severity-bloque", "speak", "thread"}
+    assert needed <= set(catalogue.interface)
     for code in catalogue.interface.values():
         path = catalogue.picture_file(code)
         assert path is not None and path.read_bytes().startswith(b"<svg")

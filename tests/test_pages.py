@@ -15,11 +15,11 @@ from typing import Any
 
 import httpx
 import pytest
+from fresque.catalogue import load_catalogue
 from fresque.config import Settings
 from fresque.db import migrate
 from fresque.db.engine import make_engine
 from fresque.i18n import LANGUAGES
-from fresque.catalogue import load_catalogue
 from fresque.pages import ALIAS_SUGGESTIONS, TEMPLATES_DIR
 from fresque.profiles import FACILITATOR_COLOUR, INK, PALETTE, WHITE, all_colours, palette_css
 from sqlalchemy import text
