@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
 from support.server import ServerProcess
 
 CHROMIUM = Path("/usr/bin/chromium")
