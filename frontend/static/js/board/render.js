@@ -37,9 +37,9 @@ export class Renderer {
     this.itemLayer = h('div', { class: 'items' });
     this.overlay = h('div', { class: 'overlay', attrs: { 'aria-hidden': 'true' } });
     world.append(this.grid, this.threadLayer, this.itemLayer, this.overlay);
-    /** @type {Map<string, {el: HTMLElement, sig: string}>} */
+    /** @type {Map<string, {el: HTMLElement, sig: string, box: string, dragging: boolean}>} */
     this.itemEls = new Map();
-    /** @type {Map<string, {path: SVGPathElement, hit: SVGPathElement}>} */
+    /** @type {Map<string, {path: SVGPathElement, hit: SVGPathElement, d: string, look: string}>} */
     this.threadEls = new Map();
     /** @type {Map<string, HTMLElement>} */
     this.cursorEls = new Map();
@@ -158,14 +158,24 @@ export class Renderer {
     if (!entry) {
       const el = h('div', { class: 'item', attrs: { role: 'button', tabindex: '0' }, dataset: { id: item.id } });
       this.itemLayer.append(el);
-      entry = { el, sig: '' };
+      entry = { el, sig: '', box: '', dragging: false };
       this.itemEls.set(item.id, entry);
     }
     const el = entry.el;
-    el.style.transform = `translate(${pos.x}px, ${pos.y}px)`;
-    el.style.width = `${pos.w}px`;
-    el.style.height = `${pos.h}px`;
-    el.classList.toggle('dragging', this.local.has(item.id));
+    // Style writes only when something moved: rewriting 1,000 items' styles every frame of a drag cost
+    // most of the frame (benchmarks/browser.py).
+    const box = `${pos.x} ${pos.y} ${pos.w} ${pos.h}`;
+    if (entry.box !== box) {
+      entry.box = box;
+      el.style.transform = `translate(${pos.x}px, ${pos.y}px)`;
+      el.style.width = `${pos.w}px`;
+      el.style.height = `${pos.h}px`;
+    }
+    const dragging = this.local.has(item.id);
+    if (entry.dragging !== dragging) {
+      entry.dragging = dragging;
+      el.classList.toggle('dragging', dragging);
+    }
     if (entry.sig === sig) return;
     entry.sig = sig;
     this.fillItem(el, item, remote);
@@ -265,14 +275,21 @@ export class Renderer {
         const path = /** @type {SVGPathElement} */ (document.createElementNS(SVG, 'path'));
         path.classList.add('thread');
         this.threadLayer.append(hit, path);
-        entry = { path, hit };
+        entry = { path, hit, d: '', look: '' };
         this.threadEls.set(thread.id, entry);
       }
       const d = threadPath(this.position(a), this.position(b));
-      entry.path.setAttribute('d', d);
-      entry.hit.setAttribute('d', d);
-      entry.path.classList.toggle('selected', this.ui.selectedThread === thread.id);
-      entry.path.style.setProperty('--author', this.person(thread.author).colour ?? 'var(--thread)');
+      if (entry.d !== d) {
+        entry.d = d;
+        entry.path.setAttribute('d', d);
+        entry.hit.setAttribute('d', d);
+      }
+      const selected = this.ui.selectedThread === thread.id;
+      const look = `${selected}`;
+      if (entry.look !== look) {
+        entry.look = look;
+        entry.path.classList.toggle('selected', selected);
+      }
     }
     for (const [id, entry] of this.threadEls) {
       if (!seen.has(id)) {
