@@ -14,6 +14,7 @@ are printed too: absolute times drift between runs on these machines, ratios hol
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import statistics
 import sys
@@ -25,7 +26,7 @@ import httpx
 from websockets.sync.client import connect
 
 sys.path.insert(0, str(Path(__file__).parent))
-from run import server  # noqa: E402 - the same way of starting Fresque as the server benchmark
+from run import server  # the same way of starting Fresque as the server benchmark
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
@@ -49,9 +50,9 @@ def build_board(base: str, ws_base: str, items: int) -> tuple[str, str]:
         ops.append({"op": "item.create", "id": f"act-{i:05d}", "kind": "activity", "x": x, "y": y,
                     "ref": activities[i % len(activities)], "cell": cell})
     for j in range(items - acts):
-        ops.append({"op": "item.create", "id": f"dif-{j:05d}", "kind": "difficulty", "x": 120 + j * 240 % 6000,
-                    "y": 900 + (j * 240 // 6000) * 200, "ref": difficulties[j % len(difficulties)],
-                    "severity": "difficile", "text": f"carte {j}"})
+        x, y = 120 + j * 240 % 6000, 900 + (j * 240 // 6000) * 200
+        ops.append({"op": "item.create", "id": f"dif-{j:05d}", "kind": "difficulty", "x": x, "y": y,
+                    "ref": difficulties[j % len(difficulties)], "severity": "difficile", "text": f"carte {j}"})
         ops.append({"op": "thread.create", "id": f"thr-{j:05d}", "source": f"act-{j % acts:05d}",
                     "target": f"dif-{j:05d}"})
     headers = {"Authorization": f"Bearer {token}", "Origin": base}
@@ -81,7 +82,8 @@ def measure(browser: Any, base: str, board: str, token: str, items: int, moves: 
     for _ in range(3):
         page.evaluate("localStorage.clear()") if page.url.startswith(base) else None
         page.goto(f"{base}/boards/{board}", wait_until="commit")
-        page.wait_for_function("(n) => document.querySelectorAll('.item').length >= n", arg=items, timeout=60_000)
+        drawn = "(n) => document.querySelectorAll('.item').length >= n"
+        page.wait_for_function(drawn, arg=items, timeout=60_000)
         renders.append(page.evaluate("new Promise(r => requestAnimationFrame(() => r(performance.now())))"))
     box = page.locator(".item.kind-activity").first.bounding_box()
     assert box is not None
@@ -94,7 +96,7 @@ def measure(browser: Any, base: str, board: str, token: str, items: int, moves: 
     page.mouse.up()
     frames = page.evaluate("window.__recording = false, window.__frames")
     context.close()
-    gaps = sorted(b - a for a, b in zip(frames, frames[1:], strict=False))
+    gaps = sorted(b - a for a, b in itertools.pairwise(frames))
     return {
         "first_render_ms": statistics.median(renders),
         "frame_p50_ms": gaps[len(gaps) // 2],
@@ -105,7 +107,9 @@ def measure(browser: Any, base: str, board: str, token: str, items: int, moves: 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--moves", type=int, default=120)
     args = parser.parse_args()
