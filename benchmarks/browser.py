@@ -51,8 +51,9 @@ def build_board(base: str, ws_base: str, items: int) -> tuple[str, str]:
                     "ref": activities[i % len(activities)], "cell": cell})
     for j in range(items - acts):
         x, y = 120 + j * 240 % 6000, 900 + (j * 240 // 6000) * 200
+        ref = difficulties[j % len(difficulties)]
         ops.append({"op": "item.create", "id": f"dif-{j:05d}", "kind": "difficulty", "x": x, "y": y,
-                    "ref": difficulties[j % len(difficulties)], "severity": "difficile", "text": f"carte {j}"})
+                    "ref": ref, "severity": "difficile", "text": f"carte {j}"})
         ops.append({"op": "thread.create", "id": f"thr-{j:05d}", "source": f"act-{j % acts:05d}",
                     "target": f"dif-{j:05d}"})
     headers = {"Authorization": f"Bearer {token}", "Origin": base}
