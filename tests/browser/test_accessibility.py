@@ -1,0 +1,407 @@
+"""Accessibility of the pages in a real Chromium: axe-core on every page (French, and Arabic right to left),
+touch targets of the board at a phone's and a wall screen's size, and user text drawn as text.
+
+axe-core's "critical" and "serious" findings fail a test; the others are printed (pytest -s shows them).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+from support.server import ServerProcess
+from websockets.sync.client import ClientConnection, connect
+from websockets.typing import Origin
+
+try:
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError:  # pragma: no cover - the test extra installs it
+    Axe = None  # type: ignore[assignment,misc]
+
+WAIT_MS = 10_000
+PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
+TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
+WALL = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
+BLOCKING = ("critical", "serious")
+ITEMS = 9  # what fill_board places
+TOUCH_MIN = 48  # CSS px (WCAG 2.5.5 asks 44; the project's rule is 48)
+
+# The controls a finger uses. Board items and cells are [role=button] too.
+TARGETS = "button, a[href], [role=button], [role=tab], summary, label.swatch"
+
+# Every visible target's box, with what names it. Skips what is not shown: hidden, display none, zero-size,
+# visually hidden (clipped to 1 px), outside the window (the skip link waits above it), behind a closed
+# dialog; and inline text links (links inside running text).
+MEASURE_TARGETS = """(selector) => {
+  const out = [];
+  const modal = document.querySelector('dialog[open]');
+  for (const el of document.querySelectorAll(selector)) {
+    if (modal && !modal.contains(el)) continue;              // inert behind an open sheet
+    const style = getComputedStyle(el);
+    if (style.visibility !== 'visible' || el.closest('[hidden]')) continue;
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;             // not drawn, or visually hidden
+    if (r.right <= 0 || r.bottom <= 0 || r.left >= innerWidth || r.top >= innerHeight) continue;
+    if (el.tagName === 'A' && style.display === 'inline' && el.closest('p, li') &&
+        (el.closest('p, li').textContent || '').trim() !== (el.textContent || '').trim()) continue;
+    out.push({
+      what: el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+            (typeof el.className === 'string' ? '.' + el.className.trim().replace(/ +/g, '.') : ''),
+      name: (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40),
+      inWorld: Boolean(el.closest('#world')),
+      w: Math.round(r.width * 10) / 10,
+      h: Math.round(r.height * 10) / 10,
+    });
+  }
+  return out;
+}"""
+
+
+# The devices of a workshop read labels aloud (tablets and phones have French and Arabic voices); headless
+# Chromium has none, and the board only draws its "read aloud" buttons when there is a voice: give it some.
+VOICES = """(() => {
+  const voices = ['fr-FR', 'en-GB', 'ar-SA'].map((lang) =>
+    ({ lang, name: lang, voiceURI: lang, default: lang === 'fr-FR', localService: true }));
+  if (window.speechSynthesis) {
+    window.speechSynthesis.getVoices = () => voices;
+    window.speechSynthesis.speak = () => {};
+  }
+})();"""
+
+
+# -- the workshop: made through the API, filled through the board's WebSocket protocol --------------------
+
+
+class Workshop:
+    def __init__(self, app: ServerProcess) -> None:
+        created = app.post(
+            "/api/workshops",
+            {"title": "Atelier Jas-de-Bouffan", "neighbourhood": "Jas-de-Bouffan", "date": "2026-12-03"},
+        )
+        assert created.status_code == 201, created.text
+        body = created.json()
+        self.app = app
+        self.id: str = body["workshop"]["id"]
+        self.board: str = body["board"]["id"]
+        self.code: str = body["join_code"]
+        self.facilitator: str = body["facilitator"]["token"]
+        self.residents: dict[str, str] = {}
+        for alias, colour in (("Amina", "green"), ("Karim", "purple")):
+            joined = app.post("/api/join", {"code": self.code, "alias": alias, "colour": colour})
+            assert joined.status_code == 201, joined.text
+            self.residents[alias] = joined.json()["token"]
+
+
+class Author:
+    """One participant's socket: sends a batch of ops and waits for its ack."""
+
+    def __init__(self, ws: ClientConnection, name: str) -> None:
+        self.ws = ws
+        self.name = name
+        self.count = 0
+        ws.send(json.dumps({"type": "hello", "protocol": 1, "client": name}))
+        self._wait("welcome", None)
+
+    def _wait(self, kind: str, op_id: str | None) -> None:
+        while True:
+            msg = json.loads(self.ws.recv(timeout=10))
+            assert msg["type"] not in ("reject", "error"), msg
+            if msg["type"] == kind and (op_id is None or msg.get("op_id") == op_id):
+                return
+
+    def send(self, *ops: dict[str, Any]) -> None:
+        self.count += 1
+        op_id = f"{self.name}:{self.count}"
+        self.ws.send(json.dumps({"type": "ops", "op_id": op_id, "ops": list(ops)}))
+        self._wait("ack", op_id)
+
+
+@contextlib.contextmanager
+def author(app: ServerProcess, board: str, token: str, name: str) -> Iterator[Author]:
+    with connect(
+        app.ws_url(board),
+        additional_headers={"Authorization": f"Bearer {token}"},
+        origin=Origin(app.origin),
+        compression=None,
+        open_timeout=10,
+    ) as ws:
+        yield Author(ws, name)
+
+
+def fill_board(shop: Workshop) -> None:
+    """Activities in three cells, a touch point, two difficulties (one in Arabic), solutions with votes,
+    threads between them, a note: each kind of card the board draws."""
+    with contextlib.ExitStack() as stack:
+        amina = stack.enter_context(author(shop.app, shop.board, shop.residents["Amina"], "amina"))
+        karim = stack.enter_context(author(shop.app, shop.board, shop.residents["Karim"], "karim"))
+        _fill(amina, karim)
+
+
+def activity(ident: str, ref: str, x: float, y: float, day: str, slot: str) -> dict[str, Any]:
+    cell = {"day": day, "slot": slot}
+    return {"op": "item.create", "id": ident, "kind": "activity", "x": x, "y": y, "ref": ref, "cell": cell}
+
+
+def card(ident: str, kind: str, x: float, y: float, **fields: Any) -> dict[str, Any]:
+    return {"op": "item.create", "id": ident, "kind": kind, "x": x, "y": y, **fields}
+
+
+def thread(source: str, target: str) -> dict[str, Any]:
+    return {"op": "thread.create", "id": f"th-{source}-{target}", "source": source, "target": target}
+
+
+def vote(item: str) -> dict[str, Any]:
+    return {"op": "vote.add", "item": item}
+
+
+def _fill(amina: Author, karim: Author) -> None:
+    amina.send(
+        activity("act-school", "school-run", 170, 76, "mon", "morning"),
+        activity("act-caf", "caf-procedures", 470, 76, "tue", "morning"),
+        card("tp-caf", "touchpoint", 420, 886, ref="caf"),
+        thread("act-caf", "tp-caf"),
+        card("dif-login", "difficulty", 420, 1164, ref="lost-login", severity="bloque", text="Code oublié"),
+        thread("tp-caf", "dif-login"),
+        card("dif-read", "difficulty", 130, 1164, ref="reading-french", severity="difficile", text="صعب"),
+        thread("act-school", "dif-read"),
+    )
+    karim.send(
+        activity("act-bank", "bank", 1070, 316, "thu", "afternoon"),
+        card("sol-desk", "solution", 420, 1442, ref="digital-help-desk"),
+        thread("dif-login", "sol-desk"),
+        card("sol-peers", "solution", 130, 1442, text="Un voisin qui aide le samedi"),
+        thread("dif-read", "sol-peers"),
+        card("note-one", "note", 760, 1164, text="On en reparle mardi"),
+        vote("sol-desk"),
+        vote("sol-desk"),
+    )
+    amina.send(vote("sol-desk"), vote("sol-peers"))
+
+
+# -- browsers ----------------------------------------------------------------------------------------------
+
+
+def context_for(
+    browser: Browser, app: ServerProcess, device: dict[str, Any], lang: str, token: str | None = None
+) -> BrowserContext:
+    context = browser.new_context(locale="ar" if lang == "ar" else "fr-FR", **device)
+    context.set_default_timeout(WAIT_MS)
+    context.add_init_script(VOICES)
+    host = urlsplit(app.base_url).hostname or "127.0.0.1"
+    cookies: list[Any] = [{"name": "fresque_lang", "value": lang, "domain": host, "path": "/"}]
+    if token:
+        cookies.append({"name": "fresque_session", "value": token, "domain": host, "path": "/"})
+    context.add_cookies(cookies)
+    return context
+
+
+@pytest.fixture
+def axe() -> Any:
+    if Axe is None:
+        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
+    return Axe()
+
+
+@pytest.fixture
+def shop(app: ServerProcess) -> Workshop:
+    return Workshop(app)
+
+
+def open_board(page: Page, app: ServerProcess, board: str, items: int = 0) -> None:
+    page.goto(f"{app.base_url}/boards/{board}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true", timeout=WAIT_MS)
+    expect(page.locator("#status")).to_have_attribute("data-status", "connected", timeout=WAIT_MS)
+    if items:
+        expect(page.locator("#world .item")).to_have_count(items, timeout=WAIT_MS)
+    page.wait_for_timeout(150)  # one animation frame or two: the redraw after the welcome
+
+
+def select(page: Page, item: str) -> None:
+    """Select a card the keyboard's way (it works wherever the card is, in sight or not)."""
+    page.locator(f".item[data-id='{item}']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#actionbar")).to_be_visible()
+
+
+def check_axe(axe: Any, page: Page, where: str) -> None:
+    results = axe.run(page)
+    violations = results.response["violations"]
+    blocking = []
+    for v in violations:
+        nodes = "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:6])
+        line = f"[{where}] {v['impact']}: {v['id']} ({v['help']}) — {len(v['nodes'])} node(s): {nodes}"
+        if v["impact"] in BLOCKING:
+            blocking.append(line)
+        else:
+            print(line)
+    assert not blocking, "axe-core found serious problems:\n" + "\n".join(blocking)
+
+
+# -- axe-core ----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_landing_join_and_facilitator_pages_pass_axe(
+    browser: Browser, app: ServerProcess, shop: Workshop, axe: Any, lang: str
+) -> None:
+    for device in (PHONE, WALL):
+        with context_for(browser, app, device, lang) as visitor:
+            page = visitor.new_page()
+            page.goto(f"{app.base_url}/")
+            expect(page.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+            check_axe(axe, page, f"landing {lang}")
+            page.locator("summary.choice-summary").click()  # the creation form, opened
+            check_axe(axe, page, f"landing, create open {lang}")
+            page.goto(f"{app.base_url}/j/{shop.code}")
+            expect(page.locator("#join-form")).to_be_visible()
+            check_axe(axe, page, f"join step 2 {lang}")
+            page.locator(".alias-button").first.click()
+            page.locator("label.swatch").nth(2).click()
+            check_axe(axe, page, f"join step 2, chosen {lang}")
+            page.goto(f"{app.base_url}/join?code=NOPE-NOPE")
+            expect(page.locator("#code-error")).to_be_visible()
+            check_axe(axe, page, f"join step 1, unknown code {lang}")
+        with context_for(browser, app, device, lang, shop.facilitator) as facilitator:
+            page = facilitator.new_page()
+            page.goto(f"{app.base_url}/workshops/{shop.id}")
+            expect(page.locator("#people .person")).to_have_count(2)
+            check_axe(axe, page, f"facilitator {lang}")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_board_passes_axe_empty_full_selected_and_with_a_sheet_open(
+    browser: Browser, app: ServerProcess, shop: Workshop, axe: Any, lang: str
+) -> None:
+    with context_for(browser, app, TABLET, lang, shop.residents["Amina"]) as context:
+        page = context.new_page()
+        open_board(page, app, shop.board)
+        check_axe(axe, page, f"board, empty {lang}")
+
+        fill_board(shop)
+        open_board(page, app, shop.board, items=ITEMS)
+        check_axe(axe, page, f"board, full {lang}")
+
+        select(page, "act-school")
+        check_axe(axe, page, f"board, activity selected {lang}")
+        select(page, "sol-desk")  # a solution: its votes and the vote buttons
+        check_axe(axe, page, f"board, solution selected {lang}")
+
+        select(page, "act-caf")
+        page.locator("#actionbar .action.pull").first.click()  # pull a thread: which difficulty?
+        expect(page.locator("#sheet[open] .choice").first).to_be_visible()
+        check_axe(axe, page, f"board, difficulty sheet {lang}")
+        page.locator("#sheet .choice").first.click()
+        expect(page.locator("#sheet[open] .face-choice").first).to_be_visible()
+        check_axe(axe, page, f"board, severity sheet {lang}")
+        page.locator("#sheet .face-choice").first.click()
+        expect(page.locator("#sheet[open] textarea")).to_be_visible()
+        check_axe(axe, page, f"board, words sheet {lang}")
+        page.keyboard.press("Escape")
+        expect(page.locator("#sheet")).not_to_have_attribute("open", "")
+
+        page.locator("#vote-mode").click()
+        check_axe(axe, page, f"board, vote mode {lang}")
+
+
+# -- touch targets -----------------------------------------------------------------------------------------
+
+
+def board_states(page: Page) -> Iterator[str]:
+    """The board's screens, one after the other: plain, a card selected, a sheet open."""
+    yield "plain"
+    page.locator(".palette-tab").nth(1).click()
+    yield "another palette tab"
+    select(page, "sol-desk")
+    yield "a solution selected"
+    select(page, "act-school")
+    yield "an activity selected"
+    page.locator("#actionbar .action.pull").first.click()
+    expect(page.locator("#sheet[open] .choice").first).to_be_visible()
+    yield "the difficulty sheet"
+    page.keyboard.press("Escape")
+
+
+def measure(page: Page) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = page.evaluate(MEASURE_TARGETS, TARGETS)
+    return found
+
+
+def too_small(found: list[dict[str, Any]]) -> list[str]:
+    return [f"{t['what']} «{t['name']}» {t['w']}×{t['h']}" for t in found if min(t["w"], t["h"]) < TOUCH_MIN]
+
+
+@pytest.mark.parametrize("device", [PHONE, WALL], ids=["phone-360x740", "wall-1920x1080"])
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_every_control_of_the_board_is_at_least_48_px(
+    browser: Browser, app: ServerProcess, shop: Workshop, device: dict[str, Any], lang: str
+) -> None:
+    fill_board(shop)
+    with context_for(browser, app, device, lang, shop.residents["Amina"]) as context:
+        page = context.new_page()
+        open_board(page, app, shop.board, items=ITEMS)
+        problems = []
+        for state in board_states(page):
+            found = [t for t in measure(page) if not t["inWorld"]]
+            assert found, f"no control found in state {state!r}"
+            problems += [f"{state}: {p}" for p in too_small(found)]
+        assert not problems, "touch targets under 48×48 CSS px:\n" + "\n".join(problems)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="cards are drawn at the zoom that fits the board: on opening, a phone and a wall screen show "
+    "the week at 0.4 or less, so an activity (96×112 world px) is about 38×45 px on the screen "
+    "(js/board/main.js fit(), READABLE_SCALE; js/core/geometry.js ITEM_SIZES)",
+)
+@pytest.mark.parametrize("device", [PHONE, WALL], ids=["phone-360x740", "wall-1920x1080"])
+def test_the_cards_on_the_board_are_at_least_48_px_at_the_first_zoom(
+    browser: Browser, app: ServerProcess, shop: Workshop, device: dict[str, Any]
+) -> None:
+    fill_board(shop)
+    with context_for(browser, app, device, "fr", shop.residents["Amina"]) as context:
+        page = context.new_page()
+        open_board(page, app, shop.board, items=ITEMS)
+        found = [t for t in measure(page) if t["inWorld"]]
+        assert found
+        problems = too_small(found)
+        assert not problems, "cards under 48×48 CSS px at the first zoom:\n" + "\n".join(problems)
+
+
+# -- user text is text -------------------------------------------------------------------------------------
+
+
+def test_a_note_that_looks_like_html_is_shown_as_text_and_runs_nothing(
+    browser: Browser, app: ServerProcess, shop: Workshop
+) -> None:
+    payload = "<img src=x onerror=alert(1)>"
+    with context_for(browser, app, TABLET, "fr", shop.residents["Amina"]) as context:
+        page = context.new_page()
+        dialogs: list[str] = []
+        page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        open_board(page, app, shop.board)
+        page.locator("#add-note").click()
+        area = page.locator("#sheet[open] textarea")
+        expect(area).to_be_visible()
+        area.fill(payload)
+        page.locator("#sheet .sheet-actions .primary").click()
+        note = page.locator("#world .item.kind-note")
+        expect(note).to_have_count(1)
+        expect(note.locator(".text")).to_have_text(payload)
+        assert note.locator("img").count() == 0
+        assert page.locator("img[src='x']").count() == 0
+        # It reached the server as it was typed, and another screen draws it as text too.
+        expect(page.locator("#status")).to_have_attribute("data-status", "connected")
+        with context_for(browser, app, PHONE, "ar", shop.residents["Karim"]) as other:
+            page2 = other.new_page()
+            open_board(page2, app, shop.board, items=1)
+            expect(page2.locator("#world .item.kind-note .text")).to_have_text(payload)
+            assert page2.locator("img[src='x']").count() == 0
+            label = page2.locator("#world .item.kind-note").get_attribute("aria-label") or ""
+            assert payload in label
+        page.wait_for_timeout(300)
+        assert dialogs == [], f"the note's text ran as code: {dialogs}"
