@@ -338,14 +338,16 @@ def too_small(found: list[dict[str, Any]]) -> list[str]:
 @pytest.mark.parametrize("device", [PHONE, WALL], ids=["phone-360x740", "wall-1920x1080"])
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_every_control_of_the_board_is_at_least_48_px(
-    browser: Browser, app: ServerProcess, shop: Workshop, device: dict[str, Any], lang: str
+    browser: Browser, app: ServerProcess, shop: Workshop, axe: Any, device: dict[str, Any], lang: str
 ) -> None:
+    """…and axe-core at that size too (what wraps, scrolls or hides differs from the tablet's)."""
     fill_board(shop)
     with context_for(browser, app, device, lang, shop.residents["Amina"]) as context:
         page = context.new_page()
         open_board(page, app, shop.board, items=ITEMS)
         problems = []
         for state in board_states(page):
+            check_axe(axe, page, f"board, {state}, {device['viewport']['width']} px, {lang}")
             found = [t for t in measure(page) if not t["inWorld"]]
             assert found, f"no control found in state {state!r}"
             problems += [f"{state}: {p}" for p in too_small(found)]
