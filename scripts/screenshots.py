@@ -173,6 +173,10 @@ def thread(source: str, target: str) -> dict[str, Any]:
     return {"op": "thread.create", "id": f"th-{source}-{target}", "source": source, "target": target}
 
 
+def vote(item: str) -> dict[str, Any]:
+    return {"op": "vote.add", "item": item}
+
+
 def build_workshop(base_url: str) -> dict[str, Any]:
     """A workshop half-way through its exploration: what a facilitator would see at the coffee break."""
     created = httpx.post(
@@ -254,7 +258,6 @@ def build_workshop(base_url: str) -> dict[str, Any]:
             card("sol-peers", "solution", 1020, text="Un voisin qui aide le samedi au centre social"),
             thread("dif-equipment", "sol-peers"),
         )
-        vote = lambda item: {"op": "vote.add", "item": item}  # noqa: E731
         amina.send(vote("sol-desk"), vote("sol-desk"), vote("sol-plain"))
         karim.send(vote("sol-desk"), vote("sol-peers"))
     return {
@@ -291,7 +294,8 @@ def open_board(page: Page, base_url: str, board_id: str) -> None:
     page.goto(f"{base_url}/boards/{board_id}")
     page.wait_for_selector("body[data-ready='true']")
     page.wait_for_selector("#status[data-status='connected']")
-    page.locator("#world .item").nth(ITEMS - 1).wait_for()  # (the CSP forbids wait_for_function)
+    # every card drawn (a string wait_for_function would be an eval, which the page's CSP refuses)
+    page.locator("#world .item").nth(ITEMS - 1).wait_for()
     page.wait_for_timeout(400)  # fonts, pictures and the first fit
 
 
