@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
+from collections import deque
 
 from fastapi import APIRouter, WebSocket
 from fastapi.responses import JSONResponse
@@ -20,10 +22,12 @@ from ..auth import hash_token, token_from
 from ..config import Settings
 from ..db.store import SessionInfo
 from ..protocol import Hello, ProtocolError, Push, dumps, parse_client_message
-from ..rooms.connection import CLOSE_HELLO_REQUIRED, Connection, TokenBucket
+from ..rooms.connection import CLOSE_HELLO_REQUIRED, CLOSE_INTERNAL_ERROR, Connection, TokenBucket
 from ..rooms.registry import BoardNotFound
 from ..rooms.room import Room
 from .deps import Services
+
+log = logging.getLogger(__name__)
 
 router = APIRouter()
 
@@ -74,6 +78,59 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
             await websocket.close(code=4404, reason="board_not_found")
 
 
+class Answers:
+    """What a socket's messages get back, in the order the messages came: a change waits for the changes
+    before it to be committed (and acknowledged), and an error about a later message waits behind them too.
+    Cursors and drag previews do not queue here: they go to the room at once, so that a participant's cursor
+    does not freeze while their last drop is being written to disk (a slow disk would otherwise hold every
+    preview they send meanwhile)."""
+
+    MAX_WAITING = 16  # messages queued behind a commit before the socket stops being read
+
+    def __init__(self, room: Room, conn: Connection) -> None:
+        self.room = room
+        self.conn = conn
+        self._waiting: deque[str | Push] = deque()  # an error frame to send, or a change to submit
+        self._task: asyncio.Task[None] | None = None
+
+    def send(self, frame: str) -> None:
+        if self._task is None:
+            self.conn.send(frame)
+        else:
+            self._waiting.append(frame)
+
+    async def submit(self, push: Push) -> None:
+        self._waiting.append(push)
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run(), name=f"changes-{self.conn.id}")
+        elif len(self._waiting) >= self.MAX_WAITING:
+            await asyncio.shield(self._task)  # a client far ahead of the disk: stop reading it for a while
+
+    async def _run(self) -> None:
+        try:
+            while self._waiting:
+                job = self._waiting[0]
+                if isinstance(job, str):
+                    self.conn.send(job)
+                else:
+                    await self.room.submit(self.conn, job)
+                self._waiting.popleft()
+        except Exception:
+            log.exception("board %s: socket %s failed", self.room.id, self.conn.id)
+            self._waiting.clear()
+            self.conn.close_soon(CLOSE_INTERNAL_ERROR, "internal_error")
+        finally:
+            self._task = None  # no await since the queue was seen empty: nothing slipped in behind
+
+    async def finish(self) -> None:
+        """The socket is gone: the change being committed finishes (a commit is never cut in half), the ones
+        behind it are dropped (the client resends what was not acknowledged when it comes back)."""
+        while len(self._waiting) > 1:
+            self._waiting.pop()
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+
 async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings: Settings) -> None:
     conn = Connection(
         websocket,
@@ -84,7 +141,7 @@ async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings
         max_outbox_bytes=settings.max_outbox_bytes,
         rate=TokenBucket(settings.rate_per_second, settings.rate_burst),
     )
-    conn.start()
+    answers = Answers(room, conn)
     greeted = False
     try:
         while not conn.closed or greeted:
@@ -101,20 +158,22 @@ async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings
                 break
             if not conn.rate.take():
                 if conn.rate_error_due():
-                    conn.send(error_frame("rate_limited", "too many messages: slow down"))
+                    answers.send(error_frame("rate_limited", "too many messages: slow down"))
                 continue
             text = message.get("text")
             if text is None:
-                conn.send(error_frame("binary_not_supported", "this protocol speaks JSON text frames only"))
+                answers.send(
+                    error_frame("binary_not_supported", "this protocol speaks JSON text frames only")
+                )
                 continue
             try:
                 parsed = parse_client_message(text)
             except ProtocolError as exc:
-                conn.send(error_frame(exc.code, exc.message))
+                answers.send(error_frame(exc.code, exc.message))
                 continue
             if isinstance(parsed, Hello):
                 if greeted:
-                    conn.send(error_frame("already_greeted", "hello is sent once per connection"))
+                    answers.send(error_frame("already_greeted", "hello is sent once per connection"))
                     continue
                 if not await room.hello(conn, parsed):
                     break
@@ -122,11 +181,12 @@ async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings
             elif not greeted:
                 conn.send(error_frame("hello_required", "say hello first"))
             elif isinstance(parsed, Push):
-                await room.submit(conn, parsed)
+                await answers.submit(parsed)
             else:
                 room.presence(conn, parsed)
     except WebSocketDisconnect:
         pass
     finally:
+        await answers.finish()
         room.leave(conn)
         await conn.stop()

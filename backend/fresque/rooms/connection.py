@@ -1,9 +1,11 @@
-"""One participant's socket as the room sees it: a bounded outbox drained by its own task, and a rate limit.
+"""One participant's socket as the room sees it: a bounded outbox, and a rate limit.
 
-The room never awaits a client: it puts frames in the outbox and moves on, so a slow phone can never slow
-the room. Ephemeral frames (cursors, drag previews) are dropped first when a client falls behind; when even
-durable frames overflow the outbox, the client is closed with `CLOSE_SLOW_CONSUMER` and resumes from its
-last seq on reconnect, losing nothing.
+The room never awaits a client. A frame is written to the socket at once, without leaving the room's code,
+when nothing is waiting before it and the socket takes it (the common case: the kernel's buffer has room);
+otherwise it waits in the outbox, which a task drains while the socket is behind. So a slow phone can never
+slow the room, and a broadcast costs no task switch per receiver. Ephemeral frames (cursors, drag previews)
+are dropped first when a client falls behind; when even durable frames overflow the outbox, the client is
+closed with `CLOSE_SLOW_CONSUMER` and resumes from its last seq on reconnect, losing nothing.
 """
 
 from __future__ import annotations
@@ -11,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import types
 from collections import deque
-from typing import Protocol
+from collections.abc import Awaitable, Coroutine, Generator
+from typing import Any, Protocol
 
 CLOSE_SLOW_CONSUMER = 4008
 CLOSE_PROTOCOL_MISMATCH = 4002
 CLOSE_HELLO_REQUIRED = 4001
 CLOSE_SERVER_SHUTDOWN = 1012
+CLOSE_INTERNAL_ERROR = 1011
 
 
 class Transport(Protocol):
@@ -47,6 +52,19 @@ class TokenBucket:
         return False
 
 
+@types.coroutine
+def _resume(send: Coroutine[Any, Any, None], waiting: Any) -> Generator[Any, None, None]:
+    """Finish, inside a task, a send that `Connection._write` started by hand and that stopped on `waiting`
+    (what it awaits: the socket's "writable again"). The task waits on it exactly as if it had run the send
+    from the start, then the send carries on where it stopped."""
+    try:
+        yield waiting
+    except BaseException:
+        send.close()
+        raise
+    yield from send
+
+
 class Connection:
     # An ephemeral frame is skipped while this much is still waiting to be sent to the client.
     EPHEMERAL_BACKLOG = 16 * 1024
@@ -73,17 +91,19 @@ class Connection:
         self.closed = False
         self._outbox: deque[str] = deque()
         self._outbox_bytes = 0
-        self._wakeup = asyncio.Event()
-        self._writer: asyncio.Task[None] | None = None
+        # Exists while the socket is behind: it finishes the send that could not complete at once, then
+        # drains the outbox in order. While it exists every new frame queues behind it.
+        self._drainer: asyncio.Task[None] | None = None
+        self._closer: asyncio.Task[None] | None = None
         self._last_rate_error = 0.0
         self._close_after: tuple[int, str] | None = None
 
-    def start(self) -> None:
-        self._writer = asyncio.get_running_loop().create_task(self._drain(), name=f"outbox-{self.id}")
-
     def send(self, frame: str) -> None:
-        """Queue a durable frame; close the client if it is too far behind."""
+        """Send a durable frame, or queue it behind those waiting; close the client when too far behind."""
         if self.closed:
+            return
+        if self._drainer is None:
+            self._write(frame)
             return
         # One frame alone always fits (a big board's snapshot); a backlog beyond the limit means "too slow".
         if self._outbox and self._outbox_bytes + len(frame) > self.max_outbox_bytes:
@@ -91,15 +111,47 @@ class Connection:
             return
         self._outbox.append(frame)
         self._outbox_bytes += len(frame)
-        self._wakeup.set()
 
     def send_ephemeral(self, frame: str) -> None:
-        """Queue a frame that may be dropped: a later one will carry newer positions anyway."""
+        """Send a frame that may be dropped: a later one will carry newer positions anyway."""
         if self.closed or not self.ready:
             return
         if self._outbox_bytes > self.EPHEMERAL_BACKLOG:
             return
         self.send(frame)
+
+    def _write(self, frame: str) -> None:
+        """Hand the frame to the socket now. The send is a coroutine that, unless the socket's buffer is full,
+        finishes without ever suspending: it is run by hand up to its first suspension, and only when it
+        does suspend does a task take it over (and the frames after it)."""
+        send = self.transport.send_text(frame)
+        try:
+            waiting = send.send(None)
+        except StopIteration:
+            return
+        except Exception:  # the socket went away; the receive loop will notice and leave the room
+            self.closed = True
+            return
+        self._drainer = asyncio.get_running_loop().create_task(
+            self._drain(_resume(send, waiting)), name=f"outbox-{self.id}"
+        )
+
+    async def _drain(self, first: Awaitable[None]) -> None:
+        try:
+            await first
+            while self._outbox:
+                frame = self._outbox.popleft()
+                self._outbox_bytes -= len(frame)
+                await self.transport.send_text(frame)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the socket went away; the receive loop will notice and leave the room
+            self.closed = True
+            return
+        finally:
+            self._drainer = None  # no await since the outbox was seen empty: nothing slipped in behind
+        if self._close_after is not None:
+            await self._close(*self._close_after)
 
     def rate_error_due(self) -> bool:
         """Tell a flooding client at most once a second, so that our answers do not become a flood too."""
@@ -115,44 +167,29 @@ class Connection:
         if self.closed:
             return
         self.closed = True
-        if flush and self._writer is not None and not self._writer.done():
-            self._close_after = (code, reason)
-            self._wakeup.set()
+        if flush and self._drainer is not None:
+            self._close_after = (code, reason)  # the drainer closes once the backlog is out
             return
         self._outbox.clear()
         self._outbox_bytes = 0
-        if self._writer is not None:
-            self._writer.cancel()
-        asyncio.get_running_loop().create_task(self._close(code, reason))
+        if self._drainer is not None:
+            self._drainer.cancel()
+        self._closer = asyncio.get_running_loop().create_task(self._close(code, reason))
 
     async def _close(self, code: int, reason: str) -> None:
         with contextlib.suppress(Exception):
             await self.transport.close(code, reason)
 
-    async def _drain(self) -> None:
-        try:
-            while True:
-                await self._wakeup.wait()
-                while self._outbox:
-                    frame = self._outbox.popleft()
-                    self._outbox_bytes -= len(frame)
-                    await self.transport.send_text(frame)
-                self._wakeup.clear()
-                if self._close_after is not None:
-                    await self._close(*self._close_after)
-                    return
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # the socket went away; the receive loop will notice and leave the room
-            self.closed = True
-
     async def stop(self) -> None:
+        """The socket's loop is over: let a closing explanation reach the client, then stop writing."""
         self.closed = True
-        if self._writer is not None and self._close_after is not None:
-            # A closing explanation is queued: give it a moment to reach the client.
+        if self._drainer is not None and self._close_after is not None:
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(asyncio.shield(self._writer), 2.0)
-        if self._writer is not None:
-            self._writer.cancel()
+                await asyncio.wait_for(asyncio.shield(self._drainer), 2.0)
+        if self._drainer is not None:
+            self._drainer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._writer
+                await self._drainer
+        if self._closer is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(asyncio.shield(self._closer), 2.0)

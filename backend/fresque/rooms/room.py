@@ -12,6 +12,7 @@ import asyncio
 import json
 import logging
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from ..changes import apply_batch, apply_op
@@ -86,8 +87,8 @@ class Room:
         )
         self._snapshot_cache: tuple[int, str] | None = None
         self._presence: dict[str, dict[str, Any]] = {}
-        self._presence_handle: asyncio.TimerHandle | None = None
-        self._presence_last = 0.0
+        self._presence_pacer = Pacer(settings.presence_hz, self._flush_presence)
+        self._list_pacer = Pacer(settings.presence_hz, self._send_presence_list)
         self.stale = False
 
     # -- opening ------------------------------------------------------------------------------------------
@@ -151,7 +152,7 @@ class Room:
             conn.send(self._welcome(conn, last))
             conn.ready = True
             self.connections[conn.id] = conn
-            self._broadcast_presence_list()
+            self._list_pacer.request()
         return True
 
     def _welcome(self, conn: Connection, last: int | None) -> str:
@@ -197,10 +198,13 @@ class Room:
         if self.connections.pop(conn.id, None) is None:
             return
         self._presence[conn.id] = {"participant": conn.participant_id, "connection": conn.id, "gone": True}
-        self._schedule_presence()
-        self._broadcast_presence_list()
+        self._presence_pacer.request()
+        self._list_pacer.request()
 
-    def _broadcast_presence_list(self) -> None:
+    def _send_presence_list(self) -> None:
+        """Who is here, to everyone. Arrivals and departures only ask for it (`_list_pacer`): a crowd arriving
+        at once gets one list per tick, each holding everyone who arrived so far, rather than a list per
+        arrival to everyone (200 arrivals would be 40,000 frames of up to 200 names)."""
         here: dict[str, dict[str, Any]] = {}
         for c in self.connections.values():
             entry = here.setdefault(
@@ -294,34 +298,77 @@ class Room:
         if message.drag is not None:
             update["drag"] = {"item": message.drag.item, "x": message.drag.x, "y": message.drag.y}
         self._presence[conn.id] = update  # a newer position replaces one not yet sent
-        self._schedule_presence()
-
-    def _schedule_presence(self) -> None:
-        """Flush at most `presence_hz` times a second; the first update after a quiet spell goes at once."""
-        if self._presence_handle is not None:
-            return
-        loop = asyncio.get_running_loop()
-        delay = self._presence_last + 1.0 / self.settings.presence_hz - loop.time()
-        if delay <= 0:
-            self._flush_presence()
-        else:
-            self._presence_handle = loop.call_later(delay, self._flush_presence)
+        self._presence_pacer.request()
 
     def _flush_presence(self) -> None:
-        self._presence_handle = None
         if not self._presence:
             return
-        # Pace from when the flush was due, not when the timer fired: timers fire late, and counting from
-        # the late time would push every following flush later and later (measured: p99 +35 ms).
-        now = asyncio.get_running_loop().time()
-        due = self._presence_last + 1.0 / self.settings.presence_hz
-        self._presence_last = due if now - due < 1.0 / self.settings.presence_hz else now
         frame = dumps({"type": "ephemeral", "updates": list(self._presence.values())})
         self._presence.clear()
         for c in self.connections.values():
             c.send_ephemeral(frame)
 
     def shutdown(self) -> None:
-        if self._presence_handle is not None:
-            self._presence_handle.cancel()
-            self._presence_handle = None
+        self._presence_pacer.cancel()
+        self._list_pacer.cancel()
+
+
+class Pacer:
+    """Runs `action` when asked, at most `hz` times a second (plus one catch-up, below): at once when the last
+    run is long enough ago (the first request after a quiet spell goes at once), else on a timer, once for
+    all the requests made meanwhile.
+
+    - The pace is kept from when each run was due, not when it happened: timers fire late, and counting from
+      the late time would push every following run later and later.
+    - A run may come up to half a period early, so that a client sending at exactly `hz`, whose messages
+      arrive a little early or late as networks and timers go, is never held back. On a strict grid every
+      message that came early waited for the grid's next point (drag previews at 30 Hz, 50 receivers:
+      p99 1.89 → 1.62 ms, medians of 6 runs).
+    - Catching up: when two messages arrive together (a stall, a network burst), the second waits half a
+      period, and a client sending at exactly `hz` is from then on out of step with the grid: every one of
+      its messages would wait as long (measured: three 45 ms stalls in a 5 s run took the previews' p50 from
+      1.0 to 29.9 ms). So when the last run came from the timer carrying a single request (someone out of
+      step, not someone sending faster than the pace), the next request goes at once and the pace restarts
+      from it; at most once a second, so the rate stays within one run a second of `hz`.
+    """
+
+    CATCH_UP_EVERY = 1.0  # seconds
+
+    def __init__(self, hz: float, action: Callable[[], None]) -> None:
+        self.period = 1.0 / hz
+        self.action = action
+        self._due = 0.0  # when the next run is due, on the loop's clock
+        self._timer: asyncio.TimerHandle | None = None
+        self._asked = 0  # requests since the last run
+        self._out_of_step = False
+        self._caught_up = float("-inf")
+
+    def request(self) -> None:
+        self._asked += 1
+        if self._timer is not None:  # a run is coming: it will take this request too
+            return
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        earliest = self._due - self.period / 2
+        if now >= earliest:
+            self._run(max(self._due, now))
+        elif self._out_of_step and now - self._caught_up >= self.CATCH_UP_EVERY:
+            self._caught_up = now
+            self._run(now)
+        else:
+            self._timer = loop.call_at(earliest, self._on_timer)
+
+    def _on_timer(self) -> None:
+        self._timer = None
+        self._run(max(self._due, asyncio.get_running_loop().time()), out_of_step=self._asked == 1)
+
+    def _run(self, start: float, *, out_of_step: bool = False) -> None:
+        self._due = start + self.period
+        self._asked = 0
+        self._out_of_step = out_of_step
+        self.action()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
