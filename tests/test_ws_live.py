@@ -201,6 +201,22 @@ async def test_presence_and_drag_previews_reach_others_and_are_never_stored(work
     await karim.close()
 
 
+async def test_answers_come_in_the_order_of_the_messages(workshop: Workshop) -> None:
+    # Changes are committed by a task while the socket goes on being read (so that previews never wait for
+    # a commit); what the client gets back still follows the order of what it sent.
+    amina = workshop.client("Amina")
+    await amina.connect()
+    await amina.push([note(new_item_id())])
+    await amina.send_raw("{not json")
+    await amina.push([note(new_item_id())])
+    await amina.send({"type": "hello", "protocol": 1, "client": "again"})
+    got = [await amina.drain_until_board_message() for _ in range(4)]
+    assert [m["type"] for m in got] == ["ack", "error", "ack", "error"]
+    assert [got[0]["seq"], got[2]["seq"]] == [1, 2]
+    assert [got[1]["code"], got[3]["code"]] == ["malformed_json", "already_greeted"]
+    await amina.close()
+
+
 async def test_upgrade_refused_for_foreign_origin_missing_session_or_other_workshop(
     server: ServerProcess,
 ) -> None:

@@ -187,6 +187,8 @@ async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings
     except WebSocketDisconnect:
         pass
     finally:
-        await answers.finish()
-        room.leave(conn)
-        await conn.stop()
+        try:
+            await answers.finish()
+        finally:  # even when cancelled while a commit finishes
+            room.leave(conn)
+            await conn.stop()
