@@ -46,6 +46,13 @@ export class BoardInput {
     element.addEventListener('pointerup', (e) => this.up(e, false));
     element.addEventListener('pointercancel', (e) => this.up(e, true));
     element.addEventListener('wheel', (e) => this.wheel(e), { passive: false });
+    // touch-action: none keeps the page from scrolling, but Chromium still turns a finger that lifts while
+    // moving into a fling, and a fling swallows the next tap anywhere on the page (the first tap on "Voter"
+    // or on a pictogram after a pan or a drag did nothing). A drag, pan or pinch of ours is no gesture of the
+    // browser's: say so on its touchmoves (pointer events come first, so `moved` is already set).
+    element.addEventListener('touchmove', (e) => {
+      if (e.cancelable && [...this.pointers.values()].some((s) => s.moved || s.pinched)) e.preventDefault();
+    }, { passive: false });
     // Safari's own gesture events would zoom the page: the board zooms itself.
     element.addEventListener('gesturestart', (e) => e.preventDefault());
   }

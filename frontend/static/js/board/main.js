@@ -43,19 +43,34 @@ async function start() {
   const people = new Map([[me, { alias: boot.me.alias, colour: colourOf(boot.me.colour) }]]);
   const person = (/** @type {string} */ id) => people.get(id) ?? { alias: '?', colour: null };
   let peopleLoading = false;
+  let peopleAgain = false;
+  /** @type {any[] | null} the last "who is here" list, drawn again once newcomers' colours are known */
+  let presentNow = null;
   async function loadPeople() {
-    if (peopleLoading) return;
+    if (peopleLoading) {
+      // Someone else arrived during this fetch: ask again after it. (Skipping the call left the second of
+      // two residents joining together without a colour for good: the page then counted them as known.)
+      peopleAgain = true;
+      return;
+    }
     peopleLoading = true;
     try {
       const res = await fetch(`/api/workshops/${encodeURIComponent(boot.workshop.id)}`, { credentials: 'same-origin' });
       if (res.ok) {
         for (const p of (await res.json()).participants ?? []) people.set(p.id, { alias: p.alias, colour: colourOf(p.colour) });
-        renderer.relabel();
+        // repaint, not relabel: rebuilding the grid took the keyboard focus off a cell when someone joined
+        renderer.repaint();
+        // the newcomers' chips in "who is here" were drawn before their colours were known
+        if (presentNow) showPresence(presenceEl, presentNow, person, me, i18n.t);
       }
     } catch {
       // offline: authors show with a neutral colour until the next try
     } finally {
       peopleLoading = false;
+      if (peopleAgain) {
+        peopleAgain = false;
+        loadPeople();
+      }
     }
   }
 
@@ -602,6 +617,7 @@ async function start() {
           break;
         }
         case 'presence_list':
+          presentNow = msg.participants;
           showPresence(presenceEl, msg.participants, person, me, i18n.t);
           if (msg.participants.some((/** @type {any} */ p) => !people.has(p.participant))) {
             for (const p of msg.participants) if (!people.has(p.participant)) people.set(p.participant, { alias: p.alias, colour: null });

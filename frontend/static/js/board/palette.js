@@ -123,6 +123,11 @@ export class Palette {
       justDragged = true;
       this.drop(entryId, e.clientX, e.clientY);
     };
+    // Once it is a drag, the browser must not make a fling of it: a fling swallows the next tap on the
+    // page (see BoardInput). The touch events follow the finger's first target: this button.
+    button.addEventListener('touchmove', (e) => {
+      if (drag?.ghost && e.cancelable) e.preventDefault();
+    }, { passive: false });
     button.addEventListener('pointerup', (e) => end(e, false));
     button.addEventListener('pointercancel', (e) => end(e, true));
     // A tap, or Enter / Space on the focused pictogram, arms it (click fires for both, not after a drag).

@@ -324,6 +324,14 @@ export class Renderer {
   /** Language changed: labels, day names and aria labels are redrawn. */
   relabel() {
     this.drawGrid();
+    this.repaint();
+  }
+
+  /**
+   * Who is who changed (names, colours): the items are redrawn, the grid is left as it is. Rebuilding the
+   * grid here, as `relabel` does, took the keyboard focus off a cell whenever someone joined.
+   */
+  repaint() {
     for (const entry of this.itemEls.values()) entry.sig = '';
     this.schedule();
   }
