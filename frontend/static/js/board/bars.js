@@ -10,7 +10,7 @@ import { h, picture } from './dom.js';
  * @param {HTMLElement} el
  * @param {'connecting' | 'connected' | 'reconnecting' | 'offline' | 'outdated'} status
  * @param {number} waiting changes not yet acknowledged by the server
- * @param {(key: string, vars?: object) => string} t
+ * @param {import('../core/i18n.js').Translate} t
  */
 export function showStatus(el, status, waiting, t) {
   let key = `board.status.${status}`;
@@ -28,7 +28,7 @@ export function showStatus(el, status, waiting, t) {
  * @param {{participant: string, alias: string, connections: number}[]} list
  * @param {(id: string) => {alias: string, colour: string | null}} person
  * @param {string} me
- * @param {(key: string, vars?: object) => string} t
+ * @param {import('../core/i18n.js').Translate} t
  */
 export function showPresence(el, list, person, me, t) {
   el.setAttribute('aria-label', countOf(t, 'board.here', list.length));

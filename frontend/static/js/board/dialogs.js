@@ -13,7 +13,7 @@ export class Sheet {
    * @param {object} o
    * @param {HTMLDialogElement} o.dialog
    * @param {import('./catalogue.js').Catalogue} o.catalogue
-   * @param {() => {t: (key: string, vars?: object) => string, lang: string}} o.i18n
+   * @param {() => {t: import('../core/i18n.js').Translate, lang: string}} o.i18n
    */
   constructor({ dialog, catalogue, i18n }) {
     this.dialog = dialog;

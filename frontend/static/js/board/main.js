@@ -26,7 +26,7 @@ import { canSpeak, onVoicesChanged, speak } from './speech.js';
 
 const PRESENCE_INTERVAL_MS = 33; // ≈ 30 Hz: what the server relays at most
 const KEY_STEP = 20;
-const READABLE_SCALE = 0.4; // below this, pictograms are under 40 px on screen
+const READABLE_SCALE = 0.5; // below this, a pictogram is under 48 px on screen: too small to touch or read
 const CATALOGUE_KEY = 'fresque.catalogue.v1';
 
 async function start() {
@@ -84,8 +84,8 @@ async function start() {
   const keep = saver(key, () => store.toJSON());
   const undo = new UndoStack();
 
-  /** @type {{selected: string | null, selectedThread: string | null, armed: string | null, moving: string | null, voting: boolean}} */
-  const ui = { selected: null, selectedThread: null, armed: null, moving: null, voting: false };
+  /** @type {{selected: string | null, selectedThread: string | null, armed: string | null, moving: string | null, linking: string | null, voting: boolean}} */
+  const ui = { selected: null, selectedThread: null, armed: null, moving: null, linking: null, voting: false };
 
   // -- drawing ---------------------------------------------------------------------------------------------
   const viewportEl = byId('viewport');
@@ -97,7 +97,8 @@ async function start() {
   function fit() {
     const r = viewportEl.getBoundingClientRect();
     const zoomColumn = 76; // the zoom buttons sit on the inline-end edge: keep the week out from under them
-    const bounds = boardBounds();
+    // The week first: the cards hanging under it are a swipe away, and reveal() brings a new one into sight.
+    const bounds = gridBounds();
     view.fit(bounds, r.width - zoomColumn, r.height, 12);
     if (view.scale < READABLE_SCALE) {
       // A phone: the whole week would be too small to read or touch. Show it readable from Monday, top
@@ -309,6 +310,8 @@ async function start() {
     if (id) disarm();
     renderBar();
     renderer.schedule();
+    const item = id ? store.view().items.get(id) : null;
+    if (item) reveal(renderer.position(item)); // the action bar took the palette's place: keep the card in sight
   }
 
   function disarm() {
@@ -327,7 +330,7 @@ async function start() {
       bar.replaceChildren(
         h('p', { class: 'bar-title', text: t('board.kind.thread') }),
         bigButton(icon('delete'), t('board.thread.cut'), () => { act([deleteThread(thread.id)]); select(null); }, 'danger'),
-        bigButton(icon('close'), t('board.close'), () => select(null)),
+        bigButton(icon('close'), t('board.close'), () => select(null), 'close'),
       );
       return;
     }
@@ -357,6 +360,12 @@ async function start() {
       buttons.push(bigButton(icon('solution'), t('board.pull.solution'), () => pull(item.id, 'solution'), 'pull'));
     }
     if (label && canSpeak(i18n.lang)) buttons.push(bigButton(icon('speak'), t('board.read'), () => speak(label, i18n.lang)));
+    if (['activity', 'touchpoint', 'difficulty', 'solution'].includes(item.kind)) {
+      buttons.push(bigButton(icon('thread'), t('board.link.start'), () => {
+        ui.linking = item.id;
+        toasts.show(t('board.link.hint'));
+      }));
+    }
     buttons.push(bigButton(icon('move'), t('board.move'), () => { ui.moving = item.id; renderer.schedule(); toasts.show(t('board.move_hint')); }));
     if (mine && item.kind !== 'activity') buttons.push(bigButton(icon('edit'), t('board.edit'), () => editText(item.id)));
     for (const th of store.view().threads.values()) {
@@ -366,7 +375,7 @@ async function start() {
       buttons.push(bigButton(icon('thread'), t('board.thread.cut_to', { label: otherLabel }), () => act([deleteThread(th.id)]), 'cut'));
     }
     if (mine) buttons.push(bigButton(icon('delete'), t('board.delete'), () => remove(item.id), 'danger'));
-    buttons.push(bigButton(icon('close'), t('board.close'), () => select(null)));
+    buttons.push(bigButton(icon('close'), t('board.close'), () => select(null), 'close'));
     bar.replaceChildren(...buttons.filter((b) => b !== null));
   }
 
@@ -396,7 +405,7 @@ async function start() {
     const left = store.votesLeft(me);
     voteButton.setAttribute('aria-pressed', String(ui.voting));
     const label = voteButton.querySelector('.label');
-    if (label) label.textContent = i18n.t('board.vote.mode', { n: left });
+    if (label) label.textContent = left > 0 ? countOf(i18n.t, 'board.vote.mode', left) : i18n.t('board.vote.mode_none');
   }
   voteButton.addEventListener('click', () => { ui.voting = !ui.voting; renderVoteButton(); renderer.schedule(); });
   byId('add-note').addEventListener('click', addNote);
@@ -453,20 +462,7 @@ async function start() {
       },
       itemTap: (id, el) => {
         el.focus({ preventScroll: true });
-        const item = store.view().items.get(id);
-        if (ui.voting && item?.kind === 'solution') {
-          vote(id, 1);
-          if (ui.selected !== id) select(id);
-          return;
-        }
-        if (ui.selected && ui.selected !== id && item) {
-          // tap a card, then tap a card it may be linked to: a thread between them
-          const first = store.view().items.get(ui.selected);
-          if (first && threadAllowed(first.kind, item.kind) && !linked(first.id, id)) {
-            act([createThread(newId('th'), first.id, id)]);
-          }
-        }
-        select(ui.selected === id ? null : id);
+        tapItem(id);
       },
       itemDrag: (id, x, y) => {
         renderer.local.set(id, { x, y });
@@ -510,6 +506,7 @@ async function start() {
         renderer.schedule();
       },
       emptyTap: () => {
+        ui.linking = null;
         if (ui.moving) {
           ui.moving = null;
           renderer.schedule();
@@ -520,6 +517,33 @@ async function start() {
       cursor: (x, y) => sendPresence(presenceMessage({ cursor: { x, y } })),
     },
   });
+
+  /** A tap on a card (or Enter on it): vote, tie, or select. @param {string} id */
+  function tapItem(id) {
+    const item = store.view().items.get(id);
+    if (ui.voting && item?.kind === 'solution') {
+      vote(id, 1);
+      if (ui.selected !== id) select(id);
+      return;
+    }
+    if (ui.linking && item && ui.linking !== id) {
+      // "Relier" then a card: a thread between them, when that pair may be tied
+      const first = store.view().items.get(ui.linking);
+      ui.linking = null;
+      if (first && linkable(first, item)) {
+        const [source, target] = threadAllowed(first.kind, item.kind) ? [first, item] : [item, first];
+        act([createThread(newId('th'), source.id, target.id)]);
+      } else {
+        toasts.show(i18n.t('board.link.not_allowed'));
+      }
+    }
+    select(ui.selected === id ? null : id);
+  }
+
+  /** Two cards may be tied by a thread, one way or the other, and are not tied yet. @param {any} a @param {any} b */
+  function linkable(a, b) {
+    return (threadAllowed(a.kind, b.kind) || threadAllowed(b.kind, a.kind)) && !linked(a.id, b.id);
+  }
 
   /** @param {string} a @param {string} b */
   function linked(a, b) {
@@ -540,6 +564,7 @@ async function start() {
     }
     if (e.key === 'Escape') {
       disarm();
+      ui.linking = null;
       select(null);
       return;
     }
@@ -558,8 +583,7 @@ async function start() {
     if (!item) return;
     if (e.key === 'Enter' || e.key === ' ') {
       e.preventDefault();
-      if (ui.voting && item.kind === 'solution') vote(id, 1);
-      select(ui.selected === id ? null : id);
+      tapItem(id);
     } else if (e.key === 'Delete' || e.key === 'Backspace') {
       if (item.author === me || boot.me.role === 'facilitator') remove(id);
     } else if (e.key.startsWith('Arrow')) {

@@ -15,7 +15,7 @@ export class Palette {
    * @param {object} o
    * @param {HTMLElement} o.root
    * @param {import('./catalogue.js').Catalogue} o.catalogue
-   * @param {() => {t: (key: string, vars?: object) => string, lang: string}} o.i18n
+   * @param {() => {t: import('../core/i18n.js').Translate, lang: string}} o.i18n
    * @param {(entryId: string) => void} o.arm tap: the next tapped cell receives this pictogram
    * @param {(entryId: string, clientX: number, clientY: number) => boolean} o.drop dragged out and let go
    */

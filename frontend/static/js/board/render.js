@@ -13,6 +13,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 /**
  * @typedef {{x: number, y: number, participant?: string}} Override
  * @typedef {{alias: string, colour: string | null}} Person
+ * @typedef {{x: number, y: number, w: number, h: number}} Rect
  */
 
 export class Renderer {
@@ -20,7 +21,7 @@ export class Renderer {
    * @param {object} o
    * @param {HTMLElement} o.world the transformed layer
    * @param {import('./catalogue.js').Catalogue} o.catalogue
-   * @param {() => {t: (key: string, vars?: object) => string, lang: string}} o.i18n
+   * @param {() => {t: import('../core/i18n.js').Translate, lang: string}} o.i18n
    * @param {(id: string) => Person} o.person
    * @param {() => string} o.me
    */
@@ -78,18 +79,18 @@ export class Renderer {
     place(paper, bounds);
     this.grid.append(paper);
     for (const day of DAYS) {
-      const column = cellRect({ day });
+      const column = /** @type {Rect} */ (cellRect({ day })); // a known day: never null
       const head = h('div', { class: `grid-head day-${day}`, text: t(`board.day.${day}`) });
       place(head, { x: column.x, y: bounds.y, w: column.w, h: column.y - bounds.y });
       this.grid.append(head);
     }
     for (const slot of SLOTS) {
-      const row = cellRect({ day: DAYS[0], slot });
+      const row = /** @type {Rect} */ (cellRect({ day: DAYS[0], slot }));
       const label = h('div', { class: `grid-label slot-${slot}`, text: t(`board.slot.${slot}`) });
       place(label, { x: bounds.x, y: row.y, w: row.x - bounds.x, h: row.h });
       this.grid.append(label);
       for (const day of DAYS) {
-        const rect = cellRect({ day, slot });
+        const rect = /** @type {Rect} */ (cellRect({ day, slot }));
         const cell = h('div', {
           class: `cell${day === 'weekend' ? ' weekend' : ''}`,
           attrs: {
