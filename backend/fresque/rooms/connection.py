@@ -26,7 +26,8 @@ CLOSE_INTERNAL_ERROR = 1011
 
 
 class Transport(Protocol):
-    """What a room needs of a socket; Starlette's WebSocket fits, and so does a test double."""
+    """What a room needs of a socket; Starlette's WebSocket fits, and so does a test double. `send_text` must
+    be a coroutine function (`Connection._write` steps the coroutine by hand)."""
 
     async def send_text(self, data: str) -> None: ...
 
