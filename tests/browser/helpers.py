@@ -209,23 +209,27 @@ def centre_of(page: Page, selector: str) -> tuple[float, float]:
 
 
 def cell_centre(page: Page, day: str, slot: str) -> tuple[float, float]:
-    """Where to touch a cell: its centre, which must be on screen and not under anything else."""
-    return _touchable(page, f'.cell[data-day="{day}"][data-slot="{slot}"]')
+    """Where to touch a cell: its centre, swiped into sight first if off the board or under a button."""
+    return touch_point(page, f'.cell[data-day="{day}"][data-slot="{slot}"]')
 
 
 def item_centre(page: Page, item_id: str) -> tuple[float, float]:
-    """Where to touch an item: its centre, which must be on screen and not under anything else."""
-    return _touchable(page, f'.item[data-id="{item_id}"]')
+    """Where to touch an item: its centre, swiped into sight first if off the board or under a button."""
+    return touch_point(page, f'.item[data-id="{item_id}"]')
 
 
-def _touchable(page: Page, selector: str) -> tuple[float, float]:
+def touch_point(page: Page, selector: str) -> tuple[float, float]:
+    if not touchable(page, selector):
+        swipe_into_view(page, selector)
+    assert touchable(page, selector), f"{selector} is not what a finger at its centre touches"
+    return centre_of(page, selector)
+
+
+def touchable(page: Page, selector: str) -> bool:
+    """A finger at the element's centre would touch it (it is on screen, and nothing covers it)."""
     x, y = centre_of(page, selector)
-    hit = page.evaluate(
-        "([x, y, sel]) => { const el = document.elementFromPoint(x, y); return !!el && !!el.closest(sel); }",
-        [x, y, selector],
-    )
-    assert hit, f"{selector} is not what a finger at ({x:.0f}, {y:.0f}) touches"
-    return x, y
+    hit = "([x, y, sel]) => { const el = document.elementFromPoint(x, y); return !!el && !!el.closest(sel); }"
+    return bool(page.evaluate(hit, [x, y, selector]))
 
 
 # -- fingers -------------------------------------------------------------------------------------------------
@@ -276,27 +280,31 @@ class Fingers:
 def swipe_into_view(page: Page, selector: str) -> None:
     """Pan the board with one finger on empty space until `selector` is mid-board, as a resident does."""
     fingers = Fingers(page)
-    for _ in range(6):
+    for _ in range(8):
         vp = page.locator("#viewport").bounding_box()
         assert vp is not None
-        cx, cy = vp["x"] + vp["width"] / 2, vp["y"] + vp["height"] / 2
+        left, top, width, height = vp["x"], vp["y"], vp["width"], vp["height"]
         tx, ty = centre_of(page, selector)
-        dx, dy = cx - tx, cy - ty
-        if abs(dx) < 4 and abs(dy) < 4:
+        dx, dy = left + width / 2 - tx, top + height / 2 - ty
+        if abs(dx) < 24 and abs(dy) < 24:  # close enough (a finger's first 8 px are a tap's, not a pan's)
             return
-        # a third of the board per swipe at most, so that both ends of a swipe are on the board
-        dx = max(-vp["width"] / 3, min(vp["width"] / 3, dx))
-        dy = max(-vp["height"] / 3, min(vp["height"] / 3, dy))
-        start = (cx - dx / 2, cy - dy / 2)
-        empty = page.evaluate(
-            """([x, y]) => {
+        # a third of the board per swipe at most, from a place where the finger touches no card or button
+        dx = max(-width / 3, min(width / 3, dx))
+        dy = max(-height / 3, min(height / 3, dy))
+        candidates = [
+            (left + width * fx - dx / 2, top + height * fy - dy / 2)
+            for fy in (0.5, 0.35, 0.65, 0.2, 0.8)
+            for fx in (0.5, 0.35, 0.65, 0.2, 0.8)
+        ]
+        start = page.evaluate(
+            """(points) => points.find(([x, y]) => {
                 const el = document.elementFromPoint(x, y);
                 return !!el && !!el.closest('#viewport') && !el.closest('.item, .zoom');
-            }""",
-            list(start),
+            }) ?? null""",
+            candidates,
         )
-        assert empty, f"no empty board space at {start} to swipe from"
-        fingers.drag([start], [(start[0] + dx, start[1] + dy)], steps=8)
+        assert start is not None, "no empty board space to swipe from"
+        fingers.drag([tuple(start)], [(start[0] + dx, start[1] + dy)], steps=8)
     raise AssertionError(f"could not bring {selector} into view")
 
 

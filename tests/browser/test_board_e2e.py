@@ -319,13 +319,13 @@ def test_three_dots_then_no_more_and_one_taken_back(
     swipe_into_view(tablet, '.item[data-id="sol-desk"]')
     tablet.locator("#vote-mode").tap()
     expect(tablet.locator("#vote-mode")).to_have_attribute("aria-pressed", "true")
-    expect(tablet.locator("#vote-mode")).to_contain_text("Voter (3)")
+    expect(tablet.locator("#vote-mode")).to_contain_text("Voter : 3 points")
     for n in (1, 2, 3):
         fingers.tap(*item_centre(tablet, "sol-desk"))
         expect(mine).to_have_text(str(n))
         expect(theirs).to_have_text(str(n))  # live on the laptop
         expect(facilitator.locator('.item[data-id="sol-desk"] .dot')).to_have_count(n)
-    expect(tablet.locator("#vote-mode")).to_contain_text("Voter (0)")
+    expect(tablet.locator("#vote-mode")).to_contain_text("Voter : plus de points")
     # French says "0 point"; core/i18n.js countOf writes "0 points" (its plural rule is n === 1)
     expect(tablet.locator("#actionbar .dots-left")).to_have_text(re.compile(r"^Il vous reste 0 points?$"))
     settled(tablet)
@@ -338,7 +338,7 @@ def test_three_dots_then_no_more_and_one_taken_back(
 
     tablet.locator("#actionbar").get_by_role("button", name="Reprendre un point").tap()
     expect(theirs).to_have_text("2")
-    expect(tablet.locator("#vote-mode")).to_contain_text("Voter (1)")
+    expect(tablet.locator("#vote-mode")).to_contain_text("Voter : 1 point")
     settled(tablet)
     assert export(app, ws.board, ws.token)["votes"]["totals"] == [{"item": "sol-desk", "count": 2}]
 
