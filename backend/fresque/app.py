@@ -14,13 +14,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__, pages
-from .api import pictograms, workshops, ws
+from .api import custom_pictograms, pictograms, workshops, ws
 from .api.deps import Services
 from .api.errors import ApiError, api_error_handler, validation_error_handler
 from .catalogue import load_catalogue
 from .config import Settings
 from .db.store import Store
 from .rooms.registry import Rooms
+from .uploads import CustomPictures
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -41,7 +42,10 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store.from_url(settings.database_url)
         rooms = Rooms(store, refs, settings)
-        app.state.services = Services(settings=settings, store=store, rooms=rooms, catalogue=catalogue)
+        pictures = CustomPictures(store, settings.data_dir, timeout=settings.picture_timeout)
+        app.state.services = Services(
+            settings=settings, store=store, rooms=rooms, catalogue=catalogue, pictures=pictures
+        )
         try:
             yield
         finally:
@@ -62,6 +66,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.add_exception_handler(StarletteHTTPException, not_found_page)
     app.include_router(workshops.router)
     app.include_router(pictograms.router)
+    app.include_router(custom_pictograms.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

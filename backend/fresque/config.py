@@ -18,6 +18,8 @@ class Settings(BaseSettings):
         default=f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'fresque.sqlite3'}",
         description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user:pw@host/db",
     )
+    # Files that are not in the database: the pictures facilitators upload (`custom-pictograms/` inside)
+    data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="where uploaded pictures are kept")
     host: str = "127.0.0.1"
     port: int = 8000
     # Origins allowed to open a board's WebSocket besides the server's own (exact match, e.g. https://fresque.ville.fr)
@@ -41,6 +43,9 @@ class Settings(BaseSettings):
     max_text: int = 500
     presence_hz: float = 30.0
     hello_timeout: float = 10.0
+
+    # Uploaded pictures: seconds one picture may take to decode and re-encode (`fresque.uploads`)
+    picture_timeout: float = Field(default=10.0, gt=0)
 
     # Op log: a snapshot every N changes; payloads older than the snapshot by more than `keep` are dropped
     snapshot_every: int = 500

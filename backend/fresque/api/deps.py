@@ -11,6 +11,7 @@ from ..auth import hash_token, token_from
 from ..config import Settings
 from ..db.store import SessionInfo, Store
 from ..rooms.registry import Rooms
+from ..uploads import CustomPictures
 from .errors import ApiError
 
 
@@ -20,6 +21,7 @@ class Services:
     store: Store
     rooms: Rooms
     catalogue: Any
+    pictures: CustomPictures
 
 
 def services(request: Request) -> Services:

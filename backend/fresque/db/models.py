@@ -88,4 +88,29 @@ class BoardSnapshot(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
+class CustomPictogram(Base):
+    """A picture a facilitator uploaded to a workshop's palette (`fresque.uploads`).
+
+    The files live on disk (`FRESQUE_DATA_DIR/custom-pictograms/{workshop_id}/`) under the server-made names
+    stored here; nothing from the client's file name or type is kept. Deleting the workshop row cascades to
+    these rows, but not to the files: `fresque.uploads.CustomPictures.erase_workshop` removes both.
+    """
+
+    __tablename__ = "custom_pictograms"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    label_fr: Mapped[str] = mapped_column(String(60))
+    label_en: Mapped[str | None] = mapped_column(String(60))
+    label_ar: Mapped[str | None] = mapped_column(String(60))
+    category: Mapped[str | None] = mapped_column(String(64))  # an activity category of the catalogue
+    picture_file: Mapped[str] = mapped_column(String(80))
+    thumbnail_file: Mapped[str] = mapped_column(String(80))
+    width: Mapped[int] = mapped_column(Integer)  # of the re-encoded picture, in pixels
+    height: Mapped[int] = mapped_column(Integer)
+    picture_bytes: Mapped[int] = mapped_column(Integer)
+    thumbnail_bytes: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 Index("ix_participants_workshop_alias", Participant.workshop_id, Participant.alias)

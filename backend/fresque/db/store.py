@@ -13,14 +13,14 @@ import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import Row, Table, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from .engine import make_engine
-from .models import Board, BoardOp, BoardSnapshot, Participant, Session, Workshop
+from .models import Board, BoardOp, BoardSnapshot, CustomPictogram, Participant, Session, Workshop
 
 workshops = cast(Table, Workshop.__table__)
 participants = cast(Table, Participant.__table__)
@@ -28,6 +28,7 @@ sessions = cast(Table, Session.__table__)
 boards = cast(Table, Board.__table__)
 board_ops = cast(Table, BoardOp.__table__)
 board_snapshots = cast(Table, BoardSnapshot.__table__)
+custom_pictograms = cast(Table, CustomPictogram.__table__)
 
 
 class DuplicateOp(Exception):
@@ -71,6 +72,20 @@ class StoredBoard:
     snapshot_seq: int
     snapshot: str | None
     tail: list[LoggedChange]
+
+
+@dataclass(frozen=True)
+class CustomPictogramRow:
+    id: str
+    workshop_id: str
+    labels: dict[str, str]  # fr always; en and ar when the facilitator gave them
+    category: str | None
+    picture_file: str
+    thumbnail_file: str
+    width: int
+    height: int
+    picture_bytes: int
+    thumbnail_bytes: int
 
 
 def now() -> datetime:
@@ -324,3 +339,90 @@ class Store:
                 .where(board_ops.c.ops.is_not(None))
                 .values(ops=None)
             )
+
+    # -- custom pictograms (the files are `fresque.uploads`' business) ------------------------------------
+
+    async def add_custom_pictogram(self, row: CustomPictogramRow) -> None:
+        async with self._write() as conn:
+            await conn.execute(
+                insert(custom_pictograms).values(
+                    id=row.id,
+                    workshop_id=row.workshop_id,
+                    label_fr=row.labels["fr"],
+                    label_en=row.labels.get("en"),
+                    label_ar=row.labels.get("ar"),
+                    category=row.category,
+                    picture_file=row.picture_file,
+                    thumbnail_file=row.thumbnail_file,
+                    width=row.width,
+                    height=row.height,
+                    picture_bytes=row.picture_bytes,
+                    thumbnail_bytes=row.thumbnail_bytes,
+                    created_at=now(),
+                )
+            )
+
+    async def custom_pictograms(self, workshop_id: str) -> list[CustomPictogramRow]:
+        query = (
+            select(custom_pictograms)
+            .where(custom_pictograms.c.workshop_id == workshop_id)
+            .order_by(custom_pictograms.c.created_at, custom_pictograms.c.id)
+        )
+        async with self.engine.connect() as conn:
+            return [_custom_pictogram(r) for r in (await conn.execute(query)).all()]
+
+    async def count_custom_pictograms(self, workshop_id: str) -> int:
+        query = select(func.count()).where(custom_pictograms.c.workshop_id == workshop_id)
+        async with self.engine.connect() as conn:
+            return int(await conn.scalar(query) or 0)
+
+    async def custom_pictogram_file(self, workshop_id: str, file_name: str) -> CustomPictogramRow | None:
+        """The pictogram of this workshop whose picture or thumbnail is stored under `file_name`."""
+        query = select(custom_pictograms).where(
+            custom_pictograms.c.workshop_id == workshop_id,
+            or_(
+                custom_pictograms.c.picture_file == file_name,
+                custom_pictograms.c.thumbnail_file == file_name,
+            ),
+        )
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else _custom_pictogram(row)
+
+    async def delete_custom_pictogram(self, workshop_id: str, pictogram_id: str) -> CustomPictogramRow | None:
+        """Delete one pictogram's row; returns it (for its file names), or None when there was none."""
+        where = (custom_pictograms.c.workshop_id == workshop_id, custom_pictograms.c.id == pictogram_id)
+        async with self._write() as conn:
+            row = (await conn.execute(select(custom_pictograms).where(*where))).first()
+            if row is None:
+                return None
+            await conn.execute(delete(custom_pictograms).where(*where))
+        return _custom_pictogram(row)
+
+    async def delete_custom_pictograms(self, workshop_id: str) -> int:
+        """Delete every custom pictogram row of a workshop; returns how many there were."""
+        async with self._write() as conn:
+            result = await conn.execute(
+                delete(custom_pictograms).where(custom_pictograms.c.workshop_id == workshop_id)
+            )
+        return int(result.rowcount or 0)
+
+
+def _custom_pictogram(row: Row[Any]) -> CustomPictogramRow:
+    labels = {"fr": row.label_fr}
+    if row.label_en is not None:
+        labels["en"] = row.label_en
+    if row.label_ar is not None:
+        labels["ar"] = row.label_ar
+    return CustomPictogramRow(
+        id=row.id,
+        workshop_id=row.workshop_id,
+        labels=labels,
+        category=row.category,
+        picture_file=row.picture_file,
+        thumbnail_file=row.thumbnail_file,
+        width=row.width,
+        height=row.height,
+        picture_bytes=row.picture_bytes,
+        thumbnail_bytes=row.thumbnail_bytes,
+    )
