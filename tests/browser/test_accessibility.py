@@ -354,12 +354,6 @@ def test_every_control_of_the_board_is_at_least_48_px(
         assert not problems, "touch targets under 48×48 CSS px:\n" + "\n".join(problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cards are drawn at the zoom that fits the board: on opening, a phone and a wall screen show "
-    "the week at 0.4 or less, so an activity (96×112 world px) is about 38×45 px on the screen "
-    "(js/board/main.js fit(), READABLE_SCALE; js/core/geometry.js ITEM_SIZES)",
-)
 @pytest.mark.parametrize("device", [PHONE, WALL], ids=["phone-360x740", "wall-1920x1080"])
 def test_the_cards_on_the_board_are_at_least_48_px_at_the_first_zoom(
     browser: Browser, app: ServerProcess, shop: Workshop, device: dict[str, Any]
