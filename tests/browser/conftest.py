@@ -21,6 +21,9 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    # quiet: without these, every Playwright error message drowns in D-Bus and audio noise
+    "--log-level=3",
+    "--mute-audio",
 ]
 
 try:
@@ -37,7 +40,9 @@ def _missing() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
+# Module scope: sync Playwright runs an event loop in this thread while it lives; kept for the whole session it
+# would make every later asyncio test fail ("asyncio.run() cannot be called from a running event loop").
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     reason = _missing()
     if reason:
@@ -48,7 +53,7 @@ def playwright() -> Iterator[Playwright]:
         yield p
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
     yield browser

@@ -21,9 +21,6 @@ from support.server import ServerProcess
 WAIT_MS = 10_000  # the longest any single wait may take
 expect.set_options(timeout=WAIT_MS)
 
-# Chromium writes a screenful of D-Bus errors (a container has no system bus) into every Playwright error
-# that carries the browser's log: keep its log to fatal messages. And keep the speech buttons silent.
-QUIET_ARGS = ["--log-level=3", "--mute-audio"]
 
 PHONE: dict[str, Any] = {
     "viewport": {"width": 360, "height": 740},

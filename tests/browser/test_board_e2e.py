@@ -19,7 +19,6 @@ import pytest
 from helpers import (
     LAPTOP,
     PHONE,
-    QUIET_ARGS,
     TABLET,
     Devices,
     Fingers,
@@ -43,30 +42,13 @@ from helpers import (
     wait_items_like,
     world_of,
 )
-from playwright.sync_api import Browser, Page, Playwright, WebSocketRoute, expect
+from playwright.sync_api import Browser, Page, WebSocketRoute, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(120)
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser(playwright: Playwright) -> Iterator[Browser]:
-    """conftest's browser, quiet (QUIET_ARGS). Its flags are repeated here: keep the two lists in step."""
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        *QUIET_ARGS,
-    ]
-    browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture

@@ -72,7 +72,10 @@ test('the shipped dictionaries translate what the pages show', () => {
 test('countOf picks the singular for exactly one', async () => {
   const { countOf } = await import('../../frontend/static/js/core/i18n.js');
   const t = createI18n({ 'x.dots': '{n} points', 'x.dots_one': '{n} point' });
-  assert.equal(countOf(t, 'x.dots', 1), '1 point');
-  assert.equal(countOf(t, 'x.dots', 0), '0 points');
-  assert.equal(countOf(t, 'x.dots', 3), '3 points');
+  assert.equal(countOf(t, 'x.dots', 1, 'fr'), '1 point');
+  assert.equal(countOf(t, 'x.dots', 0, 'fr'), '0 point', 'French counts zero as one');
+  assert.equal(countOf(t, 'x.dots', 3, 'fr'), '3 points');
+  assert.equal(countOf(t, 'x.dots', 0, 'en'), '0 points');
+  assert.equal(countOf(t, 'x.dots', 1, 'en'), '1 point');
+  assert.equal(countOf(t, 'x.dots', 1, 'ar'), '1 point');
 });

@@ -10,15 +10,15 @@ import { h, picture } from './dom.js';
  * @param {HTMLElement} el
  * @param {'connecting' | 'connected' | 'reconnecting' | 'offline' | 'outdated'} status
  * @param {number} waiting changes not yet acknowledged by the server
- * @param {import('../core/i18n.js').Translate} t
+ * @param {{t: import('../core/i18n.js').Translate, lang: string}} i18n
  */
-export function showStatus(el, status, waiting, t) {
+export function showStatus(el, status, waiting, { t, lang }) {
   let key = `board.status.${status}`;
   if (status === 'connected' && waiting > 0) key = 'board.status.sending';
   el.dataset.status = status === 'connected' && waiting > 0 ? 'sending' : status;
   const parts = [h('span', { class: 'status-dot', attrs: { 'aria-hidden': 'true' } }), h('span', { text: t(key) })];
   if (waiting > 0 && status !== 'connected') {
-    parts.push(h('span', { class: 'status-waiting', text: countOf(t, 'board.status.waiting', waiting) }));
+    parts.push(h('span', { class: 'status-waiting', text: countOf(t, 'board.status.waiting', waiting, lang) }));
   }
   el.replaceChildren(...parts);
 }
@@ -28,10 +28,10 @@ export function showStatus(el, status, waiting, t) {
  * @param {{participant: string, alias: string, connections: number}[]} list
  * @param {(id: string) => {alias: string, colour: string | null}} person
  * @param {string} me
- * @param {import('../core/i18n.js').Translate} t
+ * @param {{t: import('../core/i18n.js').Translate, lang: string}} i18n
  */
-export function showPresence(el, list, person, me, t) {
-  el.setAttribute('aria-label', countOf(t, 'board.here', list.length));
+export function showPresence(el, list, person, me, { t, lang }) {
+  el.setAttribute('aria-label', countOf(t, 'board.here', list.length, lang));
   el.replaceChildren(
     ...list.map((p) => {
       const chip = h('li', { class: `person${p.participant === me ? ' me' : ''}` }, [

@@ -61,7 +61,7 @@ async function start() {
         // repaint, not relabel: rebuilding the grid took the keyboard focus off a cell when someone joined
         renderer.repaint();
         // the newcomers' chips in "who is here" were drawn before their colours were known
-        if (presentNow) showPresence(presenceEl, presentNow, person, me, i18n.t);
+        if (presentNow) showPresence(presenceEl, presentNow, person, me, i18n);
       }
     } catch {
       // offline: authors show with a neutral colour until the next try
@@ -156,7 +156,7 @@ async function start() {
   function refresh() {
     renderer.view = store.view();
     renderer.schedule();
-    showStatus(statusEl, connectionStatus, store.pendingCount, i18n.t);
+    showStatus(statusEl, connectionStatus, store.pendingCount, i18n);
     renderVoteButton();
     if (ui.selected && !store.view().items.has(ui.selected)) select(null);
     else if (ui.selected || ui.selectedThread) renderBar();
@@ -344,7 +344,7 @@ async function start() {
       buttons.push(
         bigButton(icon('vote'), t('board.vote.give'), () => vote(item.id, 1), 'vote'),
         store.myVotes(item.id) > 0 ? bigButton(icon('undo'), t('board.vote.take_back'), () => vote(item.id, -1)) : null,
-        h('p', { class: 'dots-left', text: countOf(t, 'board.vote.left', left) }),
+        h('p', { class: 'dots-left', text: countOf(t, 'board.vote.left', left, i18n.lang) }),
       );
     }
     if (item.kind === 'activity') {
@@ -385,11 +385,12 @@ async function start() {
     root: paletteEl,
     catalogue,
     i18n: i18nNow,
-    arm: (entryId) => {
+    arm: (entryId, byKeyboard) => {
       ui.armed = ui.armed === entryId ? null : entryId;
       palette.setArmed(ui.armed);
       renderer.schedule();
       if (ui.armed) byId('announce').textContent = i18n.t('board.tap_a_cell');
+      if (ui.armed && byKeyboard) renderer.cells.get('mon/morning')?.focus(); // the week is next, not 14 tabs away
     },
     drop: (entryId, clientX, clientY) => {
       const r = viewportEl.getBoundingClientRect();
@@ -404,8 +405,9 @@ async function start() {
   function renderVoteButton() {
     const left = store.votesLeft(me);
     voteButton.setAttribute('aria-pressed', String(ui.voting));
+    voteButton.dataset.left = String(left); // a phone shows just this number beside the thumb
     const label = voteButton.querySelector('.label');
-    if (label) label.textContent = left > 0 ? countOf(i18n.t, 'board.vote.mode', left) : i18n.t('board.vote.mode_none');
+    if (label) label.textContent = left > 0 ? countOf(i18n.t, 'board.vote.mode', left, i18n.lang) : i18n.t('board.vote.mode_none');
   }
   voteButton.addEventListener('click', () => { ui.voting = !ui.voting; renderVoteButton(); renderer.schedule(); });
   byId('add-note').addEventListener('click', addNote);
@@ -611,7 +613,7 @@ async function start() {
     lastSeq: () => store.seq,
     onStatus: (status) => {
       connectionStatus = status;
-      showStatus(statusEl, status, store.pendingCount, i18n.t);
+      showStatus(statusEl, status, store.pendingCount, i18n);
       if (status === 'outdated') toasts.show(i18n.t('board.status.outdated'), { label: i18n.t('board.reload'), run: () => location.reload() });
     },
     onMessage: (msg) => {
@@ -642,7 +644,7 @@ async function start() {
         }
         case 'presence_list':
           presentNow = msg.participants;
-          showPresence(presenceEl, msg.participants, person, me, i18n.t);
+          showPresence(presenceEl, msg.participants, person, me, i18n);
           if (msg.participants.some((/** @type {any} */ p) => !people.has(p.participant))) {
             for (const p of msg.participants) if (!people.has(p.participant)) people.set(p.participant, { alias: p.alias, colour: null });
             loadPeople();

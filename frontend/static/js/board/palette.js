@@ -16,7 +16,7 @@ export class Palette {
    * @param {HTMLElement} o.root
    * @param {import('./catalogue.js').Catalogue} o.catalogue
    * @param {() => {t: import('../core/i18n.js').Translate, lang: string}} o.i18n
-   * @param {(entryId: string) => void} o.arm tap: the next tapped cell receives this pictogram
+   * @param {(entryId: string, byKeyboard: boolean) => void} o.arm tap: the next tapped cell receives this pictogram
    * @param {(entryId: string, clientX: number, clientY: number) => boolean} o.drop dragged out and let go
    */
   constructor({ root, catalogue, i18n, arm, drop }) {
@@ -131,12 +131,12 @@ export class Palette {
     button.addEventListener('pointerup', (e) => end(e, false));
     button.addEventListener('pointercancel', (e) => end(e, true));
     // A tap, or Enter / Space on the focused pictogram, arms it (click fires for both, not after a drag).
-    button.addEventListener('click', () => {
+    button.addEventListener('click', (e) => {
       if (justDragged) {
         justDragged = false;
         return;
       }
-      this.arm(entryId);
+      this.arm(entryId, e.detail === 0); // detail 0: Enter or Space, not a pointer
     });
   }
 }

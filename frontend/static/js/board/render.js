@@ -227,7 +227,7 @@ export class Renderer {
     if (label) bits.push(label);
     if (item.severity) bits.push(t(`board.severity.${item.severity}`));
     if (item.text) bits.push(item.text);
-    if (item.kind === 'solution') bits.push(countOf(t, 'board.votes_count', this.total(item.id)));
+    if (item.kind === 'solution') bits.push(countOf(t, 'board.votes_count', this.total(item.id), lang));
     bits.push(t('board.by', { alias: author.alias }));
     el.setAttribute('aria-label', bits.join(', '));
   }

@@ -61,12 +61,14 @@ export function createI18n(dict) {
 }
 
 /**
- * A count in words: `key_one` for exactly one, `key` otherwise ("1 point", "3 points"), with `{n}` filled.
- * Two forms are enough for French and English; Arabic's other forms read correctly with the general one.
+ * A count in words: `key_one` where the language's plural rules say "one" (French: 0 and 1, "0 point";
+ * English: 1), `key` otherwise, with `{n}` filled. Arabic's other forms read correctly with the general one.
  * @param {Translate} t
  * @param {string} key
  * @param {number} n
+ * @param {string} [lang]
  */
-export function countOf(t, key, n) {
-  return t(n === 1 ? `${key}_one` : key, { n });
+export function countOf(t, key, n, lang = 'fr') {
+  const one = new Intl.PluralRules(lang).select(n) === 'one';
+  return t(one ? `${key}_one` : key, { n });
 }
