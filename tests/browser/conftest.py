@@ -40,7 +40,7 @@ def _missing() -> str | None:
     return None
 
 
-# Module scope: sync Playwright runs an event loop in this thread while it lives; kept for the whole session it
+# Module scope: sync Playwright runs an event loop in this thread while it lives; kept for the session it
 # would make every later asyncio test fail ("asyncio.run() cannot be called from a running event loop").
 @pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
