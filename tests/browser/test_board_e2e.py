@@ -547,3 +547,46 @@ def test_the_keyboard_places_an_activity_and_moves_it(
 
     laptop.keyboard.press("Escape")
     expect(picto).to_have_attribute("aria-pressed", "false")
+
+
+# -- 9. read aloud ----------------------------------------------------------------------------------------
+
+# Headless Chromium has no voices: give the page a French and an English one, keep what it is asked to say.
+SPEECH = """(() => {
+  const voice = (lang) => ({ lang, name: lang, voiceURI: lang, default: false, localService: true });
+  const voices = [voice('fr-FR'), voice('en-GB')];
+  window.spoken = [];
+  // a plain utterance, so that it takes the fake voices
+  window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+  window.speechSynthesis.getVoices = () => voices;
+  window.speechSynthesis.speak = (u) =>
+    window.spoken.push({ text: u.text, lang: u.lang, voice: u.voice.lang });
+})();"""
+
+
+def test_the_speaker_reads_a_pictogram_in_the_chosen_language_and_is_absent_without_a_voice(
+    app: ServerProcess, workshop: tuple[Workshop, Page]
+) -> None:
+    _, page = workshop
+    catalogue = httpx.get(f"{app.base_url}/api/pictograms", timeout=10).json()
+    labels = {e["id"]: e["labels"] for e in catalogue["activities"]}
+    # no voice on this device (headless Chromium): no speaker buttons that would do nothing
+    expect(page.locator(".palette-list .pictogram").first).to_be_visible()
+    expect(page.locator(".palette-list .speak")).to_have_count(0)
+
+    page.add_init_script(SPEECH)
+    page.reload()
+    wait_connected(page)
+    first = page.locator(".palette-list .palette-entry").first
+    entry = first.locator(".pictogram").get_attribute("data-entry")
+    assert entry is not None
+    first.locator(".speak").click()
+    assert page.evaluate("() => window.spoken") == [
+        {"text": labels[entry]["fr"], "lang": "fr-FR", "voice": "fr-FR"}
+    ]
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.locator(".palette-list .palette-entry").first.locator(".speak").click()
+    assert page.evaluate("() => window.spoken.at(-1)") == {
+        "text": labels[entry]["en"], "lang": "en-GB", "voice": "en-GB"
+    }
