@@ -167,6 +167,7 @@ class You(Model):
     participant: str
     alias: str
     role: Literal["facilitator", "participant"]
+    connection: str  # this socket, as named in `ephemeral` updates
 
 
 class BoardInfo(Model):

@@ -160,7 +160,12 @@ class Room:
             "type": "welcome",
             "protocol": PROTOCOL_VERSION,
             "board": {"id": self.id, "workshop": self.workshop_id, "kind": self.kind},
-            "you": {"participant": conn.participant_id, "alias": conn.alias, "role": conn.role},
+            "you": {
+                "participant": conn.participant_id,
+                "alias": conn.alias,
+                "role": conn.role,
+                "connection": conn.id,  # so the page can tell its own ephemeral updates from its other tabs'
+            },
             "seq": self.seq,
         }
         frames = self._missed_since(last) if last is not None else None

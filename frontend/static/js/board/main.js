@@ -619,6 +619,7 @@ async function start() {
     onMessage: (msg) => {
       switch (msg.type) {
         case 'welcome':
+          myConnection = msg.you.connection;
           for (const resend of store.applyWelcome(msg)) connection.sendDurable(resend);
           keep.now();
           if (!fitted) { fit(); fitted = true; }
@@ -660,10 +661,12 @@ async function start() {
     },
   });
   let fitted = false;
+  /** @type {string | null} this socket's name in ephemeral updates (my other tabs show like anyone else) */
+  let myConnection = null;
 
   /** @param {any} u */
   function ephemeral(u) {
-    if (u.participant === me) return; // my own previews: I see my finger already
+    if (u.connection === myConnection) return; // my own previews: I see my finger already
     const dragged = remoteDrags.get(u.connection);
     if (u.gone || u.drag === null || (u.drag && dragged && dragged !== u.drag.item)) {
       if (dragged) renderer.remote.delete(dragged);
