@@ -407,6 +407,40 @@ class Store:
             )
         return int(result.rowcount or 0)
 
+    # -- erasing a whole workshop -------------------------------------------------------------------------
+
+    async def erase_workshop(self, workshop_id: str) -> dict[str, int] | None:
+        """Delete every row of a workshop, in one transaction: its boards' ops and snapshots, its boards, its
+        participants' sessions, its participants, its custom pictogram rows, then the workshop. Each table is
+        emptied by name rather than left to `ON DELETE CASCADE`; the cascades still catch a row another
+        transaction adds meanwhile (a join, an op). Returns the rows deleted per table, None when there was
+        no such workshop. The custom pictograms' files are `fresque.uploads.CustomPictures.erase_workshop`'s.
+        """
+        board_ids = select(boards.c.id).where(boards.c.workshop_id == workshop_id).scalar_subquery()
+        participant_ids = (
+            select(participants.c.id).where(participants.c.workshop_id == workshop_id).scalar_subquery()
+        )
+        steps: list[tuple[str, Any]] = [
+            ("board_ops", delete(board_ops).where(board_ops.c.board_id.in_(board_ids))),
+            ("board_snapshots", delete(board_snapshots).where(board_snapshots.c.board_id.in_(board_ids))),
+            ("boards", delete(boards).where(boards.c.workshop_id == workshop_id)),
+            ("sessions", delete(sessions).where(sessions.c.participant_id.in_(participant_ids))),
+            ("participants", delete(participants).where(participants.c.workshop_id == workshop_id)),
+            (
+                "custom_pictograms",
+                delete(custom_pictograms).where(custom_pictograms.c.workshop_id == workshop_id),
+            ),
+            ("workshops", delete(workshops).where(workshops.c.id == workshop_id)),
+        ]
+        counts: dict[str, int] = {}
+        async with self._write() as conn:
+            found = await conn.scalar(select(workshops.c.id).where(workshops.c.id == workshop_id))
+            if found is None:
+                return None
+            for table, statement in steps:
+                counts[table] = int((await conn.execute(statement)).rowcount or 0)
+        return counts
+
 
 def _custom_pictogram(row: Row[Any]) -> CustomPictogramRow:
     labels = {"fr": row.label_fr}

@@ -19,6 +19,7 @@ from collections.abc import Awaitable, Coroutine, Generator
 from typing import Any, Protocol
 
 CLOSE_SLOW_CONSUMER = 4008
+CLOSE_WORKSHOP_ERASED = 4004
 CLOSE_PROTOCOL_MISMATCH = 4002
 CLOSE_HELLO_REQUIRED = 4001
 CLOSE_SERVER_SHUTDOWN = 1012

@@ -31,6 +31,7 @@ class Rooms:
         self._rooms: dict[str, Room] = {}
         self._users: dict[str, int] = {}
         self._lock = asyncio.Lock()
+        self._erasing: set[str] = set()  # boards being erased: no room opens for them
 
     @asynccontextmanager
     async def use(self, board_id: str) -> AsyncIterator[Room]:
@@ -42,6 +43,8 @@ class Rooms:
 
     async def _acquire(self, board_id: str) -> Room:
         async with self._lock:
+            if board_id in self._erasing:
+                raise BoardNotFound(board_id)
             room = self._rooms.get(board_id)
             if room is None or room.stale:
                 room = await Room.open(self.store, board_id, self.refs, self.settings)
@@ -63,6 +66,29 @@ class Rooms:
                 await room.save_snapshot()
             except Exception:  # the op log still has every change: the next opening replays it
                 log.exception("board %s: could not save its snapshot on close", board_id)
+
+    @asynccontextmanager
+    async def erasing(self, board_ids: list[str], code: int, reason: str) -> AsyncIterator[None]:
+        """While the boards' rows are deleted: no room opens for them, and their open rooms are closed.
+
+        Each open room is marked stale under its own lock (a change being stored finishes first; none is
+        taken after), its sockets are closed with `code` and `reason`, and nothing of it is saved again.
+        The room object itself goes away when its last user lets go (`_release`).
+        """
+        async with self._lock:
+            self._erasing.update(board_ids)
+            rooms = [self._rooms[b] for b in board_ids if b in self._rooms]
+        for room in rooms:
+            async with room.lock:
+                room.stale = True
+            room.shutdown()
+            for conn in list(room.connections.values()):
+                conn.close_soon(code, reason)
+        try:
+            yield
+        finally:
+            async with self._lock:
+                self._erasing.difference_update(board_ids)
 
     async def close_all(self) -> None:
         async with self._lock:
