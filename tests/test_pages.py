@@ -303,7 +303,9 @@ def test_create_facilitate_join_with_a_colour_and_reach_the_board(sqlite_server:
         assert "Atelier &lt;Jas&gt; &amp; Bouffan" in html and "<Jas>" not in html  # autoescaped
         groups = created["join_code_display"].split("-")
         assert "".join(f'<span class="code-group">{g}</span>' for g in groups) in html
-        assert f'value="{sqlite_server.base_url}/j/{code}"' in html  # the absolute join link
+        assert f'value="{created["join_link"]}"' in html  # the absolute join link (the QR code's)
+        assert created["join_link"].startswith(f"{sqlite_server.base_url}/j/t/")
+        assert f'src="/api/workshops/{workshop_id}/join-qr.svg"' in html
         assert f'href="/boards/{board_id}"' in html
         export = re.search(r'<a [^>]*href="(/api/boards/[^"]+/export)"[^>]*download="([^"]+)"', html)
         assert export and export.group(2) == "fresque-atelier-jas-bouffan-exploration-2026-12-03.json"

@@ -14,12 +14,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__, pages
-from .api import custom_pictograms, pictograms, workshop_data, workshops, ws
+from .api import custom_pictograms, joining, pictograms, workshop_data, workshops, ws
 from .api.deps import Services
 from .api.errors import ApiError, api_error_handler, validation_error_handler
 from .catalogue import load_catalogue
 from .config import Settings
 from .db.store import Store
+from .ratelimit import JoinLimiter
 from .rooms.registry import Rooms
 from .uploads import CustomPictures
 
@@ -43,8 +44,19 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
         store = Store.from_url(settings.database_url)
         rooms = Rooms(store, refs, settings)
         pictures = CustomPictures(store, settings.data_dir, timeout=settings.picture_timeout)
+        join_limiter = JoinLimiter(
+            per_address_per_minute=settings.join_rate_per_minute,
+            per_address_burst=settings.join_rate_burst,
+            global_per_minute=settings.join_global_per_minute,
+            global_burst=settings.join_global_burst,
+        )
         app.state.services = Services(
-            settings=settings, store=store, rooms=rooms, catalogue=catalogue, pictures=pictures
+            settings=settings,
+            store=store,
+            rooms=rooms,
+            catalogue=catalogue,
+            pictures=pictures,
+            join_limiter=join_limiter,
         )
         try:
             yield
@@ -65,6 +77,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
 
     app.add_exception_handler(StarletteHTTPException, not_found_page)
     app.include_router(workshops.router)
+    app.include_router(joining.router)
     app.include_router(workshop_data.router)
     app.include_router(pictograms.router)
     app.include_router(custom_pictograms.router)

@@ -44,6 +44,15 @@ class Settings(BaseSettings):
     presence_hz: float = 30.0
     hello_timeout: float = 10.0
 
+    # Joining (`fresque.api.joining`): the typed code expires this many hours after the workshop is created
+    # (or joining is reopened); failed code attempts per client address and for the whole server, per
+    # minute, with bursts (`fresque.ratelimit`)
+    join_code_hours: float = Field(default=12.0, gt=0)
+    join_rate_per_minute: float = Field(default=10.0, gt=0)
+    join_rate_burst: int = Field(default=10, ge=1)
+    join_global_per_minute: float = Field(default=100.0, gt=0)
+    join_global_burst: int = Field(default=100, ge=1)
+
     # Uploaded pictures: seconds one picture may take to decode and re-encode (`fresque.uploads`)
     picture_timeout: float = Field(default=10.0, gt=0)
 

@@ -4,6 +4,7 @@
 |---|---|
 | `GET /` | landing: join with a code, or create a workshop |
 | `GET /join`, `/join?code=…`, `/j/{code}` | joining: the code, then an alias and a colour |
+| `GET /j/t/{token}` | joining by the link (the QR code's): the workshop known, an alias and a colour |
 | `GET /workshops/{id}` | the facilitator's page (that workshop's facilitator session only) |
 | `GET /boards/{id}` | a board (`board.html`); a session of the board's workshop, else `/join` |
 | `GET /icons/{name}.svg` | the OpenMoji pictures of the interface, named in the catalogue (CC BY-SA 4.0) |
@@ -26,9 +27,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from .api import joining
 from .api.deps import services
+from .api.errors import ApiError
 from .auth import display_join_code, hash_token, normalise_join_code, token_from
-from .db.store import SessionInfo
+from .db.store import SessionInfo, now
 from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
 from .profiles import PALETTE, all_colours, display_colour, palette_css
 
@@ -149,24 +152,50 @@ async def join_page(request: Request, code: str | None = None) -> Response:
     return await _join(request, code)
 
 
+@router.get("/j/t/{token}")
+async def join_by_link(request: Request, token: str) -> Response:
+    """The QR code's link: no code to type; the token goes with the form (`data-token`)."""
+    context: dict[str, Any] = {"page": "join", "code": "", "code_groups": [], "token": "", "error": None}
+    try:
+        found = await joining.by_token(services(request), token[:64])
+    except ApiError as exc:
+        error = f"join.error.{exc.code}"
+        return render(request, "join.html", {**context, "step": "code", "error": error}, status=exc.status)
+    return await _profile_step(request, found.workshop_id, {**context, "token": token})
+
+
 @router.get("/j/{code}")
 async def join_short(request: Request, code: str) -> Response:
     return await _join(request, code)
 
 
 async def _join(request: Request, typed: str | None) -> Response:
-    context: dict[str, Any] = {"page": "join", "code": "", "code_groups": [], "error": None}
+    """The code form, or step two; the page tells a right code from a wrong one, so it goes through the
+    same guard as `POST /api/join` (rate limit, expiry, closed)."""
+    context: dict[str, Any] = {"page": "join", "code": "", "code_groups": [], "token": "", "error": None}
     code = normalise_join_code(typed or "")[:40]
     if not code:
         return render(request, "join.html", {**context, "step": "code"})
-    store = services(request).store
-    workshop_id = await store.workshop_by_code(code)
-    if workshop_id is None:
-        return render(
+    try:
+        found = await joining.by_code(services(request), code, joining.client_address(request))
+    except ApiError as exc:
+        # A wrong code keeps the historical 200 (the page is the answer); the others say what they are.
+        status = 200 if exc.code == "unknown_code" else exc.status
+        response = render(
             request,
             "join.html",
-            {**context, "step": "code", "code": typed or "", "error": "join.error.unknown_code"},
+            {**context, "step": "code", "code": typed or "", "error": f"join.error.{exc.code}"},
+            status=status,
         )
+        response.headers.update(exc.headers or {})
+        return response
+    return await _profile_step(
+        request, found.workshop_id, {**context, "code": code, "code_groups": code_groups(code)}
+    )
+
+
+async def _profile_step(request: Request, workshop_id: str, context: dict[str, Any]) -> Response:
+    store = services(request).store
     workshop = await store.workshop(workshop_id)
     assert workshop is not None
     session = await page_session(request)
@@ -186,8 +215,6 @@ async def _join(request: Request, typed: str | None) -> Response:
         {
             **context,
             "step": "profile",
-            "code": code,
-            "code_groups": code_groups(code),
             "workshop": {"title": workshop["title"]},
             "aliases": shown,
             "palette": [c.to_json() for c in PALETTE],
@@ -207,6 +234,8 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
     if workshop is None:
         return problem(request, "not_found", 404)
     code = str(workshop["join_code"])
+    found = await store.joining_of(workshop_id)
+    assert found is not None
     day = workshop["date"] or ""
     boards = [
         {
@@ -244,7 +273,10 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
                 "date": workshop["date"],
             },
             "code_groups": code_groups(code),
-            "join_url": str(request.url_for("join_short", code=code)),
+            "join_url": joining.join_link(request, found.join_token),
+            "join_qr": f"/api/workshops/{workshop_id}/join-qr.svg",
+            "joining_open": found.open,
+            "code_expired": found.code_expires_at <= now(),
             "boards": boards,
             "participants": participants,
         },

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from ..auth import hash_token, token_from
 from ..config import Settings
 from ..db.store import SessionInfo, Store
+from ..ratelimit import JoinLimiter
 from ..rooms.registry import Rooms
 from ..uploads import CustomPictures
 from .errors import ApiError
@@ -22,6 +23,7 @@ class Services:
     rooms: Rooms
     catalogue: Any
     pictures: CustomPictures
+    join_limiter: JoinLimiter
 
 
 def services(request: Request) -> Services:

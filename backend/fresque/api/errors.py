@@ -10,16 +10,20 @@ from fastapi.responses import JSONResponse
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
+    def __init__(
+        self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
+        self.headers = headers
 
 
 async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return JSONResponse({"error": exc.code, "message": exc.message}, status_code=exc.status)
+    body = {"error": exc.code, "message": exc.message}
+    return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
 
 async def validation_error_handler(_request: Request, exc: Exception) -> JSONResponse:

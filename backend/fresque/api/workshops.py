@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from fastapi import APIRouter, Request, Response
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..auth import (
     SESSION_COOKIE,
@@ -14,7 +14,6 @@ from ..auth import (
     new_id,
     new_join_code,
     new_token,
-    normalise_join_code,
 )
 from ..core.board import Board
 from ..core.errors import RuleError
@@ -27,6 +26,7 @@ from ..rooms.registry import BoardNotFound
 from ..rooms.room import limits_from, new_board_state
 from .deps import ReaderSession, Services, ServicesDep, WriterSession, require_facilitator
 from .errors import ApiError
+from .joining import by_code, by_token, client_address, code_expiry, join_link, joining_json
 
 router = APIRouter(prefix="/api")
 
@@ -49,9 +49,18 @@ class BoardIn(Closed):
 
 
 class JoinIn(Closed):
-    code: Annotated[str, Field(min_length=1, max_length=40)]
+    """Either the typed `code` or the link's `token` (`/j/t/{token}`, the QR code's), not both."""
+
+    code: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    token: Annotated[str, Field(min_length=1, max_length=64)] | None = None
     alias: Annotated[str, Field(min_length=1, max_length=40)]
     colour: str | None = None  # a palette id (`fresque.profiles.PALETTE`); the least used one when omitted
+
+    @model_validator(mode="after")
+    def _code_or_token(self) -> JoinIn:
+        if (self.code is None) == (self.token is None):
+            raise ValueError("send either code or token")
+        return self
 
 
 def _text(value: str, field: str, max_chars: int) -> str:
@@ -90,13 +99,21 @@ async def _create_board(services: Services, workshop_id: str, kind: str, title: 
 
 
 @router.post("/workshops", status_code=201)
-async def create_workshop(body: WorkshopIn, response: Response, services: ServicesDep) -> dict[str, Any]:
+async def create_workshop(
+    body: WorkshopIn, request: Request, response: Response, services: ServicesDep
+) -> dict[str, Any]:
     title = _text(body.title, "title", 200)
     neighbourhood = _text(body.neighbourhood, "neighbourhood", 200) if body.neighbourhood else None
     workshop_id, participant_id, token = new_id(), new_id(), new_token()
-    join_code = new_join_code()
+    join_code, join_token, expires = new_join_code(), new_token(), code_expiry(services)
     await services.store.create_workshop(
-        workshop_id=workshop_id, title=title, neighbourhood=neighbourhood, date=body.date, join_code=join_code
+        workshop_id=workshop_id,
+        title=title,
+        neighbourhood=neighbourhood,
+        date=body.date,
+        join_code=join_code,
+        join_code_expires_at=expires,
+        join_token=join_token,
     )
     await services.store.add_participant(
         participant_id=participant_id,
@@ -114,11 +131,16 @@ async def create_workshop(body: WorkshopIn, response: Response, services: Servic
         "facilitator": {"participant": participant_id, "token": token},
         "join_code": join_code,
         "join_code_display": display_join_code(join_code),
+        "join_code_expires_at": expires.isoformat(),
+        "join_link": join_link(request, join_token),
+        "join_qr": f"/api/workshops/{workshop_id}/join-qr.svg",
     }
 
 
 @router.get("/workshops/{workshop_id}")
-async def get_workshop(workshop_id: str, session: ReaderSession, services: ServicesDep) -> dict[str, Any]:
+async def get_workshop(
+    workshop_id: str, request: Request, session: ReaderSession, services: ServicesDep
+) -> dict[str, Any]:
     if session.workshop_id != workshop_id:
         raise ApiError(403, "not_your_workshop", "this session belongs to another workshop")
     workshop = await services.store.workshop(workshop_id)
@@ -147,6 +169,9 @@ async def get_workshop(workshop_id: str, session: ReaderSession, services: Servi
         code = str(workshop["join_code"])
         out["join_code"] = code
         out["join_code_display"] = display_join_code(code)
+        found = await services.store.joining_of(workshop_id)
+        if found is not None:
+            out["joining"] = joining_json(request, found)
     return out
 
 
@@ -160,13 +185,16 @@ async def add_board(
 
 
 @router.post("/join", status_code=201)
-async def join(body: JoinIn, response: Response, services: ServicesDep) -> dict[str, Any]:
+async def join(body: JoinIn, request: Request, response: Response, services: ServicesDep) -> dict[str, Any]:
     alias = _text(body.alias, "alias", 40)
     if body.colour is not None and body.colour not in PALETTE_IDS:
         raise ApiError(422, "invalid_colour", f"colour must be one of {', '.join(sorted(PALETTE_IDS))}")
-    workshop_id = await services.store.workshop_by_code(normalise_join_code(body.code))
-    if workshop_id is None:
-        raise ApiError(404, "unknown_code", "no workshop has this code: check it with the facilitator")
+    if body.token is not None:
+        found = await by_token(services, body.token)
+    else:
+        assert body.code is not None
+        found = await by_code(services, body.code, client_address(request))
+    workshop_id = found.workshop_id
     colour = body.colour or least_used([p["colour"] for p in await services.store.roster(workshop_id)])
     participant_id, token = new_id(), new_token()
     await services.store.add_participant(

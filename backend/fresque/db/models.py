@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -26,6 +26,16 @@ class Workshop(Base):
     neighbourhood: Mapped[str | None] = mapped_column(String(200))
     date: Mapped[str | None] = mapped_column(String(10))  # ISO date, as the facilitator typed it
     join_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # Joining (`fresque.api.joining`): the typed code stops working at `join_code_expires_at`; the link
+    # token (256 bits, in the QR code) is kept in clear because the facilitator's page and the QR code show
+    # it for the whole workshop, like the code; it only lets someone join as a participant; it can be rotated.
+    # The server defaults exist because SQLite adds a NOT NULL column only with one (migration 0004); they
+    # fail closed: a row written without them has an expired code, no link, and joining closed.
+    join_code_expires_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default="1970-01-01 00:00:00+00:00"
+    )
+    join_token: Mapped[str] = mapped_column(String(64), index=True, unique=True, server_default="")
+    joining_open: Mapped[bool] = mapped_column(Boolean, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

@@ -47,6 +47,10 @@ document.addEventListener('fresque:lang', () => {
 /** @type {Record<string, string>} */
 const ERRORS = {
   unknown_code: 'join.error.unknown_code',
+  unknown_link: 'join.error.unknown_link',
+  code_expired: 'join.error.code_expired',
+  joining_closed: 'join.error.joining_closed',
+  too_many_attempts: 'join.error.too_many_attempts',
   text_required: 'join.error.alias_required',
   text_invalid: 'join.error.alias_invalid',
   text_too_long: 'join.error.alias_invalid',
@@ -77,7 +81,9 @@ form?.addEventListener('submit', async (event) => {
   }
   const picked = /** @type {HTMLInputElement | null} */ (form.querySelector('input[name="colour"]:checked'));
   /** @type {Record<string, string>} */
-  const payload = { code: form.dataset.code || '', alias: name };
+  const payload = form.dataset.token
+    ? { token: form.dataset.token, alias: name }
+    : { code: form.dataset.code || '', alias: name };
   if (picked) payload.colour = picked.value;
   const submit = document.getElementById('join-submit');
   submit?.setAttribute('disabled', '');
