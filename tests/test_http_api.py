@@ -121,16 +121,16 @@ def test_only_the_facilitator_adds_boards_and_exports(sqlite_server: ServerProce
     assert foreign.status_code == 403 and foreign.json()["error"] == "not_your_workshop"
 
 
-def test_cookie_session_is_accepted_for_reads_but_not_for_writes(sqlite_server: ServerProcess) -> None:
+def test_cookie_session_is_accepted_for_reads_but_not_alone_for_writes(sqlite_server: ServerProcess) -> None:
     with httpx.Client(base_url=sqlite_server.base_url) as browser:
         created = browser.post("/api/workshops", json={"title": "Cookie"}).json()
         assert browser.get(f"/api/workshops/{created['workshop']['id']}").status_code == 200
         write = browser.post(
             f"/api/workshops/{created['workshop']['id']}/boards", json={"kind": "actions", "title": "x"}
         )
-        assert (
-            write.status_code == 401
-        )  # a forged cross-site form could carry the cookie: writes need the header
+        # a forged cross-site form could carry the cookie: a cookie write also needs this server's Origin
+        # and the page's CSRF token (tests/test_csrf.py), else 403 csrf_failed
+        assert write.status_code == 403 and write.json()["error"] == "csrf_failed"
 
 
 async def _fill_board(workshop: Workshop) -> None:

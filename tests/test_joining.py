@@ -320,8 +320,8 @@ def test_only_the_facilitator_closes_joining_or_rotates_the_link(sqlite_server: 
         assert as_stranger.status_code == 403 and as_stranger.json()["error"] == "not_your_workshop"
         with client(sqlite_server) as cookie_only:  # a forged cross-site form would carry only the cookie
             cookie_only.cookies.set("fresque_session", facilitator)
-            refused = cookie_only.post(path, json=body)
-            assert refused.status_code == 401 and refused.json()["error"] == "session_required"
+            refused = cookie_only.post(path, json=body)  # no Origin, no CSRF token (tests/test_csrf.py)
+            assert refused.status_code == 403 and refused.json()["error"] == "csrf_failed"
     assert (
         sqlite_server.post("/api/join", {"code": created["join_code"], "alias": "Karim"}).status_code == 201
     )

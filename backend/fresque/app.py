@@ -17,6 +17,7 @@ from . import __version__, pages
 from .api import custom_pictograms, joining, pictograms, workshop_data, workshops, ws
 from .api.deps import Services
 from .api.errors import ApiError, api_error_handler, validation_error_handler
+from .auth import load_secret
 from .catalogue import load_catalogue
 from .config import Settings
 from .db.store import Store
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
             catalogue=catalogue,
             pictures=pictures,
             join_limiter=join_limiter,
+            secret=load_secret(settings.secret_key, settings.data_dir),
         )
         try:
             yield

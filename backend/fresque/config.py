@@ -33,6 +33,9 @@ class Settings(BaseSettings):
         return value
 
     cookie_secure: bool = Field(default=False, description="mark session cookies Secure (behind HTTPS)")
+    # Key of the CSRF tokens (HMAC-SHA256 of a session's token hash). When unset, a random key is made once
+    # and kept in `{data_dir}/secret_key` (`fresque.auth.load_secret`), so tokens survive restarts.
+    secret_key: str | None = Field(default=None, repr=False, description="CSRF token key")
 
     # Limits of the live protocol (docs/protocol.md, "Limits")
     max_frame_bytes: int = 64 * 1024

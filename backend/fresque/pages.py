@@ -11,7 +11,9 @@
 | `GET /palette.css` | the participant colours as CSS custom properties, from `fresque.profiles` |
 
 Every page gets `t`, `lang`, `dir` and what `base.html` needs (`base_context`). Pages read the session from
-the HttpOnly cookie only: they are reads, and writes stay with the JSON API (`Authorization: Bearer`).
+the HttpOnly cookie only: they are reads. The facilitator's page also carries its session's CSRF token
+(`<meta name="fresque-csrf">`), which its scripts send with the cookie to the JSON API's browser writes
+(`fresque.api.deps.BrowserWriterSession`).
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from fastapi.templating import Jinja2Templates
 from .api import joining
 from .api.deps import services
 from .api.errors import ApiError
-from .auth import display_join_code, hash_token, normalise_join_code, token_from
+from .auth import csrf_token, display_join_code, hash_token, normalise_join_code, token_from
 from .db.store import SessionInfo, now
 from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
 from .profiles import PALETTE, all_colours, display_colour, palette_css
@@ -229,6 +231,8 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
     session = await page_session(request)
     if session is None or session.workshop_id != workshop_id or session.role != "facilitator":
         return problem(request, "forbidden", 403)
+    token = token_from(request, allow_cookie=True)
+    assert token is not None
     store = services(request).store
     workshop = await store.workshop(workshop_id)
     if workshop is None:
@@ -278,7 +282,10 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
             "joining_open": found.open,
             "code_expired": found.code_expires_at <= now(),
             "boards": boards,
+            "export_stem": "-".join(part for part in ("fresque", slug(str(workshop["title"]))) if part),
+            "export_day": day,
             "participants": participants,
+            "csrf": csrf_token(services(request).secret, hash_token(token)),
         },
     )
 

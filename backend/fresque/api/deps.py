@@ -1,4 +1,21 @@
-"""FastAPI dependencies: the app's services, and the session behind a request."""
+"""FastAPI dependencies: the app's services, and the session behind a request.
+
+Three kinds of session dependency:
+
+- `ReaderSession`: Bearer header or the HttpOnly cookie (reads cannot be forged into harm).
+- `WriterSession`: `Authorization: Bearer` only (scripts; erasing a workshop, importing a board, pictures).
+- `BrowserWriterSession`: Bearer as above, *or* the cookie together with (a) an `Origin` header equal to the
+  server's own origin or one of `FRESQUE_ALLOWED_ORIGINS` (`origin_allowed`, the WebSocket's rule too) and
+  (b) `X-Fresque-CSRF` equal to `csrf_token(secret, sha256(session token))`, which only the facilitator's
+  page is given (a `<meta>`); otherwise 403 `csrf_failed`.
+
+Why that is enough: the cookie is HttpOnly and SameSite=Lax, so browsers do not send it on cross-site
+POSTs at all (only on top-level GET navigations, and GETs change nothing). Lax alone does not cover a
+*same-site* attacker (another port or subdomain of the same registrable domain, e.g. a workshop laptop's
+other services) nor browsers that ignore SameSite; the exact Origin check refuses those, and the CSRF
+token, readable only by a page of this origin, refuses any request that a page could not have made after
+reading the facilitator's page (a plain form cannot add headers, and a cross-origin script cannot read it).
+"""
 
 from __future__ import annotations
 
@@ -6,8 +23,9 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
+from starlette.requests import HTTPConnection
 
-from ..auth import hash_token, token_from
+from ..auth import CSRF_HEADER, SESSION_COOKIE, bearer_from, csrf_matches, hash_token, token_from
 from ..config import Settings
 from ..db.store import SessionInfo, Store
 from ..ratelimit import JoinLimiter
@@ -24,6 +42,7 @@ class Services:
     catalogue: Any
     pictures: CustomPictures
     join_limiter: JoinLimiter
+    secret: bytes  # the CSRF tokens' HMAC key (`fresque.auth.load_secret`)
 
 
 def services(request: Request) -> Services:
@@ -41,6 +60,51 @@ async def _session(request: Request, *, allow_cookie: bool) -> SessionInfo:
     return found
 
 
+def origin_allowed(connection: HTTPConnection, settings: Settings) -> bool:
+    """The `Origin` header names this server (scheme and Host as the request came) or a configured origin.
+
+    Exact string match; no Origin, no entry. Used by the WebSocket upgrade and by cookie-authenticated writes.
+    """
+    origin = connection.headers.get("origin")
+    if not origin:
+        return False
+    scheme = "https" if connection.url.scheme in ("https", "wss") else "http"
+    own = f"{scheme}://{connection.headers.get('host', '')}"
+    return origin == own or origin in settings.allowed_origins
+
+
+async def browser_write_session(request: Request) -> tuple[SessionInfo, str]:
+    """The session of a write, and its token hash: Bearer, or the cookie with Origin and CSRF token."""
+    bearer = bearer_from(request)
+    if bearer is None:
+        cookie = request.cookies.get(SESSION_COOKIE)
+        if not cookie:
+            raise ApiError(401, "session_required", "send Authorization: Bearer <token>")
+        found = services(request)
+        if not origin_allowed(request, found.settings) or not csrf_matches(
+            found.secret, hash_token(cookie), request.headers.get(CSRF_HEADER)
+        ):
+            raise ApiError(
+                403,
+                "csrf_failed",
+                f"a write with the session cookie needs this server's Origin and the page's {CSRF_HEADER} "
+                "header (or send Authorization: Bearer <token>)",
+            )
+        token = cookie
+    else:
+        token = bearer
+    token_hash = hash_token(token)
+    session = await services(request).store.session(token_hash)
+    if session is None:
+        raise ApiError(401, "session_invalid", "this token is unknown or was revoked")
+    return session, token_hash
+
+
+async def browser_writer(request: Request) -> SessionInfo:
+    session, _ = await browser_write_session(request)
+    return session
+
+
 async def reader(request: Request) -> SessionInfo:
     return await _session(request, allow_cookie=True)
 
@@ -52,6 +116,7 @@ async def writer(request: Request) -> SessionInfo:
 ServicesDep = Annotated[Services, Depends(services)]
 ReaderSession = Annotated[SessionInfo, Depends(reader)]
 WriterSession = Annotated[SessionInfo, Depends(writer)]
+BrowserWriterSession = Annotated[SessionInfo, Depends(browser_writer)]
 
 
 def require_facilitator(session: SessionInfo, workshop_id: str) -> None:

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..auth import new_token, normalise_join_code
 from ..db.store import Joining, now
-from .deps import ReaderSession, Services, ServicesDep, WriterSession, require_facilitator
+from .deps import BrowserWriterSession, ReaderSession, Services, ServicesDep, require_facilitator
 from .errors import ApiError
 
 router = APIRouter(prefix="/api")
@@ -98,7 +98,7 @@ class JoiningIn(BaseModel):
 
 @router.post("/workshops/{workshop_id}/joining")
 async def set_joining(
-    workshop_id: str, body: JoiningIn, request: Request, session: WriterSession, services: ServicesDep
+    workshop_id: str, body: JoiningIn, request: Request, session: BrowserWriterSession, services: ServicesDep
 ) -> dict[str, Any]:
     """Close or reopen joining. Reopening gives the typed code a fresh expiry (FRESQUE_JOIN_CODE_HOURS)."""
     require_facilitator(session, workshop_id)
@@ -111,7 +111,7 @@ async def set_joining(
 
 @router.post("/workshops/{workshop_id}/join-link")
 async def rotate_join_link(
-    workshop_id: str, request: Request, session: WriterSession, services: ServicesDep
+    workshop_id: str, request: Request, session: BrowserWriterSession, services: ServicesDep
 ) -> dict[str, Any]:
     """A new link token: the old link and QR code stop working at once."""
     require_facilitator(session, workshop_id)

@@ -24,7 +24,15 @@ from ..profiles import FACILITATOR_COLOUR, PALETTE_IDS, display_colour, least_us
 from ..protocol import dumps
 from ..rooms.registry import BoardNotFound
 from ..rooms.room import limits_from, new_board_state
-from .deps import ReaderSession, Services, ServicesDep, WriterSession, require_facilitator
+from .deps import (
+    BrowserWriterSession,
+    ReaderSession,
+    Services,
+    ServicesDep,
+    WriterSession,
+    browser_write_session,
+    require_facilitator,
+)
 from .errors import ApiError
 from .joining import by_code, by_token, client_address, code_expiry, join_link, joining_json
 
@@ -177,7 +185,7 @@ async def get_workshop(
 
 @router.post("/workshops/{workshop_id}/boards", status_code=201)
 async def add_board(
-    workshop_id: str, body: BoardIn, session: WriterSession, services: ServicesDep
+    workshop_id: str, body: BoardIn, session: BrowserWriterSession, services: ServicesDep
 ) -> dict[str, Any]:
     require_facilitator(session, workshop_id)
     row = await _create_board(services, workshop_id, body.kind, _text(body.title, "title", 200))
@@ -215,6 +223,19 @@ async def join(body: JoinIn, request: Request, response: Response, services: Ser
         "token": token,
         "boards": [_board_json(b) for b in boards],
     }
+
+
+@router.post("/session/logout", status_code=204)
+async def logout(request: Request, services: ServicesDep) -> Response:
+    """Revoke the caller's session (Bearer, or cookie with Origin and CSRF token): its row is deleted, so the
+    token gets 401 everywhere from now on, WebSocket upgrades included; the cookie is cleared."""
+    _, token_hash = await browser_write_session(request)
+    await services.store.delete_session(token_hash)
+    response = Response(status_code=204)
+    response.delete_cookie(
+        SESSION_COOKIE, path="/", httponly=True, samesite="lax", secure=services.settings.cookie_secure
+    )
+    return response
 
 
 # -- export and import ---------------------------------------------------------------------------------

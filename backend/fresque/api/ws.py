@@ -25,20 +25,11 @@ from ..protocol import Hello, ProtocolError, Push, dumps, parse_client_message
 from ..rooms.connection import CLOSE_HELLO_REQUIRED, CLOSE_INTERNAL_ERROR, Connection, TokenBucket
 from ..rooms.registry import BoardNotFound
 from ..rooms.room import Room
-from .deps import Services
+from .deps import Services, origin_allowed
 
 log = logging.getLogger(__name__)
 
 router = APIRouter()
-
-
-def origin_allowed(websocket: WebSocket, settings: Settings) -> bool:
-    origin = websocket.headers.get("origin")
-    if not origin:
-        return False
-    scheme = "https" if websocket.url.scheme == "wss" else "http"
-    own = f"{scheme}://{websocket.headers.get('host', '')}"
-    return origin == own or origin in settings.allowed_origins
 
 
 async def deny(websocket: WebSocket, status: int, code: str, message: str) -> None:

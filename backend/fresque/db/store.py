@@ -255,6 +255,12 @@ class Store:
                     )
                 )
 
+    async def delete_session(self, token_hash: str) -> bool:
+        """Forget one session (logout): its token stops working at once. True if there was one."""
+        async with self._write() as conn:
+            result = await conn.execute(delete(sessions).where(sessions.c.token_hash == token_hash))
+        return bool(result.rowcount)
+
     async def session(self, token_hash: str) -> SessionInfo | None:
         query = (
             select(participants.c.id, participants.c.workshop_id, participants.c.alias, participants.c.role)
