@@ -266,14 +266,3 @@ addBoard?.addEventListener('submit', async (event) => {
   if (field) field.value = '';
   report('facilitator.done.board_added');
 });
-
-// Logging out: the server forgets the session and clears the cookie; this page can do nothing more.
-const logout = document.getElementById('logout');
-logout?.addEventListener('click', async () => {
-  const answer = await write('/api/session/logout');
-  if (!answer) return;
-  for (const control of document.querySelectorAll('#console button, #console input')) {
-    /** @type {HTMLButtonElement | HTMLInputElement} */ (control).disabled = true;
-  }
-  report('facilitator.done.logged_out');
-});
