@@ -619,18 +619,19 @@ def test_last_writer_wins_per_property() -> None:
         "alice",
         "participant",
     )
-    # Two people edit the same item; the server applies their changes in the order it received them.
+    # Three people edit the same item (its author and two facilitators, the only others who may); the
+    # server applies their changes in the order it received them.
     apply_batch(
         board,
         ops({"op": "item.update", "id": "diff-01", "set": {"x": 1, "severity": "bloque"}}),
         "bob",
-        "participant",
+        "facilitator",
     )
     apply_batch(
-        board, ops({"op": "item.update", "id": "diff-01", "set": {"x": 2, "y": 5}}), "chloe", "participant"
+        board, ops({"op": "item.update", "id": "diff-01", "set": {"x": 2, "y": 5}}), "chloe", "co_facilitator"
     )
     apply_batch(
-        board, ops({"op": "item.update", "id": "diff-01", "set": {"text": "b"}}), "bob", "participant"
+        board, ops({"op": "item.update", "id": "diff-01", "set": {"text": "b"}}), "bob", "facilitator"
     )
     apply_batch(
         board, ops({"op": "item.update", "id": "diff-01", "set": {"text": "c"}}), "alice", "participant"
@@ -643,7 +644,7 @@ def test_last_writer_wins_per_property() -> None:
 def test_delete_wins_over_an_edit_in_the_same_batch_order() -> None:
     board = new_board()
     add(board, "note", "note-01")
-    apply_batch(board, ops({"op": "item.delete", "id": "note-01"}), "bob", "participant")
+    apply_batch(board, ops({"op": "item.delete", "id": "note-01"}), "bob", "facilitator")
     code = refused(
         apply_batch,
         board,

@@ -30,11 +30,12 @@ async def test_a_change_reaches_every_other_participant_live(workshop: Workshop)
         assert change["seq"] == 1 and change["author"] == amina.participant
         assert [op["op"] for op in change["ops"]] == ["item.create", "item.create", "thread.create"]
 
-    ack = await karim.commit(
-        [{"op": "item.update", "id": act, "set": {"x": 640, "cell": {"day": "weekend"}}}]
-    )
+    ack = await amina.commit([{"op": "item.update", "id": act, "set": {"x": 640, "cell": {"day": "weekend"}}}])
     assert ack["seq"] == 2
-    assert (await amina.expect("change"))["seq"] == 2
+    assert (await karim.expect("change"))["seq"] == 2
+    # Karim may not move Amina's activity (only its author and the facilitators may).
+    refusal = await karim.commit([{"op": "item.update", "id": act, "set": {"x": 1}}])
+    assert refusal["type"] == "reject" and refusal["code"] == "not_yours"
 
     # Deleting an item deletes its threads in the same change.
     ack = await facilitator.commit([{"op": "item.delete", "id": act}])

@@ -16,8 +16,11 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import __version__
-from .core.board import Board
-from .protocol import CellModel, Coord, Id, ItemKind, Ref, Severity, Size
+from .core.board import PHASES, Board
+from .people import NEIGHBOURHOOD_MAX, PROFILE_FIELDS, AgeBand, Fragility, Language
+from .profiles import display_colour
+from .protocol import CellModel, Coord, Id, ItemKind, PhaseId, Ref, Severity, Size
+from .roles import Role
 
 FORMAT_VERSION = 1
 
@@ -48,14 +51,50 @@ class BoardInfo(Closed):
     seq: int
 
 
+class PrivateRound(Closed):
+    active: bool
+    round: Annotated[int, Field(ge=0)]
+
+
+class TimerState(Closed):
+    """In milliseconds: running while `ends_at` (server clock) is set, paused while `remaining` is."""
+
+    duration: Annotated[int, Field(ge=0)]
+    ends_at: Annotated[int, Field(ge=0)] | None = None
+    remaining: Annotated[int, Field(ge=0)] | None = None
+
+
 class BoardSettings(Closed):
+    """The board's settings and where the facilitation stood (absent in older exports: the defaults)."""
+
     vote_budget: Annotated[int, Field(ge=0, le=50)]
+    phases: Annotated[list[PhaseId], Field(min_length=1, max_length=8)] = Field(
+        default_factory=lambda: list(PHASES)
+    )
+    phase: PhaseId | None = None
+    locked: bool = False
+    votes_hidden: bool = False
+    private: PrivateRound = Field(default_factory=lambda: PrivateRound(active=False, round=0))
+    timer: TimerState | None = None
+    spotlight: Id | None = None
+    follow: ParticipantId | None = None
 
 
 class ParticipantEntry(Closed):
+    """A participant: who they are on the board, their optional profile (present only when given), the person
+    hosting them (a table screen's member, someone taking part on paper) and whether they were removed."""
+
     id: ParticipantId
     alias: Annotated[str, Field(min_length=1, max_length=80)]
-    role: Literal["facilitator", "participant"]
+    role: Role
+    colour: Annotated[str, Field(pattern=r"^[a-z]{1,16}$")] | None = None
+    language: Language | None = None
+    neighbourhood: Annotated[str, Field(min_length=1, max_length=NEIGHBOURHOOD_MAX)] | None = None
+    age_band: AgeBand | None = None
+    fragility: Fragility | None = None
+    consent: bool | None = None
+    host: ParticipantId | None = None
+    removed: bool = False
 
 
 class ItemEntry(Closed):
@@ -70,6 +109,8 @@ class ItemEntry(Closed):
     cell: CellModel | None = None
     text: Text | None = None
     severity: Severity | None = None
+    hidden: bool = False  # hidden by a facilitator (moderation): kept, shown to facilitators only
+    round: Annotated[int, Field(ge=1)] | None = None  # made during this private round
 
 
 class ThreadEntry(Closed):
@@ -125,12 +166,29 @@ class ExportDocument(Closed):
     catalogue: CatalogueInfo
 
 
+def participant_entry(person: Any) -> dict[str, Any]:
+    """A `ParticipantEntry` from a `fresque.db.store.PersonRow`: profile fields only when not null."""
+    entry: dict[str, Any] = {
+        "id": person.id,
+        "alias": person.alias,
+        "role": person.role,
+        "colour": display_colour(person.id, person.role, person.colour),
+    }
+    for name in PROFILE_FIELDS:
+        value = getattr(person, name)
+        if value is not None:
+            entry[name] = value
+    entry["host"] = person.host_id
+    entry["removed"] = person.removed_at is not None
+    return entry
+
+
 def build_export(
     *,
     board: Board,
     board_info: dict[str, Any],
     workshop: dict[str, Any],
-    participants: list[dict[str, str]],
+    participants: list[dict[str, Any]],
     catalogue: Any,
 ) -> dict[str, Any]:
     snapshot = board.to_snapshot()
@@ -147,7 +205,7 @@ def build_export(
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "workshop": {k: workshop.get(k) for k in ("id", "title", "neighbourhood", "date")},
         "board": board_info,
-        "settings": {"vote_budget": snapshot["settings"]["vote_budget"]},
+        "settings": {k: v for k, v in snapshot["settings"].items() if k != "title"},
         "participants": participants,
         "items": snapshot["items"],
         "threads": snapshot["threads"],
@@ -176,7 +234,11 @@ def snapshot_of(document: ExportDocument, author_map: dict[str, str]) -> dict[st
         return author_map.get(pid, pid)
 
     return {
-        "settings": {"title": document.board.title, "vote_budget": document.settings.vote_budget},
+        "settings": {
+            **document.settings.model_dump(),
+            "title": document.board.title,
+            "follow": who(document.settings.follow) if document.settings.follow else None,
+        },
         "items": [
             {**item.model_dump(exclude_none=True), "author": who(item.author)} for item in document.items
         ],

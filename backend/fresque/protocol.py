@@ -33,6 +33,10 @@ Day = Literal["mon", "tue", "wed", "thu", "fri", "weekend"]
 Slot = Literal["morning", "afternoon", "evening"]
 Severity = Literal["ok", "difficile", "bloque"]
 ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
+PhaseId = Literal["welcome", "week", "threads", "solutions", "vote", "restitution"]
+Device = Literal["phone", "tablet", "desktop", "screen"]
+Role = Literal["facilitator", "co_facilitator", "participant", "observer"]
+Millis = Annotated[int, Field(ge=0, le=2**53 - 1)]
 
 
 class Model(BaseModel):
@@ -108,13 +112,53 @@ class VoteRemove(Model):
 
 
 class BoardUpdate(Model):
+    """Facilitating roles only. Absent fields are left alone; `phase` and `spotlight` sent as null clear."""
+
     op: Literal["board.update"]
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     vote_budget: Annotated[int, Field(ge=0, le=50)] | None = None
+    phases: Annotated[list[PhaseId], Field(min_length=1, max_length=8)] | None = None
+    phase: PhaseId | None = None
+    locked: bool | None = None
+    votes_hidden: bool | None = None
+    private: bool | None = None  # true opens a private round, false reveals it
+    spotlight: Id | None = None
+    follow: bool | None = None  # true: followers see the sender's view
+
+
+class TimerSet(Model):
+    op: Literal["timer.set"]
+    action: Literal["start", "pause", "resume", "add", "clear"]
+    seconds: Annotated[int, Field(ge=-3600, le=36_000)] | None = None
+    # Stamped by the server (milliseconds since 1970) before the op is applied and stored; never sent by
+    # a client (`server_field`): every replay of the log then computes the same countdown.
+    at: Millis | None = None
+
+
+class ItemHide(Model):
+    op: Literal["item.hide"]
+    id: Id
+    hidden: bool
+
+
+class ItemMerge(Model):
+    op: Literal["item.merge"]
+    keep: Id
+    drop: Id
 
 
 Op = Annotated[
-    ItemCreate | ItemUpdate | ItemDelete | ThreadCreate | ThreadDelete | VoteAdd | VoteRemove | BoardUpdate,
+    ItemCreate
+    | ItemUpdate
+    | ItemDelete
+    | ThreadCreate
+    | ThreadDelete
+    | VoteAdd
+    | VoteRemove
+    | BoardUpdate
+    | TimerSet
+    | ItemHide
+    | ItemMerge,
     Field(discriminator="op"),
 ]
 MAX_OPS_PER_MESSAGE = 100
@@ -128,6 +172,7 @@ class Hello(Model):
     protocol: Annotated[int, Field(ge=0, le=1000)]
     client: OpId
     last_seq: Seq | None = None
+    device: Device | None = None  # shown on the facilitator's console
 
 
 class Push(Model):
@@ -136,6 +181,8 @@ class Push(Model):
     type: Literal["ops"]
     op_id: OpId
     ops: Annotated[list[Op], Field(min_length=1, max_length=MAX_OPS_PER_MESSAGE)]
+    # Made as a hosted person (a table's member, someone on paper) from their host's device.
+    as_: Id | None = Field(default=None, alias="as")
 
 
 class Point(Model):
@@ -149,12 +196,22 @@ class DragPreview(Model):
     y: Coord
 
 
+class View(Model):
+    """The world rectangle a facilitator is looking at (for the devices that follow them)."""
+
+    x: Coord
+    y: Coord
+    w: Size
+    h: Size
+
+
 class Presence(Model):
     """Ephemeral: where my pointer is and what I am dragging. Never stored; latest value wins."""
 
     type: Literal["presence"]
     cursor: Point | None = None
     drag: DragPreview | None = None
+    view: View | None = None  # relayed from facilitating roles only
 
 
 ClientMessage = Annotated[Hello | Push | Presence, Field(discriminator="type")]
@@ -166,7 +223,7 @@ ClientMessage = Annotated[Hello | Push | Presence, Field(discriminator="type")]
 class You(Model):
     participant: str
     alias: str
-    role: Literal["facilitator", "participant"]
+    role: Role
     connection: str  # this socket, as named in `ephemeral` updates
 
 
@@ -191,9 +248,18 @@ class Welcome(Model):
     you: You
     seq: Seq
     resync: Literal["delta", "snapshot"]
+    server_time: Millis  # the server's clock, to count the shared timer down from
     # With "snapshot": the whole state at `seq`. With "delta": the changes after the client's last_seq.
     snapshot: dict[str, Any] | None = None
     changes: list[Change] | None = None
+
+
+class Resync(Model):
+    """After a change that shows or hides things (reveal, moderation): this socket's whole view at `seq`."""
+
+    type: Literal["resync"]
+    seq: Seq
+    snapshot: dict[str, Any]
 
 
 class Ack(Model):
@@ -201,6 +267,9 @@ class Ack(Model):
     op_id: OpId
     seq: Seq
     duplicate: bool = False
+    # Present when the server completed the ops before storing them (a timer op's `at`): the sender applies
+    # these, as stored, instead of the ones it sent.
+    ops: list[Op] | None = None
 
 
 class Reject(Model):
@@ -220,6 +289,7 @@ class Error(Model):
 class Participant(Model):
     participant: str
     alias: str
+    role: Role
     connections: int
 
 
@@ -233,6 +303,7 @@ class EphemeralUpdate(Model):
     connection: str
     cursor: Point | None = None
     drag: DragPreview | None = None
+    view: View | None = None
     gone: bool = False
 
 
@@ -242,7 +313,7 @@ class Ephemeral(Model):
 
 
 ServerMessage = Annotated[
-    Welcome | Change | Ack | Reject | Error | PresenceList | Ephemeral, Field(discriminator="type")
+    Welcome | Change | Ack | Reject | Error | PresenceList | Ephemeral | Resync, Field(discriminator="type")
 ]
 
 client_message_adapter: TypeAdapter[Hello | Push | Presence] = TypeAdapter(ClientMessage)

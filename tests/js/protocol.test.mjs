@@ -300,9 +300,9 @@ test('the golden server messages fit the schema and parse', () => {
   }
   assert.ok(seen >= 10);
   const welcomes = [
-    { type: 'welcome', protocol: 1, board: { id: 'b', workshop: 'w', kind: 'exploration' }, you: { participant: 'p', alias: 'A', role: 'participant', connection: 'c1' }, seq: 0, resync: 'snapshot', snapshot: { settings: { title: 't', vote_budget: 3 }, items: [], threads: [], votes: [], deleted: [] } },
-    { type: 'welcome', protocol: 1, board: { id: 'b', workshop: 'w', kind: 'exploration' }, you: { participant: 'p', alias: 'A', role: 'facilitator', connection: 'c2' }, seq: 4, resync: 'delta', changes: [] },
-    { type: 'presence_list', participants: [{ participant: 'p', alias: 'A', connections: 2 }] },
+    { type: 'welcome', protocol: 1, board: { id: 'b', workshop: 'w', kind: 'exploration' }, you: { participant: 'p', alias: 'A', role: 'participant', connection: 'c1' }, seq: 0, server_time: 1795663013553, resync: 'snapshot', snapshot: { settings: { title: 't', vote_budget: 3 }, items: [], threads: [], votes: [], deleted: [] } },
+    { type: 'welcome', protocol: 1, board: { id: 'b', workshop: 'w', kind: 'exploration' }, you: { participant: 'p', alias: 'A', role: 'facilitator', connection: 'c2' }, seq: 4, server_time: 0, resync: 'delta', changes: [] },
+    { type: 'presence_list', participants: [{ participant: 'p', alias: 'A', role: 'participant', connections: 2 }] },
     { type: 'ephemeral', updates: [{ participant: 'p', connection: 'c', cursor: { x: 1, y: 2 } }, { participant: 'q', connection: 'd', gone: true }] },
     { type: 'error', code: 'protocol_mismatch', message: 'reload', server_protocol: 1 },
   ];

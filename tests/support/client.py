@@ -50,6 +50,7 @@ class BoardClient:
         self.seq = 0
         self.welcome: dict[str, Any] | None = None
         self.replica: Board | None = None
+        self.acting: dict[str, str] = {}  # op_id → the hosted person it was made as
         self.inbox: list[dict[str, Any]] = []
         self.pending: dict[str, list[dict[str, Any]]] = {}  # op_id → ops not yet acknowledged
 
@@ -127,10 +128,14 @@ class BoardClient:
             ops = self.pending.pop(message["op_id"], None)
             assert message["seq"] == self.seq + 1, f"ack out of order: had {self.seq}, got {message['seq']}"
             if ops is not None:
-                self._apply(ops, self.participant)
+                self._apply(message.get("ops", ops), self.acting.pop(message["op_id"], self.participant))
             self.seq = message["seq"]
+        elif kind == "resync":
+            assert message["seq"] == self.seq, f"resync at {message['seq']}, replica at {self.seq}"
+            self.replica = Board.from_snapshot(message["snapshot"], catalogue_refs())
         elif kind in ("ack", "reject"):
             self.pending.pop(message["op_id"], None)
+            self.acting.pop(message["op_id"], None)
 
     async def expect(self, kind: str, timeout: float = 10.0, **match: Any) -> dict[str, Any]:
         """Read until a message of this type (and matching fields) arrives; others go to `inbox`."""
@@ -176,15 +181,24 @@ class BoardClient:
     def next_op_id(self) -> str:
         return f"{self.client_id}:{next(self._op_counter)}"
 
-    async def push(self, ops: list[dict[str, Any]], op_id: str | None = None) -> str:
+    async def push(
+        self, ops: list[dict[str, Any]], op_id: str | None = None, *, as_: str | None = None
+    ) -> str:
+        """Send ops; `as_` makes them as a person this device hosts (a table's member, a paper participant)."""
         op_id = op_id or self.next_op_id()
         self.pending[op_id] = ops
-        await self.send({"type": "ops", "op_id": op_id, "ops": ops})
+        message: dict[str, Any] = {"type": "ops", "op_id": op_id, "ops": ops}
+        if as_ is not None:
+            message["as"] = as_
+            self.acting[op_id] = as_
+        await self.send(message)
         return op_id
 
-    async def commit(self, ops: list[dict[str, Any]], op_id: str | None = None) -> dict[str, Any]:
+    async def commit(
+        self, ops: list[dict[str, Any]], op_id: str | None = None, *, as_: str | None = None
+    ) -> dict[str, Any]:
         """Push and wait for the answer (ack or reject) to that op_id."""
-        op_id = await self.push(ops, op_id)
+        op_id = await self.push(ops, op_id, as_=as_)
         return (await self.answers([op_id]))[op_id]
 
     async def answers(self, op_ids: list[str], timeout: float = 10.0) -> dict[str, dict[str, Any]]:

@@ -171,7 +171,7 @@ class RecordingClient(BoardClient):
 def export_state(export: dict[str, Any]) -> dict[str, Any]:
     """An export document's board state, in `Board.to_snapshot` form, to compare with replicas."""
     return {
-        "settings": {"title": export["board"]["title"], "vote_budget": export["settings"]["vote_budget"]},
+        "settings": {"title": export["board"]["title"], **export["settings"]},
         "items": export["items"],
         "threads": export["threads"],
         "votes": export["votes"]["by_participant"],

@@ -123,6 +123,7 @@ class Answers:
 
 
 async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings: Settings) -> None:
+    hosted = frozenset(p.id for p in await room.store.hosted_by(session.participant_id))
     conn = Connection(
         websocket,
         connection_id=secrets.token_hex(8),
@@ -131,6 +132,7 @@ async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings
         role=session.role,
         max_outbox_bytes=settings.max_outbox_bytes,
         rate=TokenBucket(settings.rate_per_second, settings.rate_burst),
+        hosted=hosted,
     )
     answers = Answers(room, conn)
     greeted = False

@@ -25,6 +25,11 @@ Severity = Literal["ok", "difficile", "bloque"]
 SEVERITIES: tuple[Severity, ...] = ("ok", "difficile", "bloque")
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "weekend")
+# The workshop's steps for residents (PRODUCT.md); a board may use fewer, in another order. What each one
+# lets participants do is `fresque.access`'s business, not the board's.
+PHASES = ("welcome", "week", "threads", "solutions", "vote", "restitution")
+MAX_PHASES = 8
+MAX_TIMER_MS = 36_000 * 1000
 SLOTS = ("morning", "afternoon", "evening")
 
 # Which kind of catalogue entry an item's `ref` names; a note has none.
@@ -86,6 +91,8 @@ class Item:
     cell: Cell | None = None
     text: str | None = None
     severity: Severity | None = None
+    hidden: bool = False  # moderation: kept, shown to facilitators only
+    round: int | None = None  # the private round it was made in (set by the board, never by a client)
 
 
 @dataclass(frozen=True)
@@ -96,10 +103,31 @@ class Thread:
     author: str
 
 
+@dataclass(frozen=True)
+class Timer:
+    """Milliseconds. Running: `ends_at` is set (a time on the server's clock); paused: `remaining` is."""
+
+    duration: int
+    ends_at: int | None = None
+    remaining: int | None = None
+
+
+UNSET: Any = object()  # "leave this setting alone", where None means "clear it"
+
+
 @dataclass
 class Settings:
     title: str
     vote_budget: int = 3
+    phases: tuple[str, ...] = PHASES
+    phase: str | None = None  # None: a free board, every tool open (until the facilitator picks a phase)
+    locked: bool = False
+    votes_hidden: bool = False
+    private_active: bool = False
+    private_round: int = 0
+    timer: Timer | None = None
+    spotlight: str | None = None
+    follow: str | None = None  # the participant whose view followers show
 
 
 @dataclass
@@ -214,7 +242,11 @@ class Board:
             raise RuleError("id_reused", f"id {item.id} belonged to a deleted item or thread")
         if len(self.items) >= self.limits.max_items:
             raise RuleError("board_full", f"a board holds at most {self.limits.max_items} items")
+        if item.hidden or item.round is not None:
+            raise RuleError("server_field", "hidden and round are set by the board, not in a new item")
         self._check_item(item)
+        if self.settings.private_active:
+            item = replace(item, round=self.settings.private_round)
         self.items[item.id] = item
         self._record(lambda: self._forget(item.id))
 
@@ -247,13 +279,55 @@ class Board:
                 self._set_votes(participant, item_id, 0)
         del self.items[item_id]
         self.deleted.add(item_id)
+        spotlight = self.settings.spotlight
 
         def undo() -> None:
             self.deleted.discard(item_id)
             self.items[item_id] = item
+            self.settings.spotlight = spotlight
 
         self._record(undo)
+        if spotlight == item_id:
+            self.settings.spotlight = None
         return gone_threads
+
+    def hide_item(self, item_id: str, hidden: bool) -> None:
+        """Moderation: a hidden item stays on the board (and in the export) but only facilitators see it."""
+        old = self._live_item(item_id)
+        self.items[item_id] = replace(old, hidden=hidden)
+        self._record(lambda: self.items.__setitem__(item_id, old))
+
+    def merge_items(self, keep_id: str, drop_id: str) -> None:
+        """Two cards saying the same thing become one: `drop`'s threads and dots move to `keep`, then `drop`
+        goes. A moved thread that would double one of keep's, or join keep to itself, is deleted instead."""
+        if keep_id == drop_id:
+            raise RuleError("merge_not_allowed", "an item cannot be merged with itself")
+        keep = self._live_item(keep_id)
+        drop = self._live_item(drop_id)
+        if keep.kind != drop.kind or keep.kind == "activity":
+            raise RuleError("merge_not_allowed", "only two cards of the same kind merge (not activities)")
+        for thread_id in sorted(self._threads_of.get(drop_id, ())):
+            thread = self.threads[thread_id]
+            source = keep_id if thread.source == drop_id else thread.source
+            target = keep_id if thread.target == drop_id else thread.target
+            self.delete_thread(thread_id)
+            self.deleted.discard(thread_id)  # the id lives on, re-pointed (or goes for good, below)
+            doubled = source == target or any(
+                self.threads[t].source == source and self.threads[t].target == target
+                for t in self._threads_of.get(source, ())
+            )
+            if doubled:
+                self.deleted.add(thread_id)
+            else:
+                self.create_thread(replace(thread, source=source, target=target))
+        for participant, per_item in sorted(self.votes.items()):
+            moved = per_item.get(drop_id, 0)
+            if moved:
+                self._set_votes(participant, keep_id, per_item.get(keep_id, 0) + moved)
+                self._set_votes(participant, drop_id, 0)
+        if self.settings.spotlight == drop_id:
+            self.update_settings(spotlight=keep_id)
+        self.delete_item(drop_id)
 
     # -- threads ------------------------------------------------------------------------------------------
 
@@ -348,31 +422,107 @@ class Board:
 
     # -- settings -----------------------------------------------------------------------------------------
 
-    def update_settings(self, *, title: str | None = None, vote_budget: int | None = None) -> None:
+    def update_settings(
+        self,
+        *,
+        title: str | None = None,
+        vote_budget: int | None = None,
+        phases: tuple[str, ...] | None = None,
+        phase: str | None = UNSET,
+        locked: bool | None = None,
+        votes_hidden: bool | None = None,
+        private: bool | None = None,
+        spotlight: str | None = UNSET,
+        follow: str | None = UNSET,
+    ) -> None:
+        """Change the settings given (None or UNSET leaves one alone; where UNSET is the default, None clears)
+
+        Every value is checked before any is set."""
         old = replace(self.settings)
+        new = replace(self.settings)
         if title is not None:
             check_text(title, max_chars=200, field="title")
             if not title.strip():
                 raise RuleError("text_required", "a board needs a title")
-        if vote_budget is not None and not 0 <= vote_budget <= self.limits.max_vote_budget:
-            raise RuleError("invalid_budget", f"a vote budget is between 0 and {self.limits.max_vote_budget}")
-        if title is not None:
-            self.settings.title = title
+            new.title = title
         if vote_budget is not None:
-            self.settings.vote_budget = vote_budget
+            if not 0 <= vote_budget <= self.limits.max_vote_budget:
+                raise RuleError(
+                    "invalid_budget", f"a vote budget is between 0 and {self.limits.max_vote_budget}"
+                )
+            new.vote_budget = vote_budget
+        if phases is not None:
+            if not 1 <= len(phases) <= MAX_PHASES or len(set(phases)) != len(phases):
+                raise RuleError("invalid_phase", f"a board has 1 to {MAX_PHASES} different phases")
+            unknown = [p for p in phases if p not in PHASES]
+            if unknown:
+                raise RuleError("invalid_phase", f"unknown phase {unknown[0]!r}")
+            new.phases = tuple(phases)
+        if phase is not UNSET:
+            new.phase = phase
+        if new.phase is not None and new.phase not in new.phases:
+            raise RuleError("invalid_phase", f"{new.phase!r} is not one of this board's phases")
+        if locked is not None:
+            new.locked = locked
+        if votes_hidden is not None:
+            new.votes_hidden = votes_hidden
+        if private is not None and private != new.private_active:
+            new.private_active = private
+            if private:
+                new.private_round += 1
+        if spotlight is not UNSET:
+            if spotlight is not None:
+                self._live_item(spotlight)
+            new.spotlight = spotlight
+        if follow is not UNSET:
+            new.follow = follow
+        self.settings = new
 
         def undo() -> None:
-            self.settings.title = old.title
-            self.settings.vote_budget = old.vote_budget
+            self.settings = old
 
         self._record(undo)
+
+    def set_timer(self, action: str, seconds: int | None, at: int) -> None:
+        """The shared countdown, on the server's clock (`at`: ms since 1970, stamped by the room)."""
+        timer = self.settings.timer
+        delta = (seconds or 0) * 1000
+        if action == "start":
+            if not 0 < delta <= MAX_TIMER_MS:
+                raise RuleError("invalid_timer", "a timer lasts from 1 second to 10 hours")
+            new: Timer | None = Timer(duration=delta, ends_at=at + delta)
+        elif action == "clear":
+            new = None
+        elif timer is None:
+            raise RuleError("no_timer", "there is no timer on this board")
+        elif action == "pause":
+            if timer.ends_at is None:
+                raise RuleError("timer_not_running", "the timer is not running")
+            new = Timer(duration=timer.duration, remaining=max(0, timer.ends_at - at))
+        elif action == "resume":
+            if timer.remaining is None:
+                raise RuleError("timer_not_paused", "the timer is not paused")
+            new = Timer(duration=timer.duration, ends_at=at + timer.remaining)
+        elif action == "add":
+            if delta == 0:
+                raise RuleError("invalid_timer", "add a number of seconds other than 0")
+            duration = min(MAX_TIMER_MS, max(0, timer.duration + delta))
+            if timer.ends_at is not None:
+                new = Timer(duration=duration, ends_at=max(at, timer.ends_at + delta))
+            else:
+                new = Timer(duration=duration, remaining=max(0, (timer.remaining or 0) + delta))
+        else:
+            raise RuleError("invalid_timer", f"unknown timer action {action!r}")
+        old = self.settings
+        self.settings = replace(old, timer=new)
+        self._record(lambda: setattr(self, "settings", old))
 
     # -- snapshots ----------------------------------------------------------------------------------------
 
     def to_snapshot(self) -> dict[str, Any]:
         """A plain-JSON picture of the whole state, in a stable order (ids sorted)."""
         return {
-            "settings": {"title": self.settings.title, "vote_budget": self.settings.vote_budget},
+            "settings": settings_to_dict(self.settings),
             "items": [item_to_dict(self.items[k]) for k in sorted(self.items)],
             "threads": [thread_to_dict(self.threads[k]) for k in sorted(self.threads)],
             "votes": [
@@ -396,7 +546,9 @@ class Board:
         )
         board.update_settings(title=raw_settings["title"], vote_budget=raw_settings["vote_budget"])
         for raw in data["items"]:
-            board.create_item(item_from_dict(raw))
+            item = item_from_dict(raw)
+            board.create_item(replace(item, hidden=False, round=None))
+            board.items[item.id] = item  # hidden and round come back as they were
         for raw in data["threads"]:
             board.create_thread(Thread(**raw))
         for vote in data["votes"]:
@@ -411,7 +563,44 @@ class Board:
         board.deleted.update(
             d for d in data.get("deleted", ()) if d not in board.items and d not in board.threads
         )
+        # Facilitation settings (snapshots older than them have none: the defaults hold), checked like live.
+        private = raw_settings.get("private") or {}
+        board.update_settings(
+            phases=tuple(raw_settings.get("phases", PHASES)),
+            phase=raw_settings.get("phase"),
+            locked=bool(raw_settings.get("locked", False)),
+            votes_hidden=bool(raw_settings.get("votes_hidden", False)),
+            spotlight=raw_settings.get("spotlight"),
+            follow=raw_settings.get("follow"),
+        )
+        board.settings.private_active = bool(private.get("active", False))
+        board.settings.private_round = int(private.get("round", 0))
+        raw_timer = raw_settings.get("timer")
+        if raw_timer is not None:
+            board.settings.timer = Timer(
+                duration=int(raw_timer["duration"]),
+                ends_at=raw_timer.get("ends_at"),
+                remaining=raw_timer.get("remaining"),
+            )
         return board
+
+
+def settings_to_dict(settings: Settings) -> dict[str, Any]:
+    timer = settings.timer
+    return {
+        "title": settings.title,
+        "vote_budget": settings.vote_budget,
+        "phases": list(settings.phases),
+        "phase": settings.phase,
+        "locked": settings.locked,
+        "votes_hidden": settings.votes_hidden,
+        "private": {"active": settings.private_active, "round": settings.private_round},
+        "timer": None
+        if timer is None
+        else {"duration": timer.duration, "ends_at": timer.ends_at, "remaining": timer.remaining},
+        "spotlight": settings.spotlight,
+        "follow": settings.follow,
+    }
 
 
 _ITEM_FIELDS = tuple(f.name for f in fields(Item))
@@ -422,7 +611,7 @@ def item_to_dict(item: Item) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name in _ITEM_FIELDS:
         value = getattr(item, name)
-        if value is None:
+        if value is None or (name == "hidden" and not value):
             continue
         if isinstance(value, Cell):
             value = {"day": value.day, "slot": value.slot} if value.slot is not None else {"day": value.day}

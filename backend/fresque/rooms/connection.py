@@ -20,6 +20,7 @@ from typing import Any, Protocol
 
 CLOSE_SLOW_CONSUMER = 4008
 CLOSE_WORKSHOP_ERASED = 4004
+CLOSE_REMOVED = 4401  # a facilitator removed this participant: their sessions are revoked too
 CLOSE_PROTOCOL_MISMATCH = 4002
 CLOSE_HELLO_REQUIRED = 4001
 CLOSE_SERVER_SHUTDOWN = 1012
@@ -81,12 +82,18 @@ class Connection:
         role: str,
         max_outbox_bytes: int,
         rate: TokenBucket,
+        device: str | None = None,
+        hosted: frozenset[str] = frozenset(),
     ) -> None:
         self.transport = transport
         self.id = connection_id
         self.participant_id = participant_id
         self.alias = alias
         self.role = role
+        self.device = device  # from the hello: phone, tablet, desktop, screen (for the facilitator's console)
+        # The people this device may act for (`as`): a table's members, paper participants. Grows when the
+        # device acts for someone new (checked against the database then).
+        self.hosted = hosted
         self.max_outbox_bytes = max_outbox_bytes
         self.rate = rate
         self.ready = False  # set once the client's hello was answered: before that it gets no broadcasts

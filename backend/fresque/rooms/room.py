@@ -11,15 +11,17 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from ..changes import apply_batch, apply_op
+from ..changes import apply_batch, apply_op, reveals, stamp
 from ..config import Settings
 from ..core.board import Board, Limits
 from ..core.board import Settings as BoardSettings
 from ..core.errors import RuleError
+from ..core.visibility import Viewer, leaves_out_anything, op_visible, snapshot_for
 from ..db.store import BoardRow, DuplicateOp, HeadMoved, LoggedChange, Store
 from ..protocol import (
     PROTOCOL_VERSION,
@@ -27,15 +29,26 @@ from ..protocol import (
     Hello,
     Presence,
     Push,
+    TimerSet,
     dumps,
     op_list_adapter,
     op_to_json,
 )
+from ..roles import facilitates
 from .connection import CLOSE_PROTOCOL_MISMATCH, Connection
 
 log = logging.getLogger(__name__)
 
 DELTA_MAX_BYTES = 256 * 1024
+NOBODY = Viewer(people=frozenset())  # what anyone at all may be sent
+
+
+def now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def viewer_of(conn: Connection) -> Viewer:
+    return Viewer(people=conn.hosted | {conn.participant_id}, facilitating=facilitates(conn.role))
 
 
 def encode_change(change: LoggedChange) -> str:
@@ -149,6 +162,7 @@ class Room:
                     )
                 )
                 last = None
+            conn.device = hello.device
             conn.send(self._welcome(conn, last))
             conn.ready = True
             self.connections[conn.id] = conn
@@ -167,13 +181,17 @@ class Room:
                 "connection": conn.id,  # so the page can tell its own ephemeral updates from its other tabs'
             },
             "seq": self.seq,
+            "server_time": now_ms(),
         }
-        frames = self._missed_since(last) if last is not None else None
+        viewer = viewer_of(conn)
+        sees_all = viewer.facilitating or not leaves_out_anything(self.board)
+        # The raw changes hold what this viewer may not see: while anything is left out, a snapshot.
+        frames = self._missed_since(last) if last is not None and sees_all else None
         if frames is not None:
             head["resync"] = "delta"
             return f'{dumps(head)[:-1]},"changes":[{",".join(frames)}]}}'
         head["resync"] = "snapshot"
-        return f'{dumps(head)[:-1]},"snapshot":{self._snapshot()}}}'
+        return f'{dumps(head)[:-1]},"snapshot":{self._snapshot_for(viewer, sees_all)}}}'
 
     def _missed_since(self, last: int) -> list[str] | None:
         """The changes after `last`, or None when a snapshot serves better: the gap is older than what we keep
@@ -199,10 +217,14 @@ class Room:
             self._snapshot_cache = (self.seq, dumps(self.board.to_snapshot()))
         return self._snapshot_cache[1]
 
+    def _snapshot_for(self, viewer: Viewer, sees_all: bool) -> str:
+        return self._snapshot() if sees_all else dumps(snapshot_for(self.board, viewer))
+
     def leave(self, conn: Connection) -> None:
         if self.connections.pop(conn.id, None) is None:
             return
         self._presence[conn.id] = {"participant": conn.participant_id, "connection": conn.id, "gone": True}
+        getattr(self, "on_leave", lambda _conn: None)(conn)  # Rooms.left: the console's "last seen"
         self._presence_pacer.request()
         self._list_pacer.request()
 
@@ -213,7 +235,8 @@ class Room:
         here: dict[str, dict[str, Any]] = {}
         for c in self.connections.values():
             entry = here.setdefault(
-                c.participant_id, {"participant": c.participant_id, "alias": c.alias, "connections": 0}
+                c.participant_id,
+                {"participant": c.participant_id, "alias": c.alias, "role": c.role, "connections": 0},
             )
             entry["connections"] += 1
         frame = dumps(
@@ -225,15 +248,26 @@ class Room:
     # -- durable changes ----------------------------------------------------------------------------------
 
     async def submit(self, conn: Connection, push: Push) -> None:
+        actor, role = conn.participant_id, conn.role
+        if (
+            push.as_ is not None
+        ):  # made for a hosted person: their identity and role, from their host's device
+            if not await self._may_act_for(conn, push.as_):
+                conn.send(
+                    self._reject(push.op_id, "not_your_member", "this device does not host that person")
+                )
+                return
+            actor, role = push.as_, "participant"
         async with self.lock:
             if conn.closed or self.stale:
                 return
             seq = self.seq + 1
-            ops_json = dumps([op_to_json(op) for op in push.ops])  # type: ignore[arg-type]
-            change = LoggedChange(seq, push.op_id, conn.participant_id, ops_json)
             try:
+                ops = stamp(push.ops, now_ms())
+                ops_json = dumps([op_to_json(op) for op in ops])  # type: ignore[arg-type]
+                change = LoggedChange(seq, push.op_id, actor, ops_json)
                 with self.board.transaction():
-                    apply_batch(self.board, push.ops, conn.participant_id, conn.role)
+                    apply_batch(self.board, ops, actor, role, viewer_of(conn))
                     snapshot = None
                     if seq - self.snapshot_seq >= self.settings.snapshot_every:
                         snapshot = dumps(self.board.to_snapshot())
@@ -246,7 +280,7 @@ class Room:
                     )
             except RuleError as refusal:
                 # A resent op may now break a rule (its item exists already): it is a duplicate, not an error.
-                earlier = await self.store.receipt(self.id, conn.participant_id, push.op_id)
+                earlier = await self.store.receipt(self.id, actor, push.op_id)
                 if earlier is not None:
                     conn.send(self._ack(push.op_id, earlier, duplicate=True))
                 else:
@@ -269,16 +303,72 @@ class Room:
                 self.snapshot_seq = seq
             frame = encode_change(change)
             self._recent.append((seq, frame))
-            conn.send(self._ack(push.op_id, seq))
-            for other in self.connections.values():
-                if other is not conn and other.ready:
-                    other.send(frame)
+            stamped = any(isinstance(op, TimerSet) for op in ops)
+            conn.send(self._ack(push.op_id, seq, ops=ops_json if stamped else None))
+            self._broadcast(conn, change, frame, resync=reveals(ops))
+
+    async def _may_act_for(self, conn: Connection, person: str) -> bool:
+        if person in conn.hosted:
+            return True
+        found = await self.store.host_of(person)
+        if found is None or found[0] != self.workshop_id or found[1] is None:
+            return False
+        if found[1] != conn.participant_id and not facilitates(conn.role):  # facilitators share paper people
+            return False
+        conn.hosted = conn.hosted | {person}
+        return True
+
+    def _broadcast(self, sender: Connection, change: LoggedChange, frame: str, *, resync: bool) -> None:
+        """Send a committed change to every other socket, each with what it may see (`core.visibility`).
+
+        The common case (nothing left out for anyone) sends the one shared frame. Otherwise each kind of
+        viewer (facilitating, or a set of people) gets its frame made once; after a change that shows or
+        hides things, the non-facilitating sockets get the change without ops, then their own snapshot."""
+        ops: list[dict[str, Any]] | None = None
+        created: set[str] = set()
+        public = False
+        if not resync:
+            ops = json.loads(change.ops)
+            created = {o["id"] for o in ops if o["op"] in ("item.create", "thread.create")}
+            public = all(op_visible(self.board, o, change.author_id, NOBODY, created) for o in ops)
+        made: dict[frozenset[str], tuple[str, str | None]] = {}
+        for other in self.connections.values():
+            if other is sender or not other.ready:
+                continue
+            viewer = viewer_of(other)
+            if public or viewer.facilitating:
+                other.send(frame)
+                continue
+            if viewer.people not in made:
+                made[viewer.people] = self._frames_for(change, frame, ops, created, viewer)
+            own, extra = made[viewer.people]
+            other.send(own)
+            if extra is not None:
+                other.send(extra)
+
+    def _frames_for(
+        self,
+        change: LoggedChange,
+        frame: str,
+        ops: list[dict[str, Any]] | None,
+        created: set[str],
+        viewer: Viewer,
+    ) -> tuple[str, str | None]:
+        head = {"type": "change", "seq": change.seq, "op_id": change.op_id, "author": change.author_id}
+        if ops is None:  # a reveal: the snapshot that follows carries everything
+            resync = {"type": "resync", "seq": change.seq}
+            snapshot = dumps(snapshot_for(self.board, viewer))
+            return dumps({**head, "ops": []}), f'{dumps(resync)[:-1]},"snapshot":{snapshot}}}'
+        shown = [o for o in ops if op_visible(self.board, o, change.author_id, viewer, created)]
+        return (frame if len(shown) == len(ops) else dumps({**head, "ops": shown})), None
 
     @staticmethod
-    def _ack(op_id: str, seq: int, duplicate: bool = False) -> str:
+    def _ack(op_id: str, seq: int, duplicate: bool = False, ops: str | None = None) -> str:
         message: dict[str, Any] = {"type": "ack", "op_id": op_id, "seq": seq}
         if duplicate:
             message["duplicate"] = True
+        if ops is not None:  # the ops as stored (canonical JSON text, spliced in)
+            return f'{dumps(message)[:-1]},"ops":{ops}}}'
         return dumps(message)
 
     @staticmethod
@@ -297,11 +387,15 @@ class Room:
     # -- the ephemeral lane -------------------------------------------------------------------------------
 
     def presence(self, conn: Connection, message: Presence) -> None:
+        if conn.role == "observer":  # a projector has no pointer to show
+            return
         update: dict[str, Any] = {"participant": conn.participant_id, "connection": conn.id}
         if message.cursor is not None:
             update["cursor"] = {"x": message.cursor.x, "y": message.cursor.y}
         if message.drag is not None:
             update["drag"] = {"item": message.drag.item, "x": message.drag.x, "y": message.drag.y}
+        if message.view is not None and facilitates(conn.role):  # what followers are shown
+            update["view"] = message.view.model_dump()
         self._presence[conn.id] = update  # a newer position replaces one not yet sent
         self._presence_pacer.request()
 

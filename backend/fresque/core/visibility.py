@@ -1,0 +1,99 @@
+"""What each participant is shown of a board: the same rule for snapshots, live changes and access checks.
+
+Facilitating roles see everything. Everyone else is not sent: hidden items (moderation); while a private
+round is open, the items others made in it; the threads touching an item not sent; and while votes are
+hidden, everyone's dots but their own. "Their own" covers the people a device hosts (a table's members),
+so `Viewer.people` is a set. Leaving things out on the server, rather than hiding them in the page, is what
+keeps a vote or a private card private from a curious device.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .board import Board, Item, Thread, item_to_dict, settings_to_dict, thread_to_dict
+
+
+@dataclass(frozen=True)
+class Viewer:
+    people: frozenset[str]
+    facilitating: bool = False
+
+
+def item_visible(board: Board, item: Item, viewer: Viewer) -> bool:
+    if viewer.facilitating:
+        return True
+    if item.hidden:
+        return False
+    settings = board.settings
+    return not (
+        settings.private_active and item.round == settings.private_round and item.author not in viewer.people
+    )
+
+
+def thread_visible(board: Board, thread: Thread, viewer: Viewer) -> bool:
+    if viewer.facilitating:
+        return True
+    return all(
+        (item := board.items.get(end)) is not None and item_visible(board, item, viewer)
+        for end in (thread.source, thread.target)
+    )
+
+
+def votes_visible(board: Board, voter: str, viewer: Viewer) -> bool:
+    return viewer.facilitating or not board.settings.votes_hidden or voter in viewer.people
+
+
+def leaves_out_anything(board: Board) -> bool:
+    """Whether some viewer could be sent less than the whole board (then reconnects get a snapshot)."""
+    settings = board.settings
+    return settings.votes_hidden or settings.private_active or any(i.hidden for i in board.items.values())
+
+
+def snapshot_for(board: Board, viewer: Viewer) -> dict[str, Any]:
+    """`Board.to_snapshot`, less what this viewer is not sent."""
+    if viewer.facilitating:
+        return board.to_snapshot()
+    items = [board.items[k] for k in sorted(board.items)]
+    shown = {i.id for i in items if item_visible(board, i, viewer)}
+    return {
+        "settings": settings_to_dict(board.settings),
+        "items": [item_to_dict(i) for i in items if i.id in shown],
+        "threads": [
+            thread_to_dict(board.threads[k])
+            for k in sorted(board.threads)
+            if board.threads[k].source in shown and board.threads[k].target in shown
+        ],
+        "votes": [
+            {"participant": p, "item": i, "count": c}
+            for p in sorted(board.votes)
+            if votes_visible(board, p, viewer)
+            for i, c in sorted(board.votes[p].items())
+            if i in shown
+        ],
+        "deleted": sorted(board.deleted),
+    }
+
+
+def op_visible(board: Board, op: dict[str, Any], author: str, viewer: Viewer, created: Iterable[str]) -> bool:
+    """Whether to send this op (canonical JSON form) of an applied change; `board` is after the change,
+    `created` the ids the same change created (their deletes are left out with their creates)."""
+    if viewer.facilitating:
+        return True
+    name = op["op"]
+    if name in ("item.create", "item.update"):
+        item = board.items.get(op["id"])
+        return item is not None and item_visible(board, item, viewer)
+    if name == "item.delete":
+        return op["id"] not in created
+    if name == "thread.create":
+        thread = board.threads.get(op["id"])
+        return thread is not None and thread_visible(board, thread, viewer)
+    if name == "thread.delete":
+        return op["id"] not in created
+    if name in ("vote.add", "vote.remove"):
+        item = board.items.get(op["item"])
+        return item is not None and item_visible(board, item, viewer) and votes_visible(board, author, viewer)
+    return True  # settings, the timer: everyone's
