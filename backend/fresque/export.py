@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -69,7 +69,7 @@ class BoardSettings(Closed):
 
     vote_budget: Annotated[int, Field(ge=0, le=50)]
     phases: Annotated[list[PhaseId], Field(min_length=1, max_length=8)] = Field(
-        default_factory=lambda: list(PHASES)
+        default_factory=lambda: cast("list[PhaseId]", list(PHASES))
     )
     phase: PhaseId | None = None
     locked: bool = False
