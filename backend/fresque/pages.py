@@ -35,6 +35,7 @@ from .api.errors import ApiError
 from .auth import csrf_token, display_join_code, hash_token, normalise_join_code, token_from
 from .db.store import SessionInfo, now
 from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
+from .people import AGE_BANDS, FRAGILITY_LEVELS
 from .profiles import PALETTE, all_colours, display_colour, palette_css
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
@@ -220,6 +221,8 @@ async def _profile_step(request: Request, workshop_id: str, context: dict[str, A
             "workshop": {"title": workshop["title"]},
             "aliases": shown,
             "palette": [c.to_json() for c in PALETTE],
+            "age_bands": AGE_BANDS,
+            "fragility_levels": FRAGILITY_LEVELS,
             "returning": returning,
             "facilitating": facilitating,
         },

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, ValidationError, model_validator
 
 from ..auth import (
     SESSION_COOKIE,
@@ -18,9 +18,18 @@ from ..auth import (
 from ..core.board import Board
 from ..core.errors import RuleError
 from ..core.text import check_text
-from ..db.store import BoardRow
-from ..export import ExportDocument, ParticipantEntry, build_export, snapshot_of, upgrade_document
+from ..db.store import BoardRow, now
+from ..export import (
+    ExportDocument,
+    ParticipantEntry,
+    build_export,
+    participant_entry,
+    snapshot_of,
+    upgrade_document,
+)
+from ..people import Profile, ProfileError, check_profile
 from ..profiles import FACILITATOR_COLOUR, PALETTE_IDS, display_colour, least_used
+from ..profiles import colour as colour_of
 from ..protocol import dumps
 from ..rooms.registry import BoardNotFound
 from ..rooms.room import limits_from, new_board_state
@@ -56,8 +65,38 @@ class BoardIn(Closed):
     title: Title
 
 
-class JoinIn(Closed):
-    """Either the typed `code` or the link's `token` (`/j/t/{token}`, the QR code's), not both."""
+class ProfileIn(Closed):
+    """The optional profile (`fresque.people`): checked by `profile_of`, which names a wrong field."""
+
+    language: str | None = None  # fr, en, ar: the page's language when joining
+    neighbourhood: Annotated[str, Field(max_length=200)] | None = None
+    age_band: str | None = None
+    fragility: str | None = None
+    consent: StrictBool | None = None
+
+
+def profile_of(body: ProfileIn) -> Profile:
+    try:
+        return check_profile(
+            language=body.language,
+            neighbourhood=body.neighbourhood,
+            age_band=body.age_band,
+            fragility=body.fragility,
+            consent=body.consent,
+        )
+    except ProfileError as exc:
+        raise ApiError(422, exc.code, exc.message) from None
+
+
+def check_colour(colour: str | None) -> str | None:
+    if colour is not None and colour not in PALETTE_IDS:
+        raise ApiError(422, "invalid_colour", f"colour must be one of {', '.join(sorted(PALETTE_IDS))}")
+    return colour
+
+
+class JoinIn(ProfileIn):
+    """Either the typed `code` or the link's `token` (`/j/t/{token}`, the QR code's), not both; then an alias,
+    a colour, and the optional profile (`ProfileIn`)."""
 
     code: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     token: Annotated[str, Field(min_length=1, max_length=64)] | None = None
@@ -195,8 +234,8 @@ async def add_board(
 @router.post("/join", status_code=201)
 async def join(body: JoinIn, request: Request, response: Response, services: ServicesDep) -> dict[str, Any]:
     alias = _text(body.alias, "alias", 40)
-    if body.colour is not None and body.colour not in PALETTE_IDS:
-        raise ApiError(422, "invalid_colour", f"colour must be one of {', '.join(sorted(PALETTE_IDS))}")
+    check_colour(body.colour)
+    profile = profile_of(body)
     if body.token is not None:
         found = await by_token(services, body.token)
     else:
@@ -212,6 +251,7 @@ async def join(body: JoinIn, request: Request, response: Response, services: Ser
         role="participant",
         token_hash=hash_token(token),
         colour=colour,
+        profile=profile.values(),
     )
     _set_session_cookie(response, token, services)
     boards = await services.store.boards_of(workshop_id)
@@ -249,7 +289,7 @@ async def export_board(board_id: str, session: ReaderSession, services: Services
     require_facilitator(session, row.workshop_id)
     workshop = await services.store.workshop(row.workshop_id)
     assert workshop is not None
-    participants = await services.store.participants(row.workshop_id)
+    participants = [participant_entry(p) for p in await services.store.people(row.workshop_id)]
     try:
         async with services.rooms.use(board_id) as room, room.lock:
             return build_export(
@@ -286,13 +326,17 @@ async def import_board(raw: dict[str, Any], session: WriterSession, services: Se
         )
     except RuleError as exc:
         raise ApiError(422, exc.code, exc.message) from None
-    for participant in newcomers:
+    for participant in newcomers:  # hosts first (`_plan_participants`)
         await services.store.add_participant(
             participant_id=author_map[participant.id],
             workshop_id=session.workshop_id,
             alias=_text(participant.alias, "alias", 80),
             role=participant.role,
             token_hash=None,
+            colour=participant.colour,
+            profile=_imported_profile(participant).values(),
+            host_id=None if participant.host is None else author_map.get(participant.host, participant.host),
+            removed_at=now() if participant.removed else None,
         )
     board_id = new_id()
     title = state.settings.title
@@ -311,10 +355,16 @@ async def _plan_participants(
 ) -> tuple[dict[str, str], list[ParticipantEntry]]:
     """Participants keep their ids where they can; an id taken by another workshop gets a fresh one.
 
-    Returns the id map (document id → id in this workshop) and the participants to create.
+    Returns the id map (document id → id in this workshop) and the participants to create, every host before
+    the people it hosts. Hosts must be listed too; profiles and colours are checked as on joining.
     """
     listed = {p.id for p in document.participants}
     referenced = [i.author for i in document.items] + [t.author for t in document.threads]
+    referenced += [p.host for p in document.participants if p.host is not None]
+    for participant in document.participants:
+        _imported_profile(participant)
+        if participant.colour is not None and colour_of(participant.colour) is None:
+            raise ApiError(422, "invalid_colour", f"{participant.id}: {participant.colour} is not a colour")
     for pid in referenced + [v.participant for v in document.votes.by_participant]:
         if pid not in listed:
             raise ApiError(422, "unknown_participant", f"{pid} is not in the document's participants")
@@ -327,4 +377,39 @@ async def _plan_participants(
             continue
         author_map[participant.id] = participant.id if owner is None else new_id()
         newcomers.append(participant)
-    return author_map, newcomers
+    return author_map, _hosts_first(newcomers)
+
+
+def _hosts_first(people: list[ParticipantEntry]) -> list[ParticipantEntry]:
+    """The people in an order where every host comes before the people it hosts (a host chain is short)."""
+    by_id = {p.id: p for p in people}
+    ordered: list[ParticipantEntry] = []
+    placed: set[str] = set()
+
+    def place(person: ParticipantEntry, seen: frozenset[str]) -> None:
+        if person.id in placed:
+            return
+        if person.id in seen:
+            raise ApiError(422, "invalid_document", f"{person.id}: hosts form a cycle")
+        host = by_id.get(person.host) if person.host is not None else None
+        if host is not None:
+            place(host, seen | {person.id})
+        placed.add(person.id)
+        ordered.append(person)
+
+    for person in people:
+        place(person, frozenset())
+    return ordered
+
+
+def _imported_profile(participant: ParticipantEntry) -> Profile:
+    try:
+        return check_profile(
+            language=participant.language,
+            neighbourhood=participant.neighbourhood,
+            age_band=participant.age_band,
+            fragility=participant.fragility,
+            consent=participant.consent,
+        )
+    except ProfileError as exc:
+        raise ApiError(422, exc.code, f"{participant.id}: {exc.message}") from None

@@ -49,6 +49,17 @@ class Participant(Base):
     # A palette id (`fresque.profiles`); NULL for participants created before colours existed.
     colour: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The optional profile given on joining (`fresque.people`): all pseudonymous, all may stay NULL.
+    language: Mapped[str | None] = mapped_column(String(8))  # fr, en, ar
+    neighbourhood: Mapped[str | None] = mapped_column(String(120))
+    age_band: Mapped[str | None] = mapped_column(String(16))  # `fresque.people.AGE_BANDS`
+    fragility: Mapped[str | None] = mapped_column(String(4))  # N0 (offline) .. N4 (autonomous)
+    consent: Mapped[bool | None] = mapped_column(Boolean)  # to the use of their contributions
+    # A hosted person has no device (no session): a table screen's members (host: the table's participant),
+    # people taking part on paper (host: the facilitator). Their changes come from the host's device.
+    host_id: Mapped[str | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+    # Removed by a facilitator: sessions revoked, sockets closed; the row stays as an author of the boards.
+    removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Session(Base):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, cast
+from typing import Any, Final, cast
 
 from sqlalchemy import Row, Table, delete, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
@@ -99,6 +99,24 @@ class Joining:
     code_expires_at: datetime
     join_token: str
     open: bool
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A participant as the console and the export see them: profile, host, removal."""
+
+    id: str
+    workshop_id: str
+    alias: str
+    role: str
+    colour: str | None
+    language: str | None
+    neighbourhood: str | None
+    age_band: str | None
+    fragility: str | None
+    consent: bool | None
+    host_id: str | None
+    removed_at: datetime | None
 
 
 def now() -> datetime:
@@ -236,7 +254,12 @@ class Store:
         role: str,
         token_hash: str | None,
         colour: str | None = None,
+        profile: Mapping[str, str | bool | None] | None = None,
+        host_id: str | None = None,
+        removed_at: datetime | None = None,
     ) -> None:
+        """`profile`: `fresque.people.PROFILE_FIELDS` (checked by the caller); `host_id` makes a hosted
+        person (no device: give no `token_hash`)."""
         async with self._write() as conn:
             await conn.execute(
                 insert(participants).values(
@@ -245,7 +268,10 @@ class Store:
                     alias=alias,
                     role=role,
                     colour=colour,
+                    host_id=host_id,
+                    removed_at=removed_at,
                     created_at=now(),
+                    **{k: v for k, v in (profile or {}).items() if k in _PROFILE_COLUMNS},
                 )
             )
             if token_hash is not None:
@@ -265,7 +291,11 @@ class Store:
         query = (
             select(participants.c.id, participants.c.workshop_id, participants.c.alias, participants.c.role)
             .join(sessions, sessions.c.participant_id == participants.c.id)
-            .where(sessions.c.token_hash == token_hash, sessions.c.revoked_at.is_(None))
+            .where(
+                sessions.c.token_hash == token_hash,
+                sessions.c.revoked_at.is_(None),
+                participants.c.removed_at.is_(None),
+            )
         )
         async with self.engine.connect() as conn:
             row = (await conn.execute(query)).first()
@@ -298,6 +328,88 @@ class Store:
         query = select(participants.c.id, participants.c.workshop_id).where(participants.c.id.in_(ids))
         async with self.engine.connect() as conn:
             return {r.id: r.workshop_id for r in (await conn.execute(query)).all()}
+
+    # -- people: profiles, hosted people, renaming and removing (`fresque.api.participants`) ---------------
+
+    async def people(self, workshop_id: str) -> list[PersonRow]:
+        """Every participant of a workshop, removed ones and hosted ones included, oldest first."""
+        query = (
+            select(participants)
+            .where(participants.c.workshop_id == workshop_id)
+            .order_by(participants.c.created_at, participants.c.id)
+        )
+        async with self.engine.connect() as conn:
+            return [_person(r) for r in (await conn.execute(query)).all()]
+
+    async def person(self, participant_id: str) -> PersonRow | None:
+        async with self.engine.connect() as conn:
+            row = (
+                await conn.execute(select(participants).where(participants.c.id == participant_id))
+            ).first()
+        return None if row is None else _person(row)
+
+    async def hosted_by(self, host_id: str) -> list[PersonRow]:
+        """The people this participant hosts (a table's members, people on paper), removed ones excluded."""
+        query = (
+            select(participants)
+            .where(participants.c.host_id == host_id, participants.c.removed_at.is_(None))
+            .order_by(participants.c.created_at, participants.c.id)
+        )
+        async with self.engine.connect() as conn:
+            return [_person(r) for r in (await conn.execute(query)).all()]
+
+    async def host_of(self, participant_id: str) -> tuple[str, str | None] | None:
+        """(workshop id, host id or None) of a participant; None when there is no such participant or they
+        were removed. A device may act as a hosted person when it is that person's host."""
+        query = select(participants.c.workshop_id, participants.c.host_id).where(
+            participants.c.id == participant_id, participants.c.removed_at.is_(None)
+        )
+        async with self.engine.connect() as conn:
+            row = (await conn.execute(query)).first()
+        return None if row is None else (row.workshop_id, row.host_id)
+
+    async def rename_participant(
+        self, participant_id: str, *, alias: str | None = None, colour: str | None = None
+    ) -> None:
+        values: dict[str, Any] = {}
+        if alias is not None:
+            values["alias"] = alias
+        if colour is not None:
+            values["colour"] = colour
+        if not values:
+            return
+        async with self._write() as conn:
+            await conn.execute(
+                update(participants).where(participants.c.id == participant_id).values(**values)
+            )
+
+    async def remove_participant(self, participant_id: str) -> list[str]:
+        """Mark a participant removed and revoke, in one transaction, every session of theirs and of the
+        people they host. Returns the ids whose sockets must close: the participant, then the people they
+        host (not removed themselves: they stay authors and may be hosted again; only the device is gone)."""
+        at = now()
+        async with self._write() as conn:
+            hosted = (
+                (
+                    await conn.execute(
+                        select(participants.c.id).where(participants.c.host_id == participant_id)
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            ids = [participant_id, *hosted]
+            await conn.execute(
+                update(participants)
+                .where(participants.c.id == participant_id, participants.c.removed_at.is_(None))
+                .values(removed_at=at)
+            )
+            await conn.execute(
+                update(sessions)
+                .where(sessions.c.participant_id.in_(ids), sessions.c.revoked_at.is_(None))
+                .values(revoked_at=at)
+            )
+        return ids
 
     # -- boards -------------------------------------------------------------------------------------------
 
@@ -538,4 +650,24 @@ def _custom_pictogram(row: Row[Any]) -> CustomPictogramRow:
         height=row.height,
         picture_bytes=row.picture_bytes,
         thumbnail_bytes=row.thumbnail_bytes,
+    )
+
+
+_PROFILE_COLUMNS: Final = frozenset({"language", "neighbourhood", "age_band", "fragility", "consent"})
+
+
+def _person(row: Row[Any]) -> PersonRow:
+    return PersonRow(
+        id=row.id,
+        workshop_id=row.workshop_id,
+        alias=row.alias,
+        role=row.role,
+        colour=row.colour,
+        language=row.language,
+        neighbourhood=row.neighbourhood,
+        age_band=row.age_band,
+        fragility=row.fragility,
+        consent=row.consent,
+        host_id=row.host_id,
+        removed_at=None if row.removed_at is None else _utc(row.removed_at),
     )

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from ..config import Settings
 from ..db.store import Store
-from .connection import CLOSE_SERVER_SHUTDOWN
+from .connection import CLOSE_SERVER_SHUTDOWN, Connection
 from .room import Room
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,9 @@ class Rooms:
         self._users: dict[str, int] = {}
         self._lock = asyncio.Lock()
         self._erasing: set[str] = set()  # boards being erased: no room opens for them
+        # When each participant's last socket left a board (this process's memory only: the console's
+        # "last seen"; a restart forgets it).
+        self._last_seen: dict[str, datetime] = {}
 
     @asynccontextmanager
     async def use(self, board_id: str) -> AsyncIterator[Room]:
@@ -50,6 +54,7 @@ class Rooms:
                 room = await Room.open(self.store, board_id, self.refs, self.settings)
                 if room is None:
                     raise BoardNotFound(board_id)
+                room.on_leave = self.left  # type: ignore[attr-defined]
                 self._rooms[board_id] = room
             self._users[board_id] = self._users.get(board_id, 0) + 1
             return room
@@ -89,6 +94,53 @@ class Rooms:
         finally:
             async with self._lock:
                 self._erasing.difference_update(board_ids)
+
+    # -- people across the rooms of a workshop (`fresque.api.participants`) --------------------------------
+
+    def _connections(self, workshop_id: str | None = None) -> Iterable[Connection]:
+        for room in list(self._rooms.values()):
+            if workshop_id is None or room.workshop_id == workshop_id:
+                yield from list(room.connections.values())
+
+    def present(self, workshop_id: str) -> dict[str, list[str]]:
+        """Who has a live socket on any open board of the workshop now: participant id → the device kinds of
+        their sockets (one per socket that says its device, sorted; empty when none does)."""
+        found: dict[str, list[str]] = {}
+        for conn in self._connections(workshop_id):
+            devices = found.setdefault(conn.participant_id, [])
+            device = getattr(conn, "device", None)
+            if device is not None:
+                devices.append(str(device))
+        return {pid: sorted(devices) for pid, devices in found.items()}
+
+    def left(self, conn: Connection) -> None:
+        """A socket left its room (`Room.leave`): remember when, for the console's "last seen"."""
+        self._last_seen[conn.participant_id] = datetime.now(UTC)
+
+    def last_seen(self, participant_id: str) -> datetime | None:
+        """When this participant's socket last left a board, since this process started; None if unknown."""
+        return self._last_seen.get(participant_id)
+
+    def disconnect_participants(self, participant_ids: Iterable[str], code: int, reason: str) -> int:
+        """Close every live socket of these participants, on every board, at once; returns how many."""
+        ids = set(participant_ids)
+        closing = [conn for conn in self._connections() if conn.participant_id in ids]
+        for conn in closing:
+            conn.close_soon(code, reason)
+        return len(closing)
+
+    def rename(self, participant_id: str, alias: str) -> int:
+        """Live sockets of this participant take the new alias, and their rooms send the presence list again.
+        Returns how many sockets were renamed."""
+        renamed = 0
+        for room in list(self._rooms.values()):
+            mine = [c for c in room.connections.values() if c.participant_id == participant_id]
+            for conn in mine:
+                conn.alias = alias
+            if mine:
+                room._list_pacer.request()
+                renamed += len(mine)
+        return renamed
 
     async def close_all(self) -> None:
         async with self._lock:

@@ -1,7 +1,9 @@
 // @ts-check
 /**
- * Joining: step 1 is the code form (a plain GET); step 2 an alias (typed, or a suggestion tapped) and a
- * colour, then POST /api/join, which sets the session cookie, and on to the first exploration board.
+ * Joining: step 1 is the code form (a plain GET); step 2 an alias (typed, or a suggestion tapped), a
+ * colour and, if the person likes, the collapsed "about me" part (age band, neighbourhood, how they get on
+ * with the internet, consent), then POST /api/join with the page's language, which sets the session cookie,
+ * and on to the first exploration board.
  */
 import { enhanceCodeFields } from './code-field.js';
 import { hideError, postJson, showError } from './feedback.js';
@@ -55,7 +57,34 @@ const ERRORS = {
   text_invalid: 'join.error.alias_invalid',
   text_too_long: 'join.error.alias_invalid',
   invalid_colour: 'join.error.invalid_colour',
+  invalid_language: 'join.error.profile_invalid',
+  invalid_neighbourhood: 'join.error.profile_invalid',
+  invalid_age_band: 'join.error.profile_invalid',
+  invalid_fragility: 'join.error.profile_invalid',
 };
+
+const LANGUAGES = ['fr', 'en', 'ar'];
+
+/**
+ * The optional profile as the form holds it: only what was given, and the page's language.
+ * @param {HTMLFormElement} from
+ * @returns {Record<string, string | boolean>}
+ */
+function profile(from) {
+  /** @type {Record<string, string | boolean>} */
+  const out = {};
+  const lang = document.documentElement.lang;
+  if (LANGUAGES.includes(lang)) out.language = lang;
+  for (const name of ['age_band', 'fragility']) {
+    const picked = /** @type {HTMLInputElement | null} */ (from.querySelector(`input[name="${name}"]:checked`));
+    if (picked) out[name] = picked.value;
+  }
+  const place = /** @type {HTMLInputElement | null} */ (from.querySelector('input[name="neighbourhood"]'));
+  if (place && place.value.trim()) out.neighbourhood = place.value.trim();
+  const consent = /** @type {HTMLInputElement | null} */ (from.querySelector('input[name="consent"]:checked'));
+  if (consent) out.consent = consent.value === 'yes';
+  return out;
+}
 
 /**
  * A problem with the name is said next to the name field; the whole group gets the focus (read out with
@@ -80,10 +109,10 @@ form?.addEventListener('submit', async (event) => {
     return;
   }
   const picked = /** @type {HTMLInputElement | null} */ (form.querySelector('input[name="colour"]:checked'));
-  /** @type {Record<string, string>} */
+  /** @type {Record<string, string | boolean>} */
   const payload = form.dataset.token
-    ? { token: form.dataset.token, alias: name }
-    : { code: form.dataset.code || '', alias: name };
+    ? { token: form.dataset.token, alias: name, ...profile(form) }
+    : { code: form.dataset.code || '', alias: name, ...profile(form) };
   if (picked) payload.colour = picked.value;
   const submit = document.getElementById('join-submit');
   submit?.setAttribute('disabled', '');
@@ -102,6 +131,12 @@ form?.addEventListener('submit', async (event) => {
   }
   let key = ERRORS[body?.error] || 'common.error.failed';
   if (body?.error === 'invalid_request' && /alias/.test(body?.message || '')) key = 'join.error.alias_invalid';
+  if (body?.error === 'invalid_request' && /neighbourhood/.test(body?.message || '')) {
+    key = 'join.error.profile_invalid';
+  }
   if (key === 'join.error.alias_required' || key === 'join.error.alias_invalid') aliasProblem(key);
-  else showError(error, key);
+  else {
+    if (key === 'join.error.profile_invalid') document.getElementById('profile-details')?.setAttribute('open', '');
+    showError(error, key);
+  }
 });
