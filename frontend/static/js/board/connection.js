@@ -22,9 +22,11 @@ export class Connection {
    * @param {() => number | null} options.lastSeq
    * @param {(msg: any) => void} options.onMessage
    * @param {(status: Status) => void} options.onStatus
+   * @param {() => ('phone' | 'tablet' | 'desktop' | 'screen' | null)} [options.device] said in each hello
    */
-  constructor({ url, clientId, lastSeq, onMessage, onStatus }) {
+  constructor({ url, clientId, lastSeq, onMessage, onStatus, device = () => null }) {
     this.url = url;
+    this.device = device;
     this.clientId = clientId;
     this.lastSeq = lastSeq;
     this.onMessage = onMessage;
@@ -67,7 +69,7 @@ export class Connection {
     }
     this.socket = socket;
     socket.addEventListener('open', () => {
-      socket.send(JSON.stringify(hello(this.clientId, this.lastSeq())));
+      socket.send(JSON.stringify(hello(this.clientId, this.lastSeq(), this.device())));
     });
     socket.addEventListener('message', (event) => {
       let msg;

@@ -23,6 +23,9 @@ import { Palette } from './palette.js';
 import { load, save, saver, storageKey } from './persist.js';
 import { Renderer } from './render.js';
 import { canSpeak, onVoicesChanged, speak } from './speech.js';
+import { deviceKind } from '../core/table.js';
+import { Follow } from './follow.js';
+import { Table } from './table.js';
 
 const PRESENCE_INTERVAL_MS = 33; // ≈ 30 Hz: what the server relays at most
 const KEY_STEP = 20;
@@ -93,7 +96,9 @@ async function start() {
   const view = new Viewport({});
   const renderer = new Renderer({ world, catalogue, i18n: i18nNow, person, me: () => me });
   renderer.ui = ui;
-  const applyView = () => { world.style.transform = view.transform; };
+  /** @type {Follow | null} */
+  let follow = null; // follow-me (follow.js): told when the view moves
+  const applyView = () => { world.style.transform = view.transform; follow?.viewChanged(); };
   function fit() {
     const r = viewportEl.getBoundingClientRect();
     const zoomColumn = 76; // the zoom buttons sit on the inline-end edge: keep the week out from under them
@@ -169,13 +174,15 @@ async function start() {
   // -- acting ----------------------------------------------------------------------------------------------
   /**
    * @param {any[]} ops
-   * @param {{undoable?: boolean}} [options]
+   * @param {{undoable?: boolean, as?: string | null}} [options] as: made as a member of this table (table.js)
    */
-  function act(ops, { undoable = true } = {}) {
+  function act(ops, { undoable = true, as = table.actingFor(ops) } = {}) {
     if (!ops.length) return;
+    if (table.on && !as) { table.gate(() => act(ops, { undoable })); return; } // « Qui êtes-vous ? » first
     const before = store.view();
-    const msg = store.submit(ops);
-    if (undoable) undo.record(ops, before, msg.op_id);
+    const msg = store.submit(ops, { as });
+    table.sent(msg);
+    if (undoable) undo.record(ops, as ? { ...before, participant: as } : before, msg.op_id);
     keep.now(); // before it can be lost to a reload or a dead battery
     connection.sendDurable(msg);
   }
@@ -284,21 +291,22 @@ async function start() {
 
   /** @param {string} id @param {1 | -1} delta */
   function vote(id, delta) {
-    if (delta > 0 && store.votesLeft(me) <= 0) {
+    if (delta > 0 && store.votesLeft(table.actor()) <= 0) {
       toasts.show(i18n.t('board.vote.none_left'));
       return;
     }
-    if (delta < 0 && store.myVotes(id) <= 0) return;
+    if (delta < 0 && store.myVotes(id, table.actor()) <= 0) return;
     act([delta > 0 ? addVote(id) : removeVote(id)]);
   }
 
   function doUndo() {
-    const ops = undo.undo(store.view());
+    const as = table.undoAs(undo); // a table member's batch is taken back as them
+    const ops = undo.undo(as ? { ...store.view(), participant: as } : store.view());
     if (!ops || !ops.length) {
       toasts.show(i18n.t('board.nothing_to_undo'));
       return;
     }
-    for (const batch of splitOps(ops)) act(batch, { undoable: false }); // one message holds 100 ops at most
+    for (const batch of splitOps(ops)) act(batch, as ? { undoable: false, as } : { undoable: false }); // one message holds 100 ops at most
   }
 
   // -- selection and the action bar ------------------------------------------------------------------------
@@ -336,14 +344,14 @@ async function start() {
     }
     if (!item) return;
     const label = catalogue.label(catalogue.get(item.ref), i18n.lang) || item.text || '';
-    const mine = item.author === me || boot.me.role === 'facilitator';
+    const mine = item.author === me || table.members.has(item.author) || boot.me.role === 'facilitator';
     /** @type {(HTMLElement | null)[]} */
     const buttons = [h('p', { class: 'bar-title', text: label, attrs: { dir: 'auto' } })];
     if (item.kind === 'solution') {
-      const left = store.votesLeft(me);
+      const left = store.votesLeft(table.actor());
       buttons.push(
         bigButton(icon('vote'), t('board.vote.give'), () => vote(item.id, 1), 'vote'),
-        store.myVotes(item.id) > 0 ? bigButton(icon('undo'), t('board.vote.take_back'), () => vote(item.id, -1)) : null,
+        store.myVotes(item.id, table.actor()) > 0 ? bigButton(icon('undo'), t('board.vote.take_back'), () => vote(item.id, -1)) : null,
         h('p', { class: 'dots-left', text: countOf(t, 'board.vote.left', left, i18n.lang) }),
       );
     }
@@ -381,11 +389,20 @@ async function start() {
 
   // -- palette, sheets, top bar ----------------------------------------------------------------------------
   const sheet = new Sheet({ dialog: /** @type {HTMLDialogElement} */ (byId('sheet')), catalogue, i18n: i18nNow });
+  // Table mode (table.js): several residents at one screen, each placing and voting as themselves.
+  const table = new Table({
+    boot, store, sheet, catalogue, i18n: i18nNow, people, repaint: () => renderer.repaint(), voting: () => ui.voting,
+    onMode: () => { renderVoteButton(); follow?.update(); fit(); connection.socket?.close(); /* hello again: device */ },
+    onActive: () => { renderVoteButton(); if (ui.selected) renderBar(); },
+    say: (text) => { byId('announce').textContent = text; }, tools: /** @type {HTMLElement} */ (document.querySelector('.board-top .tools')),
+    bottom: /** @type {HTMLElement} */ (document.querySelector('.board-bottom')),
+  });
   const palette = new Palette({
     root: paletteEl,
     catalogue,
     i18n: i18nNow,
-    arm: (entryId, byKeyboard) => {
+    arm: function armEntry(entryId, byKeyboard) {
+      if (!ui.armed && table.gate(() => armEntry(entryId, byKeyboard))) return; // « Qui êtes-vous ? »
       ui.armed = ui.armed === entryId ? null : entryId;
       palette.setArmed(ui.armed);
       renderer.schedule();
@@ -403,13 +420,13 @@ async function start() {
 
   const voteButton = byId('vote-mode');
   function renderVoteButton() {
-    const left = store.votesLeft(me);
+    const left = store.votesLeft(table.actor());
     voteButton.setAttribute('aria-pressed', String(ui.voting));
     voteButton.dataset.left = String(left); // a phone shows just this number beside the thumb
     const label = voteButton.querySelector('.label');
     if (label) label.textContent = left > 0 ? countOf(i18n.t, 'board.vote.mode', left, i18n.lang) : i18n.t('board.vote.mode_none');
   }
-  voteButton.addEventListener('click', () => { ui.voting = !ui.voting; renderVoteButton(); renderer.schedule(); });
+  voteButton.addEventListener('click', () => { ui.voting = !ui.voting; renderVoteButton(); renderer.schedule(); table.render(); });
   byId('add-note').addEventListener('click', addNote);
   byId('undo').addEventListener('click', doUndo);
   byId('zoom-in').addEventListener('click', () => zoomBy(1.25));
@@ -439,7 +456,7 @@ async function start() {
     presenceTimer = null;
     if (!presenceQueued) return;
     lastPresence = performance.now();
-    connection.sendEphemeral(presenceQueued);
+    connection.sendEphemeral(follow ? follow.decorate(presenceQueued) : presenceQueued);
     presenceQueued = null;
   }
 
@@ -587,7 +604,7 @@ async function start() {
       e.preventDefault();
       tapItem(id);
     } else if (e.key === 'Delete' || e.key === 'Backspace') {
-      if (item.author === me || boot.me.role === 'facilitator') remove(id);
+      if (item.author === me || table.members.has(item.author) || boot.me.role === 'facilitator') remove(id);
     } else if (e.key.startsWith('Arrow')) {
       e.preventDefault();
       const dx = e.key === 'ArrowLeft' ? -KEY_STEP : e.key === 'ArrowRight' ? KEY_STEP : 0;
@@ -611,6 +628,13 @@ async function start() {
     url: `${proto}//${location.host}/ws/boards/${encodeURIComponent(boot.board.id)}`,
     clientId: store.clientId,
     lastSeq: () => store.seq,
+    device: () => deviceKind({
+      width: Math.max(window.innerWidth, window.screen?.width ?? 0),
+      height: Math.max(window.innerHeight, window.screen?.height ?? 0),
+      touch: window.matchMedia('(any-pointer: coarse)').matches,
+      finePointer: window.matchMedia('(pointer: fine)').matches,
+      tableMode: table.on,
+    }),
     onStatus: (status) => {
       connectionStatus = status;
       showStatus(statusEl, status, store.pendingCount, i18n);
@@ -645,6 +669,7 @@ async function start() {
         }
         case 'presence_list':
           presentNow = msg.participants;
+          follow?.someoneArrived();
           showPresence(presenceEl, msg.participants, person, me, i18n);
           if (msg.participants.some((/** @type {any} */ p) => !people.has(p.participant))) {
             for (const p of msg.participants) if (!people.has(p.participant)) people.set(p.participant, { alias: p.alias, colour: null });
@@ -667,6 +692,7 @@ async function start() {
   /** @param {any} u */
   function ephemeral(u) {
     if (u.connection === myConnection) return; // my own previews: I see my finger already
+    follow?.onUpdate(u);
     const dragged = remoteDrags.get(u.connection);
     if (u.gone || u.drag === null || (u.drag && dragged && dragged !== u.drag.item)) {
       if (dragged) renderer.remote.delete(dragged);
@@ -693,6 +719,24 @@ async function start() {
   });
   onVoicesChanged(() => { palette.render(); renderBar(); });
 
+  follow = new Follow({
+    me, boardId: boot.board.id, store, view, viewport: viewportEl, applyView, send: sendPresence, person, i18n: i18nNow,
+    tableMode: () => table.on,
+    spotlight: (id) => { const it = store.view().items.get(id); if (it) reveal(renderer.position(it)); },
+  });
+  /** authors asked about once: a table's members make cards without ever being "here" */
+  const askedAbout = new Set([me]);
+  store.subscribe(() => {
+    table.render();
+    follow?.update();
+    let unknown = false;
+    for (const it of store.view().items.values()) {
+      if (!askedAbout.has(it.author) && !people.has(it.author)) { askedAbout.add(it.author); unknown = true; }
+    }
+    if (unknown) loadPeople(); // their names and colours, from the workshop's roster
+  });
+  document.addEventListener('fresque:lang', () => { table.render(); follow?.render(); });
+  table.loadMembers();
   window.addEventListener('resize', () => { if (!fitted) fit(); });
   refresh();
   fit();
@@ -701,7 +745,7 @@ async function start() {
   connection.open();
   document.body.dataset.ready = 'true';
   // For the end-to-end tests and for debugging from the console: read-only looks at the live objects.
-  Object.assign(window, { fresque: { store, view, connection, ui } });
+  Object.assign(window, { fresque: { store, view, connection, ui, table, follow } });
 }
 
 /**

@@ -23,7 +23,7 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** @typedef {'ok'|'difficile'|'bloque'} Severity */
 /** @typedef {{day: string, slot?: string}} Cell */
 /** @typedef {{[key: string]: any, op: string}} Op */
-/** @typedef {{type: 'ops', op_id: string, ops: Op[]}} OpsMessage */
+/** @typedef {{type: 'ops', op_id: string, ops: Op[], as?: string}} OpsMessage */
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]{6,64}$/;
 export const OP_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,80}$/;
@@ -125,30 +125,39 @@ export function normalizeText(text) {
 /**
  * @param {string} clientId
  * @param {number | null} lastSeq the last seq this client saw; null on a first visit
+ * @param {'phone' | 'tablet' | 'desktop' | 'screen' | null} [device] what this page runs on (core/table.js deviceKind)
  */
-export function hello(clientId, lastSeq) {
-  /** @type {{type: 'hello', protocol: number, client: string, last_seq?: number}} */
+export function hello(clientId, lastSeq, device = null) {
+  /** @type {{type: 'hello', protocol: number, client: string, last_seq?: number, device?: string}} */
   const msg = { type: 'hello', protocol: PROTOCOL_VERSION, client: clientId };
   if (lastSeq !== null && lastSeq !== undefined) msg.last_seq = lastSeq;
+  if (device) msg.device = device;
   return msg;
 }
 
-/** @param {string} opId @param {Op[]} ops @returns {OpsMessage} */
-export function opsMessage(opId, ops) {
-  return { type: 'ops', op_id: opId, ops };
+/**
+ * @param {string} opId @param {Op[]} ops
+ * @param {string | null} [as] made as this hosted person (a member of a shared table), by their host's device
+ * @returns {OpsMessage}
+ */
+export function opsMessage(opId, ops, as = null) {
+  return as ? { type: 'ops', op_id: opId, ops, as } : { type: 'ops', op_id: opId, ops };
 }
 
 /**
  * Where my pointer is and what I drag. The server keeps only the newest message per socket and relays it
  * whole, so each message is the full state: leave `cursor` out and others stop seeing it; leave `drag` out
- * (or null: the server treats both alike) and I am not dragging.
- * @param {{cursor?: {x: number, y: number} | null, drag?: {item: string, x: number, y: number} | null}} what
+ * (or null: the server treats both alike) and I am not dragging. `view`: the world rectangle I look at, sent by
+ * a facilitator while "follow me" is on (the server drops it from anyone else).
+ * @param {{cursor?: {x: number, y: number} | null, drag?: {item: string, x: number, y: number} | null,
+ *          view?: {x: number, y: number, w: number, h: number} | null}} what
  */
-export function presenceMessage({ cursor, drag } = {}) {
-  /** @type {{type: 'presence', cursor?: {x: number, y: number}, drag?: {item: string, x: number, y: number}}} */
+export function presenceMessage({ cursor, drag, view } = {}) {
+  /** @type {{type: 'presence', cursor?: {x: number, y: number}, drag?: {item: string, x: number, y: number}, view?: {x: number, y: number, w: number, h: number}}} */
   const msg = { type: 'presence' };
   if (cursor) msg.cursor = { x: cursor.x, y: cursor.y };
   if (drag) msg.drag = { item: drag.item, x: drag.x, y: drag.y };
+  if (view) msg.view = { x: view.x, y: view.y, w: view.w, h: view.h };
   return msg;
 }
 
@@ -294,8 +303,9 @@ export function opProblem(op) {
 export function opsMessageProblem(msg) {
   if (!isObj(msg)) return 'a message is an object';
   const m = /** @type {any} */ (msg);
-  if (m.type !== 'ops' || Object.keys(m).some((k) => !['type', 'op_id', 'ops'].includes(k))) return 'not an ops message';
+  if (m.type !== 'ops' || Object.keys(m).some((k) => !['type', 'op_id', 'ops', 'as'].includes(k))) return 'not an ops message';
   if (!isStr(m.op_id, OP_ID_PATTERN)) return 'bad op_id';
+  if (m.as !== undefined && !isStr(m.as, ID_PATTERN)) return 'bad as';
   if (!Array.isArray(m.ops) || m.ops.length < 1 || m.ops.length > MAX_OPS) return `an ops message holds 1 to ${MAX_OPS} ops`;
   for (const [i, op] of m.ops.entries()) {
     const problem = opProblem(op);

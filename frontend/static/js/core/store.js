@@ -455,7 +455,9 @@ export class BoardStore {
   _change(msg) {
     if (this._applied !== null && msg.seq <= this._applied) return false;
     applyBatch(this._confirmed, msg.ops, msg.author, TRUSTED);
-    if (msg.author === this._participant) this._takePending(msg.op_id);
+    // ours: made by us, or by one of the people we host (`as`)
+    const ours = this._pending.find((m) => m.op_id === msg.op_id);
+    if (ours && (ours.as ?? this._participant) === msg.author) this._takePending(msg.op_id);
     this._applied = msg.seq;
     return true;
   }
@@ -469,7 +471,7 @@ export class BoardStore {
     const fresh = this._applied === null || msg.seq > this._applied;
     if (fresh) {
       if (batch && !msg.duplicate) {
-        applyBatch(this._confirmed, batch.ops, this._participant, TRUSTED);
+        applyBatch(this._confirmed, batch.ops, batch.as ?? this._participant, TRUSTED);
       } else {
         // Something was committed at a seq we never saw, and we do not know what: only a snapshot can
         // tell. (A legitimate duplicate always has a seq we already have: its change came in the welcome.)
@@ -508,12 +510,15 @@ export class BoardStore {
    * server's to refuse; but a message its parser would refuse (bad ids, bad numbers, over 100 ops, over
    * 64 KiB) throws a TypeError here, because it would be answered by an `error` naming no op_id and stay
    * pending forever. See `splitOps` for long lists.
+   * `as`: made as a person this device hosts (a member of a shared table): kept with the pending batch, so a
+   * resend after a reconnect or a reload is made as the same person.
    * @param {Op[]} ops
+   * @param {{as?: string | null}} [options]
    * @returns {OpsMessage}
    */
-  submit(ops) {
+  submit(ops, { as = null } = {}) {
     if (!Array.isArray(ops) || ops.length === 0) throw new TypeError('submit needs at least one op');
-    const message = opsMessage(`${this.clientId}:${this.counter + 1}`, ops);
+    const message = opsMessage(`${this.clientId}:${this.counter + 1}`, ops, as);
     const problem = opsMessageProblem(message);
     if (problem) throw new TypeError(`cannot send these ops: ${problem}`);
     this.counter += 1;
@@ -551,7 +556,10 @@ export class BoardStore {
     if (!this._view) {
       const s = cloneState(this._confirmed);
       const mode = { strict: true, role: this.role };
-      for (const message of this._pending) applyBatch(s, message.ops, this._participant, mode);
+      for (const message of this._pending) {
+        // a hosted person's batch is theirs: their budget, their role (participant)
+        applyBatch(s, message.ops, message.as ?? this._participant, message.as ? { ...mode, role: 'participant' } : mode);
+      }
       this._view = Object.freeze({ ...s, participant: this._participant, version: this.version });
     }
     return this._view;
@@ -579,9 +587,9 @@ export class BoardStore {
     return total;
   }
 
-  /** Our dots on an item. @param {string} itemId */
-  myVotes(itemId) {
-    return this.view().votes.get(this._participant ?? '')?.get(itemId) ?? 0;
+  /** Our dots on an item (or a hosted person's). @param {string} itemId @param {string | null} [participant] */
+  myVotes(itemId, participant = this._participant) {
+    return this.view().votes.get(participant ?? '')?.get(itemId) ?? 0;
   }
 
   // -- listening --------------------------------------------------------------------------------------------
