@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import * as P from '../../frontend/static/js/core/protocol.js';
-import { BoardStore, stateToSnapshot, applyOp, emptyState, RuleError, CHECKED } from '../../frontend/static/js/core/store.js';
+import { BoardStore, stateToSnapshot, applyOp, emptyState, RuleError, CHECKED, defaultSettings } from '../../frontend/static/js/core/store.js';
 
 const ME = 'p-amina';
 const OTHER = 'p-karim';
@@ -120,7 +120,7 @@ test('a snapshot welcome replaces the confirmed state and keeps pending batches'
   const mine = store.submit([solution('sol-000001', 'ma solution')]);
   const vote = store.submit([P.addVote('sol-000001')]);
   const snapshot = {
-    settings: { title: 'Nouveau titre', vote_budget: 5 },
+    settings: { ...defaultSettings(), title: 'Nouveau titre', vote_budget: 5 },
     items: [{ id: 'note-000002', kind: 'note', author: OTHER, x: 1, y: 2, text: 'nouvelle' }],
     threads: [],
     votes: [],
@@ -141,7 +141,7 @@ test('a duplicate ack after a snapshot that already holds our batch applies noth
   const vote = store.submit([solution('sol-000001'), P.addVote('sol-000001')]);
   // Committed at seq 1, ack lost, then the board went on without us long enough for a snapshot.
   const snapshot = {
-    settings: { title: 'Ma semaine', vote_budget: 3 },
+    settings: { ...defaultSettings(), title: 'Ma semaine', vote_budget: 3 },
     items: [{ id: 'sol-000001', kind: 'solution', author: ME, x: 0, y: 0, text: 'une aide' }],
     threads: [], votes: [{ participant: ME, item: 'sol-000001', count: 1 }], deleted: [],
   };
@@ -336,7 +336,7 @@ test('submit refuses empty batches and what the server could not even parse, not
 test('facilitator-only ops show in a facilitator\'s view', () => {
   const store = freshStore(undefined, 'facilitator');
   store.submit([{ op: 'board.update', title: 'Atelier du mardi', vote_budget: 5 }]);
-  assert.deepEqual(store.view().settings, { title: 'Atelier du mardi', vote_budget: 5 });
+  assert.deepEqual(store.view().settings, { ...defaultSettings(), title: 'Atelier du mardi', vote_budget: 5 });
   store.submit([{ op: 'board.update', title: '   ' }]);
   assert.equal(store.view().settings.title, 'Atelier du mardi');
 });

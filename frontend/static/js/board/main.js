@@ -26,6 +26,8 @@ import { canSpeak, onVoicesChanged, speak } from './speech.js';
 import { deviceKind } from '../core/table.js';
 import { Follow } from './follow.js';
 import { Table } from './table.js';
+import { Facilitation } from './facilitation.js';
+import { isProjector, setupProjector } from './projector.js';
 
 const PRESENCE_INTERVAL_MS = 33; // ≈ 30 Hz: what the server relays at most
 const KEY_STEP = 20;
@@ -159,7 +161,8 @@ async function start() {
   let connectionStatus = /** @type {import('./connection.js').Status} */ ('connecting');
 
   function refresh() {
-    renderer.view = store.view();
+    facilitation.update(); // phase, timer, lock: the banner, the facilitator's bar, what is open
+    renderer.view = facilitation.shown(store.view()); // the projector leaves out what only facilitators see
     renderer.schedule();
     showStatus(statusEl, connectionStatus, store.pendingCount, i18n);
     renderVoteButton();
@@ -178,6 +181,8 @@ async function start() {
    */
   function act(ops, { undoable = true, as = table.actingFor(ops) } = {}) {
     if (!ops.length) return;
+    const refused = facilitation.refusal(ops); // closed by the phase or the lock: say so, send nothing
+    if (refused) { toasts.show(refused); renderer.schedule(); return; }
     if (table.on && !as) { table.gate(() => act(ops, { undoable })); return; } // « Qui êtes-vous ? » first
     const before = store.view();
     const msg = store.submit(ops, { as });
@@ -347,7 +352,8 @@ async function start() {
     const mine = item.author === me || table.members.has(item.author) || boot.me.role === 'facilitator';
     /** @type {(HTMLElement | null)[]} */
     const buttons = [h('p', { class: 'bar-title', text: label, attrs: { dir: 'auto' } })];
-    if (item.kind === 'solution') {
+    const open = facilitation.tools(); // what the phase leaves open (facilitators: everything)
+    if (item.kind === 'solution' && open.votes) {
       const left = store.votesLeft(table.actor());
       buttons.push(
         bigButton(icon('vote'), t('board.vote.give'), () => vote(item.id, 1), 'vote'),
@@ -355,34 +361,35 @@ async function start() {
         h('p', { class: 'dots-left', text: countOf(t, 'board.vote.left', left, i18n.lang) }),
       );
     }
-    if (item.kind === 'activity') {
+    if (item.kind === 'activity' && open.threads) {
       buttons.push(
         bigButton(icon('thread'), t('board.pull.difficulty'), () => pull(item.id, 'difficulty'), 'pull'),
         bigButton(icon('touchpoint'), t('board.pull.touchpoint'), () => pull(item.id, 'touchpoint')),
       );
     }
-    if (item.kind === 'touchpoint') {
+    if (item.kind === 'touchpoint' && open.threads) {
       buttons.push(bigButton(icon('thread'), t('board.pull.difficulty'), () => pull(item.id, 'difficulty'), 'pull'));
     }
-    if (item.kind === 'difficulty' || item.kind === 'touchpoint') {
+    if ((item.kind === 'difficulty' || item.kind === 'touchpoint') && open.threads && open.kinds.includes('solution')) {
       buttons.push(bigButton(icon('solution'), t('board.pull.solution'), () => pull(item.id, 'solution'), 'pull'));
     }
     if (label && canSpeak(i18n.lang)) buttons.push(bigButton(icon('speak'), t('board.read'), () => speak(label, i18n.lang)));
-    if (['activity', 'touchpoint', 'difficulty', 'solution'].includes(item.kind)) {
+    if (['activity', 'touchpoint', 'difficulty', 'solution'].includes(item.kind) && open.threads) {
       buttons.push(bigButton(icon('thread'), t('board.link.start'), () => {
         ui.linking = item.id;
         toasts.show(t('board.link.hint'));
       }));
     }
-    buttons.push(bigButton(icon('move'), t('board.move'), () => { ui.moving = item.id; renderer.schedule(); toasts.show(t('board.move_hint')); }));
-    if (mine && item.kind !== 'activity') buttons.push(bigButton(icon('edit'), t('board.edit'), () => editText(item.id)));
+    if (open.kinds.includes(item.kind)) buttons.push(bigButton(icon('move'), t('board.move'), () => { ui.moving = item.id; renderer.schedule(); toasts.show(t('board.move_hint')); }));
+    if (mine && item.kind !== 'activity' && open.kinds.includes(item.kind)) buttons.push(bigButton(icon('edit'), t('board.edit'), () => editText(item.id)));
     for (const th of store.view().threads.values()) {
-      if (th.source !== item.id && th.target !== item.id) continue;
+      if ((th.source !== item.id && th.target !== item.id) || !open.threads) continue;
       const other = store.view().items.get(th.source === item.id ? th.target : th.source);
       const otherLabel = other ? catalogue.label(catalogue.get(other.ref), i18n.lang) || other.text || '' : '';
       buttons.push(bigButton(icon('thread'), t('board.thread.cut_to', { label: otherLabel }), () => act([deleteThread(th.id)]), 'cut'));
     }
-    if (mine) buttons.push(bigButton(icon('delete'), t('board.delete'), () => remove(item.id), 'danger'));
+    if (mine && open.kinds.includes(item.kind)) buttons.push(bigButton(icon('delete'), t('board.delete'), () => remove(item.id), 'danger'));
+    buttons.push(...facilitation.itemButtons(item));
     buttons.push(bigButton(icon('close'), t('board.close'), () => select(null), 'close'));
     bar.replaceChildren(...buttons.filter((b) => b !== null));
   }
@@ -419,6 +426,12 @@ async function start() {
   });
 
   const voteButton = byId('vote-mode');
+  // Facilitation (facilitation.js, phase.js): the phase banner and timer, the facilitator's bar, what is open.
+  const facilitation = new Facilitation({
+    boot, store, i18n: i18nNow, catalogue, act, sheet, toasts, renderer, ui, palette,
+    reveal: (id) => { const it = store.view().items.get(id); if (it) reveal(renderer.position(it)); },
+    selected: () => ui.selected, select, redraw: () => renderer.schedule(),
+  });
   function renderVoteButton() {
     const left = store.votesLeft(table.actor());
     voteButton.setAttribute('aria-pressed', String(ui.voting));
@@ -539,6 +552,7 @@ async function start() {
 
   /** A tap on a card (or Enter on it): vote, tie, or select. @param {string} id */
   function tapItem(id) {
+    if (facilitation.tap(id)) return; // "merge with…" was waiting for this card
     const item = store.view().items.get(id);
     if (ui.voting && item?.kind === 'solution') {
       vote(id, 1);
@@ -654,6 +668,9 @@ async function start() {
             if (msg.ops.some((/** @type {any} */ op) => op.id === itemId)) { renderer.remote.delete(itemId); remoteDrags.delete(conn); }
           }
           break;
+        case 'resync': // something became visible or hidden for this screen (docs/protocol.md)
+          store.applyResync(msg);
+          break;
         case 'ack':
           store.applyAck(msg);
           // an ack for a change this page never saw: two tabs shared an id. A snapshot puts it right.
@@ -713,6 +730,7 @@ async function start() {
   document.addEventListener('fresque:lang', () => {
     i18n = currentI18n();
     renderer.relabel();
+    facilitation.relabel();
     palette.render();
     refresh();
     renderBar();
@@ -742,10 +760,17 @@ async function start() {
   fit();
   if (saved) fitted = true;
   loadPeople();
+  if (isProjector()) {
+    setupProjector({ boot, store, facilitation, i18n: i18nNow, fit: (reserve) => {
+      const r = viewportEl.getBoundingClientRect();
+      view.fit(boardBounds(), r.width - reserve, r.height, 16);
+      applyView();
+    } });
+  }
   connection.open();
   document.body.dataset.ready = 'true';
   // For the end-to-end tests and for debugging from the console: read-only looks at the live objects.
-  Object.assign(window, { fresque: { store, view, connection, ui, table, follow } });
+  Object.assign(window, { fresque: { store, view, connection, ui, table, follow, facilitation } });
 }
 
 /**

@@ -58,6 +58,8 @@ export class Renderer {
     /** @type {any} */
     this.ui = {};
     this.frame = 0;
+    /** Facilitating screens see hidden cards (dimmed) and every dot while votes are hidden. */
+    this.facilitating = false;
     this.drawGrid();
   }
 
@@ -153,7 +155,7 @@ export class Renderer {
     const selected = this.ui.selected === item.id;
     const sig = [
       item.kind, item.ref, item.text, item.severity, item.author, votes, lang, selected,
-      this.ui.voting, remote?.participant ?? '', this.person(item.author).colour,
+      this.ui.voting, remote?.participant ?? '', this.person(item.author).colour, this.look(item),
     ].join('|');
     let entry = this.itemEls.get(item.id);
     if (!entry) {
@@ -205,7 +207,7 @@ export class Renderer {
     const entry = this.catalogue.get(item.ref);
     const label = this.catalogue.label(entry, lang);
     const author = this.person(item.author);
-    el.className = `item kind-${item.kind}${item.severity ? ` severity-${item.severity}` : ''}`;
+    el.className = `item kind-${item.kind}${item.severity ? ` severity-${item.severity}` : ''}${this.look(item)}`;
     el.style.setProperty('--author', author.colour ?? 'var(--ink-soft)');
     /** @type {(Node | null)[]} */
     const parts = [];
@@ -216,6 +218,7 @@ export class Renderer {
     if (label) parts.push(h('span', { class: 'label', text: label }));
     if (item.text) parts.push(h('span', { class: 'text', text: item.text, attrs: { dir: 'auto' } }));
     if (item.kind === 'solution') parts.push(this.voteDots(item.id));
+    if (this.look(item).includes('masked')) parts.push(h('span', { class: 'hidden-badge', text: t('board.hidden_badge') }));
     if (remote?.participant) {
       const who = this.person(remote.participant);
       el.style.setProperty('--mover', who.colour ?? 'var(--ink-soft)');
@@ -253,8 +256,20 @@ export class Renderer {
         row.append(dot);
       }
     }
-    row.prepend(h('span', { class: 'total', text: String(total) }));
+    if (!this.view.settings?.votes_hidden || this.facilitating) row.prepend(h('span', { class: 'total', text: String(total) }));
     return row;
+  }
+
+  /**
+   * Facilitation marks of an item, as extra classes: ` masked` (hidden by moderation, or made by someone else
+   * in the hidden round still open: only facilitators are sent those), ` spotlight`.
+   * @param {any} item
+   */
+  look(item) {
+    const s = this.view?.settings;
+    if (!s) return '';
+    const round = s.private?.active && item.round === s.private.round && item.author !== this.me();
+    return `${item.hidden || round ? ' masked' : ''}${s.spotlight === item.id ? ' spotlight' : ''}`;
   }
 
   /**

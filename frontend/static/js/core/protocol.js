@@ -202,14 +202,54 @@ export const deleteThread = (/** @type {string} */ id) => ({ op: 'thread.delete'
 export const addVote = (/** @type {string} */ item) => ({ op: 'vote.add', item });
 export const removeVote = (/** @type {string} */ item) => ({ op: 'vote.remove', item });
 
-/** Facilitator only. @param {{title?: string|null, vote_budget?: number|null}} settings */
-export function updateBoard({ title, vote_budget }) {
+/**
+ * Facilitating roles only. Fields left undefined are not sent; `phase`, `spotlight` may be null (clears them).
+ * @param {{title?: string|null, vote_budget?: number|null, phases?: string[], phase?: string|null,
+ *          locked?: boolean, votes_hidden?: boolean, private?: boolean, spotlight?: string|null,
+ *          follow?: boolean}} settings
+ */
+export function updateBoard(settings) {
   /** @type {Op} */
   const op = { op: 'board.update' };
-  if (title != null) op.title = title;
-  if (vote_budget != null) op.vote_budget = vote_budget;
+  if (settings.title != null) op.title = settings.title;
+  if (settings.vote_budget != null) op.vote_budget = settings.vote_budget;
+  if (settings.phases != null) op.phases = [...settings.phases];
+  for (const key of /** @type {const} */ (['phase', 'spotlight'])) {
+    if (settings[key] !== undefined) op[key] = settings[key];
+  }
+  for (const key of /** @type {const} */ (['locked', 'votes_hidden', 'private', 'follow'])) {
+    if (settings[key] != null) op[key] = settings[key];
+  }
   return op;
 }
+
+// -- facilitation (docs/protocol.md "Facilitation") ---------------------------------------------------------
+
+/** The phases of a workshop, in their usual order (a board's `settings.phases` says which it runs). */
+export const PHASES = /** @type {const} */ (['welcome', 'week', 'threads', 'solutions', 'vote', 'restitution']);
+export const TIMER_ACTIONS = /** @type {const} */ (['start', 'pause', 'resume', 'add', 'clear']);
+/** The roles that facilitate (backend/fresque/roles.py FACILITATING). */
+export const FACILITATING = /** @type {const} */ (['facilitator', 'co_facilitator']);
+export const facilitates = (/** @type {string | null | undefined} */ role) =>
+  role === 'facilitator' || role === 'co_facilitator';
+
+/**
+ * The timer: `start` (seconds 1–36000), `pause`, `resume`, `add` (seconds −3600…3600, not 0), `clear`.
+ * The server stamps the time (`at`); a client never sends it.
+ * @param {'start'|'pause'|'resume'|'add'|'clear'} action
+ * @param {number} [seconds]
+ */
+export function setTimer(action, seconds) {
+  /** @type {Op} */
+  const op = { op: 'timer.set', action };
+  if (seconds !== undefined) op.seconds = seconds;
+  return op;
+}
+
+/** Moderation: hide an item from everyone but the facilitators, or show it again. */
+export const hideItem = (/** @type {string} */ id, /** @type {boolean} */ hidden) => ({ op: 'item.hide', id, hidden });
+/** Two cards of one kind become one: `drop`'s threads and dots move to `keep`, then `drop` goes. */
+export const mergeItems = (/** @type {string} */ keep, /** @type {string} */ drop) => ({ op: 'item.merge', keep, drop });
 
 // -- what the server's models accept -----------------------------------------------------------------------
 // A message the models refuse gets an `error` that names no op_id: a pending batch like that would be resent
@@ -247,6 +287,12 @@ const FIELD = {
   day: (v) => DAYS.includes(/** @type {any} */ (v)),
   slot: (v) => SLOTS.includes(/** @type {any} */ (v)),
   patch: (v) => isObj(v) && closed(/** @type {object} */ (v), PATCH) === null,
+  bool: (v) => typeof v === 'boolean',
+  phase: (v) => PHASES.includes(/** @type {any} */ (v)),
+  phases: (v) => Array.isArray(v) && v.length >= 1 && v.length <= 8 && new Set(v).size === v.length &&
+    v.every((p) => PHASES.includes(p)),
+  action: (v) => TIMER_ACTIONS.includes(/** @type {any} */ (v)),
+  seconds: (v) => isInt(v, -3600, 36_000),
 };
 
 // `!` marks a required field; the others are optional and may be null (pydantic's `X | None = None`).
@@ -260,7 +306,13 @@ const OP_FIELDS = {
   'thread.delete': { id: 'id!' },
   'vote.add': { item: 'id!' },
   'vote.remove': { item: 'id!' },
-  'board.update': { title: 'title', vote_budget: 'budget' },
+  'board.update': {
+    title: 'title', vote_budget: 'budget', phases: 'phases', phase: 'phase', locked: 'bool', votes_hidden: 'bool',
+    private: 'bool', spotlight: 'id', follow: 'bool',
+  },
+  'timer.set': { action: 'action!', seconds: 'seconds' },
+  'item.hide': { id: 'id!', hidden: 'bool!' },
+  'item.merge': { keep: 'id!', drop: 'id!' },
 };
 
 /**
@@ -292,8 +344,17 @@ export function opProblem(op) {
   const o = /** @type {Op} */ (op);
   const fields = OP_FIELDS[o.op];
   if (!fields) return `unknown op ${JSON.stringify(o.op)}`;
-  const problem = closed(o, { op: 'op!', ...fields });
+  const problem = closed(o, { op: 'op!', ...fields }) ?? timerProblem(o);
   return problem && `${o.op}: ${problem}`;
+}
+
+/** The timer's seconds: required by start (1–36000) and add (±3600, not 0), refused by the others. @param {Op} o */
+function timerProblem(o) {
+  if (o.op !== 'timer.set') return null;
+  const s = o.seconds;
+  if (o.action === 'start') return isInt(s, 1, 36_000) ? null : 'start needs seconds 1–36000';
+  if (o.action === 'add') return isInt(s, -3600, 3600) && s !== 0 ? null : 'add needs seconds ±3600, not 0';
+  return s == null ? null : `${o.action} takes no seconds`;
 }
 
 /**
@@ -356,6 +417,7 @@ const SERVER_SHAPES = /** @type {Record<string, Record<string, string>>} */ ({
   error: { code: 'string', message: 'string' },
   presence_list: { participants: 'array' },
   ephemeral: { updates: 'array' },
+  resync: { seq: 'number', snapshot: 'object' },
 });
 
 const jsonType = (/** @type {unknown} */ v) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);

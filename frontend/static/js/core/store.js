@@ -14,8 +14,8 @@
  */
 
 import {
-  DAYS, SLOTS, MAX_TEXT, MAX_TITLE, MAX_VOTE_BUDGET,
-  checkText, threadAllowed, newClientId, normalizeCell, opsMessage, opsMessageProblem,
+  DAYS, SLOTS, MAX_TEXT, MAX_TITLE, MAX_VOTE_BUDGET, PHASES,
+  checkText, facilitates, threadAllowed, newClientId, normalizeCell, opsMessage, opsMessageProblem,
 } from './protocol.js';
 
 /** @typedef {import('./protocol.js').Op} Op */
@@ -24,10 +24,21 @@ import {
 /**
  * Exactly the server's item dict (core/board.py item_to_dict): absent properties are absent keys.
  * @typedef {{id: string, kind: import('./protocol.js').Kind, author: string, x: number, y: number, w?: number,
- *            h?: number, ref?: string, cell?: Cell, text?: string, severity?: import('./protocol.js').Severity}} Item
+ *            h?: number, ref?: string, cell?: Cell, text?: string, severity?: import('./protocol.js').Severity,
+ *            hidden?: boolean, round?: number}} Item
  */
 /** @typedef {{id: string, source: string, target: string, author: string}} Thread */
-/** @typedef {{title: string, vote_budget: number}} Settings */
+/**
+ * The board's timer: running while `ends_at` is set (ms since 1970, the server's clock), paused while
+ * `remaining` is set (ms).
+ * @typedef {{duration: number, ends_at: number | null, remaining: number | null}} Timer
+ */
+/**
+ * Board settings (docs/protocol.md "Facilitation"): frozen, replaced whole on every change.
+ * @typedef {{title: string, vote_budget: number, phases: readonly string[], phase: string | null, locked: boolean,
+ *            votes_hidden: boolean, private: {active: boolean, round: number}, timer: Timer | null,
+ *            spotlight: string | null, follow: string | null}} Settings
+ */
 /**
  * @typedef {{items: Map<string, Item>, threads: Map<string, Thread>,
  *            votes: Map<string, Map<string, number>>, settings: Settings, deleted: Set<string>}} BoardState
@@ -39,6 +50,7 @@ import {
  */
 
 export const LIMITS = Object.freeze({ maxItems: 5000, maxThreads: 10_000 });
+const MAX_TIMER_MS = 36_000 * 1000;
 
 /** A change the rules refuse; `code` is the server's reject code. */
 export class RuleError extends Error {
@@ -51,7 +63,7 @@ export class RuleError extends Error {
 
 // -- the state and its rules -------------------------------------------------------------------------------
 
-const ITEM_KEYS = /** @type {const} */ (['id', 'kind', 'author', 'x', 'y', 'w', 'h', 'ref', 'cell', 'text', 'severity']);
+const ITEM_KEYS = /** @type {const} */ (['id', 'kind', 'author', 'x', 'y', 'w', 'h', 'ref', 'cell', 'text', 'severity', 'hidden', 'round']);
 const COMMON = ['x', 'y', 'w', 'h'];
 /** Fields an update may set, per kind (core/board.py EDITABLE). */
 const EDITABLE = /** @type {Record<string, Set<string>>} */ ({
@@ -62,9 +74,29 @@ const EDITABLE = /** @type {Record<string, Set<string>>} */ ({
   note: new Set([...COMMON, 'text']),
 });
 
+/** The settings of a new board (the server's defaults). @returns {Settings} */
+export function defaultSettings() {
+  return {
+    title: '', vote_budget: 3, phases: [...PHASES], phase: null, locked: false, votes_hidden: false,
+    private: { active: false, round: 0 }, timer: null, spotlight: null, follow: null,
+  };
+}
+
+/**
+ * Settings from a snapshot (older snapshots and saved replicas only had title and vote_budget), deep frozen.
+ * @param {{[key: string]: any}} raw
+ * @returns {Settings}
+ */
+export function makeSettings(raw) {
+  /** @type {{[key: string]: any}} */
+  const out = defaultSettings();
+  for (const key of Object.keys(out)) if (raw[key] !== undefined) out[key] = raw[key];
+  return deepFreeze(JSON.parse(JSON.stringify(out)));
+}
+
 /** @returns {BoardState} */
 export function emptyState() {
-  return { items: new Map(), threads: new Map(), votes: new Map(), settings: Object.freeze({ title: '', vote_budget: 3 }), deleted: new Set() };
+  return { items: new Map(), threads: new Map(), votes: new Map(), settings: makeSettings({}), deleted: new Set() };
 }
 
 /**
@@ -77,7 +109,7 @@ function makeItem(fields) {
   const item = {};
   for (const key of ITEM_KEYS) {
     const value = fields[key];
-    if (value == null) continue;
+    if (value == null || (key === 'hidden' && value !== true)) continue;
     item[key] = key === 'cell' ? Object.freeze(normalizeCell(value)) : value;
   }
   return /** @type {Item} */ (Object.freeze(item));
@@ -105,7 +137,7 @@ export function cloneState(s) {
  */
 export function stateFromSnapshot(snap) {
   const s = emptyState();
-  s.settings = Object.freeze({ title: snap.settings.title, vote_budget: snap.settings.vote_budget });
+  s.settings = makeSettings(snap.settings ?? {});
   for (const raw of snap.items) s.items.set(raw.id, makeItem(raw));
   for (const raw of snap.threads) s.threads.set(raw.id, makeThread(raw));
   for (const { participant, item, count } of snap.votes) {
@@ -123,7 +155,7 @@ export function stateFromSnapshot(snap) {
  */
 export function stateToSnapshot(s) {
   return {
-    settings: { title: s.settings.title, vote_budget: s.settings.vote_budget },
+    settings: JSON.parse(JSON.stringify(s.settings)),
     items: [...s.items.values()].map((item) => ({ ...item, ...(item.cell && { cell: { ...item.cell } }) })),
     threads: [...s.threads.values()].map((t) => ({ ...t })),
     votes: [...s.votes].flatMap(([participant, perItem]) =>
@@ -204,7 +236,9 @@ function checkItem(item) {
 /**
  * How strictly to apply. `strict: false` is for what the server already accepted: only what cannot be done
  * at all (an update of an item we do not have) fails. `strict: true` checks the rules, for the optimistic view.
- * @typedef {{strict: boolean, role?: string | null}} Mode
+ * `now` is the server's time by our clock (ms since 1970): a timer op we sent has no `at` (the server stamps
+ * it), so the view, and the confirmed state at its ack, use this instead.
+ * @typedef {{strict: boolean, role?: string | null, now?: number}} Mode
  */
 export const TRUSTED = Object.freeze({ strict: false });
 export const CHECKED = Object.freeze({ strict: true });
@@ -223,7 +257,8 @@ export function applyOp(s, op, author, mode, journal = null) {
   const who = author ?? '';
   switch (op.op) {
     case 'item.create': {
-      const item = makeItem({ ...op, author: who });
+      const round = s.settings.private.active ? s.settings.private.round : undefined;
+      const item = makeItem({ round, ...op, author: who });
       if (strict) {
         checkFreeId(s, op.id);
         if (s.items.size >= LIMITS.maxItems) throw new RuleError('board_full');
@@ -260,6 +295,7 @@ export function applyOp(s, op, author, mode, journal = null) {
       }
       put(s.items, op.id, undefined, journal);
       retire(s, op.id, journal);
+      if (s.settings.spotlight === op.id) setSettings(s, { spotlight: null }, journal);
       return;
     }
     case 'thread.create': {
@@ -301,7 +337,7 @@ export function applyOp(s, op, author, mode, journal = null) {
     }
     case 'board.update': {
       if (strict) {
-        if (mode.role && mode.role !== 'facilitator') throw new RuleError('forbidden');
+        if (mode.role && !facilitates(mode.role)) throw new RuleError('forbidden');
         if (op.title != null) {
           const code = checkText(op.title, MAX_TITLE);
           if (code) throw new RuleError(code);
@@ -310,15 +346,140 @@ export function applyOp(s, op, author, mode, journal = null) {
         if (op.vote_budget != null && !(op.vote_budget >= 0 && op.vote_budget <= MAX_VOTE_BUDGET)) {
           throw new RuleError('invalid_budget');
         }
+        if (op.spotlight != null) liveItem(s, op.spotlight);
       }
       const old = s.settings;
-      s.settings = Object.freeze({ title: op.title ?? old.title, vote_budget: op.vote_budget ?? old.vote_budget });
+      /** @type {{[key: string]: any}} */
+      const next = { ...old };
+      if (op.title != null) next.title = op.title;
+      if (op.vote_budget != null) next.vote_budget = op.vote_budget;
+      if (op.phases != null) next.phases = op.phases;
+      if (op.phase !== undefined) next.phase = op.phase;
+      // core/board.py: the phase must be one of the phases (a change of phases keeping an old phase is refused)
+      if (strict && next.phase !== null && !next.phases.includes(next.phase)) throw new RuleError('invalid_phase');
+      if (op.locked != null) next.locked = op.locked;
+      if (op.votes_hidden != null) next.votes_hidden = op.votes_hidden;
+      if (op.private === true && !old.private.active) next.private = { active: true, round: old.private.round + 1 };
+      if (op.private === false) next.private = { active: false, round: old.private.round };
+      if (op.spotlight !== undefined) next.spotlight = op.spotlight;
+      if (op.follow != null) next.follow = op.follow ? who : null;
+      s.settings = makeSettings(next);
       journal?.push(() => { s.settings = old; });
+      return;
+    }
+    case 'timer.set': {
+      if (strict && mode.role && !facilitates(mode.role)) throw new RuleError('forbidden');
+      const old = s.settings;
+      const timer = nextTimer(old.timer, op, op.at ?? mode.now ?? null);
+      s.settings = makeSettings({ ...old, timer });
+      journal?.push(() => { s.settings = old; });
+      return;
+    }
+    case 'item.hide': {
+      if (strict && mode.role && !facilitates(mode.role)) throw new RuleError('forbidden');
+      const old = liveItem(s, op.id);
+      put(s.items, op.id, makeItem({ ...old, hidden: op.hidden }), journal);
+      return;
+    }
+    case 'item.merge': {
+      if (strict && mode.role && !facilitates(mode.role)) throw new RuleError('forbidden');
+      const keep = liveItem(s, op.keep);
+      const drop = liveItem(s, op.drop);
+      if (keep.id === drop.id || keep.kind !== drop.kind || keep.kind === 'activity') {
+        throw new RuleError('merge_not_allowed');
+      }
+      mergeInto(s, keep.id, drop.id, journal);
       return;
     }
     default:
       throw new RuleError('unknown_op');
   }
+}
+
+/**
+ * The timer after a `timer.set` at `at` (the server's time). Throws the server's reject codes.
+ * @param {Timer | null} timer @param {Op} op @param {number | null} at
+ * @returns {Timer | null}
+ */
+export function nextTimer(timer, op, at) {
+  if (op.action === 'add' && op.seconds === 0) throw new RuleError('invalid_timer');
+  if (op.action === 'clear') {
+    if (!timer) throw new RuleError('no_timer');
+    return null;
+  }
+  if (op.action === 'start') {
+    const ms = op.seconds * 1000;
+    return at === null ? { duration: ms, ends_at: null, remaining: ms } : { duration: ms, ends_at: at + ms, remaining: null };
+  }
+  if (!timer) throw new RuleError(op.action === 'add' ? 'no_timer' : op.action === 'pause' ? 'timer_not_running' : 'timer_not_paused');
+  const running = timer.ends_at !== null;
+  if (op.action === 'pause') {
+    if (!running) throw new RuleError('timer_not_running');
+    return { duration: timer.duration, ends_at: null, remaining: Math.max(0, /** @type {number} */ (timer.ends_at) - (at ?? 0)) };
+  }
+  if (op.action === 'resume') {
+    if (running) throw new RuleError('timer_not_paused');
+    const left = timer.remaining ?? 0;
+    return at === null ? { ...timer } : { duration: timer.duration, ends_at: at + left, remaining: null };
+  }
+  if (op.action === 'add') {
+    const ms = op.seconds * 1000;
+    const duration = Math.min(MAX_TIMER_MS, Math.max(0, timer.duration + ms));
+    if (running) return { duration, ends_at: Math.max(at ?? 0, /** @type {number} */ (timer.ends_at) + ms), remaining: null };
+    return { duration, ends_at: null, remaining: Math.max(0, (timer.remaining ?? 0) + ms) };
+  }
+  throw new RuleError('invalid_message');
+}
+
+/**
+ * What is left on a timer at `now` (the server's time, ms): null without a timer; never below 0.
+ * @param {Timer | null | undefined} timer @param {number} now
+ * @returns {{left: number, running: boolean, done: boolean} | null}
+ */
+export function timerLeft(timer, now) {
+  if (!timer) return null;
+  if (timer.ends_at === null) {
+    const left = Math.max(0, timer.remaining ?? 0);
+    return { left, running: false, done: left === 0 };
+  }
+  const left = Math.max(0, timer.ends_at - now);
+  return { left, running: left > 0, done: left === 0 };
+}
+
+/**
+ * `item.merge`: the drop's threads and dots go to the keep (a thread that would double one of keep's, or tie
+ * keep to itself, goes), then the drop is deleted.
+ * @param {BoardState} s @param {string} keep @param {string} drop @param {Journal | null} journal
+ */
+function mergeInto(s, keep, drop, journal) {
+  // core/board.py merge_items, in its order: the drop's threads by id, each deleted then made again (so it
+  // moves to the end, as on the server) unless it would double one of keep's; then the dots; then the drop.
+  const moving = [...s.threads.values()].filter((t) => t.source === drop || t.target === drop)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  for (const thread of moving) {
+    const source = thread.source === drop ? keep : thread.source;
+    const target = thread.target === drop ? keep : thread.target;
+    put(s.threads, thread.id, undefined, journal);
+    const doubled = source === target || [...s.threads.values()].some((t) => t.source === source && t.target === target);
+    if (doubled) retire(s, thread.id, journal);
+    else put(s.threads, thread.id, makeThread({ ...thread, source, target }), journal);
+  }
+  for (const participant of [...s.votes.keys()].sort()) {
+    const n = s.votes.get(participant)?.get(drop) ?? 0;
+    if (!n) continue;
+    setVotes(s, participant, keep, (s.votes.get(participant)?.get(keep) ?? 0) + n, journal);
+    setVotes(s, participant, drop, 0, journal);
+  }
+  if (s.settings.spotlight === drop) setSettings(s, { spotlight: keep }, journal);
+  put(s.items, drop, undefined, journal);
+  retire(s, drop, journal);
+}
+
+/** @param {BoardState} s @param {{[key: string]: any}} changes @param {Journal | null} journal */
+function setSettings(s, changes, journal) {
+  const old = s.settings;
+  s.settings = makeSettings({ ...old, ...changes });
+  journal?.push(() => { s.settings = old; });
 }
 
 /**
@@ -366,8 +527,14 @@ function deepFreeze(value) {
 }
 
 export class BoardStore {
-  /** @param {{participant?: string | null, clientId?: string}} [options] */
-  constructor({ participant = null, clientId = newClientId() } = {}) {
+  /**
+   * @param {{participant?: string | null, clientId?: string, clock?: () => number}} [options] `clock`: this
+   *   device's time in ms since 1970 (Date.now by default; tests pass their own)
+   */
+  constructor({ participant = null, clientId = newClientId(), clock = () => Date.now() } = {}) {
+    this.clock = clock;
+    /** The server's clock minus ours (ms), from the welcome's `server_time`. */
+    this.clockOffset = 0;
     /** @type {string | null} */
     this._participant = participant;
     /** Op ids are `${clientId}:${counter}`, unique per participant and board. */
@@ -421,6 +588,7 @@ export class BoardStore {
    * @returns {OpsMessage[]}
    */
   applyWelcome(msg) {
+    if (typeof msg.server_time === 'number' && Number.isFinite(msg.server_time)) this.clockOffset = msg.server_time - this.clock();
     this.you = msg.you;
     this.board = msg.board;
     this._participant = msg.you.participant;
@@ -440,6 +608,29 @@ export class BoardStore {
   }
 
   /**
+   * The server's `resync`: what this socket may see changed (a reveal, a hide). The confirmed state becomes
+   * the snapshot; the pending batches stay on top, to be answered as usual.
+   * @param {{seq: number, snapshot: any}} msg
+   */
+  applyResync(msg) {
+    this._confirmed = stateFromSnapshot(msg.snapshot);
+    this._applied = msg.seq;
+    this.resyncNeeded = false;
+    this._syncSeq();
+    this._changed();
+  }
+
+  /** The server's time now, by our clock corrected with the welcome's offset (ms since 1970). */
+  serverNow() {
+    return this.clock() + this.clockOffset;
+  }
+
+  /** The timer as it stands now, or null. */
+  timerNow() {
+    return timerLeft(this.view().settings.timer, this.serverNow());
+  }
+
+  /**
    * A change by anyone (also by us: our own change comes back in a delta when its ack was lost).
    * @param {{seq: number, op_id: string, author: string, ops: Op[]}} msg
    * @returns {boolean} whether it was new
@@ -454,7 +645,7 @@ export class BoardStore {
   /** @param {{seq: number, op_id: string, author: string, ops: Op[]}} msg */
   _change(msg) {
     if (this._applied !== null && msg.seq <= this._applied) return false;
-    applyBatch(this._confirmed, msg.ops, msg.author, TRUSTED);
+    applyBatch(this._confirmed, msg.ops, msg.author, { strict: false, now: this.serverNow() });
     // ours: made by us, or by one of the people we host (`as`)
     const ours = this._pending.find((m) => m.op_id === msg.op_id);
     if (ours && (ours.as ?? this._participant) === msg.author) this._takePending(msg.op_id);
@@ -471,7 +662,8 @@ export class BoardStore {
     const fresh = this._applied === null || msg.seq > this._applied;
     if (fresh) {
       if (batch && !msg.duplicate) {
-        applyBatch(this._confirmed, batch.ops, batch.as ?? this._participant, TRUSTED);
+        // our timer ops carry no `at`: the server stamped it, at about now
+        applyBatch(this._confirmed, batch.ops, batch.as ?? this._participant, { strict: false, now: this.serverNow() });
       } else {
         // Something was committed at a seq we never saw, and we do not know what: only a snapshot can
         // tell. (A legitimate duplicate always has a seq we already have: its change came in the welcome.)
@@ -555,7 +747,7 @@ export class BoardStore {
   view() {
     if (!this._view) {
       const s = cloneState(this._confirmed);
-      const mode = { strict: true, role: this.role };
+      const mode = { strict: true, role: this.role, now: this.serverNow() };
       for (const message of this._pending) {
         // a hosted person's batch is theirs: their budget, their role (participant)
         applyBatch(s, message.ops, message.as ?? this._participant, message.as ? { ...mode, role: 'participant' } : mode);
