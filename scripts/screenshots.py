@@ -115,7 +115,13 @@ class Author:
     """One participant's socket on the board: sends ops and waits for their ack."""
 
     def __init__(
-        self, stack: contextlib.ExitStack, base_url: str, board_id: str, token: str, name: str
+        self,
+        stack: contextlib.ExitStack,
+        base_url: str,
+        board_id: str,
+        token: str,
+        name: str,
+        device: str | None = None,
     ) -> None:
         parts = urlsplit(base_url)
         scheme = "wss" if parts.scheme == "https" else "ws"
@@ -130,7 +136,10 @@ class Author:
         )
         self.name = name
         self.count = 0
-        self.ws.send(json.dumps({"type": "hello", "protocol": 1, "client": name}))
+        hello: dict[str, Any] = {"type": "hello", "protocol": 1, "client": name}
+        if device:
+            hello["device"] = device
+        self.ws.send(json.dumps(hello))
         self.wait_for("welcome")
 
     def wait_for(self, kind: str, op_id: str | None = None) -> dict[str, Any]:
@@ -260,12 +269,24 @@ def build_workshop(base_url: str) -> dict[str, Any]:
         )
         amina.send(vote("sol-desk"), vote("sol-desk"), vote("sol-plain"))
         karim.send(vote("sol-desk"), vote("sol-peers"))
+    # The console's people: someone on paper (hosted by the facilitator), a projector's observer.
+    facilitator = {"Authorization": f"Bearer {workshop['facilitator']['token']}"}
+    workshop_id = workshop["workshop"]["id"]
+    for path, body in (
+        ("hosted", {"alias": "Fatima", "kind": "paper"}),
+        ("sign-in-links", {"role": "observer"}),
+    ):
+        made = httpx.post(
+            f"{base_url}/api/workshops/{workshop_id}/{path}", json=body, headers=facilitator, timeout=30
+        )
+        made.raise_for_status()
     return {
         "code": code,
         "workshop_id": workshop["workshop"]["id"],
         "board_id": board_id,
         "facilitator": workshop["facilitator"]["token"],
         "amina": residents["Amina"],
+        "karim": residents["Karim"],
     }
 
 
@@ -337,13 +358,24 @@ def shoot(browser: Browser, base_url: str, shop: dict[str, Any], out: Path) -> l
                 save(page, f"landing-{tag}", whole=True)
                 page.goto(f"{base_url}/j/{shop['code']}")
                 save(page, f"join-{tag}", whole=True)
-            with contextlib.closing(
-                new_context(browser, base_url, size, lang, shop["facilitator"])
-            ) as context:
+            console = new_context(browser, base_url, size, lang, shop["facilitator"])
+            with contextlib.ExitStack() as here, contextlib.closing(console) as context:
+                # Karim is on his phone meanwhile: « ici », « téléphone »
+                Author(here, base_url, shop["board_id"], shop["karim"], "karim-phone", device="phone")
                 page = context.new_page()
                 page.goto(f"{base_url}/workshops/{shop['workshop_id']}")
                 page.wait_for_load_state("networkidle")
+                page.locator("#people .presence-here").first.wait_for()
                 save(page, f"facilitator-{tag}", whole=True)
+                # the facilitator's tools at work: a rename field open, a sign-in link made, the remove dialog
+                page.locator("#people [data-focus-key$=':rename']").first.click()
+                page.locator("#sign-in-projector button[type=submit]").click()
+                page.locator("#sign-in-result:not([hidden])").wait_for()
+                save(page, f"facilitator-tools-{tag}", whole=True)
+                page.locator("#people [data-focus-key$=':remove']").first.click()
+                page.locator("#remove-dialog[open]").wait_for()
+                page.wait_for_timeout(200)
+                save(page, f"facilitator-dialog-{tag}")
             with contextlib.closing(new_context(browser, base_url, size, lang, shop["amina"])) as context:
                 page = context.new_page()
                 open_board(page, base_url, shop["board_id"])

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__, pages
-from .api import custom_pictograms, joining, participants, pictograms, workshop_data, workshops, ws
+from .api import custom_pictograms, joining, participants, pictograms, signin, workshop_data, workshops, ws
 from .api.deps import Services
 from .api.errors import ApiError, api_error_handler, validation_error_handler
 from .auth import load_secret
@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.add_exception_handler(StarletteHTTPException, not_found_page)
     app.include_router(workshops.router)
     app.include_router(joining.router)
+    app.include_router(signin.router)
     app.include_router(workshop_data.router)
     app.include_router(participants.router)
     app.include_router(pictograms.router)

@@ -29,7 +29,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from .api import joining
+from .api import joining, signin
 from .api.deps import services
 from .api.errors import ApiError
 from .auth import csrf_token, display_join_code, hash_token, normalise_join_code, token_from
@@ -37,6 +37,7 @@ from .db.store import SessionInfo, now
 from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
 from .people import AGE_BANDS, FRAGILITY_LEVELS
 from .profiles import PALETTE, all_colours, display_colour, palette_css
+from .roles import FACILITATOR, facilitates
 
 REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR: Final = REPO_ROOT / "frontend" / "templates"
@@ -231,9 +232,12 @@ async def _profile_step(request: Request, workshop_id: str, context: dict[str, A
 
 @router.get("/workshops/{workshop_id}")
 async def facilitator_page(request: Request, workshop_id: str) -> Response:
+    """The console: the owner (`facilitator`) and co-facilitators; the owner-only parts (the joining
+    buttons, a new link, adding a board, exports, inviting a co-facilitator) only for the owner."""
     session = await page_session(request)
-    if session is None or session.workshop_id != workshop_id or session.role != "facilitator":
+    if session is None or session.workshop_id != workshop_id or not facilitates(session.role):
         return problem(request, "forbidden", 403)
+    owner = session.role == FACILITATOR
     token = token_from(request, allow_cookie=True)
     assert token is not None
     store = services(request).store
@@ -244,12 +248,14 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
     found = await store.joining_of(workshop_id)
     assert found is not None
     day = workshop["date"] or ""
+    join_url = joining.join_link(request, found.join_token)
     boards = [
         {
             "id": b.id,
             "kind": b.kind,
             "title": b.title,
             "url": f"/boards/{b.id}",
+            "projector_url": f"/boards/{b.id}?view=projector",
             "export_url": f"/api/boards/{b.id}/export",
             "export_filename": "-".join(
                 part for part in ("fresque", slug(str(workshop["title"])), b.kind, day) if part
@@ -258,6 +264,7 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
         }
         for b in await store.boards_of(workshop_id)
     ]
+    # The first view, before js/pages/people.js fetches the full list (presence, devices, hosted people).
     participants = [
         {
             "id": p["id"],
@@ -266,7 +273,6 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
             "colour": display_colour(str(p["id"]), str(p["role"]), p["colour"]),
         }
         for p in await store.roster(workshop_id)
-        if p["role"] != "facilitator"
     ]
     return render(
         request,
@@ -279,9 +285,12 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
                 "neighbourhood": workshop["neighbourhood"],
                 "date": workshop["date"],
             },
+            "owner": owner,
+            "me": session.participant_id,
             "code_groups": code_groups(code),
-            "join_url": joining.join_link(request, found.join_token),
-            "join_qr": f"/api/workshops/{workshop_id}/join-qr.svg",
+            "join_url": join_url,
+            # the owner's <img> follows a new link (join-qr.svg is the owner's); a co-facilitator's is inline
+            "join_qr": f"/api/workshops/{workshop_id}/join-qr.svg" if owner else signin.qr_data_url(join_url),
             "joining_open": found.open,
             "code_expired": found.code_expires_at <= now(),
             "boards": boards,
@@ -291,6 +300,61 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
             "csrf": csrf_token(services(request).secret, hash_token(token)),
         },
     )
+
+
+# -- sign-in links (`fresque.api.signin`) --------------------------------------------------------------
+
+
+@router.get("/s/{token}")
+async def sign_in_page(request: Request, token: str) -> Response:
+    """A sign-in link: says which workshop and as whom, and asks (the link is spent by the POST below)."""
+    found, state = await signin.look_up(services(request), token[:64])
+    if found is None:
+        return problem(request, f"sign_in_{state}", 410)
+    workshop = await services(request).store.workshop(found.workshop_id)
+    if workshop is None:
+        return problem(request, "sign_in_used", 410)
+    current = await page_session(request)
+    # This browser already runs a workshop as someone else: going on would put it out of this browser.
+    replaces = (
+        current is not None and facilitates(current.role) and current.participant_id != found.participant_id
+    )
+    return render(
+        request,
+        "signin.html",
+        {
+            "page": "signin",
+            "workshop": {"title": workshop["title"]},
+            "alias": found.alias,
+            "role": found.role,
+            "replaces": replaces,
+            "action": f"/s/{token[:64]}",
+        },
+    )
+
+
+@router.post("/s/{token}")
+async def sign_in_redeem(request: Request, token: str) -> Response:
+    """Spend the link: a fresh session for its participant (the cookie), then the console for facilitating
+    roles, the first board's projector view for observers. Only from this origin's own page."""
+    found = services(request)
+    if not signin.from_this_site(request, found.settings):
+        return problem(request, "forbidden", 403)
+    spent = await signin.redeem(found, token[:64])
+    if spent is None:
+        _, state = await signin.look_up(found, token[:64])
+        return problem(request, f"sign_in_{'expired' if state == 'expired' else 'used'}", 410)
+    who, fresh = spent
+    if facilitates(who.role):
+        target = f"/workshops/{who.workshop_id}"
+    else:
+        boards = await found.store.boards_of(who.workshop_id)
+        first = next((b for b in boards if b.kind == "exploration"), boards[0] if boards else None)
+        target = f"/boards/{first.id}?view=projector" if first is not None else "/"
+    response = RedirectResponse(target, status_code=303)
+    response.headers["Cache-Control"] = "no-store"
+    signin.set_session_cookie(response, fresh, found)
+    return response
 
 
 @router.get("/boards/{board_id}")

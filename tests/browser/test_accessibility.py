@@ -269,8 +269,52 @@ def test_landing_join_and_facilitator_pages_pass_axe(
         with context_for(browser, app, device, lang, shop.facilitator) as facilitator:
             page = facilitator.new_page()
             page.goto(f"{app.base_url}/workshops/{shop.id}")
-            expect(page.locator("#people .person")).to_have_count(2)
+            expect(page.locator("#people .person-row")).to_have_count(3)  # the facilitator, Amina, Karim
             check_axe(axe, page, f"facilitator {lang}")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_console_with_its_people_and_the_sign_in_pages_pass_axe(
+    browser: Browser, app: ServerProcess, shop: Workshop, axe: Any, lang: str
+) -> None:
+    """The console at work: someone here on a phone, someone on paper, a rename open, a sign-in link made,
+    the remove dialog; then a sign-in link's page, and the page of a link already used."""
+    paper = app.post(
+        f"/api/workshops/{shop.id}/hosted", {"alias": "Fatima", "kind": "paper"}, shop.facilitator
+    )
+    assert paper.status_code == 201, paper.text
+    with connect(
+        app.ws_url(shop.board),
+        additional_headers={"Authorization": f"Bearer {shop.residents['Karim']}"},
+        origin=Origin(app.origin),
+        compression=None,
+        open_timeout=10,
+    ) as karim:
+        karim.send(json.dumps({"type": "hello", "protocol": 1, "client": "karim", "device": "phone"}))
+        for device in (PHONE, WALL):
+            with context_for(browser, app, device, lang, shop.facilitator) as facilitator:
+                page = facilitator.new_page()
+                page.goto(f"{app.base_url}/workshops/{shop.id}")
+                expect(page.locator("#people .presence-here")).to_have_count(1)
+                expect(page.locator("#people .people-hosted .person-row")).to_have_count(1)
+                check_axe(axe, page, f"console, people {lang}")
+                page.locator("#people [data-focus-key$=':rename']").first.click()
+                page.locator("#sign-in-projector button[type=submit]").click()
+                expect(page.locator("#sign-in-result")).to_be_visible()
+                check_axe(axe, page, f"console, rename open, a link made {lang}")
+                page.locator("#people [data-focus-key$=':remove']").first.click()
+                expect(page.locator("#remove-dialog")).to_be_visible()
+                check_axe(axe, page, f"console, remove dialog {lang}")
+                link = page.locator("#sign-in-link").input_value()
+            with context_for(browser, app, device, lang) as screen:
+                page = screen.new_page()
+                page.goto(link)
+                check_axe(axe, page, f"sign-in page {lang}")
+                page.locator("#sign-in-enter").click()
+                page.wait_for_url("**/boards/*")
+                page.goto(link)
+                expect(page.locator("h1")).to_be_visible()
+                check_axe(axe, page, f"sign-in link used {lang}")
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])

@@ -35,7 +35,16 @@ def test_every_page_is_photographed_at_three_sizes_in_french_and_arabic(
     names = {f.stem for f in files}
     for size, width in (("phone", 360), ("tablet", 1024), ("wall", 1920)):
         for lang in ("fr", "ar"):
-            for page in ("landing", "join", "facilitator", "board", "board-selected", "board-sheet"):
+            for page in (
+                "landing",
+                "join",
+                "facilitator",
+                "facilitator-tools",
+                "facilitator-dialog",
+                "board",
+                "board-selected",
+                "board-sheet",
+            ):
                 assert f"{page}-{size}-{lang}" in names
             with Image.open(out / f"board-{size}-{lang}.png") as board:
                 assert board.width == width

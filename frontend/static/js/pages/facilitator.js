@@ -1,148 +1,139 @@
 // @ts-check
 /**
- * The facilitator's page: copying the join link, the participants list kept fresh while the page is
- * shown (GET /api/workshops/{id} with the cookie, every few seconds), and the console: close / reopen
- * joining, a new join link (and QR code), adding a board, logging out.
- * The console's writes send the HttpOnly cookie (same origin) with the page's CSRF token
+ * The facilitator's page: copying the join link (and a sign-in link), the participants (js/pages/people.js),
+ * sign-in links for another device (a co-facilitator, the facilitator's own phone, a projector), and the
+ * console: close / reopen joining, a new join link (and QR code), adding a board.
+ * The writes send the HttpOnly cookie (same origin) with the page's CSRF token
  * (`<meta name="fresque-csrf">`) as `X-Fresque-CSRF`; the server also checks the Origin.
  */
+import { call, failure, say as sayIn } from './console-api.js';
 import { currentI18n } from './lang.js';
+import './people.js';
 
-const REFRESH_MS = 5000;
 const root = document.getElementById('facilitator');
 const workshopId = root?.dataset.workshop || '';
-
-// -- copying the join link ----------------------------------------------------------------------------
-
-const copyButton = document.getElementById('copy-link');
-const copyStatus = document.getElementById('copy-status');
-
-/** @param {string} key */
-function say(key) {
-  if (!copyStatus) return;
-  copyStatus.replaceChildren();
-  const span = document.createElement('span');
-  span.setAttribute('data-i18n', key);
-  span.textContent = currentI18n().t(key);
-  copyStatus.append(span);
-}
-
-copyButton?.addEventListener('click', async () => {
-  const field = /** @type {HTMLInputElement | null} */ (
-    document.getElementById(copyButton.dataset.copyTarget || '')
-  );
-  if (!field) return;
-  try {
-    // navigator.clipboard exists only on https or localhost; a laptop on the local network is neither.
-    if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(field.value);
-    else {
-      field.select();
-      if (!document.execCommand('copy')) throw new Error('copy refused');
-    }
-    say('facilitator.copied');
-  } catch {
-    field.focus();
-    field.select();
-    say('facilitator.copy_failed');
-  }
-});
-
-// -- the participants list ----------------------------------------------------------------------------
-
-const list = document.getElementById('people');
-const count = document.getElementById('people-count');
-const empty = document.getElementById('people-empty');
-let shown = list ? Array.from(list.children).map((li) => li.getAttribute('data-id')).join(',') : '';
-
-/** @param {{id: string, alias: string, role: string, colour: string}[]} people */
-function render(people) {
-  if (!list) return;
-  const ids = people.map((p) => p.id).join(',');
-  if (ids === shown) return;
-  shown = ids;
-  list.replaceChildren(
-    ...people.map((person) => {
-      const li = document.createElement('li');
-      li.className = `person colour-${person.colour}`;
-      li.dataset.id = person.id;
-      const dot = document.createElement('span');
-      dot.className = 'person-dot';
-      dot.setAttribute('aria-hidden', 'true');
-      const name = document.createElement('span');
-      name.className = 'person-alias';
-      name.textContent = person.alias;
-      li.append(dot, name);
-      return li;
-    }),
-  );
-  if (count) count.textContent = String(people.length);
-  if (empty) empty.hidden = people.length > 0;
-}
-
-async function refresh() {
-  if (!workshopId || document.hidden) return;
-  try {
-    const response = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}`, {
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json' },
-    });
-    if (response.ok) {
-      const everyone = (await response.json()).participants || [];
-      render(everyone.filter((/** @type {{role: string}} */ p) => p.role !== 'facilitator'));
-    }
-  } catch {
-    // offline for a moment: the list stays as it was
-  }
-}
-
-if (list && workshopId) {
-  setInterval(refresh, REFRESH_MS);
-  document.addEventListener('visibilitychange', refresh);
-}
-
-// -- the console --------------------------------------------------------------------------------------
-
-const csrf = document.querySelector('meta[name="fresque-csrf"]')?.getAttribute('content') || '';
-const consoleRoot = document.getElementById('console');
-const consoleStatus = document.getElementById('console-status');
 const api = `/api/workshops/${encodeURIComponent(workshopId)}`;
 
-/** @param {string} key */
-function report(key) {
-  if (!consoleStatus) return;
-  consoleStatus.replaceChildren();
-  const span = document.createElement('span');
-  span.setAttribute('data-i18n', key);
-  span.textContent = currentI18n().t(key);
-  consoleStatus.append(span);
+// -- copying a link -------------------------------------------------------------------------------------
+
+const copyStatus = document.getElementById('copy-status');
+
+/**
+ * @param {HTMLElement | null} region
+ * @param {string} key
+ */
+function say(region, key) {
+  sayIn(region, key);
+}
+
+document.querySelectorAll('[data-copy-target]').forEach((element) => {
+  const copyButton = /** @type {HTMLElement} */ (element);
+  const region = copyButton.id === 'copy-link' ? copyStatus : document.getElementById('sign-in-status');
+  copyButton.addEventListener('click', async () => {
+    const field = /** @type {HTMLInputElement | null} */ (
+      document.getElementById(copyButton.dataset.copyTarget || '')
+    );
+    if (!field) return;
+    try {
+      // navigator.clipboard exists only on https or localhost; a laptop on the local network is neither.
+      if (navigator.clipboard && window.isSecureContext) await navigator.clipboard.writeText(field.value);
+      else {
+        field.select();
+        if (!document.execCommand('copy')) throw new Error('copy refused');
+      }
+      say(region, 'facilitator.copied');
+    } catch {
+      field.focus();
+      field.select();
+      say(region, 'facilitator.copy_failed');
+    }
+  });
+});
+
+// -- sign-in links: another device, a co-facilitator, a projector ----------------------------------------
+
+const signInStatus = document.getElementById('sign-in-status');
+const signInResult = document.getElementById('sign-in-result');
+
+/**
+ * "10 h 57" in French, the language's own way otherwise.
+ * @param {string} iso
+ */
+function clock(iso) {
+  const at = new Date(iso);
+  const { lang } = currentI18n();
+  if (lang === 'fr') return `${at.getHours()}\u00a0h\u00a0${String(at.getMinutes()).padStart(2, '0')}`;
+  try {
+    return new Intl.DateTimeFormat(`${lang}-u-nu-latn`, { hour: 'numeric', minute: '2-digit' }).format(at);
+  } catch {
+    return at.toTimeString().slice(0, 5);
+  }
 }
 
 /**
- * A write of the console: cookie + CSRF token; the answer's JSON, or null after saying what went wrong.
+ * @param {HTMLElement} element
+ * @param {string} key
+ * @param {Record<string, string>} [vars]
+ */
+function setWords(element, key, vars) {
+  element.setAttribute('data-i18n', key);
+  if (vars) element.setAttribute('data-i18n-vars', JSON.stringify(vars));
+  else element.removeAttribute('data-i18n-vars');
+  element.textContent = currentI18n().t(key, vars);
+}
+
+document.querySelectorAll('form[data-role]').forEach((element) => {
+  const form = /** @type {HTMLFormElement} */ (element);
+  const role = form.dataset.role || '';
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    const submit = form.querySelector('button[type="submit"]');
+    const aliasField = /** @type {HTMLInputElement | null} */ (form.elements.namedItem('alias'));
+    const alias = (aliasField?.value || '').trim();
+    submit?.setAttribute('aria-busy', 'true');
+    const answer = await call('POST', `${api}/sign-in-links`, alias ? { role, alias } : { role });
+    submit?.removeAttribute('aria-busy');
+    if (answer.status !== 201 || !answer.body?.link) {
+      sayIn(signInStatus, answer.status === 422 ? 'facilitator.done.alias_invalid' : failure(answer.status));
+      return;
+    }
+    const link = /** @type {HTMLInputElement | null} */ (document.getElementById('sign-in-link'));
+    if (link) link.value = answer.body.link;
+    const qr = /** @type {HTMLImageElement | null} */ (document.getElementById('sign-in-qr'));
+    if (qr) qr.src = answer.body.qr;
+    const heading = document.getElementById('sign-in-result-title');
+    if (heading) setWords(heading, `facilitator.sign_in_for.${role}`, { alias: answer.body.alias });
+    const expiry = document.getElementById('sign-in-expiry');
+    if (expiry) setWords(expiry, 'facilitator.sign_in_expiry', { time: clock(answer.body.expires_at) });
+    if (signInResult) signInResult.hidden = false;
+    if (aliasField) aliasField.value = '';
+    sayIn(signInStatus, `facilitator.done.sign_in_ready.${role}`, { alias: answer.body.alias });
+    signInResult?.scrollIntoView({ block: 'nearest' });
+  });
+});
+
+// -- the console --------------------------------------------------------------------------------------
+
+const consoleRoot = document.getElementById('console');
+const consoleStatus = document.getElementById('console-status');
+
+/** @param {string} key */
+function report(key) {
+  sayIn(consoleStatus, key);
+}
+
+/**
+ * A write of the console: the answer's JSON, or null after saying what went wrong.
  * @param {string} path
  * @param {unknown} [body]
  */
 async function write(path, body) {
-  try {
-    const response = await fetch(path, {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'X-Fresque-CSRF': csrf },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (response.status === 401) {
-      report('facilitator.done.session_lost');
-      return null;
-    }
-    if (!response.ok) {
-      report('facilitator.done.failed');
-      return null;
-    }
-    return response.status === 204 ? {} : await response.json();
-  } catch {
-    report('facilitator.done.failed');
+  const answer = await call('POST', path, body);
+  if (answer.status < 200 || answer.status >= 300) {
+    report(failure(answer.status));
     return null;
   }
+  return answer.body || {};
 }
 
 /**
@@ -245,7 +236,16 @@ function boardRow(board) {
   const downloadWords = document.createElement('span');
   label(downloadWords, 'facilitator.export');
   download.append(icon, downloadWords);
-  actions.append(open, download);
+  const project = document.createElement('a');
+  project.className = 'button button-quiet projector-link';
+  project.href = `/boards/${encodeURIComponent(board.id)}?view=projector`;
+  const screen = document.createElement('span');
+  screen.className = 'device-icon device-screen';
+  screen.setAttribute('aria-hidden', 'true');
+  const projectWords = document.createElement('span');
+  label(projectWords, 'facilitator.project_here');
+  project.append(screen, projectWords);
+  actions.append(open, project, download);
   li.append(picture, names, actions);
   return li;
 }
