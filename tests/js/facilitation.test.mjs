@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 
 import * as P from '../../frontend/static/js/core/protocol.js';
 import { BoardStore, defaultSettings, nextTimer, stateToSnapshot, timerLeft } from '../../frontend/static/js/core/store.js';
-import { phaseTools } from '../../frontend/static/js/board/phase.js';
+import { clockText, phaseTools, refusal } from '../../frontend/static/js/board/phase.js';
 
 const FAC = 'p-fac';
 const ME = 'p-amina';
@@ -314,4 +314,35 @@ test('phaseTools reads the bootstrap\'s access table, and allows everything with
   assert.deepEqual(locked, { kinds: [], threads: false, votes: false, locked: true, any: false });
   assert.equal(phaseTools(access, settings({ phase: 'welcome', locked: true }), 'facilitator').any, true, 'facilitators may do everything');
   assert.equal(phaseTools(access, settings({}), 'observer').any, false, 'observers send nothing durable');
+});
+
+test('refusal: locked, then the phase, then whose card it is (access.py\'s order)', () => {
+  const all = phaseTools(undefined, { phase: null, locked: false }, 'participant');
+  const week = { kinds: ['activity', 'note'], threads: false, votes: false, locked: false, any: true };
+  const view = {
+    items: new Map([['act-000001', { kind: 'activity', author: ME }], ['act-000002', { kind: 'activity', author: OTHER }],
+      ['dif-000001', { kind: 'difficulty', author: OTHER }]]),
+    threads: new Map([['th-000001', { source: 'act-000001', target: 'dif-000001', author: OTHER }],
+      ['th-000002', { source: 'act-000002', target: 'dif-000001', author: OTHER }]]),
+  };
+  const own = (/** @type {string} */ a) => a === ME;
+  assert.equal(refusal(week, [activity('act-000009')], view, false, own), null);
+  assert.equal(refusal(week, [P.createItem({ id: 'sol-000009', kind: 'solution', x: 0, y: 0, text: 'x' })], view, false, own), 'board.closed');
+  assert.equal(refusal(week, [P.addVote('sol-000001')], view, false, own), 'board.closed');
+  assert.equal(refusal(week, [P.updateItem('act-000001', { x: 5 })], view, false, own), null);
+  assert.equal(refusal(week, [P.updateItem('act-000002', { x: 5 })], view, false, own), 'board.reject.not_yours');
+  assert.equal(refusal({ ...week, locked: true, kinds: [] }, [P.updateItem('act-000002', { x: 5 })], view, false, own), 'board.locked');
+  assert.equal(refusal(all, [P.deleteThread('th-000001')], view, false, own), null, 'it touches my card');
+  assert.equal(refusal(all, [P.deleteThread('th-000002')], view, false, own), 'board.reject.not_yours');
+  assert.equal(refusal(all, [P.updateBoard({ locked: true })], view, false, own), 'board.closed');
+  assert.equal(refusal(week, [P.updateBoard({ locked: true }), P.deleteItem('act-000002')], view, true, own), null, 'facilitating');
+});
+
+test('clockText: mm:ss rounded up, hours when needed', () => {
+  assert.equal(clockText(600_000), '10:00');
+  assert.equal(clockText(59_001), '01:00');
+  assert.equal(clockText(1), '00:01');
+  assert.equal(clockText(0), '00:00');
+  assert.equal(clockText(-5), '00:00');
+  assert.equal(clockText(3_600_000 + 61_000), '1:01:01');
 });

@@ -76,9 +76,12 @@ export class Facilitation {
     return phaseTools(this.o.boot.access, this.o.store.view().settings, this.role);
   }
 
-  /** Null when these ops may go, else the reason, in words. @param {any[]} ops */
-  refusal(ops) {
-    const key = refusal(this.tools(), ops, this.o.store.view(), this.facilitating && !this.readOnly);
+  /**
+   * Null when these ops may go, else the reason, in words.
+   * @param {any[]} ops @param {(author: string) => boolean} [own] whose cards this screen may change
+   */
+  refusal(ops, own) {
+    const key = refusal(this.tools(), ops, this.o.store.view(), this.facilitating && !this.readOnly, own);
     return key && this.o.i18n().t(key);
   }
 

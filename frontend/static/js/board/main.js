@@ -181,7 +181,8 @@ async function start() {
    */
   function act(ops, { undoable = true, as = table.actingFor(ops) } = {}) {
     if (!ops.length) return;
-    const refused = facilitation.refusal(ops); // closed by the phase or the lock: say so, send nothing
+    // closed by the phase or the lock, or someone else's card: say so, send nothing
+    const refused = facilitation.refusal(ops, (author) => author === me || author === as || table.members.has(author));
     if (refused) { toasts.show(refused); renderer.schedule(); return; }
     if (table.on && !as) { table.gate(() => act(ops, { undoable })); return; } // « Qui êtes-vous ? » first
     const before = store.view();

@@ -42,28 +42,37 @@ export function phaseTools(access, settings, role) {
 }
 
 /**
- * Null when `tools` allow every op of a batch, else the i18n key of the reason (shown to the resident).
- * Facilitation ops are facilitating roles' own; `item.update` / `item.delete` follow the item's kind.
+ * Null when `tools` allow every op of a batch, else the i18n key of the reason (shown to the resident), in
+ * access.py's order: locked, then the phase, then whose it is. Facilitation ops are facilitating roles' own;
+ * `item.update` / `item.delete` follow the item's kind and need it to be the participant's own (`own(author)`),
+ * `thread.delete` a thread of theirs or touching a card of theirs.
  * @param {Tools} tools
  * @param {{op: string, [key: string]: any}[]} ops
- * @param {{items: Map<string, {kind: string}>}} view
+ * @param {{items: Map<string, {kind: string, author: string}>, threads: Map<string, {source: string, target: string, author: string}>}} view
  * @param {boolean} facilitating
+ * @param {(author: string) => boolean} [own] whether the participant may change what `author` made
  */
-export function refusal(tools, ops, view, facilitating) {
+export function refusal(tools, ops, view, facilitating, own = () => true) {
   if (facilitating) return null;
   if (tools.locked) return 'board.locked';
+  let yours = true;
   for (const op of ops) {
     let ok = true;
     if (op.op === 'item.create') ok = tools.kinds.includes(op.kind);
     else if (op.op === 'item.update' || op.op === 'item.delete') {
       const item = view.items.get(op.id);
       ok = !item || tools.kinds.includes(item.kind);
-    } else if (op.op === 'thread.create' || op.op === 'thread.delete') ok = tools.threads;
-    else if (op.op === 'vote.add' || op.op === 'vote.remove') ok = tools.votes;
+      if (item && !own(item.author)) yours = false;
+    } else if (op.op === 'thread.create' || op.op === 'thread.delete') {
+      ok = tools.threads;
+      const thread = op.op === 'thread.delete' ? view.threads.get(op.id) : null;
+      const touches = (/** @type {string} */ id) => { const it = view.items.get(id); return Boolean(it && own(it.author)); };
+      if (thread && !own(thread.author) && !touches(thread.source) && !touches(thread.target)) yours = false;
+    } else if (op.op === 'vote.add' || op.op === 'vote.remove') ok = tools.votes;
     else ok = false;
     if (!ok) return 'board.closed';
   }
-  return null;
+  return yours ? null : 'board.reject.not_yours';
 }
 
 /** `mm:ss` (or `h:mm:ss` past an hour), rounded up: a timer shows 0:00 only once the time is up. @param {number} ms */
