@@ -28,7 +28,15 @@ from support.server import ServerProcess
 REPO = Path(__file__).resolve().parents[1]
 FRONTEND = REPO / "frontend"
 I18N = FRONTEND / "static" / "i18n"
-MY_TEMPLATES = ["base.html", "_code_form.html", "landing.html", "join.html", "facilitator.html", "error.html"]
+MY_TEMPLATES = [
+    "base.html",
+    "_code_form.html",
+    "landing.html",
+    "join.html",
+    "facilitator.html",
+    "error.html",
+    "signin.html",
+]
 BOARD_TEMPLATE = TEMPLATES_DIR / "board.html"
 
 
@@ -387,6 +395,7 @@ STAND_IN = """{% extends "base.html" %}
 async def test_the_board_route_gives_board_html_its_context(sqlite_url: str, tmp_path: Path) -> None:
     """In process (the app with a stand-in board.html searched first), so that the context board.html
     receives is pinned down whether or not the real board.html exists yet."""
+    from fresque import access
     from fresque.app import create_app
 
     (tmp_path / "board.html").write_text(STAND_IN)
@@ -419,6 +428,8 @@ async def test_the_board_route_gives_board_html_its_context(sqlite_url: str, tmp
                     "colour": "blue",
                 },
                 "palette": [c.to_json() for c in all_colours()],
+                "access": {"phases": access.tools_json(), "facilitating": False},
+                "joining": None,  # the join QR code is for facilitators' and observers' screens only
             }
             assert page.json_script("i18n-dict") == dictionary(lang)
         assert response.text.count("<script>") == 0  # the alias cannot close the JSON script

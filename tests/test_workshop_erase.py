@@ -231,6 +231,8 @@ async def test_export_everything_then_erase_leaves_nothing(served: Served) -> No
         "alias": "Animation",
         "colour": "charcoal",
         "role": "facilitator",
+        "host": None,
+        "removed": False,
     }
     assert participants["Amina"]["id"] == workshop.residents["Amina"]["participant"]
     assert participants["Amina"]["colour"] == workshop.residents["Amina"]["colour"]

@@ -29,6 +29,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from . import access
 from .api import joining, signin
 from .api.deps import services
 from .api.errors import ApiError
@@ -386,12 +387,35 @@ async def board_page(request: Request, board_id: str) -> Response:
         "workshop": workshop_info,
         "me": me,
         "palette": [c.to_json() for c in all_colours()],
+        # What each phase opens to participants: the server's table (`fresque.access`), never a copy.
+        "access": {"phases": access.tools_json(), "facilitating": facilitates(session.role)},
+        "joining": await _joining_for_screen(request, session),
     }
+    token = token_from(request, allow_cookie=True) or ""
     return render(
         request,
         "board.html",
-        {"page": "board", "board": board, "workshop": workshop_info, "me": me, "bootstrap": bootstrap},
+        {
+            "page": "board",
+            "board": board,
+            "workshop": workshop_info,
+            "me": me,
+            "bootstrap": bootstrap,
+            # table mode adds people with POST /api/workshops/{id}/hosted, a cookie write (api/deps.py)
+            "csrf": csrf_token(services(request).secret, hash_token(token)),
+        },
     )
+
+
+async def _joining_for_screen(request: Request, session: SessionInfo) -> dict[str, Any] | None:
+    """The join code and QR code for the projector view: only for those who run or show the workshop."""
+    if not (facilitates(session.role) or session.role == "observer"):
+        return None
+    found = await services(request).store.joining_of(session.workshop_id)
+    if found is None or not found.open or found.code_expires_at <= now():
+        return None
+    link = joining.join_link(request, found.join_token)
+    return {"code_groups": code_groups(found.join_code), "link": link, "qr": signin.qr_data_url(link)}
 
 
 # -- the pages' assets that are not plain files -------------------------------------------------------

@@ -25,8 +25,8 @@ from fastapi.responses import JSONResponse
 
 from .. import __version__
 from ..auth import SESSION_COOKIE
+from ..export import participant_entry
 from ..pages import slug
-from ..profiles import display_colour
 from ..rooms.connection import CLOSE_WORKSHOP_ERASED
 from .custom_pictograms import pictogram_json
 from .deps import ReaderSession, ServicesDep, WriterSession, require_facilitator
@@ -61,7 +61,7 @@ async def export_workshop(workshop_id: str, session: ReaderSession, services: Se
     boards = [
         await export_board(row.id, session, services) for row in await services.store.boards_of(workshop_id)
     ]
-    roster = await services.store.roster(workshop_id)
+    people = await services.store.people(workshop_id)
     pictograms = []
     for row in await services.store.custom_pictograms(workshop_id):
         entry = pictogram_json(row)
@@ -75,15 +75,7 @@ async def export_workshop(workshop_id: str, session: ReaderSession, services: Se
         "exported_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "workshop": {k: workshop[k] for k in ("id", "title", "neighbourhood", "date")},
         "boards": boards,
-        "participants": [
-            {
-                "id": p["id"],
-                "alias": p["alias"],
-                "colour": display_colour(str(p["id"]), str(p["role"]), p["colour"]),
-                "role": p["role"],
-            }
-            for p in roster
-        ],
+        "participants": [participant_entry(p) for p in people],
         "custom_pictograms": pictograms,
     }
     name = export_file_name(workshop)

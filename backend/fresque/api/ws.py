@@ -22,7 +22,13 @@ from ..auth import hash_token, token_from
 from ..config import Settings
 from ..db.store import SessionInfo
 from ..protocol import Hello, ProtocolError, Push, dumps, parse_client_message
-from ..rooms.connection import CLOSE_HELLO_REQUIRED, CLOSE_INTERNAL_ERROR, Connection, TokenBucket
+from ..rooms.connection import (
+    CLOSE_HELLO_REQUIRED,
+    CLOSE_INTERNAL_ERROR,
+    CLOSE_REMOVED,
+    Connection,
+    TokenBucket,
+)
 from ..rooms.registry import BoardNotFound
 from ..rooms.room import Room
 from .deps import Services, origin_allowed
@@ -52,7 +58,8 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
         await deny(websocket, 403, "origin_not_allowed", "this page's origin may not open boards here")
         return
     token = token_from(websocket, allow_cookie=True)
-    session = await services.store.session(hash_token(token)) if token else None
+    token_hash = hash_token(token) if token else ""
+    session = await services.store.session(token_hash) if token else None
     if session is None:
         await deny(websocket, 401, "session_required", "join the workshop first")
         return
@@ -63,7 +70,7 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
     await websocket.accept()
     try:
         async with services.rooms.use(board_id) as room:
-            await serve(websocket, room, session, services.settings)
+            await serve(websocket, room, session, services.settings, token_hash)
     except BoardNotFound:  # deleted between the check and the opening
         with contextlib.suppress(Exception):
             await websocket.close(code=4404, reason="board_not_found")
@@ -122,7 +129,9 @@ class Answers:
             await asyncio.shield(self._task)
 
 
-async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings: Settings) -> None:
+async def serve(
+    websocket: WebSocket, room: Room, session: SessionInfo, settings: Settings, token_hash: str
+) -> None:
     hosted = frozenset(p.id for p in await room.store.hosted_by(session.participant_id))
     conn = Connection(
         websocket,
@@ -168,6 +177,11 @@ async def serve(websocket: WebSocket, room: Room, session: SessionInfo, settings
                 if greeted:
                     answers.send(error_frame("already_greeted", "hello is sent once per connection"))
                     continue
+                # Checked again: someone removed between the upgrade and now was not among the sockets
+                # that removal closed, and must not get in.
+                if await room.store.session(token_hash) is None:
+                    conn.close_soon(CLOSE_REMOVED, "removed")
+                    break
                 if not await room.hello(conn, parsed):
                     break
                 greeted = True

@@ -54,7 +54,7 @@ class Rooms:
                 room = await Room.open(self.store, board_id, self.refs, self.settings)
                 if room is None:
                     raise BoardNotFound(board_id)
-                room.on_leave = self.left  # type: ignore[attr-defined]
+                room.on_leave = self.left
                 self._rooms[board_id] = room
             self._users[board_id] = self._users.get(board_id, 0) + 1
             return room

@@ -103,6 +103,8 @@ class Room:
         self._presence_pacer = Pacer(settings.presence_hz, self._flush_presence)
         self._list_pacer = Pacer(settings.presence_hz, self._send_presence_list)
         self.stale = False
+        # Told when a socket leaves (the registry keeps the console's "last seen" with it).
+        self.on_leave: Callable[[Connection], None] = lambda _conn: None
 
     # -- opening ------------------------------------------------------------------------------------------
 
@@ -224,7 +226,7 @@ class Room:
         if self.connections.pop(conn.id, None) is None:
             return
         self._presence[conn.id] = {"participant": conn.participant_id, "connection": conn.id, "gone": True}
-        getattr(self, "on_leave", lambda _conn: None)(conn)  # Rooms.left: the console's "last seen"
+        self.on_leave(conn)
         self._presence_pacer.request()
         self._list_pacer.request()
 
