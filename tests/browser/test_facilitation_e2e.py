@@ -239,3 +239,65 @@ def test_the_projector_shows_the_phase_and_the_join_code_and_changes_nothing(
     # A card hidden by moderation is not shown to the room, even from a facilitator's session.
     expect(projector.locator(".item[data-id='sol-entraide1']")).to_have_count(0)
     expect(facilitator.locator(".item[data-id='sol-entraide1'].masked")).to_be_visible()
+
+
+def select_card(page: Page, item_id: str) -> None:
+    """Select a card the keyboard way (the board pans to the focused card, as for Tab)."""
+    page.locator(f".item[data-id='{item_id}']").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#actionbar")).to_be_visible()
+
+
+def test_moderation_hide_and_merge_from_the_facilitators_bar(room: Room, app: ServerProcess) -> None:
+    ws, facilitator, amina = room
+    other = {**SOLUTION, "id": "sol-entraide2", "x": 500}
+    seed(app, ws.board, ws.token, [SOLUTION, other, {"op": "vote.add", "item": "sol-entraide2"}])
+    expect(amina.locator(".item.kind-solution")).to_have_count(2)
+
+    # Hide: the facilitator still sees it, dimmed and marked; Amina's page no longer has it.
+    select_card(facilitator, "sol-entraide2")
+    facilitator.locator("#actionbar .fac-item.hide").click()
+    expect(facilitator.locator(".item[data-id='sol-entraide2'].masked .hidden-badge")).to_have_text("caché")
+    expect(amina.locator(".item[data-id='sol-entraide2']")).to_have_count(0)
+    select_card(facilitator, "sol-entraide2")
+    facilitator.locator("#actionbar .fac-item.show").click()
+    expect(amina.locator(".item[data-id='sol-entraide2']")).to_have_count(1)
+
+    # Merge: "merge with…", the second card, confirm; the dot moves to the card kept.
+    select_card(facilitator, "sol-entraide1")
+    facilitator.locator("#actionbar .fac-item.merge").click()
+    facilitator.locator(".item[data-id='sol-entraide2']").focus()
+    facilitator.keyboard.press("Enter")
+    facilitator.locator("#sheet").get_by_role("button", name="Fusionner").click()
+    settled(facilitator)
+    expect(amina.locator(".item.kind-solution")).to_have_count(1)
+    kept = export(app, ws.board, ws.token)
+    assert [i["id"] for i in kept["items"] if i["kind"] == "solution"] == ["sol-entraide1"]
+    assert [(v["item"], v["count"]) for v in kept["votes"]["totals"]] == [("sol-entraide1", 1)]
+
+
+def test_a_private_round_hides_cards_from_the_others_until_the_reveal(
+    room: Room, app: ServerProcess, devices: Devices
+) -> None:
+    ws, facilitator, amina = room
+    karim = devices.resident(ws, TABLET, "Karim", "blue")
+    facilitator.locator("#facilitator-bar .fac-private").click()
+    setting(amina, "private", {"active": True, "round": 1})
+    expect(amina.locator("#phase-banner")).to_contain_text(
+        "Vos cartes sont cachées aux autres jusqu'à la révélation"
+    )
+
+    amina.locator("#palette .pictogram").first.click()
+    amina.locator(".cell[data-day='wed'][data-slot='morning']").click()
+    settled(amina)
+    mine = amina.locator(".item.kind-activity")
+    expect(mine).to_have_count(1)
+    expect(mine).not_to_have_class(re.compile(r"\bmasked\b"))  # her own card, as usual for her
+    # The facilitator sees it, dimmed and marked; Karim does not.
+    expect(facilitator.locator(".item.kind-activity.masked")).to_have_count(1)
+    karim.wait_for_function("() => window.fresque.store.view().settings.private.active")
+    expect(karim.locator(".item.kind-activity")).to_have_count(0)
+
+    facilitator.locator("#facilitator-bar .fac-private").click()
+    expect(karim.locator(".item.kind-activity")).to_have_count(1)
+    expect(facilitator.locator(".item.kind-activity.masked")).to_have_count(0)
