@@ -308,6 +308,11 @@ def swipe_into_view(page: Page, selector: str) -> None:
 # -- setting a scene -----------------------------------------------------------------------------------------
 
 
+def session_token(page: Page) -> str:
+    """The session token a page's browser holds (its HttpOnly cookie), to seed things as that person."""
+    return next(c["value"] for c in page.context.cookies() if c["name"] == "fresque_session")
+
+
 def seed(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]]) -> int:
     """Put things on a board the way any client does (a WebSocket, hello, one ops message); returns its seq.
 

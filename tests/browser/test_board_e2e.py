@@ -35,6 +35,7 @@ from helpers import (
     join_through_the_page,
     open_board,
     seed,
+    session_token,
     settled,
     swipe_into_view,
     the_item,
@@ -137,16 +138,16 @@ def test_two_fingers_drag_two_activities_at_once_and_each_lands_under_its_finger
 ) -> None:
     ws, facilitator = workshop
     origins = {"act-left": (170.0, 120.0), "act-right": (274.0, 120.0)}  # mon/morning, its two first places
-    seed(
+    tablet = devices.resident(ws, TABLET, "Karim", "blue")
+    seed(  # Karim's own two activities (only an item's author, or a facilitator, may move it)
         app,
         ws.board,
-        ws.token,
+        session_token(tablet),
         [
             activity("act-left", "go-to-work", "mon", "morning", *origins["act-left"]),
             activity("act-right", "doctor", "mon", "morning", *origins["act-right"]),
         ],
     )
-    tablet = devices.resident(ws, TABLET, "Karim", "blue")
     expect(tablet.locator(".item")).to_have_count(2)
 
     targets = {"act-left": ("wed", "afternoon"), "act-right": ("thu", "evening")}
@@ -374,8 +375,9 @@ def test_offline_changes_are_kept_shown_and_sent_when_the_network_comes_back(
     app: ServerProcess, devices: Devices, workshop: tuple[Workshop, Page]
 ) -> None:
     ws, facilitator = workshop
-    seed(app, ws.board, ws.token, [activity("act-home", "go-to-work", "mon", "morning", 170, 120)])
     phone = devices.resident(ws, PHONE, "Amina", "green")
+    home = activity("act-home", "go-to-work", "mon", "morning", 170, 120)
+    seed(app, ws.board, session_token(phone), [home])  # Amina's own: only she (or a facilitator) moves it
     tablet = devices.resident(ws, TABLET, "Karim", "blue")
     fingers = Fingers(phone)
     status = phone.locator("#status")
