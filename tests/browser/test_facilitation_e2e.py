@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import httpx
 import pytest
 from helpers import (
     LAPTOP,
@@ -29,6 +30,8 @@ from playwright.sync_api import Browser, Page, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(120)
+
+WALL = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 
 SOLUTION = {"op": "item.create", "id": "sol-entraide1", "kind": "solution", "x": 200, "y": 900}
 SOLUTION["text"] = "Entraide"
@@ -235,7 +238,7 @@ def test_the_projector_shows_the_phase_and_the_join_code_and_changes_nothing(
     expect(projector.locator("#palette")).to_be_hidden()
     expect(projector.locator("#facilitator-bar")).to_be_hidden()
     expect(projector.locator("#projector-join .projector-qr")).to_be_visible()
-    expect(projector.locator("#projector-join .projector-code")).to_have_text(re.compile(r"\w{3}-\w{3}"))
+    expect(projector.locator("#projector-join .projector-code")).to_have_text(re.compile(r"^\w{3}\w{3}"))
     # A card hidden by moderation is not shown to the room, even from a facilitator's session.
     expect(projector.locator(".item[data-id='sol-entraide1']")).to_have_count(0)
     expect(facilitator.locator(".item[data-id='sol-entraide1'].masked")).to_be_visible()
@@ -301,3 +304,39 @@ def test_a_private_round_hides_cards_from_the_others_until_the_reveal(
     facilitator.locator("#facilitator-bar .fac-private").click()
     expect(karim.locator(".item.kind-activity")).to_have_count(1)
     expect(facilitator.locator(".item.kind-activity.masked")).to_have_count(0)
+
+
+def test_an_observer_opens_the_projector_and_sends_nothing(
+    room: Room, app: ServerProcess, devices: Devices
+) -> None:
+    ws, facilitator, amina = room
+    choose_phase(facilitator, "week")
+    made = httpx.post(
+        f"{app.base_url}/api/workshops/{ws.id}/sign-in-links",
+        json={"role": "observer"},
+        headers={"Authorization": f"Bearer {ws.token}"},
+        timeout=10,
+    )
+    assert made.status_code == 201, made.text
+    screen = devices.open(WALL)
+    screen.goto(made.json()["link"])
+    screen.locator("#sign-in-enter").click()
+    screen.wait_for_url("**/boards/*?view=projector")
+    wait_connected(screen)
+    assert screen.evaluate("() => window.fresque.store.role") == "observer"
+    expect(screen.locator("#phase-banner .phase-name")).to_have_text("Ma semaine")
+    expect(screen.locator("#projector-join .projector-qr")).to_be_visible()
+    expect(screen.locator("#projector-count")).to_contain_text("personnes ici")
+    expect(screen.locator("#palette")).to_be_hidden()
+    expect(screen.locator("#facilitator-bar")).to_be_hidden()
+    # What Amina does shows on the screen.
+    amina.locator("#palette .pictogram").first.click()
+    amina.locator(".cell[data-day='mon'][data-slot='evening']").click()
+    settled(amina)
+    expect(screen.locator(".item.kind-activity")).to_have_count(1)
+    # The screen changes nothing, even by the keyboard.
+    screen.locator(".item.kind-activity").focus()
+    screen.keyboard.press("ArrowRight")
+    screen.keyboard.press("Delete")
+    assert screen.evaluate("() => window.fresque.store.pendingCount") == 0
+    expect(amina.locator(".item.kind-activity")).to_have_count(1)

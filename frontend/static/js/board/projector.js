@@ -40,30 +40,40 @@ export function setupProjector({ boot, store, facilitation, i18n, fit }) {
     show();
   }
 
-  // Joining: the QR code and the short code, while joining is open (facilitators' sessions can read them).
+  // Joining: the QR code and the short code in groups, while joining is open. The page brings them
+  // (`boot.joining`, for facilitators and observers); a facilitator's screen also asks again now and then,
+  // as joining may be closed or reopened meanwhile.
   const join = document.getElementById('projector-join');
-  async function loadJoin() {
+  /** @param {{qr: string, groups: string[]} | null} what */
+  function showJoin(what) {
     if (!join) return;
+    join.hidden = !what;
+    if (!what) return;
+    const { t: tr } = i18n();
+    join.replaceChildren(
+      h('p', { class: 'projector-join-text', text: tr('board.projector.join') }),
+      h('img', { class: 'projector-qr', attrs: { src: what.qr, alt: '', width: '240', height: '240' } }),
+      h('p', { class: 'projector-code', attrs: { dir: 'ltr' } }, what.groups.map((g) => h('span', { text: g }))),
+    );
+  }
+  /** @type {{qr: string, groups: string[]} | null} */
+  let joining = boot.joining ? { qr: boot.joining.qr, groups: boot.joining.code_groups ?? [] } : null;
+  showJoin(joining);
+  async function askJoin() {
     try {
       const res = await fetch(`/api/workshops/${encodeURIComponent(boot.workshop.id)}`, { credentials: 'same-origin' });
-      if (!res.ok) throw new Error(String(res.status));
+      if (!res.ok) return; // an observer may not read it: keep what the page brought
       const data = await res.json();
-      const open = data.joining?.open && data.join_code_display;
-      join.hidden = !open;
-      if (!open) return;
-      const { t: tr } = i18n();
-      join.replaceChildren(
-        h('p', { class: 'projector-join-text', text: tr('board.projector.join') }),
-        h('img', { class: 'projector-qr', attrs: { src: data.joining.join_qr, alt: '', width: '240', height: '240' } }),
-        h('p', { class: 'projector-code', text: String(data.join_code_display), attrs: { dir: 'ltr' } }),
-      );
+      if (!data.join_code_display) return;
+      joining = data.joining?.open ? { qr: data.joining.join_qr, groups: String(data.join_code_display).split('-') } : null;
+      showJoin(joining);
     } catch {
-      join.hidden = true; // an observer's session does not see the code: no panel
+      // offline: keep what is shown
     }
   }
-  loadJoin();
-  setInterval(loadJoin, 30_000); // the facilitator may close or reopen joining meanwhile
-  document.addEventListener('fresque:lang', loadJoin);
+  if (!boot.joining) askJoin(); // an older server: no joining in the page
+  setInterval(askJoin, 30_000);
+  document.addEventListener('fresque:lang', () => showJoin(joining));
 
   // The board always fits the screen: after a change that moved its bounds, and when the screen, the banner
   // or the join panel change size.
