@@ -430,7 +430,9 @@ async def test_the_board_route_gives_board_html_its_context(sqlite_url: str, tmp
                 "palette": [c.to_json() for c in all_colours()],
                 "access": {"phases": access.tools_json(), "facilitating": False},
                 "joining": None,  # the join QR code is for facilitators' and observers' screens only
+                "aliases": page.json_script("bootstrap")["aliases"],
             }
+            assert set(page.json_script("bootstrap")["aliases"]) <= set(ALIAS_SUGGESTIONS)
             assert page.json_script("i18n-dict") == dictionary(lang)
         assert response.text.count("<script>") == 0  # the alias cannot close the JSON script
         assert (

@@ -390,6 +390,8 @@ async def board_page(request: Request, board_id: str) -> Response:
         # What each phase opens to participants: the server's table (`fresque.access`), never a copy.
         "access": {"phases": access.tools_json(), "facilitating": facilitates(session.role)},
         "joining": await _joining_for_screen(request, session),
+        # table mode offers the join page's picture aliases to the people it adds
+        "aliases": random.sample(sorted(ALIAS_SUGGESTIONS), ALIASES_SHOWN),
     }
     token = token_from(request, allow_cookie=True) or ""
     return render(

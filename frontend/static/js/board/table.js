@@ -12,8 +12,6 @@ import { actingFor, hostedList, hostedPerson, personCounts, tableState } from '.
 import { h, picture } from './dom.js';
 import { load, save } from './persist.js';
 
-/** The join page's picture aliases (backend/fresque/pages.py ALIAS_SUGGESTIONS), when the bootstrap has none. */
-const ALIASES = ['sunflower', 'butterfly', 'cherry', 'dolphin', 'olive', 'dove', 'tulip', 'lemon', 'bee', 'turtle', 'fox', 'hedgehog'];
 const FACILITATOR_COLOUR = 'charcoal'; // residents never take it (backend/fresque/profiles.py)
 const ADD = '\u0000add'; // the "add someone" answer of the who-are-you sheet (never a participant id)
 
@@ -288,7 +286,7 @@ export class Table {
       class: 'text-input table-name',
       attrs: { type: 'text', maxlength: '40', autocomplete: 'off', dir: 'auto', 'aria-label': t('table.add.name') },
     }));
-    const aliases = Array.isArray(this.boot.aliases) && this.boot.aliases.length ? this.boot.aliases : ALIASES.slice(0, 6);
+    const aliases = Array.isArray(this.boot.aliases) ? this.boot.aliases : []; // pages.py ALIAS_SUGGESTIONS
     const suggestions = aliases.map((/** @type {string} */ id) => {
       const b = h('button', {
         class: 'alias-button',
