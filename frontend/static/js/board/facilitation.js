@@ -8,13 +8,72 @@
  * Wire: docs/protocol.md "Facilitation"; every control sends one ordinary durable op.
  */
 import {
-  facilitates, hideItem, mergeItems, setTimer, updateBoard,
+  PHASES, facilitates, hideItem, mergeItems, setTimer, updateBoard,
 } from '../core/protocol.js';
 import { bigButton } from './bars.js';
 import { h, picture } from './dom.js';
 import { PhaseBanner, phaseTools, refusal, showTools } from './phase.js';
 
 const TIMER_PRESETS = [5, 10, 15, 20];
+
+// -- the steps a board runs (« Étapes… »): pure, tested in tests/js/phases_paper.test.mjs --------------------
+
+/** « Parcours habitants »: the resident workshop's six steps, in their usual order (the default). */
+export const RESIDENT_RUN = /** @type {readonly string[]} */ (PHASES);
+
+/**
+ * The « Étapes… » sheet's working copy: every step in the order shown (the board's steps first, in their
+ * order, then the others), and the ones ticked, always in that order.
+ * @typedef {{order: string[], on: string[]}} PhaseDraft
+ */
+
+/** @param {readonly string[]} phases the board's `settings.phases` @returns {PhaseDraft} */
+export function phaseDraft(phases) {
+  const on = [...new Set(phases)].filter((p) => PHASES.includes(/** @type {any} */ (p)));
+  return { order: [...on, ...PHASES.filter((p) => !on.includes(p))], on };
+}
+
+/**
+ * One step moved up (`delta` −1) or down (+1) the list; the same draft at either end.
+ * @param {PhaseDraft} draft @param {string} id @param {number} delta
+ * @returns {PhaseDraft}
+ */
+export function movePhase(draft, id, delta) {
+  const i = draft.order.indexOf(id);
+  const j = i + Math.sign(delta);
+  if (i < 0 || j < 0 || j >= draft.order.length) return draft;
+  const order = [...draft.order];
+  [order[i], order[j]] = [order[j], order[i]];
+  return { order, on: order.filter((p) => draft.on.includes(p)) };
+}
+
+/**
+ * A step ticked or unticked. The last ticked step stays (a board runs one step at least): the same draft.
+ * @param {PhaseDraft} draft @param {string} id
+ * @returns {PhaseDraft}
+ */
+export function togglePhase(draft, id) {
+  if (!draft.order.includes(id)) return draft;
+  if (draft.on.includes(id)) {
+    return draft.on.length <= 1 ? draft : { order: draft.order, on: draft.on.filter((p) => p !== id) };
+  }
+  return { order: draft.order, on: draft.order.filter((p) => p === id || draft.on.includes(p)) };
+}
+
+/**
+ * The one `board.update` the sheet sends, or null when nothing changed. The current phase must stay one of
+ * the phases (the server refuses `invalid_phase`): when it was taken out, the same op frees the board.
+ * @param {readonly string[]} before the board's phases @param {readonly string[]} after the ones chosen
+ * @param {string | null} current the board's phase now
+ * @returns {{phases: string[], phase?: null} | null}
+ */
+export function phasesChange(before, after, current) {
+  if (!after.length || (before.length === after.length && before.every((p, i) => p === after[i]))) return null;
+  /** @type {{phases: string[], phase?: null}} */
+  const change = { phases: [...after] };
+  if (current !== null && !after.includes(current)) change.phase = null;
+  return change;
+}
 
 /** @typedef {import('./phase.js').Tools} Tools */
 
@@ -60,6 +119,19 @@ export class Facilitation {
     this.shownFor = null;
     /** @type {import('../core/store.js').BoardView | null} */
     this.shownView = null;
+    /** @type {import('./table.js').Table | null} people this device acts for (table mode, people on paper) */
+    this.table = null;
+  }
+
+  /**
+   * The page's table (table.js): the bar's « Saisir pour une personne sur papier » turns its paper mode on,
+   * and what is made as one of its people follows that person's rules (a participant's), not the facilitator's.
+   * @param {import('./table.js').Table} table
+   */
+  attachTable(table) {
+    this.table = table;
+    table.onPaperChange = () => { this.sig = ''; this.update(); };
+    this.sig = '';
   }
 
   get role() {
@@ -81,7 +153,10 @@ export class Facilitation {
    * @param {any[]} ops @param {(author: string) => boolean} [own] whose cards this screen may change
    */
   refusal(ops, own) {
-    const key = refusal(this.tools(), ops, this.o.store.view(), this.facilitating && !this.readOnly, own);
+    // made as someone this device hosts (a table's member, a person on paper): the server applies their role
+    const as = this.readOnly ? null : this.table?.actingFor(ops) ?? null;
+    const tools = as ? phaseTools(this.o.boot.access, this.o.store.view().settings, 'participant') : this.tools();
+    const key = refusal(tools, ops, this.o.store.view(), this.facilitating && !this.readOnly && !as, own);
     return key && this.o.i18n().t(key);
   }
 
@@ -127,7 +202,7 @@ export class Facilitation {
     if (this.facilitating && this.bar && !this.readOnly) {
       const sig = JSON.stringify([settings.phases, settings.phase, settings.locked, settings.votes_hidden,
         settings.private, settings.timer && (settings.timer.ends_at === null ? 'paused' : 'running'), settings.follow,
-        settings.spotlight, this.o.selected(), this.barOpen, lang]);
+        settings.spotlight, this.o.selected(), this.barOpen, lang, this.table?.paperOn ?? null]);
       if (sig !== this.sig) {
         this.sig = sig;
         this.drawBar(settings);
@@ -186,6 +261,7 @@ export class Facilitation {
       ]),
       phaseSelect(phases, settings.phase, t, go),
       button('›', t('board.fac.next'), () => go(phases[at + 1]), 'fac-step fac-next', at >= phases.length - 1),
+      button(t('board.steps.open'), null, () => this.editPhases(), 'fac-steps'),
     ]);
     const timer = settings.timer;
     const running = timer && timer.ends_at !== null;
@@ -211,12 +287,90 @@ export class Facilitation {
         ? toggleButton(t('board.fac.spotlight_off'), true, null, () => this.send(updateBoard({ spotlight: null })), 'fac-spotlight')
         : selected ? toggleButton(t('board.fac.spotlight'), false, null,
           () => this.send(updateBoard({ spotlight: selected })), 'fac-spotlight') : null,
+      this.table ? toggleButton(this.table.paperOn ? t('board.paper.stop') : t('board.paper.start'), this.table.paperOn,
+        icon('note'), () => this.table?.setPaper(!this.table.paperOn), 'fac-paper') : null,
       h('a', {
         class: 'fac-button fac-projector',
         attrs: { href: `${location.pathname}?view=projector`, target: '_blank', rel: 'noopener' },
       }, [t('board.fac.projector')]),
     ]);
     bar.replaceChildren(toggle, h('div', { class: 'fac-controls', attrs: { id: 'facilitator-controls' } }, [phaseGroup, timerGroup, boardGroup]));
+  }
+
+  /**
+   * « Étapes… »: which steps this board runs and in what order. Each step has a tick and up / down buttons;
+   * « Parcours habitants » puts the six back. Saving sends one `board.update {phases}` (with `phase: null`
+   * when the step in progress was taken out: the board is then free).
+   */
+  async editPhases() {
+    const { t } = this.o.i18n();
+    const sheet = this.o.sheet;
+    let draft = phaseDraft(this.o.store.view().settings.phases);
+    const list = h('ol', { class: 'steps-list', attrs: { 'aria-label': t('board.steps.title') } });
+    const warn = h('p', { class: 'steps-warn', attrs: { role: 'status' } });
+    /** @param {{phase: string, part: string} | null} focus the control to give the focus back to */
+    const draw = (focus) => {
+      const current = this.o.store.view().settings.phase;
+      list.replaceChildren(...draft.order.map((p, i) => {
+        const on = draft.on.includes(p);
+        const name = t(`board.phase.${p}.name`);
+        const box = /** @type {HTMLInputElement} */ (h('input', {
+          class: 'steps-box',
+          attrs: { type: 'checkbox', 'aria-describedby': on && draft.on.length === 1 ? 'steps-hint' : null },
+          on: { change: () => { draft = togglePhase(draft, p); draw({ phase: p, part: 'box' }); } },
+        }));
+        box.checked = on;
+        box.disabled = on && draft.on.length === 1; // one step at least
+        const move = (/** @type {number} */ delta, /** @type {string} */ part, /** @type {string} */ arrow, /** @type {string} */ key) => h('button', {
+          class: `steps-move steps-${part}`,
+          attrs: {
+            type: 'button', 'aria-label': t(key, { name }), title: t(key, { name }),
+            disabled: delta < 0 ? i === 0 : i === draft.order.length - 1,
+          },
+          on: { click: () => { draft = movePhase(draft, p, delta); draw({ phase: p, part }); } },
+        }, [h('span', { text: arrow, attrs: { 'aria-hidden': 'true' } })]);
+        return h('li', { class: `steps-row${on ? ' on' : ''}`, dataset: { phase: p } }, [
+          h('span', { class: 'steps-rank', text: on ? String(draft.on.indexOf(p) + 1) : '', attrs: { 'aria-hidden': 'true' } }),
+          h('label', { class: 'steps-tick' }, [
+            box,
+            h('span', { class: 'steps-name', text: name }),
+            p === current ? h('span', { class: 'steps-now', text: t('board.steps.now') }) : null,
+          ]),
+          move(-1, 'up', '↑', 'board.steps.up'),
+          move(1, 'down', '↓', 'board.steps.down'),
+        ]);
+      }));
+      warn.textContent = current && !draft.on.includes(current)
+        ? t('board.steps.current_removed', { name: t(`board.phase.${current}.name`) }) : '';
+      if (focus) {
+        const row = list.querySelector(`[data-phase="${focus.phase}"]`);
+        const want = /** @type {HTMLInputElement | HTMLButtonElement | null} */ (row?.querySelector(`.steps-${focus.part}`));
+        const other = /** @type {HTMLElement | null} */ (row?.querySelector(focus.part === 'up' ? '.steps-down' : '.steps-up'));
+        (want && !want.disabled ? want : other)?.focus();
+      }
+    };
+    draw(null);
+    const reset = h('button', {
+      class: 'secondary steps-reset',
+      attrs: { type: 'button' },
+      on: { click: () => { draft = phaseDraft(RESIDENT_RUN); draw(null); } },
+    }, [h('span', { text: t('board.steps.resident_run') })]);
+    const answer = await sheet.ask(t('board.steps.title'), [
+      h('p', { class: 'hint steps-hint', text: t('board.steps.help'), attrs: { id: 'steps-hint' } }),
+      list,
+      warn,
+      h('div', { class: 'sheet-actions steps-actions' }, [
+        h('button', { class: 'primary steps-save', attrs: { type: 'button' }, on: { click: () => sheet.finish([...draft.on]) } }, [
+          picture(this.o.catalogue.icon('done')), h('span', { text: t('board.steps.save') }),
+        ]),
+        reset,
+        h('button', { class: 'secondary', attrs: { type: 'button' }, on: { click: () => sheet.finish(null) } }, [t('board.steps.cancel')]),
+      ]),
+    ]);
+    if (!Array.isArray(answer)) return;
+    const now = this.o.store.view().settings;
+    const change = phasesChange(now.phases, answer, now.phase);
+    if (change) this.send(updateBoard(change));
   }
 
   /**

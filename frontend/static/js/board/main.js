@@ -433,6 +433,7 @@ async function start() {
     reveal: (id) => { const it = store.view().items.get(id); if (it) reveal(renderer.position(it)); },
     selected: () => ui.selected, select, redraw: () => renderer.schedule(),
   });
+  facilitation.attachTable(table); // the bar's « Saisir pour une personne sur papier » (table.js paper mode)
   function renderVoteButton() {
     const left = store.votesLeft(table.actor());
     voteButton.setAttribute('aria-pressed', String(ui.voting));

@@ -6,8 +6,15 @@
  * (the push carries `as`, docs/protocol.md "Acting for someone without a device"): tap your chip first, and
  * a tap on a pictogram asks « Qui êtes-vous ? » while nobody is chosen. On/off and who is active are kept in
  * this browser for this board.
+ *
+ * People on paper (docs/protocol.md, the console's « Ajouter une personne sur papier »): hosted by a
+ * facilitator, so the facilitator's board acts for them the same way. The facilitator's bar turns on the paper
+ * mode (`setPaper`): the same chips, marked « papier », a banner « Vous saisissez pour : … » and « Revenir à
+ * moi »; people are added on the console (a link), not here. Who counts as on paper is the console's rule
+ * (js/pages/people.js): hosted by a facilitating person.
  */
 import { countOf } from '../core/i18n.js';
+import { facilitates } from '../core/protocol.js';
 import { actingFor, hostedList, hostedPerson, personCounts, tableState } from '../core/table.js';
 import { h, picture } from './dom.js';
 import { load, save } from './persist.js';
@@ -51,7 +58,12 @@ export class Table {
     this.say = say;
     this.me = /** @type {string} */ (boot.me.participant);
     this.key = `fresque.table.v1.${boot.board.id}.${this.me}`;
-    this.state = tableState(load(this.key));
+    const saved = load(this.key);
+    this.state = tableState(saved);
+    /** Paper mode: a facilitator enters what people taking part on paper did (kept with the table's state). */
+    this.paper = saved?.paper === true;
+    /** Told when paper mode goes on or off (facilitation.js redraws its bar). */
+    this.onPaperChange = () => {};
     /** @type {Colour[]} */
     this.colours = (boot.palette ?? []).filter((/** @type {Colour} */ c) => c.id !== FACILITATOR_COLOUR);
     /** @type {Map<string, Member>} in the order they joined the table */
@@ -74,16 +86,39 @@ export class Table {
       attrs: { type: 'button' },
       on: { click: () => this.addPerson() },
     }, [h('span', { class: 'plus', text: '+', attrs: { 'aria-hidden': 'true' } }), h('span', { class: 'label', text: t('table.add') })]);
+    // paper mode: the way back to acting as oneself, and the console, where people on paper are added
+    this.backButton = h('button', {
+      class: 'paper-back',
+      attrs: { type: 'button' },
+      on: { click: () => this.setPaper(false) },
+    }, [h('span', { class: 'label' })]);
+    this.consoleLink = h('a', {
+      class: 'table-add paper-console',
+      attrs: { href: this.consoleUrl(), target: '_blank', rel: 'noopener' },
+    }, [picture(catalogue.icon('people')), h('span', { class: 'label' })]);
     this.strip = h('section', { id: 'table-strip', class: 'table-strip', hidden: true }, [
       this.banner,
-      h('div', { class: 'table-people' }, [this.chips, this.addButton]),
+      this.backButton,
+      h('div', { class: 'table-people' }, [this.chips, this.addButton, this.consoleLink]),
     ]);
+    // people added on the console (another tab) show up when the facilitator comes back to the board
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible' && this.paperOn) this.loadMembers(); });
     bottom.prepend(this.strip);
     this.render();
   }
 
   get on() {
     return this.state.on;
+  }
+
+  /** Whether this screen facilitates (its hosted people are then people on paper, as on the console). */
+  get facilitating() {
+    return facilitates(this.store.role ?? this.boot.me.role);
+  }
+
+  /** Paper mode is on: this facilitator enters what people on paper did. */
+  get paperOn() {
+    return this.state.on && this.paper && this.facilitating;
   }
 
   /** The person whose turn it is, or null. */
@@ -134,7 +169,10 @@ export class Table {
   setOn(on) {
     if (on === this.state.on) return;
     this.state.on = on;
+    const wasPaper = this.paper;
+    if (!on) this.paper = false;
     this.keep();
+    if (wasPaper && !on) this.onPaperChange();
     this.render();
     this.onMode(on);
     if (on && this.members.size === 0) this.addPerson();
@@ -149,7 +187,30 @@ export class Table {
   }
 
   keep() {
-    save(this.key, this.state);
+    save(this.key, { ...this.state, paper: this.paper });
+  }
+
+  /**
+   * The facilitator's « Saisir pour une personne sur papier » (on), « Revenir à moi » (off). On: the people on
+   * paper as chips, then « Pour qui saisissez-vous ? » (or, with nobody on paper yet, the way to the console).
+   * Off: this screen acts as the facilitator again. No reconnect and no refit: the board stays where it is.
+   * @param {boolean} on
+   */
+  async setPaper(on) {
+    if (on === this.paperOn) return;
+    this.paper = on;
+    this.state.on = on;
+    this.state.active = null;
+    this.keep();
+    this.render();
+    this.onActive();
+    this.onPaperChange();
+    if (!on) {
+      this.say(this.i18n().t('board.paper.back_done'));
+      return;
+    }
+    await this.loadMembers();
+    if (this.paperOn && !this.active) await this.askWho();
   }
 
   /** The table's people, from the server (`GET /api/workshops/{id}/hosted`: the ones this device hosts). */
@@ -158,11 +219,35 @@ export class Table {
       const res = await fetch(this.url(), { credentials: 'same-origin', headers: { Accept: 'application/json' } });
       if (!res.ok) return;
       for (const p of hostedList(await res.json())) this.remember(p);
+      if (this.facilitating) await this.loadPaper();
       this.repaint();
       this.render();
     } catch {
       // offline: the chips come with the next load; what was placed keeps its colours from the roster
     }
+  }
+
+  /**
+   * A facilitator also enters for the people on paper another facilitator of the workshop added (the server
+   * lets facilitators act for them): everyone hosted by a facilitating person, from the console's list.
+   */
+  async loadPaper() {
+    const res = await fetch(`/api/workshops/${encodeURIComponent(this.boot.workshop.id)}/participants`, {
+      credentials: 'same-origin', headers: { Accept: 'application/json' },
+    });
+    if (!res.ok) return;
+    const all = /** @type {any[]} */ ((await res.json())?.participants ?? []);
+    const roles = new Map(all.map((p) => [p.id, p.role]));
+    for (const raw of all) {
+      if (raw.removed || !raw.host_id || !facilitates(roles.get(raw.host_id))) continue;
+      const p = hostedList([raw])[0];
+      if (p) this.remember(p);
+    }
+  }
+
+  /** The console's section where people on paper are added. */
+  consoleUrl() {
+    return `/workshops/${encodeURIComponent(this.boot.workshop.id)}#people-card`;
   }
 
   url() {
@@ -193,7 +278,18 @@ export class Table {
     const addLabel = this.addButton.querySelector('.label');
     if (addLabel) addLabel.textContent = t('table.add');
     this.strip.hidden = !on;
-    this.strip.setAttribute('aria-label', t('table.label'));
+    const paper = this.paperOn;
+    const marked = this.facilitating; // a facilitator's hosted people are on paper (the console's rule)
+    this.strip.classList.toggle('paper-mode', paper);
+    document.body.classList.toggle('paper-mode', paper);
+    this.strip.setAttribute('aria-label', paper ? t('board.paper.label') : t('table.label'));
+    this.addButton.hidden = paper;
+    this.consoleLink.hidden = !paper;
+    this.backButton.hidden = !paper;
+    const back = this.backButton.querySelector('.label');
+    if (back) back.textContent = t('board.paper.back');
+    const link = this.consoleLink.querySelector('.label');
+    if (link) link.textContent = t('board.paper.console');
     if (!on) return;
     const view = this.store.view();
     const active = this.active;
@@ -208,6 +304,7 @@ export class Table {
         h('span', { class: 'avatar', text: [...p.alias][0]?.toUpperCase() ?? '?', attrs: { 'aria-hidden': 'true' } }),
         h('span', { class: 'who' }, [
           h('span', { class: 'alias', text: p.alias, attrs: { dir: 'auto' } }),
+          marked ? paperTag(t, this.catalogue.icon('note')) : null,
           h('span', { class: 'counts' }, [
             h('span', { class: 'count-activities', text: countOf(t, 'table.count.activities', counts.activities, lang) }),
             h('span', { class: 'count-dots', text: countOf(t, 'table.count.dots', counts.votesLeft, lang) }),
@@ -222,7 +319,7 @@ export class Table {
       const left = personCounts(view, person.id).votesLeft;
       // the name isolated (FSI … PDI): "Amina" keeps the Arabic sentence around it right to left
       const alias = `\u2068${person.alias}\u2069`;
-      const text = this.voting()
+      const text = paper ? t('board.paper.for', { alias }) : this.voting()
         ? countOf(t, 'table.active_votes', left, lang).replace('{alias}', alias)
         : t('table.active', { alias });
       this.banner.replaceChildren(
@@ -232,7 +329,8 @@ export class Table {
       this.paint(this.banner, person);
       this.banner.classList.add('someone');
     } else {
-      this.banner.replaceChildren(h('span', { class: 'text', text: this.members.size ? t('table.nobody') : t('table.empty') }));
+      const none = paper ? (this.members.size ? t('board.paper.nobody') : t('board.paper.empty')) : this.members.size ? t('table.nobody') : t('table.empty');
+      this.banner.replaceChildren(h('span', { class: 'text', text: none }));
       this.banner.style.removeProperty('--person');
       this.banner.style.removeProperty('--person-ink');
       this.banner.classList.remove('someone');
@@ -251,6 +349,18 @@ export class Table {
   /** « Qui êtes-vous ? »: the table's people; or someone new. @returns {Promise<string | null>} */
   async askWho() {
     const { t } = this.i18n();
+    const paper = this.paperOn;
+    if (paper && this.members.size === 0) {
+      await this.sheet.ask(t('board.paper.who'), [
+        h('p', { class: 'hint', text: t('board.paper.none_help') }),
+        h('div', { class: 'sheet-actions' }, [
+          h('a', { class: 'primary paper-console-link', attrs: { href: this.consoleUrl(), target: '_blank', rel: 'noopener' } }, [
+            picture(this.catalogue.icon('people')), h('span', { text: t('board.paper.console') }),
+          ]),
+        ]),
+      ]);
+      return null;
+    }
     if (this.members.size === 0) return this.addPerson();
     const grid = h('div', { class: 'choices table-who' }, [...this.members.values()].map((p) => {
       const b = h('button', {
@@ -261,16 +371,20 @@ export class Table {
       }, [
         h('span', { class: 'avatar', text: [...p.alias][0]?.toUpperCase() ?? '?', attrs: { 'aria-hidden': 'true' } }),
         h('span', { class: 'alias', text: p.alias, attrs: { dir: 'auto' } }),
+        this.facilitating ? paperTag(t, this.catalogue.icon('note')) : null,
       ]);
       this.paint(b, p);
       return b;
     }));
-    grid.append(h('button', {
+    grid.append(paper ? h('a', {
+      class: 'choice table-add paper-console',
+      attrs: { href: this.consoleUrl(), target: '_blank', rel: 'noopener' },
+    }, [picture(this.catalogue.icon('people')), h('span', { text: t('board.paper.console') })]) : h('button', {
       class: 'choice table-add',
       attrs: { type: 'button' },
       on: { click: () => this.sheet.finish(ADD) },
     }, [h('span', { class: 'plus', text: '+', attrs: { 'aria-hidden': 'true' } }), h('span', { text: t('table.add') })]));
-    const answer = await this.sheet.ask(t('table.who'), [grid]);
+    const answer = await this.sheet.ask(paper ? t('board.paper.who') : t('table.who'), [grid]);
     if (answer === ADD) return this.addPerson();
     if (typeof answer === 'string' && this.members.has(answer)) {
       this.setActive(answer);
@@ -395,4 +509,12 @@ export class Table {
     this.say(this.i18n().t('table.added', { alias: person.alias }));
     return person;
   }
+}
+
+/**
+ * The mark of someone taking part on paper: a sheet-of-paper picture and the word, never colour alone.
+ * @param {import('../core/i18n.js').Translate} t @param {string} icon
+ */
+function paperTag(t, icon) {
+  return h('span', { class: 'paper-tag' }, [picture(icon), h('span', { text: t('board.paper.tag') })]);
 }
