@@ -386,7 +386,93 @@ def shoot(browser: Browser, base_url: str, shop: dict[str, Any], out: Path) -> l
                 page.wait_for_selector("#sheet[open] .choice")
                 page.wait_for_timeout(200)
                 save(page, f"board-sheet-{tag}")
+            shoot_facilitation(browser, base_url, shop, size, lang, save)
     return files
+
+
+def shoot_facilitation(
+    browser: Browser, base_url: str, shop: dict[str, Any], size: str, lang: str, save: Any
+) -> None:
+    """The facilitation screens: the facilitator's board (bar open, a phase, its timer), the projector, a
+    touch table in table mode with two residents, and a resident's page after a facilitator removed them."""
+    tag = f"{size}-{lang}"
+    board = shop["board_id"]
+    with contextlib.ExitStack() as here:
+        facilitator = Author(here, base_url, board, shop["facilitator"], f"fac-{tag}")
+        facilitator.send(
+            {"op": "board.update", "phase": "week"}, {"op": "timer.set", "action": "start", "seconds": 600}
+        )
+        with contextlib.closing(new_context(browser, base_url, size, lang, shop["facilitator"])) as context:
+            page = context.new_page()
+            open_board(page, base_url, board)
+            page.locator("#phase-banner .phase-timer[data-state='running']").wait_for()
+            save(page, f"board-facilitator-{tag}")
+            page.goto(f"{base_url}/boards/{board}?view=projector")
+            page.wait_for_selector("body[data-ready='true']")
+            page.locator("#projector-join .projector-qr").wait_for()
+            page.wait_for_timeout(600)  # the first fit of the whole board
+            save(page, f"projector-{tag}")
+        facilitator.send({"op": "board.update", "phase": None}, {"op": "timer.set", "action": "clear"})
+
+    # a touch table (not a phone: « Mode table » is offered on big screens): its own participant, hosting two
+    # residents (as « + Ajouter une personne » makes them)
+    if size != "phone":
+        shoot_table(browser, base_url, shop, size, lang, save)
+    shoot_removed(browser, base_url, shop, size, lang, save)
+
+
+def shoot_table(
+    browser: Browser, base_url: str, shop: dict[str, Any], size: str, lang: str, save: Any
+) -> None:
+    tag, board, workshop_id = f"{size}-{lang}", shop["board_id"], shop["workshop_id"]
+    joined = httpx.post(
+        f"{base_url}/api/join",
+        json={"code": shop["code"], "alias": f"Table {tag}", "colour": "orange"},
+        timeout=30,
+    )
+    joined.raise_for_status()
+    table_token = joined.json()["token"]
+    for alias, colour in (("Fatima", "green"), ("Youssef", "blue")):
+        made = httpx.post(
+            f"{base_url}/api/workshops/{workshop_id}/hosted",
+            json={"alias": alias, "colour": colour, "kind": "table"},
+            headers={"Authorization": f"Bearer {table_token}"},
+            timeout=30,
+        )
+        made.raise_for_status()
+    with contextlib.closing(new_context(browser, base_url, size, lang, table_token)) as context:
+        page = context.new_page()
+        open_board(page, base_url, board)
+        page.locator("#table-mode").click()
+        page.locator("#table-strip .table-chip").nth(1).wait_for()
+        if page.locator("#sheet[open]").count():
+            page.keyboard.press("Escape")
+        page.locator("#table-strip .table-chip").first.click()
+        page.wait_for_timeout(300)
+        save(page, f"board-table-{tag}")
+
+
+def shoot_removed(
+    browser: Browser, base_url: str, shop: dict[str, Any], size: str, lang: str, save: Any
+) -> None:
+    """A resident's page once a facilitator removed them from the console."""
+    tag, board, workshop_id = f"{size}-{lang}", shop["board_id"], shop["workshop_id"]
+    joined = httpx.post(
+        f"{base_url}/api/join", json={"code": shop["code"], "alias": "Sami", "colour": "pink"}, timeout=30
+    )
+    joined.raise_for_status()
+    with contextlib.closing(new_context(browser, base_url, size, lang, joined.json()["token"])) as context:
+        page = context.new_page()
+        open_board(page, base_url, board)
+        removed = httpx.delete(
+            f"{base_url}/api/workshops/{workshop_id}/participants/{joined.json()['participant']}",
+            headers={"Authorization": f"Bearer {shop['facilitator']}"},
+            timeout=30,
+        )
+        removed.raise_for_status()
+        page.locator("#ended:not([hidden])").wait_for()
+        page.wait_for_timeout(200)
+        save(page, f"board-removed-{tag}")
 
 
 def main() -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from support.server import ServerProcess
@@ -27,6 +28,7 @@ WAIT_MS = 10_000
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 WALL = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
+LAPTOP_HD = {"viewport": {"width": 1366, "height": 768}}
 BLOCKING = ("critical", "serious")
 ITEMS = 9  # what fill_board places
 TOUCH_MIN = 48  # CSS px (WCAG 2.5.5 asks 44; the project's rule is 48)
@@ -91,6 +93,7 @@ class Workshop:
         self.code: str = body["join_code"]
         self.facilitator: str = body["facilitator"]["token"]
         self.residents: dict[str, str] = {}
+        self.sent = 0  # the facilitator's batches sent so far (facilitate)
         for alias, colour in (("Amina", "green"), ("Karim", "purple")):
             joined = app.post("/api/join", {"code": self.code, "alias": alias, "colour": colour})
             assert joined.status_code == 201, joined.text
@@ -445,3 +448,131 @@ def test_a_note_that_looks_like_html_is_shown_as_text_and_runs_nothing(
             assert payload in label
         page.wait_for_timeout(300)
         assert dialogs == [], f"the note's text ran as code: {dialogs}"
+
+
+# -- facilitation: the facilitator's bar, a phase with its timer, table mode, the projector ----------------
+
+
+def facilitate(shop: Workshop, *ops: dict[str, Any]) -> None:
+    """The facilitator's ops from a socket of their own: setting the scene the pages are checked in."""
+    shop.sent += 1  # each its own op_id: the server takes an op_id it has seen for a resend, and ignores it
+    with author(shop.app, shop.board, shop.facilitator, f"facilitator{shop.sent}") as me:
+        me.send(*ops)
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_facilitators_board_with_the_bar_open_a_phase_and_its_timer_passes_axe(
+    browser: Browser, app: ServerProcess, shop: Workshop, axe: Any, lang: str
+) -> None:
+    fill_board(shop)
+    for device in (LAPTOP_HD, WALL):
+        with context_for(browser, app, device, lang, shop.facilitator) as context:
+            page = context.new_page()
+            open_board(page, app, shop.board, items=ITEMS)
+            bar = page.locator("#facilitator-bar")
+            expect(bar.locator(".fac-toggle")).to_have_attribute("aria-expanded", "true")
+            check_axe(axe, page, f"board, facilitator's bar open, {device['viewport']['width']} px, {lang}")
+            # a phase, its timer running, votes hidden, follow-me on: the banner and the bar's pressed toggles
+            bar.locator(".fac-preset.preset-10").click()
+            facilitate(shop, {"op": "board.update", "phase": "vote", "votes_hidden": True, "follow": True})
+            expect(page.locator("#phase-banner .phase-timer")).to_have_attribute("data-state", "running")
+            expect(page.locator("#phase-banner")).to_be_visible()
+            check_axe(axe, page, f"board, facilitator, phase + timer, {lang}")
+            select(page, "sol-desk")  # the facilitator's actions on a card
+            check_axe(axe, page, f"board, facilitator, a card selected, {lang}")
+            facilitate(shop, {"op": "board.update", "phase": None, "votes_hidden": False, "follow": False})
+            facilitate(shop, {"op": "timer.set", "action": "clear"})
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_residents_board_in_a_phase_with_the_timer_running_passes_axe(
+    browser: Browser, app: ServerProcess, shop: Workshop, axe: Any, lang: str
+) -> None:
+    fill_board(shop)
+    facilitate(
+        shop,
+        {"op": "board.update", "phase": "week", "follow": True},
+        {"op": "timer.set", "action": "start", "seconds": 600},
+    )
+    for device in (PHONE, TABLET):
+        with context_for(browser, app, device, lang, shop.residents["Amina"]) as context:
+            page = context.new_page()
+            open_board(page, app, shop.board, items=ITEMS)
+            expect(page.locator("#phase-banner .phase-timer")).to_have_attribute("data-state", "running")
+            expect(page.locator(".follow-chip")).to_be_visible()
+            check_axe(axe, page, f"board, phase + timer + follow, {device['viewport']['width']} px, {lang}")
+    facilitate(shop, {"op": "board.update", "phase": "welcome"})  # tools closed: the palette's note
+    with context_for(browser, app, PHONE, lang, shop.residents["Karim"]) as context:
+        page = context.new_page()
+        open_board(page, app, shop.board, items=ITEMS)
+        expect(page.locator("#palette-closed")).to_be_visible()
+        check_axe(axe, page, f"board, welcome phase (tools closed), {lang}")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_board_in_table_mode_with_two_member_chips_passes_axe(
+    browser: Browser, app: ServerProcess, shop: Workshop, axe: Any, lang: str
+) -> None:
+    table = app.post("/api/join", {"code": shop.code, "alias": "Table 1", "colour": "orange"})
+    assert table.status_code == 201, table.text
+    with context_for(browser, app, WALL, lang, table.json()["token"]) as context:
+        page = context.new_page()
+        open_board(page, app, shop.board)
+        page.locator("#table-mode").click()
+        sheet = page.locator("#sheet")
+        expect(sheet).to_be_visible()
+        check_axe(axe, page, f"board, table mode, « add a person » sheet, {lang}")
+        for alias, colour in (("Amina", "green"), ("Karim", "blue")):
+            if not sheet.is_visible():
+                page.locator(".table-add").first.click()
+            expect(sheet).to_be_visible()
+            sheet.locator(".table-name").fill(alias)
+            sheet.locator(f"label.swatch.colour-{colour}").click()
+            sheet.locator(".sheet-actions .primary").click()
+            expect(sheet).to_be_hidden()
+        expect(page.locator("#table-strip .table-chip")).to_have_count(2)
+        check_axe(axe, page, f"board, table mode, two chips, {lang}")
+        page.locator("#vote-mode").click()
+        check_axe(axe, page, f"board, table mode, voting, {lang}")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_projector_view_passes_axe(
+    browser: Browser, app: ServerProcess, shop: Workshop, axe: Any, lang: str
+) -> None:
+    fill_board(shop)
+    facilitate(
+        shop,
+        {"op": "board.update", "phase": "threads"},
+        {"op": "timer.set", "action": "start", "seconds": 900},
+    )
+    with context_for(browser, app, WALL, lang, shop.facilitator) as context:
+        page = context.new_page()
+        page.goto(f"{app.base_url}/boards/{shop.board}?view=projector")
+        expect(page.locator("body")).to_have_attribute("data-ready", "true")
+        expect(page.locator("#status")).to_have_attribute("data-status", "connected")
+        expect(page.locator("#world .item")).to_have_count(ITEMS)
+        expect(page.locator("#projector-join .projector-qr")).to_be_visible()
+        expect(page.locator("#phase-banner .phase-timer")).to_have_attribute("data-state", "running")
+        check_axe(axe, page, f"projector, {lang}")
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_removed_message_passes_axe(
+    browser: Browser, app: ServerProcess, shop: Workshop, axe: Any, lang: str
+) -> None:
+    with context_for(browser, app, PHONE, lang, shop.residents["Karim"]) as context:
+        page = context.new_page()
+        open_board(page, app, shop.board)
+        karim = page.evaluate(
+            "() => JSON.parse(document.getElementById('bootstrap').textContent).me.participant"
+        )
+        removed = httpx.delete(
+            f"{app.base_url}/api/workshops/{shop.id}/participants/{karim}",
+            headers={"Authorization": f"Bearer {shop.facilitator}"},
+            timeout=10,
+        )
+        assert removed.status_code in (200, 204), removed.text
+        expect(page.locator("#ended")).to_be_visible()
+        expect(page.locator("#status")).to_have_attribute("data-status", "removed")
+        check_axe(axe, page, f"board, removed, {lang}")

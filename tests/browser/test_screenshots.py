@@ -44,8 +44,13 @@ def test_every_page_is_photographed_at_three_sizes_in_french_and_arabic(
                 "board",
                 "board-selected",
                 "board-sheet",
+                "board-facilitator",
+                "projector",
+                "board-removed",
             ):
                 assert f"{page}-{size}-{lang}" in names
+            if size != "phone":  # « Mode table » is for big touch screens
+                assert f"board-table-{size}-{lang}" in names
             with Image.open(out / f"board-{size}-{lang}.png") as board:
                 assert board.width == width
                 # a drawn board, not a blank or an error page: many colours (pictograms, cards, the grid)

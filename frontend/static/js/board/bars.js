@@ -8,7 +8,7 @@ import { h, picture } from './dom.js';
 
 /**
  * @param {HTMLElement} el
- * @param {'connecting' | 'connected' | 'reconnecting' | 'offline' | 'outdated'} status
+ * @param {import('./connection.js').Status} status
  * @param {number} waiting changes not yet acknowledged by the server
  * @param {{t: import('../core/i18n.js').Translate, lang: string}} i18n
  */
@@ -81,4 +81,21 @@ export class Toasts {
     while (this.root.children.length > 3) this.root.firstElementChild?.remove();
     setTimeout(() => toast.remove(), action ? 8000 : 5000);
   }
+}
+
+/**
+ * This page is cut off for good (connection.js finalStatus): say why, plainly, over the board; the rest of
+ * the page takes no touch and no keyboard focus any more (`inert`), the way home takes the focus.
+ * @param {HTMLElement} el the page's #ended
+ * @param {'removed' | 'erased'} why
+ */
+export function showEnded(el, why) {
+  for (const text of el.querySelectorAll('[data-ended]')) {
+    if (text instanceof HTMLElement) text.hidden = text.dataset.ended !== why;
+  }
+  for (const other of [...(el.parentElement?.children ?? []), document.querySelector('.app-header')]) {
+    if (other instanceof HTMLElement && other !== el && other.tagName !== 'SCRIPT') other.inert = true;
+  }
+  el.hidden = false;
+  el.querySelector('a')?.focus();
 }

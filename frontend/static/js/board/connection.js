@@ -5,7 +5,21 @@
  */
 import { hello, parseServerMessage, PROTOCOL_VERSION } from '../core/protocol.js';
 
-/** @typedef {'connecting' | 'connected' | 'reconnecting' | 'offline' | 'outdated'} Status */
+/** @typedef {'connecting' | 'connected' | 'reconnecting' | 'offline' | 'outdated' | 'removed' | 'erased'} Status */
+
+/**
+ * What a close code tells the page (docs/protocol.md "Errors and limits"): a status to stop at for good, or
+ * null to reconnect. 4002: this page is older than the server; 4401: a facilitator removed this participant
+ * (their session is revoked: reconnecting could only fail); 4004: the workshop was erased.
+ * @param {number} code
+ * @returns {'outdated' | 'removed' | 'erased' | null}
+ */
+export function finalStatus(code) {
+  if (code === 4002) return 'outdated';
+  if (code === 4401) return 'removed';
+  if (code === 4004) return 'erased';
+  return null;
+}
 
 const MIN_BACKOFF_MS = 500;
 const MAX_BACKOFF_MS = 8000;
@@ -84,10 +98,7 @@ export class Connection {
         this.attempt = 0;
         this.setStatus('connected');
       }
-      if (msg.type === 'error' && msg.code === 'protocol_mismatch') {
-        this.stopped = true;
-        this.setStatus('outdated');
-      }
+      if (msg.type === 'error' && msg.code === 'protocol_mismatch') this.stop('outdated');
       this.onMessage(msg);
       if (msg.type === 'welcome') this.drain();
     });
@@ -96,13 +107,24 @@ export class Connection {
       this.socket = null;
       this.greeted = false;
       this.queue = [];
-      if (event.code === 4002) {
-        this.stopped = true;
-        this.setStatus('outdated');
+      const final = finalStatus(event.code);
+      if (final) {
+        this.stop(final);
         return;
       }
       this.scheduleRetry();
     });
+  }
+
+  /** Never reconnect again (removed, erased, outdated); pending changes stay unsent. @param {Status} status */
+  stop(status) {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.drainTimer) clearTimeout(this.drainTimer);
+    this.drainTimer = null;
+    this.queue = [];
+    this.setStatus(status);
   }
 
   scheduleRetry() {

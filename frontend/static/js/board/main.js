@@ -13,7 +13,7 @@ import { bandPlacement, cellAt, gridBounds, itemSize, placementNear, slotPositio
 import { countOf } from '../core/i18n.js';
 import { UndoStack } from '../core/undo.js';
 import { currentI18n } from '../pages/lang.js';
-import { bigButton, showPresence, showStatus, Toasts } from './bars.js';
+import { bigButton, showEnded, showPresence, showStatus, Toasts } from './bars.js';
 import { Catalogue } from './catalogue.js';
 import { Connection } from './connection.js';
 import { Sheet } from './dialogs.js';
@@ -655,6 +655,13 @@ async function start() {
       connectionStatus = status;
       showStatus(statusEl, status, store.pendingCount, i18n);
       if (status === 'outdated') toasts.show(i18n.t('board.status.outdated'), { label: i18n.t('board.reload'), run: () => location.reload() });
+      if (status === 'removed' || status === 'erased') { // for good: nothing more can go from this page
+        facilitation.readOnly = true;
+        sheet.finish(null);
+        select(null);
+        refresh();
+        showEnded(byId('ended'), status);
+      }
     },
     onMessage: (msg) => {
       switch (msg.type) {

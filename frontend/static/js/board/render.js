@@ -150,7 +150,8 @@ export class Renderer {
   drawItem(item) {
     const pos = this.position(item);
     const remote = this.local.has(item.id) ? undefined : this.remote.get(item.id);
-    const votes = item.kind === 'solution' ? this.voteSig(item.id) : '';
+    // the dots, and whether their total shows: a card whose count did not change at the reveal gets its total too
+    const votes = item.kind === 'solution' ? `${this.voteSig(item.id)}|${Boolean(this.view.settings?.votes_hidden)}` : '';
     const { lang } = this.i18n();
     const selected = this.ui.selected === item.id;
     const sig = [
