@@ -11,6 +11,7 @@ The page's CSP forbids `eval`: every JavaScript string given to `wait_for_functi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -207,19 +208,45 @@ def centre_of(page: Page, selector: str) -> tuple[float, float]:
 
 def cell_centre(page: Page, day: str, slot: str) -> tuple[float, float]:
     """Where to touch a cell: its centre, swiped into sight first if off the board or under a button."""
-    return touch_point(page, f'.cell[data-day="{day}"][data-slot="{slot}"]')
+    return touch_point(page, cell_selector(day, slot))
 
 
 def item_centre(page: Page, item_id: str) -> tuple[float, float]:
     """Where to touch an item: its centre, swiped into sight first if off the board or under a button."""
-    return touch_point(page, f'.item[data-id="{item_id}"]')
+    return touch_point(page, item_selector(item_id))
+
+
+def cell_selector(day: str, slot: str) -> str:
+    return f'.cell[data-day="{day}"][data-slot="{slot}"]'
+
+
+def item_selector(item_id: str) -> str:
+    return f'.item[data-id="{item_id}"]'
 
 
 def touch_point(page: Page, selector: str) -> tuple[float, float]:
-    if not touchable(page, selector):
-        swipe_into_view(page, selector)
-    assert touchable(page, selector), f"{selector} is not what a finger at its centre touches"
-    return centre_of(page, selector)
+    (point,) = touch_points(page, selector)
+    return point
+
+
+def touch_points(page: Page, *selectors: str) -> list[tuple[float, float]]:
+    """Where to touch several things in one gesture (a drag's two ends, two fingers): all in sight at once.
+
+    Asking for them one by one is wrong whenever one needs a swipe: the swipe pans the board, and the points
+    measured before it are stale (a drag would start on empty board, a two-finger drag would become a pinch).
+    Here one swipe brings the middle of them all mid-board, then every centre is read after the last pan.
+    """
+    if not all(touchable(page, s) for s in selectors):
+        swipe_to_middle(page, lambda: middle([centre_of(page, s) for s in selectors]))
+    for s in selectors:
+        assert touchable(page, s), f"{s} is not what a finger at its centre touches"
+    return [centre_of(page, s) for s in selectors]
+
+
+def middle(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The centre of the box around the points."""
+    xs, ys = [x for x, _ in points], [y for _, y in points]
+    return (min(xs) + max(xs)) / 2, (min(ys) + max(ys)) / 2
 
 
 def touchable(page: Page, selector: str) -> bool:
@@ -276,12 +303,17 @@ class Fingers:
 
 def swipe_into_view(page: Page, selector: str) -> None:
     """Pan the board with one finger on empty space until `selector` is mid-board, as a resident does."""
+    swipe_to_middle(page, lambda: centre_of(page, selector))
+
+
+def swipe_to_middle(page: Page, where: Callable[[], tuple[float, float]]) -> None:
+    """Pan the board with one finger on empty space until the page point `where()` is mid-board."""
     fingers = Fingers(page)
     for _ in range(8):
         vp = page.locator("#viewport").bounding_box()
         assert vp is not None
         left, top, width, height = vp["x"], vp["y"], vp["width"], vp["height"]
-        tx, ty = centre_of(page, selector)
+        tx, ty = where()
         dx, dy = left + width / 2 - tx, top + height / 2 - ty
         if abs(dx) < 24 and abs(dy) < 24:  # close enough (a finger's first 8 px are a tap's, not a pan's)
             return
@@ -302,7 +334,7 @@ def swipe_into_view(page: Page, selector: str) -> None:
         )
         assert start is not None, "no empty board space to swipe from"
         fingers.drag([tuple(start)], [(start[0] + dx, start[1] + dy)], steps=8)
-    raise AssertionError(f"could not bring {selector} into view")
+    raise AssertionError("could not bring that point mid-board")
 
 
 # -- setting a scene -----------------------------------------------------------------------------------------

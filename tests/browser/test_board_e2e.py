@@ -25,12 +25,14 @@ from helpers import (
     Workshop,
     activity,
     cell_centre,
+    cell_selector,
     centre_of,
     create_workshop,
     export,
     export_items,
     item_centre,
     item_in_cell_on_screen,
+    item_selector,
     items,
     join_through_the_page,
     open_board,
@@ -39,6 +41,7 @@ from helpers import (
     settled,
     swipe_into_view,
     the_item,
+    touch_points,
     wait_connected,
     wait_items_like,
     world_of,
@@ -148,11 +151,16 @@ def test_two_fingers_drag_two_activities_at_once_and_each_lands_under_its_finger
             activity("act-right", "doctor", "mon", "morning", *origins["act-right"]),
         ],
     )
+    tablet.reload()  # opened with both on the board, as a resident finds them: the view fitted around them
+    wait_connected(tablet)
     expect(tablet.locator(".item")).to_have_count(2)
 
     targets = {"act-left": ("wed", "afternoon"), "act-right": ("thu", "evening")}
-    starts = [item_centre(tablet, id) for id in targets]
-    ends = [cell_centre(tablet, *cell) for cell in targets.values()]
+    # The two cards and the two cells in sight together (a swipe between measuring them would leave the
+    # first measures stale: the fingers would land beside the cards, and two fingers there make a pinch).
+    cells = [cell_selector(*cell) for cell in targets.values()]
+    points = touch_points(tablet, *map(item_selector, targets), *cells)
+    starts, ends = points[:2], points[2:]
     scale = tablet.evaluate("() => window.fresque.view.scale")
     Fingers(tablet).drag(starts, ends, steps=16)  # each step: one touchMove carrying both fingers
 
@@ -178,6 +186,62 @@ def test_two_fingers_drag_two_activities_at_once_and_each_lands_under_its_finger
             now[id]["y"],
             now[id]["cell"],
         )
+
+
+def test_a_resident_cannot_drag_another_residents_card_but_still_reads_it(
+    app: ServerProcess, devices: Devices, workshop: tuple[Workshop, Page]
+) -> None:
+    ws, _ = workshop
+    tablet = devices.resident(ws, TABLET, "Karim", "blue")
+    karims = activity("act-karim", "go-to-work", "mon", "morning", 170, 120)
+    seed(app, ws.board, session_token(tablet), [karims])
+    phone = devices.open(PHONE)
+    sent: list[dict[str, Any]] = []  # every message Amina's page sends on its sockets
+
+    def frame_sent(payload: str | bytes) -> None:
+        sent.append(json.loads(payload))
+
+    phone.on("websocket", lambda socket: socket.on("framesent", frame_sent))
+    join_through_the_page(phone, app, ws.code, "Amina", "green")
+    expect(phone.locator('.item[data-id="act-karim"]')).to_have_count(1)
+    before = items(phone)["act-karim"]
+
+    # Amina's finger on Karim's card, moved far: the card is not picked up (the board pans instead)
+    start, end = touch_points(phone, item_selector("act-karim"), cell_selector("tue", "evening"))
+    view = phone.evaluate("() => [window.fresque.view.x, window.fresque.view.y]")
+    Fingers(phone).drag([start], [end], steps=12)
+    after = phone.evaluate("() => [window.fresque.view.x, window.fresque.view.y]")
+    assert (after[0] - view[0]) * (end[0] - start[0]) > 0 and (after[1] - view[1]) * (end[1] - start[1]) > 0
+    assert items(phone)["act-karim"] == before
+    expect(tablet.locator(".item.moved-by-other")).to_have_count(0)  # no drag preview on Karim's screen
+    expect(phone.locator("#toasts")).not_to_contain_text("quelqu'un d'autre")
+
+    # a tap still selects it, to read it or pull a thread from it: without « Déplacer » or « Supprimer »
+    Fingers(phone).tap(*item_centre(phone, "act-karim"))
+    bar = phone.locator("#actionbar")
+    expect(bar).to_be_visible()
+    expect(bar.get_by_role("button", name="Fermer")).to_be_visible()
+    expect(bar.get_by_role("button", name="Déplacer")).to_have_count(0)
+    expect(bar.get_by_role("button", name="Supprimer")).to_have_count(0)
+    # the keyboard neither: arrows on someone else's card do nothing, and say nothing at each press
+    expect(phone.locator('.item[data-id="act-karim"]')).to_be_focused()
+    for key in ("ArrowRight", "ArrowDown", "Delete"):
+        phone.keyboard.press(key)
+    assert items(phone)["act-karim"] == before
+    expect(phone.locator("#toasts")).not_to_contain_text("quelqu'un d'autre")
+
+    # her own change goes (after all of the above on the same socket): the only one she sent
+    phone.keyboard.press("Escape")
+    phone.locator('.pictogram[data-entry="training"]').tap()
+    Fingers(phone).tap(*cell_centre(phone, "tue", "morning"))
+    the_item(phone, "it.ref === 'training'")
+    settled(phone)
+    ops_sent = [m for m in sent if m.get("type") == "ops"]
+    assert [[op["op"] for op in m["ops"]] for m in ops_sent] == [["item.create"]], ops_sent
+    kept = export_items(app, ws.board, ws.token)["act-karim"]
+    assert (kept["x"], kept["y"], kept["cell"]) == (170, 120, {"day": "mon", "slot": "morning"})
+    expect(tablet.locator('.item[data-id="act-karim"]')).to_have_count(1)
+    assert items(tablet)["act-karim"] == before
 
 
 # -- 3. pinch -----------------------------------------------------------------------------------------------
@@ -395,7 +459,8 @@ def test_offline_changes_are_kept_shown_and_sent_when_the_network_comes_back(
     placed = the_item(phone, "it.ref === 'training'")
     picto.tap()  # disarm
     expect(picto).to_have_attribute("aria-pressed", "false")
-    fingers.drag([item_centre(phone, "act-home")], [cell_centre(phone, "tue", "afternoon")])
+    start, end = touch_points(phone, item_selector("act-home"), cell_selector("tue", "afternoon"))
+    fingers.drag([start], [end])
     wait_items_like(phone, {"act-home": {"cell": {"day": "tue", "slot": "afternoon"}}})
     phone.locator("#add-note").tap()
     phone.locator("#sheet textarea").fill("Rendez-vous CAF jeudi 🙂")

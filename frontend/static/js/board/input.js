@@ -2,7 +2,9 @@
 /**
  * Pointer input on the board, one code path for mouse, pen and touch, any number of fingers at once:
  * each finger on an item drags that item (two residents can move two pictograms at the same time), fingers
- * on empty space pan (one) or pinch-zoom (two). A press that hardly moves is a tap.
+ * on empty space pan (one) or pinch-zoom (two). A press that hardly moves is a tap. A card this person may not
+ * move (someone else's: `on.canDrag`) is never picked up: a tap on it still selects it, a finger that moves
+ * on it pans (or pinches) the board as on empty space, and nothing is sent.
  */
 import { pinch } from '../core/geometry.js';
 
@@ -12,7 +14,7 @@ const TAP_SLOP_PX = 8;
  * @typedef {{
  *   kind: 'item' | 'empty', id?: string, sx: number, sy: number, lastX: number, lastY: number,
  *   origin?: {x: number, y: number}, moved: boolean, pinched: boolean, cell?: {day: string, slot: string},
- *   thread?: string, pointerType: string
+ *   thread?: string, pointerType: string, tapItem?: string
  * }} PointerState
  */
 
@@ -23,6 +25,7 @@ export class BoardInput {
    * @param {import('../core/geometry.js').Viewport} o.view
    * @param {object} o.on
    * @param {(id: string) => {x: number, y: number} | null} o.on.itemPosition
+   * @param {(id: string) => boolean} o.on.canDrag whether this person may move the item (else a tap only)
    * @param {(id: string, el: HTMLElement) => void} o.on.itemTap
    * @param {(id: string, x: number, y: number) => void} o.on.itemDrag
    * @param {(id: string, x: number, y: number) => void} o.on.itemDrop
@@ -72,10 +75,12 @@ export class BoardInput {
     /** @type {PointerState} */
     const state = { kind: 'empty', sx: p.x, sy: p.y, lastX: p.x, lastY: p.y, moved: false, pinched: false, pointerType: e.pointerType };
     if (itemEl instanceof HTMLElement && itemEl.dataset.id) {
-      const origin = this.on.itemPosition(itemEl.dataset.id);
-      if (origin) Object.assign(state, { kind: 'item', id: itemEl.dataset.id, origin });
+      const id = itemEl.dataset.id;
+      const origin = this.on.itemPosition(id);
+      if (origin && this.on.canDrag(id)) Object.assign(state, { kind: 'item', id, origin });
+      else if (origin) state.tapItem = id; // someone else's card: a tap reads it, a move pans the board
     }
-    if (state.kind === 'empty') {
+    if (state.kind === 'empty' && !state.tapItem) {
       const cellEl = target.closest('.cell');
       if (cellEl instanceof HTMLElement) state.cell = { day: String(cellEl.dataset.day), slot: String(cellEl.dataset.slot) };
       const hit = target.closest('.thread-hit');
@@ -158,7 +163,10 @@ export class BoardInput {
       return;
     }
     if (cancelled || state.moved || state.pinched) return;
-    if (state.thread) this.on.threadTap(state.thread);
+    if (state.tapItem) {
+      const el = /** @type {HTMLElement | null} */ (this.el.querySelector(`.item[data-id="${CSS.escape(state.tapItem)}"]`));
+      if (el) this.on.itemTap(state.tapItem, el);
+    } else if (state.thread) this.on.threadTap(state.thread);
     else if (state.cell) this.on.cellTap(state.cell);
     else this.on.emptyTap();
   }

@@ -5,7 +5,7 @@
  * the browser's storage, sent to the server, and undoable.
  */
 import {
-  addVote, createItem, createThread, deleteItem, deleteThread, newClientId, newId, presenceMessage,
+  addVote, createItem, createThread, deleteItem, deleteThread, mayChange, newClientId, newId, presenceMessage,
   removeVote, splitOps, threadAllowed, updateItem,
 } from '../core/protocol.js';
 import { BoardStore } from '../core/store.js';
@@ -193,6 +193,15 @@ async function start() {
     connection.sendDurable(msg);
   }
 
+  /**
+   * Whether this screen may move, edit or delete the item: the server's rule (one's own, a table member's, or
+   * anything for a facilitator or co-facilitator); a read-only screen (projector, ended session) changes nothing.
+   * @param {{author: string}} item
+   */
+  function mayMove(item) {
+    return !facilitation.readOnly && mayChange(item.author, { me, role: facilitation.role, members: table.members });
+  }
+
   /** @param {string} kind */
   function sizeOf(kind) {
     return itemSize(kind);
@@ -350,7 +359,7 @@ async function start() {
     }
     if (!item) return;
     const label = catalogue.label(catalogue.get(item.ref), i18n.lang) || item.text || '';
-    const mine = item.author === me || table.members.has(item.author) || boot.me.role === 'facilitator';
+    const mine = mayMove(item);
     /** @type {(HTMLElement | null)[]} */
     const buttons = [h('p', { class: 'bar-title', text: label, attrs: { dir: 'auto' } })];
     const open = facilitation.tools(); // what the phase leaves open (facilitators: everything)
@@ -381,7 +390,7 @@ async function start() {
         toasts.show(t('board.link.hint'));
       }));
     }
-    if (open.kinds.includes(item.kind)) buttons.push(bigButton(icon('move'), t('board.move'), () => { ui.moving = item.id; renderer.schedule(); toasts.show(t('board.move_hint')); }));
+    if (mine && open.kinds.includes(item.kind)) buttons.push(bigButton(icon('move'), t('board.move'), () => { ui.moving = item.id; renderer.schedule(); toasts.show(t('board.move_hint')); }));
     if (mine && item.kind !== 'activity' && open.kinds.includes(item.kind)) buttons.push(bigButton(icon('edit'), t('board.edit'), () => editText(item.id)));
     for (const th of store.view().threads.values()) {
       if ((th.source !== item.id && th.target !== item.id) || !open.threads) continue;
@@ -493,6 +502,10 @@ async function start() {
       itemPosition: (id) => {
         const item = store.view().items.get(id);
         return item ? renderer.position(item) : null;
+      },
+      canDrag: (id) => {
+        const item = store.view().items.get(id);
+        return Boolean(item && mayMove(item)); // someone else's card is never picked up: a tap only reads it
       },
       itemTap: (id, el) => {
         el.focus({ preventScroll: true });
@@ -620,7 +633,7 @@ async function start() {
       e.preventDefault();
       tapItem(id);
     } else if (e.key === 'Delete' || e.key === 'Backspace') {
-      if (item.author === me || table.members.has(item.author) || boot.me.role === 'facilitator') remove(id);
+      if (mayMove(item)) remove(id);
     } else if (e.key.startsWith('Arrow')) {
       e.preventDefault();
       const dx = e.key === 'ArrowLeft' ? -KEY_STEP : e.key === 'ArrowRight' ? KEY_STEP : 0;
@@ -632,7 +645,15 @@ async function start() {
         const cell = cellAt(set.x + s.w / 2, set.y + s.h / 2);
         if (!sameCell(cell, item.cell)) set.cell = cell;
       }
-      act([updateItem(id, set)]);
+      const ops = [updateItem(id, set)];
+      if (!mayMove(item)) {
+        // Someone else's card stays put, without a « not yours » at each key press (as a finger does not pick
+        // it up); a paused board or a closed phase holds for every card, and is still said.
+        const closed = facilitation.refusal(ops, () => true);
+        if (closed) toasts.show(closed);
+        return;
+      }
+      act(ops);
     }
   });
 

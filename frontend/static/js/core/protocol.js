@@ -27,7 +27,7 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 
 export const ID_PATTERN = /^[A-Za-z0-9_-]{6,64}$/;
 export const OP_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,80}$/;
-export const REF_PATTERN = /^[a-z0-9][a-z0-9-]{0,63}$/;
+export const REF_PATTERN = /^(?:[a-z0-9][a-z0-9-]{0,63}|custom:[0-9a-f]{32})$/; // a catalogue id, or a workshop's own picture
 
 /** Threads read left to right: what I do → where it goes digital → what is hard → what would help. */
 const THREAD_PAIRS = new Set([
@@ -232,6 +232,18 @@ export const TIMER_ACTIONS = /** @type {const} */ (['start', 'pause', 'resume', 
 export const FACILITATING = /** @type {const} */ (['facilitator', 'co_facilitator']);
 export const facilitates = (/** @type {string | null | undefined} */ role) =>
   role === 'facilitator' || role === 'co_facilitator';
+
+/**
+ * Whether a person may move, edit or delete an item made by `author` (the server's rule, access.py: only
+ * its author; the table's members count as one's own, since a table device sends as them; a facilitating
+ * role may change anything). The phase and the lock are another matter (board/phase.js `refusal`).
+ * @param {string | null | undefined} author
+ * @param {{me: string, role?: string | null, members?: {has(id: string): boolean}}} who
+ */
+export function mayChange(author, { me, role, members }) {
+  if (facilitates(role)) return true;
+  return Boolean(author) && (author === me || Boolean(members?.has(/** @type {string} */ (author))));
+}
 
 /**
  * The timer: `start` (seconds 1–36000), `pause`, `resume`, `add` (seconds −3600…3600, not 0), `clear`.
