@@ -30,7 +30,9 @@ async def test_a_change_reaches_every_other_participant_live(workshop: Workshop)
         assert change["seq"] == 1 and change["author"] == amina.participant
         assert [op["op"] for op in change["ops"]] == ["item.create", "item.create", "thread.create"]
 
-    ack = await amina.commit([{"op": "item.update", "id": act, "set": {"x": 640, "cell": {"day": "weekend"}}}])
+    ack = await amina.commit(
+        [{"op": "item.update", "id": act, "set": {"x": 640, "cell": {"day": "weekend"}}}]
+    )
     assert ack["seq"] == 2
     assert (await karim.expect("change"))["seq"] == 2
     # Karim may not move Amina's activity (only its author and the facilitators may).
