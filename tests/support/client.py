@@ -184,7 +184,7 @@ class BoardClient:
     async def push(
         self, ops: list[dict[str, Any]], op_id: str | None = None, *, as_: str | None = None
     ) -> str:
-        """Send ops; `as_` makes them as a person this device hosts (a table's member, a paper participant)."""
+        """Send ops; `as_` makes them as someone this device hosts (a table member, a paper participant)."""
         op_id = op_id or self.next_op_id()
         self.pending[op_id] = ops
         message: dict[str, Any] = {"type": "ops", "op_id": op_id, "ops": ops}
