@@ -657,3 +657,27 @@ def test_the_speaker_reads_a_pictogram_in_the_chosen_language_and_is_absent_with
     assert page.evaluate("() => window.spoken.at(-1)") == {
         "text": labels[entry]["en"], "lang": "en-GB", "voice": "en-GB"
     }
+
+
+def test_a_resident_removed_while_offline_is_told_so_when_the_network_comes_back(
+    app: ServerProcess, devices: Devices, workshop: tuple[Workshop, Page]
+) -> None:
+    """Removed while their phone was offline: the 4401 close never reached them, and a revoked session is
+    refused at the upgrade, which a page only sees as close 1006. The page asks over HTTP, hears 401, and
+    says plainly what happened instead of trying to reconnect for ever."""
+    ws, _ = workshop
+    phone = devices.resident(ws, PHONE, "Amina", "green")
+    wait_connected(phone)
+    status = phone.locator("#status")
+    amina = bootstrap(phone)["me"]["participant"]
+    phone.context.set_offline(True)
+    expect(status).to_have_attribute("data-status", "offline")
+    removed = httpx.delete(
+        f"{app.base_url}/api/workshops/{ws.id}/participants/{amina}",
+        headers={"Authorization": f"Bearer {ws.token}"},
+    )
+    assert removed.status_code == 204, removed.text
+    phone.context.set_offline(False)
+    expect(status).to_have_attribute("data-status", "removed")
+    expect(phone.get_by_text("Vous avez été retiré·e de cet atelier par l'animation.")).to_be_visible()
+    assert phone.evaluate("() => window.fresque.connection.stopped") is True

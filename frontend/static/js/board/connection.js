@@ -37,9 +37,13 @@ export class Connection {
    * @param {(msg: any) => void} options.onMessage
    * @param {(status: Status) => void} options.onStatus
    * @param {() => ('phone' | 'tablet' | 'desktop' | 'screen' | null)} [options.device] said in each hello
+   * @param {() => Promise<'removed' | null>} [options.checkSession] asked when sockets keep failing before
+   *   any welcome while the network is up: a revoked session is refused at the upgrade (HTTP 401), which a
+   *   page only ever sees as close 1006, so a page removed while it was offline asks over HTTP instead
    */
-  constructor({ url, clientId, lastSeq, onMessage, onStatus, device = () => null }) {
+  constructor({ url, clientId, lastSeq, onMessage, onStatus, device = () => null, checkSession = async () => null }) {
     this.url = url;
+    this.checkSession = checkSession;
     this.device = device;
     this.clientId = clientId;
     this.lastSeq = lastSeq;
@@ -104,12 +108,17 @@ export class Connection {
     });
     socket.addEventListener('close', (event) => {
       if (this.socket !== socket) return;
+      const refused = !this.greeted; // closed before any welcome: maybe refused at the upgrade
       this.socket = null;
       this.greeted = false;
       this.queue = [];
       const final = finalStatus(event.code);
       if (final) {
         this.stop(final);
+        return;
+      }
+      if (refused && this.attempt >= 1 && navigator.onLine !== false) {
+        this.checkSession().then((status) => (status ? this.stop(status) : this.scheduleRetry()), () => this.scheduleRetry());
         return;
       }
       this.scheduleRetry();

@@ -672,6 +672,11 @@ async function start() {
       finePointer: window.matchMedia('(pointer: fine)').matches,
       tableMode: table.on,
     }),
+    // 401 from the workshop's own route: this session was revoked (removed from the workshop, or erased)
+    checkSession: async () => {
+      const r = await fetch(`/api/workshops/${encodeURIComponent(boot.workshop.id)}`, { credentials: 'same-origin' });
+      return r.status === 401 ? 'removed' : null;
+    },
     onStatus: (status) => {
       connectionStatus = status;
       showStatus(statusEl, status, store.pendingCount, i18n);
