@@ -431,6 +431,7 @@ async def test_the_board_route_gives_board_html_its_context(sqlite_url: str, tmp
                 "access": {"phases": access.tools_json(), "facilitating": False},
                 "joining": None,  # the join QR code is for facilitators' and observers' screens only
                 "aliases": page.json_script("bootstrap")["aliases"],
+                "custom_pictograms": [],  # the workshop's own pictures (none here)
             }
             assert set(page.json_script("bootstrap")["aliases"]) <= set(ALIAS_SUGGESTIONS)
             assert page.json_script("i18n-dict") == dictionary(lang)

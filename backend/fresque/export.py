@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal, cast
 
@@ -137,9 +138,15 @@ class Votes(Closed):
 
 
 class RefEntry(Closed):
+    """What an item's `ref` names. A catalogue pictogram has `picture` (its OpenMoji hexcode); a workshop's
+    own picture (`custom:<id>`) has `picture_url` instead (served to the workshop's members while the
+    picture exists) and its `category`."""
+
     kind: Literal["activity", "difficulty", "touchpoint", "solution"]
     labels: dict[str, str]
-    picture: str
+    picture: str | None = None
+    picture_url: str | None = None
+    category: str | None = None
 
 
 class CatalogueInfo(Closed):
@@ -190,7 +197,9 @@ def build_export(
     workshop: dict[str, Any],
     participants: list[dict[str, Any]],
     catalogue: Any,
+    custom: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
+    """`custom`: the workshop's own pictures by ref (`custom:<id>`), as `RefEntry` fields."""
     snapshot = board.to_snapshot()
     refs: dict[str, Any] = {}
     for item in snapshot["items"]:
@@ -198,6 +207,8 @@ def build_export(
         entry = catalogue.get(ref) if ref else None
         if entry is not None:
             refs[ref] = {"kind": entry.kind, "labels": dict(entry.labels), "picture": entry.picture}
+        elif ref and custom and ref in custom:
+            refs[ref] = dict(custom[ref])
     totals = board.vote_totals()
     return {
         "format_version": FORMAT_VERSION,

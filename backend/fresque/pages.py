@@ -31,6 +31,7 @@ from fastapi.templating import Jinja2Templates
 
 from . import access
 from .api import joining, signin
+from .api.custom_pictograms import pictogram_json
 from .api.deps import services
 from .api.errors import ApiError
 from .auth import csrf_token, display_join_code, hash_token, normalise_join_code, token_from
@@ -392,6 +393,8 @@ async def board_page(request: Request, board_id: str) -> Response:
         "joining": await _joining_for_screen(request, session),
         # table mode offers the join page's picture aliases to the people it adds
         "aliases": random.sample(sorted(ALIAS_SUGGESTIONS), ALIASES_SHOWN),
+        # the workshop's own pictures, in the palette beside the catalogue's (refs `custom:<id>`)
+        "custom_pictograms": [pictogram_json(p) for p in await store.custom_pictograms(row.workshop_id)],
     }
     token = token_from(request, allow_cookie=True) or ""
     return render(

@@ -25,7 +25,8 @@ Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{6,64}$")]
 OpId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,80}$")]
 Coord = Annotated[float, Field(ge=-1_000_000, le=1_000_000, allow_inf_nan=False)]
 Size = Annotated[float, Field(ge=1, le=100_000, allow_inf_nan=False)]
-Ref = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
+# A catalogue id, or `custom:` and the id of one of the workshop's own pictures (`fresque.uploads`).
+Ref = Annotated[str, Field(pattern=r"^(?:[a-z0-9][a-z0-9-]{0,63}|custom:[0-9a-f]{32})$")]
 # Length and characters of free text are a board rule (core.text); this bound only caps the parser's work.
 Text = Annotated[str, Field(max_length=20_000)]
 Seq = Annotated[int, Field(ge=0, le=2**53 - 1)]

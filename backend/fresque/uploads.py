@@ -200,6 +200,14 @@ def new_pictogram_id() -> str:
     return secrets.token_hex(16)
 
 
+CUSTOM_REF_PREFIX: Final = "custom:"
+
+
+def custom_ref(pictogram_id: str) -> str:
+    """How a board's activity names a custom pictogram: `custom:<id>` (`fresque.protocol.Ref`)."""
+    return f"{CUSTOM_REF_PREFIX}{pictogram_id}"
+
+
 class CustomPictures:
     """The custom pictograms of every workshop: decoding under a time limit, files on disk, rows in `store`.
 

@@ -2,6 +2,12 @@
 
 The picture itself is `fresque.uploads`' business; here: who may ask, the body's size cap (checked while it
 arrives, before any parsing), the multipart form, the labels and the category.
+
+Uploads and deletions are the console's cookie writes (`BrowserWriterSession`: Bearer, or the cookie with
+this origin and the page's CSRF token). A new picture is at once a valid `custom:<id>` activity on the
+workshop's open boards (`Rooms.refresh_refs`). A picture that items of the boards use is not deleted
+(`409 pictogram_in_use`, with `count`): the residents' cards would lose their picture, and a board that
+names a missing picture could not be opened again. The facilitator removes those cards first.
 """
 
 from __future__ import annotations
@@ -18,8 +24,8 @@ from starlette.types import Message
 from ..core.errors import RuleError
 from ..core.text import check_text
 from ..db.store import CustomPictogramRow
-from ..uploads import FILE_NAME_RE, MAX_UPLOAD_BYTES, MEDIA_TYPE, PictureRefused
-from .deps import ReaderSession, ServicesDep, WriterSession, require_facilitator
+from ..uploads import FILE_NAME_RE, MAX_UPLOAD_BYTES, MEDIA_TYPE, PictureRefused, custom_ref
+from .deps import BrowserWriterSession, ReaderSession, ServicesDep, require_facilitator
 from .errors import ApiError
 
 router = APIRouter()
@@ -68,6 +74,7 @@ def file_url(workshop_id: str, name: str) -> str:
 def pictogram_json(row: CustomPictogramRow) -> dict[str, Any]:
     return {
         "id": row.id,
+        "ref": custom_ref(row.id),
         "labels": dict(row.labels),
         "category": row.category,
         "picture_url": file_url(row.workshop_id, row.picture_file),
@@ -167,7 +174,7 @@ async def _parse_form(request: Request, body: bytes) -> tuple[bytes, dict[str, s
 
 @router.post("/api/workshops/{workshop_id}/pictograms", status_code=201, openapi_extra=UPLOAD_DOC)
 async def upload_pictogram(
-    workshop_id: str, request: Request, session: WriterSession, services: ServicesDep
+    workshop_id: str, request: Request, session: BrowserWriterSession, services: ServicesDep
 ) -> dict[str, Any]:
     require_facilitator(session, workshop_id)  # before reading a byte of the body
     pictures = services.pictures
@@ -179,6 +186,7 @@ async def upload_pictogram(
         row = await pictures.add(workshop_id, data, labels, category)
     except PictureRefused as exc:
         raise _refused(exc) from None
+    await services.rooms.refresh_refs(workshop_id)  # placeable on the open boards from now on
     return pictogram_json(row)
 
 
@@ -192,11 +200,24 @@ async def list_pictograms(workshop_id: str, session: ReaderSession, services: Se
 
 @router.delete("/api/workshops/{workshop_id}/pictograms/{pictogram_id}", status_code=204)
 async def delete_pictogram(
-    workshop_id: str, pictogram_id: str, session: WriterSession, services: ServicesDep
+    workshop_id: str, pictogram_id: str, session: BrowserWriterSession, services: ServicesDep
 ) -> Response:
     require_facilitator(session, workshop_id)
-    if not await services.pictures.delete(workshop_id, pictogram_id):
-        raise ApiError(404, "pictogram_not_found", "this workshop has no such pictogram")
+    not_found = ApiError(404, "pictogram_not_found", "this workshop has no such pictogram")
+    if pictogram_id not in {row.id for row in await services.store.custom_pictograms(workshop_id)}:
+        raise not_found
+    board_ids = [row.id for row in await services.store.boards_of(workshop_id)]
+    async with services.rooms.withdrawing(workshop_id, custom_ref(pictogram_id), board_ids) as uses:
+        if uses:
+            raise ApiError(
+                409,
+                "pictogram_in_use",
+                f"{uses} card{'s' if uses > 1 else ''} on the boards use{'' if uses > 1 else 's'} this "
+                "picture: remove them first",
+                extra={"count": uses},
+            )
+        if not await services.pictures.delete(workshop_id, pictogram_id):
+            raise not_found
     return Response(status_code=204)
 
 

@@ -11,18 +11,25 @@ from fastapi.responses import JSONResponse
 
 class ApiError(Exception):
     def __init__(
-        self, status: int, code: str, message: str, *, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        *,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers
+        self.extra = extra  # more fields of the answer, beside error and message (e.g. a count)
 
 
 async def api_error_handler(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    body = {"error": exc.code, "message": exc.message}
+    body: dict[str, Any] = {**(exc.extra or {}), "error": exc.code, "message": exc.message}
     return JSONResponse(body, status_code=exc.status, headers=exc.headers)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Request, Response
@@ -33,6 +34,8 @@ from ..profiles import colour as colour_of
 from ..protocol import dumps
 from ..rooms.registry import BoardNotFound
 from ..rooms.room import limits_from, new_board_state
+from ..uploads import CUSTOM_REF_PREFIX, custom_ref
+from .custom_pictograms import file_url
 from .deps import (
     BrowserWriterSession,
     ReaderSession,
@@ -290,6 +293,15 @@ async def export_board(board_id: str, session: ReaderSession, services: Services
     workshop = await services.store.workshop(row.workshop_id)
     assert workshop is not None
     participants = [participant_entry(p) for p in await services.store.people(row.workshop_id)]
+    custom = {
+        custom_ref(p.id): {
+            "kind": "activity",
+            "labels": dict(p.labels),
+            "picture_url": file_url(p.workshop_id, p.picture_file),
+            "category": p.category,
+        }
+        for p in await services.store.custom_pictograms(row.workshop_id)
+    }
     try:
         async with services.rooms.use(board_id) as room, room.lock:
             return build_export(
@@ -303,6 +315,7 @@ async def export_board(board_id: str, session: ReaderSession, services: Services
                 workshop=workshop,
                 participants=participants,
                 catalogue=services.catalogue,
+                custom=custom,
             )
     except BoardNotFound:
         raise ApiError(404, "board_not_found", "no such board") from None
@@ -319,11 +332,11 @@ async def import_board(raw: dict[str, Any], session: WriterSession, services: Se
         first = exc.errors(include_url=False, include_input=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ApiError(422, "invalid_document", f"{where}: {first['msg']}") from None
+    refs = await services.rooms.refs_of(session.workshop_id)
+    _check_custom_refs(document, refs)
     author_map, newcomers = await _plan_participants(services, session.workshop_id, document)
     try:
-        state = Board.from_snapshot(
-            snapshot_of(document, author_map), services.rooms.refs, limits_from(services.settings)
-        )
+        state = Board.from_snapshot(snapshot_of(document, author_map), refs, limits_from(services.settings))
     except RuleError as exc:
         raise ApiError(422, exc.code, exc.message) from None
     for participant in newcomers:  # hosts first (`_plan_participants`)
@@ -348,6 +361,27 @@ async def import_board(raw: dict[str, Any], session: WriterSession, services: Se
         state=dumps(state.to_snapshot()),
     )
     return _board_json(BoardRow(board_id, session.workshop_id, document.board.kind, title, 0))
+
+
+def _check_custom_refs(document: ExportDocument, refs: Mapping[str, frozenset[str]]) -> None:
+    """Items may name the exporting workshop's own pictures (`custom:<id>`): only this workshop's are known.
+
+    A board exported from another workshop, or naming a picture deleted since, is refused whole (422
+    `unknown_custom_pictogram`, naming the picture by its French label). Refs are not mapped to this
+    workshop's pictures: an upload gets a new id, and two pictures with one label may differ."""
+    known = refs.get("activity", frozenset())
+    for item in document.items:
+        if item.ref is not None and item.ref.startswith(CUSTOM_REF_PREFIX) and item.ref not in known:
+            entry = document.catalogue.refs.get(item.ref)
+            label = entry.labels.get("fr") if entry is not None else None
+            named = f"« {label} » ({item.ref})" if label else item.ref
+            raise ApiError(
+                422,
+                "unknown_custom_pictogram",
+                f"the picture {named} is not one of this workshop's: import this board into the workshop it "
+                "comes from, or remove those cards there and export it again",
+                extra={"ref": item.ref, "label": label},
+            )
 
 
 async def _plan_participants(

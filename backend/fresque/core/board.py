@@ -207,6 +207,8 @@ class Board:
                 return  # a free-text solution
             raise RuleError("ref_required", f"a {kind} needs a catalogue reference")
         if ref not in self.refs.get(ref_kind, frozenset()):
+            if ref.startswith("custom:"):  # a workshop's own picture (`fresque.uploads.custom_ref`)
+                raise RuleError("unknown_ref", f"{ref!r} is not a picture of this workshop (deleted?)")
             raise RuleError("unknown_ref", f"{ref!r} is not a {ref_kind} of the catalogue")
 
     def _check_cell(self, cell: Cell | None) -> None:

@@ -2,6 +2,10 @@
 
 Every user of a board (a socket, an export) holds it through `use`, so a room is never closed under
 someone's feet, and two arrivals at once load one room, not two.
+
+What a board may reference (`Board.refs`): the catalogue's ids, and for activities also its workshop's custom
+pictograms (`custom:<id>`), read from the store when the room opens and given again to the workshop's open
+rooms when a picture is added or deleted (`refresh_refs`, `withdrawing`).
 """
 
 from __future__ import annotations
@@ -9,11 +13,12 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
 from ..config import Settings
 from ..db.store import Store
+from ..uploads import custom_ref
 from .connection import CLOSE_SERVER_SHUTDOWN, Connection
 from .room import Room
 
@@ -33,6 +38,7 @@ class Rooms:
         self._users: dict[str, int] = {}
         self._lock = asyncio.Lock()
         self._erasing: set[str] = set()  # boards being erased: no room opens for them
+        self._withdrawn: set[str] = set()  # custom refs being deleted: no board takes them anew
         # When each participant's last socket left a board (this process's memory only: the console's
         # "last seen"; a restart forgets it).
         self._last_seen: dict[str, datetime] = {}
@@ -51,7 +57,7 @@ class Rooms:
                 raise BoardNotFound(board_id)
             room = self._rooms.get(board_id)
             if room is None or room.stale:
-                room = await Room.open(self.store, board_id, self.refs, self.settings)
+                room = await Room.open(self.store, board_id, self.refs_of, self.settings)
                 if room is None:
                     raise BoardNotFound(board_id)
                 room.on_leave = self.left
@@ -71,6 +77,56 @@ class Rooms:
                 await room.save_snapshot()
             except Exception:  # the op log still has every change: the next opening replays it
                 log.exception("board %s: could not save its snapshot on close", board_id)
+
+    # -- what boards may reference -------------------------------------------------------------------------
+
+    async def refs_of(self, workshop_id: str) -> Mapping[str, frozenset[str]]:
+        """The refs of a board of this workshop: the catalogue's, and its custom pictograms as activities."""
+        custom = {custom_ref(row.id) for row in await self.store.custom_pictograms(workshop_id)}
+        activities = self.refs.get("activity", frozenset()) | (custom - self._withdrawn)
+        return {**self.refs, "activity": activities}
+
+    async def refresh_refs(self, workshop_id: str) -> None:
+        """The workshop's custom pictograms changed: its open rooms take the refs from the store again.
+
+        Under the registry's lock, so a room being opened (which reads them too) is either done and updated
+        here, or opens after and reads the new ones."""
+        async with self._lock:
+            refs = await self.refs_of(workshop_id)
+            for room in self._rooms.values():
+                if room.workshop_id == workshop_id:
+                    room.board.refs = refs
+
+    @asynccontextmanager
+    async def withdrawing(self, workshop_id: str, ref: str, board_ids: list[str]) -> AsyncIterator[int]:
+        """While a custom pictogram is being deleted: no board of the workshop takes `ref` anew, and this
+        yields how many items of its boards use it now (a number that cannot grow meanwhile).
+
+        When none does, each board's state is saved as its snapshot first, so that no opening ever replays a
+        logged change that placed the picture (it would be refused once the picture is gone). On the way
+        out the rooms read their refs from the store again: the ref is back if the picture was not deleted.
+        """
+        self._withdrawn.add(ref)
+        try:
+            await self.refresh_refs(workshop_id)
+            async with AsyncExitStack() as stack:
+                rooms: list[Room] = []
+                for board_id in board_ids:
+                    try:
+                        rooms.append(await stack.enter_async_context(self.use(board_id)))
+                    except BoardNotFound:  # erased meanwhile
+                        continue
+                uses = 0
+                for room in rooms:
+                    async with room.lock:
+                        uses += sum(1 for item in room.board.items.values() if item.ref == ref)
+                if uses == 0:
+                    for room in rooms:
+                        await room.save_snapshot()
+                yield uses
+        finally:
+            self._withdrawn.discard(ref)
+            await self.refresh_refs(workshop_id)
 
     @asynccontextmanager
     async def erasing(self, board_ids: list[str], code: int, reason: str) -> AsyncIterator[None]:

@@ -13,7 +13,7 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from ..changes import apply_batch, apply_op, reveals, stamp
@@ -109,12 +109,20 @@ class Room:
     # -- opening ------------------------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, store: Store, board_id: str, refs: Any, settings: Settings) -> Room | None:
+    async def open(
+        cls,
+        store: Store,
+        board_id: str,
+        refs_of: Callable[[str], Awaitable[Mapping[str, frozenset[str]]]],
+        settings: Settings,
+    ) -> Room | None:
+        """Load a board: its snapshot, then the changes after it; `refs_of(workshop_id)`: what it may name."""
         stored = await store.load_board(board_id)
         if stored is None:
             return None
         if stored.snapshot is None:
             raise RuntimeError(f"board {board_id} has no snapshot")
+        refs = await refs_of(stored.row.workshop_id)
         board = Board.from_snapshot(json.loads(stored.snapshot), refs, limits_from(settings))
         for change in stored.tail:
             ops = op_list_adapter.validate_json(change.ops)

@@ -44,6 +44,7 @@ async function start() {
   const i18nNow = () => i18n;
 
   const catalogue = new Catalogue(await cached('/api/pictograms', CATALOGUE_KEY));
+  catalogue.setCustom(boot.custom_pictograms ?? []); // the workshop's own pictures (`custom:<id>`)
   /** @type {Map<string, {alias: string, colour: string | null}>} */
   const people = new Map([[me, { alias: boot.me.alias, colour: colourOf(boot.me.colour) }]]);
   const person = (/** @type {string} */ id) => people.get(id) ?? { alias: '?', colour: null };
@@ -97,6 +98,8 @@ async function start() {
   const world = byId('world');
   const view = new Viewport({});
   const renderer = new Renderer({ world, catalogue, i18n: i18nNow, person, me: () => me });
+  catalogue.onChange(() => renderer.repaint());
+  catalogue.followCustom(boot.workshop.id);
   renderer.ui = ui;
   /** @type {Follow | null} */
   let follow = null; // follow-me (follow.js): told when the view moves

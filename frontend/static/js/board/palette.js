@@ -3,8 +3,10 @@
  * The palette of activity pictograms, at the bottom edge (reachable from a wheelchair or by a child at a wall
  * screen): categories as tabs, big pictures with short labels, a speaker to hear each label. A pictogram is
  * placed by dragging it onto the board, or by tapping it then tapping a cell (tap-tap), or with the keyboard
- * (Enter on the pictogram, then Enter on a cell).
+ * (Enter on the pictogram, then Enter on a cell). The workshop's own pictures (`custom:<id>`) come first, in
+ * « Nos images », and again in their category; they are placed like the others.
  */
+import { OURS } from './catalogue.js';
 import { h, picture } from './dom.js';
 import { canSpeak, speak } from './speech.js';
 
@@ -25,12 +27,17 @@ export class Palette {
     this.i18n = i18n;
     this.arm = arm;
     this.drop = drop;
-    this.category = catalogue.categories[0]?.id ?? '';
+    this.category = catalogue.custom.length ? OURS : catalogue.categories[0]?.id ?? '';
     /** @type {string | null} */
     this.armed = null;
     this.tabs = h('div', { class: 'palette-tabs', attrs: { role: 'tablist' } });
     this.list = h('div', { class: 'palette-list', attrs: { role: 'tabpanel' } });
     this.root.replaceChildren(this.tabs, this.list);
+    catalogue.onChange(() => {
+      const shown = this.catalogue.paletteCategories('').map((c) => c.id);
+      if (!shown.includes(this.category)) this.category = shown[0] ?? '';
+      this.render();
+    });
     this.render();
   }
 
@@ -38,7 +45,7 @@ export class Palette {
     const { t, lang } = this.i18n();
     this.tabs.setAttribute('aria-label', t('board.palette.categories'));
     this.tabs.replaceChildren(
-      ...this.catalogue.categories.map((c) => {
+      ...this.catalogue.paletteCategories(t('board.palette.ours')).map((c) => {
         const first = this.catalogue.activitiesOf(c.id)[0];
         return h(
           'button',
@@ -47,7 +54,10 @@ export class Palette {
             attrs: { role: 'tab', 'aria-selected': String(c.id === this.category), type: 'button' },
             on: { click: () => { this.category = c.id; this.render(); } },
           },
-          [first ? picture(first.picture_url) : null, h('span', { text: this.catalogue.label(c, lang) })],
+          [
+            first ? picture(first.thumb_url ?? first.picture_url) : null,
+            h('span', { text: c.id === OURS ? t('board.palette.ours') : this.catalogue.label(c, lang) }),
+          ],
         );
       }),
     );
@@ -58,13 +68,13 @@ export class Palette {
         const button = h(
           'button',
           {
-            class: `pictogram${this.armed === entry.id ? ' armed' : ''}`,
+            class: `pictogram${this.armed === entry.id ? ' armed' : ''}${entry.custom ? ' custom' : ''}`,
             attrs: { type: 'button', 'aria-pressed': String(this.armed === entry.id), 'aria-label': label },
             dataset: { entry: entry.id },
           },
-          [picture(entry.picture_url), h('span', { class: 'label', text: label })],
+          [picture(entry.thumb_url ?? entry.picture_url), h('span', { class: 'label', text: label, attrs: { dir: 'auto' } })],
         );
-        this.dragSource(button, entry.id, entry.picture_url);
+        this.dragSource(button, entry.id, entry.thumb_url ?? entry.picture_url);
         const say = speakable
           ? h(
               'button',
