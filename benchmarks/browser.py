@@ -47,21 +47,46 @@ def build_board(base: str, ws_base: str, items: int) -> tuple[str, str]:
         cell = {"day": DAYS[i % 6], "slot": SLOTS[(i // 6) % 3]}
         x = 120 + (i % 6) * 300 + 12 + (i // 18 % 3) * 96
         y = 56 + ((i // 6) % 3) * 240 + 12 + (i // 54 % 2) * 112
-        ops.append({"op": "item.create", "id": f"act-{i:05d}", "kind": "activity", "x": x, "y": y,
-                    "ref": activities[i % len(activities)], "cell": cell})
+        ops.append(
+            {
+                "op": "item.create",
+                "id": f"act-{i:05d}",
+                "kind": "activity",
+                "x": x,
+                "y": y,
+                "ref": activities[i % len(activities)],
+                "cell": cell,
+            }
+        )
     for j in range(items - acts):
         x, y = 120 + j * 240 % 6000, 900 + (j * 240 // 6000) * 200
         ref = difficulties[j % len(difficulties)]
-        ops.append({"op": "item.create", "id": f"dif-{j:05d}", "kind": "difficulty", "x": x, "y": y,
-                    "ref": ref, "severity": "difficile", "text": f"carte {j}"})
-        ops.append({"op": "thread.create", "id": f"thr-{j:05d}", "source": f"act-{j % acts:05d}",
-                    "target": f"dif-{j:05d}"})
+        ops.append(
+            {
+                "op": "item.create",
+                "id": f"dif-{j:05d}",
+                "kind": "difficulty",
+                "x": x,
+                "y": y,
+                "ref": ref,
+                "severity": "difficile",
+                "text": f"carte {j}",
+            }
+        )
+        ops.append(
+            {
+                "op": "thread.create",
+                "id": f"thr-{j:05d}",
+                "source": f"act-{j % acts:05d}",
+                "target": f"dif-{j:05d}",
+            }
+        )
     headers = {"Authorization": f"Bearer {token}", "Origin": base}
     with connect(f"{ws_base}/ws/boards/{board}", additional_headers=headers, max_size=None) as ws:
         ws.send(json.dumps({"type": "hello", "protocol": 1, "client": "bench"}))
         json.loads(ws.recv())
         for n, start in enumerate(range(0, len(ops), 100)):
-            ws.send(json.dumps({"type": "ops", "op_id": f"bench:{n}", "ops": ops[start:start + 100]}))
+            ws.send(json.dumps({"type": "ops", "op_id": f"bench:{n}", "ops": ops[start : start + 100]}))
             while json.loads(ws.recv())["type"] != "ack":
                 pass
     return board, token

@@ -655,7 +655,9 @@ def test_the_speaker_reads_a_pictogram_in_the_chosen_language_and_is_absent_with
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.locator(".palette-list .palette-entry").first.locator(".speak").click()
     assert page.evaluate("() => window.spoken.at(-1)") == {
-        "text": labels[entry]["en"], "lang": "en-GB", "voice": "en-GB"
+        "text": labels[entry]["en"],
+        "lang": "en-GB",
+        "voice": "en-GB",
     }
 
 

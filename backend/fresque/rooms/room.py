@@ -367,8 +367,8 @@ class Room:
         head = {"type": "change", "seq": change.seq, "op_id": change.op_id, "author": change.author_id}
         if ops is None:  # a reveal: the snapshot that follows carries everything
             resync = {"type": "resync", "seq": change.seq}
-            # Once nothing is left out (the usual reveal), every socket gets the one cached snapshot: a room of
-            # 200 would otherwise cost 200 snapshots of the board in one go.
+            # Once nothing is left out (the usual reveal), every socket gets the one cached snapshot: a room
+            # of 200 would otherwise cost 200 snapshots of the board in one go.
             whole = not leaves_out_anything(self.board)
             snapshot = self._snapshot() if whole else dumps(snapshot_for(self.board, viewer))
             return dumps({**head, "ops": []}), f'{dumps(resync)[:-1]},"snapshot":{snapshot}}}'
