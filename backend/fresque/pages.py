@@ -32,7 +32,7 @@ from fastapi.templating import Jinja2Templates
 from . import access
 from .api import joining, signin
 from .api.custom_pictograms import pictogram_json
-from .api.deps import services
+from .api.deps import services, set_session_cookie
 from .api.errors import ApiError
 from .auth import csrf_token, display_join_code, hash_token, normalise_join_code, token_from
 from .db.store import SessionInfo, now
@@ -355,7 +355,7 @@ async def sign_in_redeem(request: Request, token: str) -> Response:
         target = f"/boards/{first.id}?view=projector" if first is not None else "/"
     response = RedirectResponse(target, status_code=303)
     response.headers["Cache-Control"] = "no-store"
-    signin.set_session_cookie(response, fresh, found)
+    set_session_cookie(response, fresh, found)
     return response
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
 from starlette.requests import HTTPConnection
 
 from ..auth import CSRF_HEADER, SESSION_COOKIE, bearer_from, csrf_matches, hash_token, token_from
@@ -117,6 +117,22 @@ ServicesDep = Annotated[Services, Depends(services)]
 ReaderSession = Annotated[SessionInfo, Depends(reader)]
 WriterSession = Annotated[SessionInfo, Depends(writer)]
 BrowserWriterSession = Annotated[SessionInfo, Depends(browser_writer)]
+
+
+COOKIE_SECONDS = 60 * 60 * 24 * 30
+
+
+def set_session_cookie(response: Response, token: str, services: Services) -> None:
+    """The HttpOnly, SameSite=Lax session cookie, as `POST /api/workshops` and `/api/join` set it."""
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="lax",
+        secure=services.settings.cookie_secure,
+        max_age=COOKIE_SECONDS,
+        path="/",
+    )
 
 
 def require_facilitator(session: SessionInfo, workshop_id: str) -> None:

@@ -30,10 +30,10 @@ import hashlib
 from datetime import datetime, timedelta
 from typing import Annotated, Any, Final, Literal
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..auth import SESSION_COOKIE, hash_token, new_id, new_token
+from ..auth import hash_token, new_id, new_token
 from ..config import Settings
 from ..core.errors import RuleError
 from ..core.text import check_text
@@ -49,7 +49,6 @@ router = APIRouter(prefix="/api")
 #: How long a sign-in link works, unused.
 SIGN_IN_MINUTES: Final = 15
 #: The session cookie's life, as `fresque.api.workshops` sets it.
-COOKIE_SECONDS: Final = 60 * 60 * 24 * 30
 
 
 def sign_in_hash(token: str) -> str:
@@ -63,19 +62,6 @@ def sign_in_link(request: Request, token: str) -> str:
 
 def qr_data_url(link: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(qr_svg(link)).decode("ascii")
-
-
-def set_session_cookie(response: Response, token: str, services: Services) -> None:
-    """The HttpOnly, SameSite=Lax session cookie, as `POST /api/workshops` and `/api/join` set it."""
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=services.settings.cookie_secure,
-        max_age=COOKIE_SECONDS,
-        path="/",
-    )
 
 
 def from_this_site(request: Request, settings: Settings) -> bool:

@@ -44,6 +44,7 @@ from .deps import (
     WriterSession,
     browser_write_session,
     require_facilitator,
+    set_session_cookie,
 )
 from .errors import ApiError
 from .joining import by_code, by_token, client_address, code_expiry, join_link, joining_json
@@ -127,18 +128,6 @@ def _board_json(row: BoardRow) -> dict[str, Any]:
     return {"id": row.id, "kind": row.kind, "title": row.title, "websocket": f"/ws/boards/{row.id}"}
 
 
-def _set_session_cookie(response: Response, token: str, services: Services) -> None:
-    response.set_cookie(
-        SESSION_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=services.settings.cookie_secure,
-        max_age=60 * 60 * 24 * 30,
-        path="/",
-    )
-
-
 async def _create_board(services: Services, workshop_id: str, kind: str, title: str) -> BoardRow:
     board_id = new_id()
     state = new_board_state(title, services.rooms.refs, services.settings)
@@ -174,7 +163,7 @@ async def create_workshop(
         colour=FACILITATOR_COLOUR.id,
     )
     board = await _create_board(services, workshop_id, "exploration", title)
-    _set_session_cookie(response, token, services)
+    set_session_cookie(response, token, services)
     return {
         "workshop": {"id": workshop_id, "title": title, "neighbourhood": neighbourhood, "date": body.date},
         "board": _board_json(board),
@@ -256,7 +245,7 @@ async def join(body: JoinIn, request: Request, response: Response, services: Ser
         colour=colour,
         profile=profile.values(),
     )
-    _set_session_cookie(response, token, services)
+    set_session_cookie(response, token, services)
     boards = await services.store.boards_of(workshop_id)
     return {
         "workshop": workshop_id,

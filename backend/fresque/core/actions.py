@@ -22,13 +22,13 @@ choice that people add carries its own text label.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, cast
 
 from .errors import RuleError
 from .text import check_text
+from .undo_log import UndoLog
 
 # -- year-months and scales ---------------------------------------------------------------------------------
 
@@ -508,7 +508,7 @@ EDGES = ("start", "end")
 
 
 @dataclass
-class ActionBoard:
+class ActionBoard(UndoLog):
     settings: ActionSettings
     limits: ActionLimits = field(default_factory=ActionLimits)
     actions: dict[str, Action] = field(default_factory=dict)
@@ -518,27 +518,7 @@ class ActionBoard:
     def __post_init__(self) -> None:
         self._check_settings(self.settings)
 
-    # -- transactions -------------------------------------------------------------------------------------
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Apply a batch all or none; a transaction opened inside another joins it (as in `Board`)."""
-        if self._undo is not None:
-            yield
-            return
-        self._undo = []
-        try:
-            yield
-        except BaseException:
-            for undo in reversed(self._undo):
-                undo()
-            raise
-        finally:
-            self._undo = None
-
-    def _record(self, undo: Callable[[], None]) -> None:
-        if self._undo is not None:
-            self._undo.append(undo)
+    # -- transactions (`UndoLog`) ---------------------------------------------------------------------------
 
     def _put(self, action: Action) -> None:
         """Replace a live action, recording the undo."""

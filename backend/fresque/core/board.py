@@ -10,13 +10,13 @@ edit (the id stays a tombstone), and vote totals are derived from per-participan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from .errors import RuleError
 from .text import check_text
+from .undo_log import UndoLog
 
 ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
 ITEM_KINDS: tuple[ItemKind, ...] = ("activity", "difficulty", "touchpoint", "solution", "note")
@@ -131,7 +131,7 @@ class Settings:
 
 
 @dataclass
-class Board:
+class Board(UndoLog):
     """One board's current state. `refs` maps a catalogue kind to the ids a board may reference."""
 
     settings: Settings
@@ -144,32 +144,6 @@ class Board:
     deleted: set[str] = field(default_factory=set)
     _threads_of: dict[str, set[str]] = field(default_factory=dict, repr=False)
     _undo: list[Callable[[], None]] | None = field(default=None, repr=False)
-
-    # -- transactions -------------------------------------------------------------------------------------
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """Apply a batch all or none: on any exception every change made inside is undone, then re-raised.
-
-        A transaction opened inside another joins it: the outer one decides (the room wraps the rules and the
-        database commit in one, so a failed commit undoes the rules' changes too).
-        """
-        if self._undo is not None:
-            yield
-            return
-        self._undo = []
-        try:
-            yield
-        except BaseException:
-            for undo in reversed(self._undo):
-                undo()
-            raise
-        finally:
-            self._undo = None
-
-    def _record(self, undo: Callable[[], None]) -> None:
-        if self._undo is not None:
-            self._undo.append(undo)
 
     # -- queries ------------------------------------------------------------------------------------------
 

@@ -81,3 +81,19 @@ export function translated(tag, className, key, vars) {
   element.textContent = currentI18n().t(key, vars);
   return element;
 }
+
+/**
+ * "10 h 42" in French, the language's own way otherwise (Latin digits, as the rest of the page).
+ * @param {string} iso
+ */
+export function clock(iso) {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return '';
+  const { lang } = currentI18n();
+  if (lang === 'fr') return `${at.getHours()}\u00a0h\u00a0${String(at.getMinutes()).padStart(2, '0')}`;
+  try {
+    return new Intl.DateTimeFormat(`${lang}-u-nu-latn`, { hour: 'numeric', minute: '2-digit' }).format(at);
+  } catch {
+    return at.toTimeString().slice(0, 5);
+  }
+}

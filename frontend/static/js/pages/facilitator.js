@@ -6,7 +6,7 @@
  * The writes send the HttpOnly cookie (same origin) with the page's CSRF token
  * (`<meta name="fresque-csrf">`) as `X-Fresque-CSRF`; the server also checks the Origin.
  */
-import { call, failure, say as sayIn } from './console-api.js';
+import { call, clock, failure, say as sayIn } from './console-api.js';
 import { currentI18n } from './lang.js';
 import './people.js';
 
@@ -54,21 +54,6 @@ document.querySelectorAll('[data-copy-target]').forEach((element) => {
 
 const signInStatus = document.getElementById('sign-in-status');
 const signInResult = document.getElementById('sign-in-result');
-
-/**
- * "10 h 57" in French, the language's own way otherwise.
- * @param {string} iso
- */
-function clock(iso) {
-  const at = new Date(iso);
-  const { lang } = currentI18n();
-  if (lang === 'fr') return `${at.getHours()}\u00a0h\u00a0${String(at.getMinutes()).padStart(2, '0')}`;
-  try {
-    return new Intl.DateTimeFormat(`${lang}-u-nu-latn`, { hour: 'numeric', minute: '2-digit' }).format(at);
-  } catch {
-    return at.toTimeString().slice(0, 5);
-  }
-}
 
 /**
  * @param {HTMLElement} element

@@ -6,7 +6,7 @@
  * place, remove (after a dialog that says what it does), add someone on paper. Fresh every 5 s while the
  * page is shown, and after each action. Aliases are people's words: text only, never markup.
  */
-import { call, failure, say, translated } from './console-api.js';
+import { call, clock, failure, say, translated } from './console-api.js';
 import { currentI18n } from './lang.js';
 
 /**
@@ -40,22 +40,6 @@ let editing = null;
 let removing = null;
 
 // -- words --------------------------------------------------------------------------------------------
-
-/**
- * "10 h 42" in French, the language's own way otherwise (Latin digits, as the rest of the page).
- * @param {string} iso
- */
-function clock(iso) {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return '';
-  const { lang } = currentI18n();
-  if (lang === 'fr') return `${at.getHours()}\u00a0h\u00a0${String(at.getMinutes()).padStart(2, '0')}`;
-  try {
-    return new Intl.DateTimeFormat(`${lang}-u-nu-latn`, { hour: 'numeric', minute: '2-digit' }).format(at);
-  } catch {
-    return at.toTimeString().slice(0, 5);
-  }
-}
 
 /**
  * @param {Person} person
