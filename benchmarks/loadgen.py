@@ -342,10 +342,17 @@ async def preview_fanout(
 
 
 async def durable_writes(
-    target: Target, writers: int, seconds: float, hz: float = 10, warmup: float = 1
+    target: Target, writers: int, seconds: float, hz: float = 10, warmup: float = 1, private: bool = False
 ) -> Metrics:
+    """`private`: the notes are written in a private round, so every move is sent to each other socket
+    filtered for that viewer (Fresque's per-socket visibility; a relay just relays)."""
     traffic = Traffic()
     board = await new_board(target, writers)
+    if private:
+        facilitator = Client(board, board.facilitator, traffic)
+        await facilitator.connect()
+        await facilitator.commit([{"op": "board.update", "private": True}])
+        await facilitator.close()
     clients = await connect_all(board, board.participants, traffic)
     await asyncio.gather(*(c.commit([note(f"w{i:05d}", i * 100, 0)]) for i, c in enumerate(clients)))
     await settle(traffic)
