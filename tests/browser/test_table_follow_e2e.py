@@ -21,6 +21,7 @@ import pytest
 from helpers import (
     LAPTOP,
     PHONE,
+    TABLET,
     Devices,
     Fingers,
     Workshop,
@@ -314,3 +315,29 @@ def test_a_remote_phone_follows_the_facilitator_and_the_table_does_not(
     # "follow me" off: the chip goes
     facilitate(app, ws, [{"op": "board.update", "follow": False}], "facil-test:2")
     expect(chip).to_be_hidden()
+
+
+def test_turning_table_mode_on_says_the_new_device_kind_without_showing_a_reconnection(
+    app: ServerProcess, devices: Devices, workshop: tuple[Workshop, Page]
+) -> None:
+    """The console shows each device's kind (from `hello`): a tablet that becomes a table screen says so
+    with a new hello, and its status line never says « Reconnexion… » for it (nobody should think the
+    network went)."""
+    ws, _ = workshop
+    tablet = devices.resident(ws, TABLET, "Table 2", "orange")
+    sent: list[dict[str, Any]] = []
+    tablet.on("websocket", lambda ws_: ws_.on("framesent", lambda payload: sent.append(json.loads(payload))))
+    status = tablet.locator("#status")
+    expect(status).to_have_attribute("data-status", "connected")
+    tablet.evaluate(
+        """() => { window.__statuses = []; const el = document.getElementById('status');
+        new MutationObserver(() => window.__statuses.push(el.dataset.status))
+          .observe(el, { attributes: true, attributeFilter: ['data-status'] }); }"""
+    )
+    tablet.locator("#table-mode").tap()
+    add_person(tablet, "Amina", "green")
+    tablet.wait_for_function("() => window.fresque.connection.ready")
+    hellos = [m for m in sent if m.get("type") == "hello"]
+    assert [h.get("device") for h in hellos] == ["screen"], hellos
+    assert "reconnecting" not in tablet.evaluate("() => window.__statuses")
+    expect(status).to_have_attribute("data-status", "connected")

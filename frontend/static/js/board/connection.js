@@ -125,6 +125,20 @@ export class Connection {
     });
   }
 
+  /**
+   * Open a new socket at once, so that a new `hello` says what changed (the device kind, when table mode is
+   * switched); the page keeps saying « Connecté » meanwhile: nobody should think the network went.
+   */
+  rehello() {
+    const socket = this.socket;
+    if (!socket || this.stopped) return;
+    this.socket = null; // its close is ours, not news
+    this.greeted = false;
+    this.queue = [];
+    socket.close();
+    this.open();
+  }
+
   /** Never reconnect again (removed, erased, outdated); pending changes stay unsent. @param {Status} status */
   stop(status) {
     this.stopped = true;

@@ -412,7 +412,7 @@ async function start() {
   // Table mode (table.js): several residents at one screen, each placing and voting as themselves.
   const table = new Table({
     boot, store, sheet, catalogue, i18n: i18nNow, people, repaint: () => renderer.repaint(), voting: () => ui.voting,
-    onMode: () => { renderVoteButton(); follow?.update(); fit(); connection.socket?.close(); /* hello again: device */ },
+    onMode: () => { renderVoteButton(); follow?.update(); fit(); connection.rehello(); /* the console sees the new device kind */ },
     onActive: () => { renderVoteButton(); if (ui.selected) renderBar(); },
     say: (text) => { byId('announce').textContent = text; }, tools: /** @type {HTMLElement} */ (document.querySelector('.board-top .tools')),
     bottom: /** @type {HTMLElement} */ (document.querySelector('.board-bottom')),
