@@ -188,6 +188,15 @@ async def test_a_table_acts_for_its_members_each_with_their_own_budget(workshop:
     assert (await fac.commit([vote], as_=paper))["type"] == "ack"
     votes = {v["participant"]: v["count"] for v in workshop.export()["votes"]["by_participant"]}
     assert votes == {table.participant: 3, zoe: 3, paper: 1}
+
+    # Zoé is removed from the console: the table, still connected, can no longer act for her.
+    removed = httpx.delete(
+        f"{server.base_url}/api/workshops/{workshop.id}/participants/{zoe}",
+        headers={"Authorization": f"Bearer {workshop.facilitator_token}"},
+    )
+    assert removed.status_code == 204, removed.text
+    refused = await table.commit([{"op": "vote.remove", "item": sol}], as_=zoe)
+    assert refused["code"] == "not_your_member"
     for c in (table, karim, fac):
         await c.close()
 

@@ -183,6 +183,9 @@ class Rooms:
         closing = [conn for conn in self._connections() if conn.participant_id in ids]
         for conn in closing:
             conn.close_soon(code, reason)
+        for conn in self._connections():  # a device that hosted them may no longer act for them (`as`)
+            if conn.hosted & ids:
+                conn.hosted = conn.hosted - ids
         return len(closing)
 
     def rename(self, participant_id: str, alias: str) -> int:

@@ -259,9 +259,8 @@ class Room:
 
     async def submit(self, conn: Connection, push: Push) -> None:
         actor, role = conn.participant_id, conn.role
-        if (
-            push.as_ is not None
-        ):  # made for a hosted person: their identity and role, from their host's device
+        # Made for a hosted person: their identity and role, from their host's device.
+        if push.as_ is not None:
             if not await self._may_act_for(conn, push.as_):
                 conn.send(
                     self._reject(push.op_id, "not_your_member", "this device does not host that person")
