@@ -344,8 +344,11 @@ class Room:
         for other in self.connections.values():
             if other is sender or not other.ready:
                 continue
+            if public:  # the common case: no per-socket work at all
+                other.send(frame)
+                continue
             viewer = viewer_of(other)
-            if public or viewer.facilitating:
+            if viewer.facilitating:
                 other.send(frame)
                 continue
             if viewer.people not in made:
