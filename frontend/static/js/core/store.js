@@ -506,6 +506,19 @@ export function applyBatch(s, ops, author, mode) {
   return whole;
 }
 
+/**
+ * How a BoardStore reads snapshots and applies batches: by default the exploration board's rules above; another
+ * kind of board brings its own (js/actions/store.js), with the same replica around them.
+ * @typedef {{empty: () => any, fromSnapshot: (snap: any) => any, toSnapshot: (s: any) => any, clone: (s: any) => any,
+ *            applyBatch: (s: any, ops: Op[], author: string | null, mode: Mode) => boolean,
+ *            messageProblem: (msg: unknown) => string | null}} Rules
+ */
+/** @type {Rules} */
+export const EXPLORATION_RULES = Object.freeze({
+  empty: emptyState, fromSnapshot: stateFromSnapshot, toSnapshot: stateToSnapshot, clone: cloneState, applyBatch,
+  messageProblem: opsMessageProblem,
+});
+
 /** Dots `participant` has put on this board. @param {BoardState} s @param {string | null} participant */
 export function votesUsed(s, participant) {
   let used = 0;
@@ -528,11 +541,13 @@ function deepFreeze(value) {
 
 export class BoardStore {
   /**
-   * @param {{participant?: string | null, clientId?: string, clock?: () => number}} [options] `clock`: this
-   *   device's time in ms since 1970 (Date.now by default; tests pass their own)
+   * @param {{participant?: string | null, clientId?: string, clock?: () => number, rules?: Rules}} [options] `clock`: this
+   *   device's time in ms since 1970 (Date.now by default; tests pass their own); `rules`: the board kind's
+   *   (the exploration board's by default)
    */
-  constructor({ participant = null, clientId = newClientId(), clock = () => Date.now() } = {}) {
+  constructor({ participant = null, clientId = newClientId(), clock = () => Date.now(), rules = EXPLORATION_RULES } = {}) {
     this.clock = clock;
+    this.rules = rules;
     /** The server's clock minus ours (ms), from the welcome's `server_time`. */
     this.clockOffset = 0;
     /** @type {string | null} */
@@ -555,7 +570,7 @@ export class BoardStore {
     /** Bumped on every mutation. */
     this.version = 0;
     /** @type {BoardState} */
-    this._confirmed = emptyState();
+    this._confirmed = rules.empty();
     /** @type {OpsMessage[]} */
     this._pending = [];
     /** @type {BoardView | null} */
@@ -595,7 +610,7 @@ export class BoardStore {
     if (msg.resync === 'snapshot') {
       // Pending batches stay: the server decides. One that it already applied is answered by a duplicate
       // ack whose seq is not above this one, so it is not applied twice.
-      this._confirmed = stateFromSnapshot(msg.snapshot);
+      this._confirmed = this.rules.fromSnapshot(msg.snapshot);
       this._applied = msg.seq;
       this.resyncNeeded = false;
     } else {
@@ -613,7 +628,7 @@ export class BoardStore {
    * @param {{seq: number, snapshot: any}} msg
    */
   applyResync(msg) {
-    this._confirmed = stateFromSnapshot(msg.snapshot);
+    this._confirmed = this.rules.fromSnapshot(msg.snapshot);
     this._applied = msg.seq;
     this.resyncNeeded = false;
     this._syncSeq();
@@ -645,7 +660,7 @@ export class BoardStore {
   /** @param {{seq: number, op_id: string, author: string, ops: Op[]}} msg */
   _change(msg) {
     if (this._applied !== null && msg.seq <= this._applied) return false;
-    applyBatch(this._confirmed, msg.ops, msg.author, { strict: false, now: this.serverNow() });
+    this.rules.applyBatch(this._confirmed, msg.ops, msg.author, { strict: false, now: this.serverNow() });
     // ours: made by us, or by one of the people we host (`as`)
     const ours = this._pending.find((m) => m.op_id === msg.op_id);
     if (ours && (ours.as ?? this._participant) === msg.author) this._takePending(msg.op_id);
@@ -663,7 +678,7 @@ export class BoardStore {
     if (fresh) {
       if (batch && !msg.duplicate) {
         // our timer ops carry no `at`: the server stamped it, at about now
-        applyBatch(this._confirmed, batch.ops, batch.as ?? this._participant, { strict: false, now: this.serverNow() });
+        this.rules.applyBatch(this._confirmed, batch.ops, batch.as ?? this._participant, { strict: false, now: this.serverNow() });
       } else {
         // Something was committed at a seq we never saw, and we do not know what: only a snapshot can
         // tell. (A legitimate duplicate always has a seq we already have: its change came in the welcome.)
@@ -711,7 +726,7 @@ export class BoardStore {
   submit(ops, { as = null } = {}) {
     if (!Array.isArray(ops) || ops.length === 0) throw new TypeError('submit needs at least one op');
     const message = opsMessage(`${this.clientId}:${this.counter + 1}`, ops, as);
-    const problem = opsMessageProblem(message);
+    const problem = this.rules.messageProblem(message);
     if (problem) throw new TypeError(`cannot send these ops: ${problem}`);
     this.counter += 1;
     // A copy in wire form (no undefined keys), frozen: the caller may reuse its objects, we resend ours.
@@ -746,11 +761,11 @@ export class BoardStore {
   /** The optimistic state: confirmed, then each pending batch that still applies. @returns {BoardView} */
   view() {
     if (!this._view) {
-      const s = cloneState(this._confirmed);
+      const s = /** @type {BoardState} */ (this.rules.clone(this._confirmed));
       const mode = { strict: true, role: this.role, now: this.serverNow() };
       for (const message of this._pending) {
         // a hosted person's batch is theirs: their budget, their role (participant)
-        applyBatch(s, message.ops, message.as ?? this._participant, message.as ? { ...mode, role: 'participant' } : mode);
+        this.rules.applyBatch(s, message.ops, message.as ?? this._participant, message.as ? { ...mode, role: 'participant' } : mode);
       }
       this._view = Object.freeze({ ...s, participant: this._participant, version: this.version });
     }
@@ -816,22 +831,23 @@ export class BoardStore {
       counter: this.counter,
       seq: this.seq,
       pending: this._pending.map((m) => JSON.parse(JSON.stringify(m))),
-      state: stateToSnapshot(this._confirmed),
+      state: this.rules.toSnapshot(this._confirmed),
     };
   }
 
   /**
    * @param {any} data the output of toJSON (after JSON.stringify / JSON.parse)
-   * @param {{participant?: string | null}} [options] overrides the saved participant
+   * @param {{participant?: string | null, rules?: Rules}} [options] `participant` overrides the saved one;
+   *   `rules`: the board kind's (as given to the constructor)
    */
-  static fromJSON(data, { participant } = {}) {
+  static fromJSON(data, { participant, rules = EXPLORATION_RULES } = {}) {
     if (!data || data.format !== FORMAT) throw new Error('not a saved board store of this version');
-    const store = new BoardStore({ participant: participant ?? data.participant ?? null, clientId: data.clientId });
+    const store = new BoardStore({ participant: participant ?? data.participant ?? null, clientId: data.clientId, rules });
     store.counter = data.counter;
     store.seq = data.seq;
     store._applied = data.seq; // a store saved while needing a resync saved seq null: it will get a snapshot
     store._pending = data.pending.map((/** @type {any} */ m) => deepFreeze(JSON.parse(JSON.stringify(m))));
-    store._confirmed = stateFromSnapshot(data.state);
+    store._confirmed = rules.fromSnapshot(data.state);
     return store;
   }
 }
