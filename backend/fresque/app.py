@@ -14,7 +14,17 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__, pages
-from .api import custom_pictograms, joining, participants, pictograms, signin, workshop_data, workshops, ws
+from .api import (
+    custom_pictograms,
+    joining,
+    participants,
+    pictograms,
+    signin,
+    traceability,
+    workshop_data,
+    workshops,
+    ws,
+)
 from .api.deps import Services
 from .api.errors import ApiError, api_error_handler, validation_error_handler
 from .auth import load_secret
@@ -85,6 +95,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(participants.router)
     app.include_router(pictograms.router)
     app.include_router(custom_pictograms.router)
+    app.include_router(traceability.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
