@@ -27,10 +27,14 @@ export const RESIDENT_RUN = /** @type {readonly string[]} */ (PHASES);
  * @typedef {{order: string[], on: string[]}} PhaseDraft
  */
 
-/** @param {readonly string[]} phases the board's `settings.phases` @returns {PhaseDraft} */
-export function phaseDraft(phases) {
-  const on = [...new Set(phases)].filter((p) => PHASES.includes(/** @type {any} */ (p)));
-  return { order: [...on, ...PHASES.filter((p) => !on.includes(p))], on };
+/**
+ * @param {readonly string[]} phases the board's `settings.phases`
+ * @param {readonly string[]} [all] every step this kind of board knows (an exploration board's by default)
+ * @returns {PhaseDraft}
+ */
+export function phaseDraft(phases, all = PHASES) {
+  const on = [...new Set(phases)].filter((p) => all.includes(p));
+  return { order: [...on, ...all.filter((p) => !on.includes(p))], on };
 }
 
 /**
@@ -304,69 +308,10 @@ export class Facilitation {
    */
   async editPhases() {
     const { t } = this.o.i18n();
-    const sheet = this.o.sheet;
-    let draft = phaseDraft(this.o.store.view().settings.phases);
-    const list = h('ol', { class: 'steps-list', attrs: { 'aria-label': t('board.steps.title') } });
-    const warn = h('p', { class: 'steps-warn', attrs: { role: 'status' } });
-    /** @param {{phase: string, part: string} | null} focus the control to give the focus back to */
-    const draw = (focus) => {
-      const current = this.o.store.view().settings.phase;
-      list.replaceChildren(...draft.order.map((p, i) => {
-        const on = draft.on.includes(p);
-        const name = t(`board.phase.${p}.name`);
-        const box = /** @type {HTMLInputElement} */ (h('input', {
-          class: 'steps-box',
-          attrs: { type: 'checkbox', 'aria-describedby': on && draft.on.length === 1 ? 'steps-hint' : null },
-          on: { change: () => { draft = togglePhase(draft, p); draw({ phase: p, part: 'box' }); } },
-        }));
-        box.checked = on;
-        box.disabled = on && draft.on.length === 1; // one step at least
-        const move = (/** @type {number} */ delta, /** @type {string} */ part, /** @type {string} */ arrow, /** @type {string} */ key) => h('button', {
-          class: `steps-move steps-${part}`,
-          attrs: {
-            type: 'button', 'aria-label': t(key, { name }), title: t(key, { name }),
-            disabled: delta < 0 ? i === 0 : i === draft.order.length - 1,
-          },
-          on: { click: () => { draft = movePhase(draft, p, delta); draw({ phase: p, part }); } },
-        }, [h('span', { text: arrow, attrs: { 'aria-hidden': 'true' } })]);
-        return h('li', { class: `steps-row${on ? ' on' : ''}`, dataset: { phase: p } }, [
-          h('span', { class: 'steps-rank', text: on ? String(draft.on.indexOf(p) + 1) : '', attrs: { 'aria-hidden': 'true' } }),
-          h('label', { class: 'steps-tick' }, [
-            box,
-            h('span', { class: 'steps-name', text: name }),
-            p === current ? h('span', { class: 'steps-now', text: t('board.steps.now') }) : null,
-          ]),
-          move(-1, 'up', '↑', 'board.steps.up'),
-          move(1, 'down', '↓', 'board.steps.down'),
-        ]);
-      }));
-      warn.textContent = current && !draft.on.includes(current)
-        ? t('board.steps.current_removed', { name: t(`board.phase.${current}.name`) }) : '';
-      if (focus) {
-        const row = list.querySelector(`[data-phase="${focus.phase}"]`);
-        const want = /** @type {HTMLInputElement | HTMLButtonElement | null} */ (row?.querySelector(`.steps-${focus.part}`));
-        const other = /** @type {HTMLElement | null} */ (row?.querySelector(focus.part === 'up' ? '.steps-down' : '.steps-up'));
-        (want && !want.disabled ? want : other)?.focus();
-      }
-    };
-    draw(null);
-    const reset = h('button', {
-      class: 'secondary steps-reset',
-      attrs: { type: 'button' },
-      on: { click: () => { draft = phaseDraft(RESIDENT_RUN); draw(null); } },
-    }, [h('span', { text: t('board.steps.resident_run') })]);
-    const answer = await sheet.ask(t('board.steps.title'), [
-      h('p', { class: 'hint steps-hint', text: t('board.steps.help'), attrs: { id: 'steps-hint' } }),
-      list,
-      warn,
-      h('div', { class: 'sheet-actions steps-actions' }, [
-        h('button', { class: 'primary steps-save', attrs: { type: 'button' }, on: { click: () => sheet.finish([...draft.on]) } }, [
-          picture(this.o.catalogue.icon('done')), h('span', { text: t('board.steps.save') }),
-        ]),
-        reset,
-        h('button', { class: 'secondary', attrs: { type: 'button' }, on: { click: () => sheet.finish(null) } }, [t('board.steps.cancel')]),
-      ]),
-    ]);
+    const answer = await askPhases({
+      sheet: this.o.sheet, t, done: this.o.catalogue.icon('done'),
+      phases: this.o.store.view().settings.phases, current: () => this.o.store.view().settings.phase,
+    });
     if (!Array.isArray(answer)) return;
     const now = this.o.store.view().settings;
     const change = phasesChange(now.phases, answer, now.phase);
@@ -440,6 +385,91 @@ export class Facilitation {
   }
 }
 
+/**
+ * The « Étapes… » sheet: which steps a board runs and in what order. Each step has a tick and up / down
+ * buttons; the "run" button (« Parcours habitants ») puts the default run back. Resolves to the steps chosen,
+ * in order, or null when closed. The caller sends the one `board.update` (`phasesChange`).
+ * @param {object} o
+ * @param {import('./dialogs.js').Sheet} o.sheet
+ * @param {import('../core/i18n.js').Translate} o.t
+ * @param {string} o.done the « done » picture's URL ('' for none)
+ * @param {readonly string[]} o.phases the board's steps now
+ * @param {() => string | null} o.current the board's phase now
+ * @param {readonly string[]} [o.all] every step this kind of board knows
+ * @param {readonly string[]} [o.run] the default run the reset button puts back
+ * @param {string} [o.runKey] that button's words (i18n key)
+ * @param {(phase: string) => string} [o.name] a step's name
+ * @returns {Promise<string[] | null>}
+ */
+export async function askPhases({
+  sheet, t, done, phases, current, all = PHASES, run = RESIDENT_RUN, runKey = 'board.steps.resident_run',
+  name: nameOf = (p) => t(`board.phase.${p}.name`),
+}) {
+  let draft = phaseDraft(phases, all);
+  const list = h('ol', { class: 'steps-list', attrs: { 'aria-label': t('board.steps.title') } });
+  const warn = h('p', { class: 'steps-warn', attrs: { role: 'status' } });
+  /** @param {{phase: string, part: string} | null} focus the control to give the focus back to */
+  const draw = (focus) => {
+    const now = current();
+    list.replaceChildren(...draft.order.map((p, i) => {
+      const on = draft.on.includes(p);
+      const name = nameOf(p);
+      const box = /** @type {HTMLInputElement} */ (h('input', {
+        class: 'steps-box',
+        attrs: { type: 'checkbox', 'aria-describedby': on && draft.on.length === 1 ? 'steps-hint' : null },
+        on: { change: () => { draft = togglePhase(draft, p); draw({ phase: p, part: 'box' }); } },
+      }));
+      box.checked = on;
+      box.disabled = on && draft.on.length === 1; // one step at least
+      const move = (/** @type {number} */ delta, /** @type {string} */ part, /** @type {string} */ arrow, /** @type {string} */ key) => h('button', {
+        class: `steps-move steps-${part}`,
+        attrs: {
+          type: 'button', 'aria-label': t(key, { name }), title: t(key, { name }),
+          disabled: delta < 0 ? i === 0 : i === draft.order.length - 1,
+        },
+        on: { click: () => { draft = movePhase(draft, p, delta); draw({ phase: p, part }); } },
+      }, [h('span', { text: arrow, attrs: { 'aria-hidden': 'true' } })]);
+      return h('li', { class: `steps-row${on ? ' on' : ''}`, dataset: { phase: p } }, [
+        h('span', { class: 'steps-rank', text: on ? String(draft.on.indexOf(p) + 1) : '', attrs: { 'aria-hidden': 'true' } }),
+        h('label', { class: 'steps-tick' }, [
+          box,
+          h('span', { class: 'steps-name', text: name }),
+          p === now ? h('span', { class: 'steps-now', text: t('board.steps.now') }) : null,
+        ]),
+        move(-1, 'up', '↑', 'board.steps.up'),
+        move(1, 'down', '↓', 'board.steps.down'),
+      ]);
+    }));
+    warn.textContent = now && !draft.on.includes(now)
+      ? t('board.steps.current_removed', { name: nameOf(now) }) : '';
+    if (focus) {
+      const row = list.querySelector(`[data-phase="${focus.phase}"]`);
+      const want = /** @type {HTMLInputElement | HTMLButtonElement | null} */ (row?.querySelector(`.steps-${focus.part}`));
+      const other = /** @type {HTMLElement | null} */ (row?.querySelector(focus.part === 'up' ? '.steps-down' : '.steps-up'));
+      (want && !want.disabled ? want : other)?.focus();
+    }
+  };
+  draw(null);
+  const reset = h('button', {
+    class: 'secondary steps-reset',
+    attrs: { type: 'button' },
+    on: { click: () => { draft = phaseDraft(run, all); draw(null); } },
+  }, [h('span', { text: t(runKey) })]);
+  const answer = await sheet.ask(t('board.steps.title'), [
+    h('p', { class: 'hint steps-hint', text: t('board.steps.help'), attrs: { id: 'steps-hint' } }),
+    list,
+    warn,
+    h('div', { class: 'sheet-actions steps-actions' }, [
+      h('button', { class: 'primary steps-save', attrs: { type: 'button' }, on: { click: () => sheet.finish([...draft.on]) } }, [
+        done ? picture(done) : null, h('span', { text: t('board.steps.save') }),
+      ]),
+      reset,
+      h('button', { class: 'secondary', attrs: { type: 'button' }, on: { click: () => sheet.finish(null) } }, [t('board.steps.cancel')]),
+    ]),
+  ]);
+  return Array.isArray(answer) ? answer : null;
+}
+
 /** @param {string} id */
 function byIdOr(id) {
   return document.getElementById(id) ?? h('span');
@@ -448,14 +478,14 @@ function byIdOr(id) {
 /**
  * @param {string} key @param {import('../core/i18n.js').Translate} t @param {(HTMLElement | null)[]} children
  */
-function group(key, t, children) {
+export function group(key, t, children) {
   return h('div', { class: 'fac-group', attrs: { role: 'group', 'aria-label': t(key) } }, children);
 }
 
 /**
  * @param {string} text @param {string | null} label @param {() => void} onClick @param {string} cls @param {boolean} [disabled]
  */
-function button(text, label, onClick, cls, disabled = false) {
+export function button(text, label, onClick, cls, disabled = false) {
   return h('button', {
     class: `fac-button ${cls}`,
     attrs: { type: 'button', 'aria-label': label, title: label, disabled },
@@ -466,22 +496,25 @@ function button(text, label, onClick, cls, disabled = false) {
 /**
  * @param {string[]} phases @param {string | null} current @param {import('../core/i18n.js').Translate} t
  * @param {(phase: string | null) => void} go
+ * @param {(phase: string) => string} [name] a phase's name
+ * @param {string} [label] the select's label (i18n key)
+ * @param {string} [free] the free board's words (i18n key)
  */
-function phaseSelect(phases, current, t, go) {
+export function phaseSelect(phases, current, t, go, name = (p) => t(`board.phase.${p}.name`), label = 'board.phase.label', free = 'board.phase.free') {
   const select = /** @type {HTMLSelectElement} */ (h('select', {
     class: 'fac-select',
-    attrs: { 'aria-label': t('board.phase.label') },
+    attrs: { 'aria-label': t(label) },
     on: { change: () => go(select.value || null) },
   }, [
-    h('option', { attrs: { value: '' }, text: t('board.phase.free') }),
-    ...phases.map((p) => h('option', { attrs: { value: p }, text: t(`board.phase.${p}.name`) })),
+    h('option', { attrs: { value: '' }, text: t(free) }),
+    ...phases.map((p) => h('option', { attrs: { value: p }, text: name(p) })),
   ]));
   select.value = current ?? '';
   return select;
 }
 
 /** @param {string} text @param {boolean} current @param {() => void} onClick @param {string} [phase] */
-function chip(text, current, onClick, phase) {
+export function chip(text, current, onClick, phase) {
   return h('button', {
     class: 'fac-button fac-phase',
     attrs: { type: 'button', 'aria-pressed': String(current), 'aria-current': current ? 'step' : null },
@@ -493,7 +526,7 @@ function chip(text, current, onClick, phase) {
 /**
  * @param {string} text @param {boolean} on @param {string | null} icon @param {() => void} onClick @param {string} cls
  */
-function toggleButton(text, on, icon, onClick, cls) {
+export function toggleButton(text, on, icon, onClick, cls) {
   return h('button', {
     class: `fac-button ${cls}`,
     attrs: { type: 'button' },

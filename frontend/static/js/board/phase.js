@@ -85,6 +85,14 @@ export function clockText(ms) {
   return hours ? `${hours}:${pad(m)}:${pad(s)}` : `${pad(m)}:${pad(s)}`;
 }
 
+/**
+ * An exploration board's phase, in words.
+ * @param {string} phase @param {import('../core/i18n.js').Translate} t
+ */
+export function boardPhaseWords(phase, t) {
+  return { name: t(`board.phase.${phase}.name`), say: t(`board.phase.${phase}.say`) };
+}
+
 /** The banner at the top of the board: phase, instruction, speaker, timer, notes. */
 export class PhaseBanner {
   /**
@@ -93,9 +101,12 @@ export class PhaseBanner {
    * @param {() => {t: import('../core/i18n.js').Translate, lang: string}} o.i18n
    * @param {() => number} o.now the server's time now (ms since 1970)
    * @param {(name: string) => string} o.icon an interface picture's URL
+   * @param {(phase: string, t: import('../core/i18n.js').Translate) => {name: string, say: string}} [o.words]
+   *   a phase's name and instruction (another kind of board has its own phases and keys)
    */
-  constructor({ root, i18n, now, icon }) {
+  constructor({ root, i18n, now, icon, words = boardPhaseWords }) {
     this.root = root;
+    this.words = words;
     this.i18n = i18n;
     this.now = now;
     this.icon = icon;
@@ -141,8 +152,7 @@ export class PhaseBanner {
     /** @type {(Node | null)[]} */
     const parts = [];
     if (phase) {
-      const say = t(`board.phase.${phase}.say`);
-      const name = t(`board.phase.${phase}.name`);
+      const { name, say } = this.words(phase, t);
       parts.push(h('div', { class: 'phase-text' }, [
         h('p', { class: 'phase-name', text: name }),
         h('p', { class: 'phase-say', text: say }),
@@ -161,7 +171,7 @@ export class PhaseBanner {
     if (s.locked) notes.push(h('p', { class: 'phase-note note-locked', text: t('board.locked') }));
     else if (phase && this.tools && !this.tools.any && !this.facilitating) notes.push(h('p', { class: 'phase-note', text: t('board.closed') }));
     if (s.votes_hidden) notes.push(h('p', { class: 'phase-note note-votes', text: t('board.votes_hidden') }));
-    if (s.private.active) notes.push(h('p', { class: 'phase-note note-private', text: t('board.private_note') }));
+    if (s.private?.active) notes.push(h('p', { class: 'phase-note note-private', text: t('board.private_note') }));
     if (notes.length) parts.push(h('div', { class: 'phase-notes' }, notes));
     this.root.replaceChildren(...parts.filter((p) => p !== null));
     this.root.dataset.phase = phase ?? 'free';
