@@ -461,3 +461,155 @@ export function parseServerMessage(text) {
   }
   return msg;
 }
+
+// == action fresco (board kind `actions`, docs/actions.md) ==================================================
+// Its ops travel in the same `ops` message. Builders, and the check that keeps a message we send inside what
+// the server's models accept (`actionOpsMessageProblem`, the `messageProblem` of js/actions/store.js).
+
+/** The phases of an action board, in their usual order. */
+export const ACTION_PHASES = /** @type {const} */ (['welcome', 'place', 'fiches', 'vote', 'restitution']);
+export const ACTION_SCALES = /** @type {const} */ (['month', 'quarter', 'semester']);
+/** The lists people may add entries to (`list.add`). */
+export const ACTION_LISTS = /** @type {const} */ (['target_groups', 'organisations']);
+export const MONTH_PATTERN = /^\d{4}-\d{2}$/;
+export const CHOICE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
+
+/** A fresh action id. */
+export const newActionId = () => newId('action');
+/** A fresh milestone id. */
+export const newMilestoneId = () => newId('mile');
+
+/**
+ * A new card. `fiche` holds fiche fields (title required); `links` the residents' solutions it answers.
+ * @param {{id: string, lane: string, start: string, end: string, fiche: {title: string, [key: string]: any},
+ *          links?: {board: string, item: string}[] | null}} props
+ */
+export function createAction({ id, lane, start, end, fiche, links }) {
+  /** @type {Op} */
+  const op = { op: 'action.create', id, lane, start, end, fiche: { ...fiche } };
+  if (links && links.length) op.links = links.map((l) => ({ board: l.board, item: l.item }));
+  return op;
+}
+/** Fiche fields: a value, or null to clear it. @param {string} id @param {{[field: string]: any}} set */
+export const updateAction = (id, set) => ({ op: 'action.update', id, set: { ...set } });
+/**
+ * A card to another lane and/or start (it keeps its duration). @param {string} id
+ * @param {{lane?: string | null, start?: string | null}} to
+ */
+export function moveAction(id, { lane, start }) {
+  /** @type {Op} */
+  const op = { op: 'action.move', id };
+  if (lane != null) op.lane = lane;
+  if (start != null) op.start = start;
+  return op;
+}
+/** @param {string} id @param {'start' | 'end'} edge @param {string} month */
+export const resizeAction = (id, edge, month) => ({ op: 'action.resize', id, edge, month });
+export const deleteAction = (/** @type {string} */ id) => ({ op: 'action.delete', id });
+/** @param {string} id @param {string} series @param {string} axis @param {number | null} level 0–4, null clears */
+export const setCapability = (id, series, axis, level) => ({ op: 'capability.set', id, series, axis, level });
+/** @param {string} id @param {string} milestone @param {string} month @param {string} label */
+export const addMilestone = (id, milestone, month, label) => ({ op: 'milestone.add', id, milestone, month, label });
+/** @param {string} id @param {string} milestone */
+export const removeMilestone = (id, milestone) => ({ op: 'milestone.remove', id, milestone });
+/** @param {string} id @param {string} board @param {string} item */
+export const linkAction = (id, board, item) => ({ op: 'action.link', id, board, item });
+/** @param {string} id @param {string} board @param {string} item */
+export const unlinkAction = (id, board, item) => ({ op: 'action.unlink', id, board, item });
+/** @param {'target_groups' | 'organisations'} list @param {string} id @param {string} label */
+export const addListEntry = (list, id, label) => ({ op: 'list.add', list, id, label });
+
+/**
+ * An action board's `board.update` (facilitating roles only). Fields left undefined are not sent; `phase`,
+ * `spotlight` may be null. `timeline` may name some of start, end, scale; the lists are whole lists.
+ * @param {{title?: string, vote_budget?: number, phases?: string[], phase?: string | null, locked?: boolean,
+ *          votes_hidden?: boolean, spotlight?: string | null, follow?: boolean,
+ *          timeline?: {start?: string, end?: string, scale?: string},
+ *          lanes?: {id: string, label: string | null}[], axes?: {id: string, label: string | null}[],
+ *          series?: {id: string, label: string | null}[], target_groups?: {id: string, label: string | null}[],
+ *          organisations?: {id: string, label: string | null}[]}} settings
+ */
+export function updateActionBoard(settings) {
+  /** @type {Op} */
+  const op = { op: 'board.update' };
+  for (const [key, value] of Object.entries(settings)) {
+    if (value === undefined) continue;
+    if (value === null && key !== 'phase' && key !== 'spotlight') continue;
+    op[key] = Array.isArray(value) ? value.map((v) => (typeof v === 'object' ? { ...v } : v)) : value && typeof value === 'object' ? { ...value } : value;
+  }
+  return op;
+}
+
+const isMonth = (/** @type {unknown} */ v) => isStr(v, MONTH_PATTERN);
+const isChoices = (/** @type {unknown} */ v) => Array.isArray(v) && v.length <= 100 &&
+  v.every((c) => isObj(c) && closed(c, { id: 'choice_id!', label: 'text' }) === null);
+Object.assign(FIELD, {
+  month: isMonth,
+  choice_id: (/** @type {unknown} */ v) => isStr(v, CHOICE_ID_PATTERN),
+  edge: (/** @type {unknown} */ v) => v === 'start' || v === 'end',
+  level: (/** @type {unknown} */ v) => isInt(v, 0, 4),
+  fiche: isObj,
+  links: (/** @type {unknown} */ v) => Array.isArray(v) && v.length <= 50 &&
+    v.every((l) => isObj(l) && closed(l, { board: 'id!', item: 'id!' }) === null),
+  list_name: (/** @type {unknown} */ v) => ACTION_LISTS.includes(/** @type {any} */ (v)),
+  label: (/** @type {unknown} */ v) => isText(v, 20_000, 1),
+  action_phase: (/** @type {unknown} */ v) => ACTION_PHASES.includes(/** @type {any} */ (v)),
+  action_phases: (/** @type {unknown} */ v) => Array.isArray(v) && v.length >= 1 && v.length <= 8 &&
+    new Set(v).size === v.length && v.every((p) => ACTION_PHASES.includes(p)),
+  timeline: (/** @type {unknown} */ v) => isObj(v) && closed(/** @type {object} */ (v), { start: 'month', end: 'month', scale: 'scale' }) === null,
+  scale: (/** @type {unknown} */ v) => ACTION_SCALES.includes(/** @type {any} */ (v)),
+  choices: isChoices,
+});
+
+/** @type {Record<string, Record<string, string>>} */
+const ACTION_OP_FIELDS = {
+  'action.create': { id: 'id!', lane: 'choice_id!', start: 'month!', end: 'month!', fiche: 'fiche!', links: 'links' },
+  'action.update': { id: 'id!', set: 'fiche!' },
+  'action.move': { id: 'id!', lane: 'choice_id', start: 'month' },
+  'action.resize': { id: 'id!', edge: 'edge!', month: 'month!' },
+  'action.delete': { id: 'id!' },
+  'capability.set': { id: 'id!', series: 'choice_id!', axis: 'choice_id!', level: 'level' },
+  'milestone.add': { id: 'id!', milestone: 'id!', month: 'month!', label: 'label!' },
+  'milestone.remove': { id: 'id!', milestone: 'id!' },
+  'action.link': { id: 'id!', board: 'id!', item: 'id!' },
+  'action.unlink': { id: 'id!', board: 'id!', item: 'id!' },
+  'list.add': { list: 'list_name!', id: 'choice_id!', label: 'label!' },
+  'vote.add': OP_FIELDS['vote.add'],
+  'vote.remove': OP_FIELDS['vote.remove'],
+  'timer.set': OP_FIELDS['timer.set'],
+  'board.update': {
+    title: 'title', vote_budget: 'budget', phases: 'action_phases', phase: 'action_phase', locked: 'bool',
+    votes_hidden: 'bool', spotlight: 'id', follow: 'bool', timeline: 'timeline', lanes: 'choices', axes: 'choices',
+    series: 'choices', target_groups: 'choices', organisations: 'choices',
+  },
+};
+
+/** Null when the server's models would accept this op on an action board, else what is wrong. @param {unknown} op */
+export function actionOpProblem(op) {
+  if (!isObj(op)) return 'an op is an object';
+  const o = /** @type {Op} */ (op);
+  const fields = Object.hasOwn(ACTION_OP_FIELDS, o.op) ? ACTION_OP_FIELDS[o.op] : undefined;
+  if (!fields) return `unknown op ${JSON.stringify(o.op)}`;
+  let problem = closed(o, { op: 'op!', ...fields }) ?? timerProblem(o);
+  if (!problem && o.op === 'action.move' && o.lane == null && o.start == null) problem = 'a move names a lane or a start';
+  if (!problem && o.op === 'capability.set' && !('level' in o)) problem = 'missing level';
+  return problem && `${o.op}: ${problem}`;
+}
+
+/** Null when the server would parse this `ops` message on an action board, else the problem. @param {unknown} msg */
+export function actionOpsMessageProblem(msg) {
+  if (!isObj(msg)) return 'a message is an object';
+  const m = /** @type {any} */ (msg);
+  if (m.type !== 'ops' || Object.keys(m).some((k) => !['type', 'op_id', 'ops', 'as'].includes(k))) return 'not an ops message';
+  if (!isStr(m.op_id, OP_ID_PATTERN)) return 'bad op_id';
+  if (m.as !== undefined && !isStr(m.as, ID_PATTERN)) return 'bad as';
+  if (!Array.isArray(m.ops) || m.ops.length < 1 || m.ops.length > MAX_OPS) return `an ops message holds 1 to ${MAX_OPS} ops`;
+  for (const [i, op] of m.ops.entries()) {
+    const problem = actionOpProblem(op);
+    if (problem) return `ops[${i}]: ${problem}`;
+  }
+  const bytes = utf8Length(JSON.stringify(m));
+  if (bytes > MAX_FRAME_BYTES) return `${bytes} bytes: a frame holds at most ${MAX_FRAME_BYTES}`;
+  return null;
+}
+// == end of the action fresco block ==========================================================================

@@ -670,15 +670,17 @@ export class BoardStore {
 
   /**
    * Our batch was committed at `msg.seq`.
-   * @param {{op_id: string, seq: number, duplicate?: boolean}} msg
+   * @param {{op_id: string, seq: number, duplicate?: boolean, ops?: Op[] | null}} msg
    */
   applyAck(msg) {
     const batch = this._takePending(msg.op_id);
     const fresh = this._applied === null || msg.seq > this._applied;
     if (fresh) {
       if (batch && !msg.duplicate) {
-        // our timer ops carry no `at`: the server stamped it, at about now
-        this.rules.applyBatch(this._confirmed, batch.ops, batch.as ?? this._participant, { strict: false, now: this.serverNow() });
+        // The ack's `ops`, when present, are our ops as the server completed and stored them (a timer op's `at`);
+        // without them, our timer ops carry no `at`: the server stamped it, at about now.
+        const ops = Array.isArray(msg.ops) ? msg.ops : batch.ops;
+        this.rules.applyBatch(this._confirmed, ops, batch.as ?? this._participant, { strict: false, now: this.serverNow() });
       } else {
         // Something was committed at a seq we never saw, and we do not know what: only a snapshot can
         // tell. (A legitimate duplicate always has a seq we already have: its change came in the welcome.)
