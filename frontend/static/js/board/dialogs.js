@@ -98,6 +98,34 @@ export class Sheet {
     return answer;
   }
 
+  /**
+   * The actions that answer a solution, each a link to it on its actions board (« Actions qui y répondent »).
+   * @param {string} about the solution's words, under the title
+   * @param {{board: string, action: string, title: string, lane: string, start: string, end: string}[]} answers
+   * @returns {Promise<null>}
+   */
+  showAnswers(about, answers) {
+    const { t, lang } = this.i18n();
+    const list = h('ul', { class: 'answers-list' }, answers.map((a) => {
+      const lane = t(`actions.lane.${a.lane}`);
+      const when = t('board.answers.period', { start: monthName(a.start, lang), end: monthName(a.end, lang) });
+      return h('li', {}, [
+        h('a', {
+          class: 'answer-link',
+          attrs: { href: `/boards/${encodeURIComponent(a.board)}?action=${encodeURIComponent(a.action)}` },
+        }, [
+          picture(this.catalogue.icon('board-actions')),
+          h('span', { class: 'answer-text' }, [
+            h('span', { class: 'answer-title', text: a.title, attrs: { dir: 'auto' } }),
+            h('span', { class: 'answer-when', text: lane === `actions.lane.${a.lane}` ? when : `${when} · ${lane}` }),
+          ]),
+        ]),
+      ]);
+    }));
+    const intro = about ? h('p', { class: 'answers-about', text: about, attrs: { dir: 'auto' } }) : null;
+    return this.ask(t('board.answers.title'), [intro, list]);
+  }
+
   /** @returns {Promise<'ok' | 'difficile' | 'bloque' | null>} */
   chooseSeverity() {
     const { t } = this.i18n();
@@ -149,4 +177,15 @@ export class Sheet {
     area.focus();
     return promise;
   }
+}
+
+/**
+ * "2027-03" as the page's language says a month: « mars 2027 », "Mar 2027", « مارس 2027 ».
+ * @param {string} month
+ * @param {string} lang
+ */
+function monthName(month, lang) {
+  const [year, m] = month.split('-').map(Number);
+  if (!year || !m) return month;
+  return new Intl.DateTimeFormat(lang, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, m - 1, 1)));
 }

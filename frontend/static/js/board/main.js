@@ -33,6 +33,8 @@ const PRESENCE_INTERVAL_MS = 33; // ≈ 30 Hz: what the server relays at most
 const KEY_STEP = 20;
 const READABLE_SCALE = 0.5; // below this, a pictogram is under 48 px on screen: too small to touch or read
 const CATALOGUE_KEY = 'fresque.catalogue.v1';
+const ANSWERS_EVERY_MS = 60_000; // the actions answering solutions change on another board: asked again each minute
+const FLASH_MS = 4000; // how long a card shown by ?item= stays lit up
 
 async function start() {
   const boot = JSON.parse(byId('bootstrap').textContent ?? '{}');
@@ -90,8 +92,8 @@ async function start() {
   const keep = saver(key, () => store.toJSON());
   const undo = new UndoStack();
 
-  /** @type {{selected: string | null, selectedThread: string | null, armed: string | null, moving: string | null, linking: string | null, voting: boolean}} */
-  const ui = { selected: null, selectedThread: null, armed: null, moving: null, linking: null, voting: false };
+  /** @type {{selected: string | null, selectedThread: string | null, armed: string | null, moving: string | null, linking: string | null, voting: boolean, flash: string | null}} */
+  const ui = { selected: null, selectedThread: null, armed: null, moving: null, linking: null, voting: false, flash: null };
 
   // -- drawing ---------------------------------------------------------------------------------------------
   const viewportEl = byId('viewport');
@@ -387,6 +389,7 @@ async function start() {
       buttons.push(bigButton(icon('solution'), t('board.pull.solution'), () => pull(item.id, 'solution'), 'pull'));
     }
     if (label && canSpeak(i18n.lang)) buttons.push(bigButton(icon('speak'), t('board.read'), () => speak(label, i18n.lang)));
+    if (renderer.answerCount(item)) buttons.push(bigButton(icon('board-actions'), t('board.answers.menu'), () => showAnswers(item.id), 'answers'));
     if (['activity', 'touchpoint', 'difficulty', 'solution'].includes(item.kind) && open.threads) {
       buttons.push(bigButton(icon('thread'), t('board.link.start'), () => {
         ui.linking = item.id;
@@ -512,6 +515,7 @@ async function start() {
       },
       itemTap: (id, el) => {
         el.focus({ preventScroll: true });
+        if (badgeDown === id) { badgeDown = null; showAnswers(id); return; } // « → 2 actions » on the card
         tapItem(id);
       },
       itemDrag: (id, x, y) => {
@@ -602,6 +606,59 @@ async function start() {
       if ((th.source === a && th.target === b) || (th.source === b && th.target === a)) return true;
     }
     return false;
+  }
+
+  // -- traceability: the actions that answer a solution, and « Voir sur la fresque » (?item=) ------------------
+  /** @type {string | null} the card whose « → 2 actions » badge the last press began on */
+  let badgeDown = null;
+  viewportEl.addEventListener('pointerdown', (e) => {
+    const badge = /** @type {Element} */ (e.target).closest('.answers-badge');
+    badgeDown = badge instanceof HTMLElement ? badge.dataset.answers ?? null : null;
+  }, { capture: true });
+  let answersSeen = '';
+  async function loadAnswers() {
+    try {
+      const res = await fetch(`/api/boards/${encodeURIComponent(boot.board.id)}/answers`, { credentials: 'same-origin' });
+      if (!res.ok) return;
+      const answers = (await res.json()).answers ?? {};
+      const text = JSON.stringify(answers);
+      if (text === answersSeen) return;
+      answersSeen = text;
+      renderer.answers = new Map(Object.entries(answers));
+      renderer.repaint();
+      if (ui.selected) renderBar();
+    } catch {
+      // offline: the badges stay as they were until the next try
+    }
+  }
+  /** @param {string} id */
+  function showAnswers(id) {
+    const item = store.view().items.get(id);
+    const answers = renderer.answers.get(id) ?? [];
+    if (!item || !answers.length) return;
+    const about = [catalogue.label(catalogue.get(item.ref), i18n.lang), item.text].filter(Boolean).join(' — ');
+    sheet.showAnswers(about, answers);
+  }
+  /** @type {string | null} ?item=<id>: the card to show once the board is here (the fiche's « Voir sur la fresque ») */
+  let wanted = new URLSearchParams(location.search).get('item');
+  /** Centre the view on the wanted card and light it up for a few seconds. @param {boolean} last no later chance */
+  function showWanted(last) {
+    if (!wanted) return;
+    const item = store.view().items.get(wanted);
+    if (!item) {
+      if (last) { toasts.show(i18n.t('board.answers.item_gone')); wanted = null; }
+      return;
+    }
+    const id = wanted;
+    wanted = null;
+    const r = viewportEl.getBoundingClientRect();
+    const p = renderer.position(item);
+    const scale = Math.min(1.2, Math.max(view.scale, 0.8));
+    view.set({ x: (r.width - 76) / 2 - (p.x + p.w / 2) * scale, y: r.height / 2 - (p.y + p.h / 2) * scale, scale });
+    applyView();
+    ui.flash = id;
+    renderer.repaint();
+    setTimeout(() => { if (ui.flash === id) { ui.flash = null; renderer.repaint(); } }, FLASH_MS);
   }
 
   // -- keyboard: everything a finger does, a keyboard does too --------------------------------------------
@@ -699,6 +756,7 @@ async function start() {
           for (const resend of store.applyWelcome(msg)) connection.sendDurable(resend);
           keep.now();
           if (!fitted) { fit(); fitted = true; }
+          showWanted(true);
           break;
         case 'change':
           store.applyChange(msg);
@@ -797,7 +855,10 @@ async function start() {
   refresh();
   fit();
   if (saved) fitted = true;
+  showWanted(false); // a card this browser already holds shows at once; otherwise after the welcome
   loadPeople();
+  loadAnswers();
+  setInterval(loadAnswers, ANSWERS_EVERY_MS);
   if (isProjector()) {
     setupProjector({ boot, store, facilitation, i18n: i18nNow, fit: (reserve) => {
       const r = viewportEl.getBoundingClientRect();

@@ -60,6 +60,12 @@ export class Renderer {
     this.frame = 0;
     /** Facilitating screens see hidden cards (dimmed) and every dot while votes are hidden. */
     this.facilitating = false;
+    /**
+     * The actions that answer each solution (`GET /api/boards/{id}/answers`, kept fresh by main.js): a badge
+     * « → 2 actions » on the card.
+     * @type {Map<string, {board: string, action: string, title: string, lane: string, start: string, end: string}[]>}
+     */
+    this.answers = new Map();
     this.drawGrid();
   }
 
@@ -157,6 +163,7 @@ export class Renderer {
     const sig = [
       item.kind, item.ref, item.text, item.severity, item.author, votes, lang, selected,
       this.ui.voting, remote?.participant ?? '', this.person(item.author).colour, this.look(item),
+      this.answerCount(item), this.ui.flash === item.id,
     ].join('|');
     let entry = this.itemEls.get(item.id);
     if (!entry) {
@@ -208,7 +215,9 @@ export class Renderer {
     const entry = this.catalogue.get(item.ref);
     const label = this.catalogue.label(entry, lang);
     const author = this.person(item.author);
-    el.className = `item kind-${item.kind}${item.severity ? ` severity-${item.severity}` : ''}${this.look(item)}`;
+    const answered = this.answerCount(item);
+    el.className = `item kind-${item.kind}${item.severity ? ` severity-${item.severity}` : ''}${this.look(item)}`
+      + `${answered ? ' answered' : ''}${this.ui.flash === item.id ? ' flash' : ''}`;
     el.style.setProperty('--author', author.colour ?? 'var(--ink-soft)');
     /** @type {(Node | null)[]} */
     const parts = [];
@@ -219,6 +228,12 @@ export class Renderer {
     if (label) parts.push(h('span', { class: 'label', text: label }));
     if (item.text) parts.push(h('span', { class: 'text', text: item.text, attrs: { dir: 'auto' } }));
     if (item.kind === 'solution') parts.push(this.voteDots(item.id));
+    if (answered) {
+      // a tap on it lists the actions (main.js: the tap is the card's, told apart by where it began)
+      parts.push(h('span', {
+        class: 'answers-badge', text: countOf(t, 'board.answers.badge', answered, lang), dataset: { answers: item.id },
+      }));
+    }
     if (this.look(item).includes('masked')) parts.push(h('span', { class: 'hidden-badge', text: t('board.hidden_badge') }));
     if (remote?.participant) {
       const who = this.person(remote.participant);
@@ -232,8 +247,14 @@ export class Renderer {
     if (item.severity) bits.push(t(`board.severity.${item.severity}`));
     if (item.text) bits.push(item.text);
     if (item.kind === 'solution') bits.push(countOf(t, 'board.votes_count', this.total(item.id), lang));
+    if (answered) bits.push(countOf(t, 'board.answers.count', answered, lang));
     bits.push(t('board.by', { alias: author.alias }));
     el.setAttribute('aria-label', bits.join(', '));
+  }
+
+  /** How many actions answer this card (solutions only). @param {any} item */
+  answerCount(item) {
+    return item.kind === 'solution' ? this.answers.get(item.id)?.length ?? 0 : 0;
   }
 
   /** @param {string} itemId */
