@@ -13,8 +13,9 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__, pages
+from . import __version__, pages, print_pages
 from .api import (
+    board_exports,
     custom_pictograms,
     joining,
     participants,
@@ -95,9 +96,11 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(participants.router)
     app.include_router(pictograms.router)
     app.include_router(custom_pictograms.router)
+    app.include_router(board_exports.router)
     app.include_router(traceability.router)
     app.include_router(ws.router)
     app.include_router(pages.router)
+    app.include_router(print_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
 
     @app.middleware("http")
