@@ -116,3 +116,42 @@ test('the filter and colour live in the URL hash beside other keys, and come bac
   assert.equal(hashWith('', {}, 'lane'), '');
   assert.deepEqual(filterFromHash('#colour=rainbow&status=done'), { filter: { status: 'done' }, colour: 'lane' });
 });
+
+// -- facilitate.js's pure parts: what a phase opens, the ranking --------------------------------------------
+
+import { actionTools, rankActions, totalsShown } from '../../frontend/static/js/actions/facilitate.js';
+
+const ACCESS = {
+  phases: {
+    welcome: { cards: false, fiches: false, votes: false }, place: { cards: true, fiches: true, votes: false },
+    fiches: { cards: false, fiches: true, votes: false }, vote: { cards: false, fiches: false, votes: true },
+    restitution: { cards: false, fiches: false, votes: false },
+  },
+};
+
+test('actionTools: the phase opens the votes to participants; facilitators always; observers and a paused board never', () => {
+  const at = (/** @type {string | null} */ phase, locked = false, role = 'participant') => actionTools(ACCESS, { phase, locked }, role);
+  assert.equal(at('vote').votes, true);
+  assert.equal(at('vote').cards, false);
+  assert.equal(at('place').votes, false);
+  assert.equal(at('place').cards, true);
+  assert.equal(at('welcome').any, false);
+  assert.equal(at(null).votes, true, 'a free board');
+  assert.deepEqual(at('vote', true), { cards: false, fiches: false, votes: false, locked: true, any: false });
+  assert.equal(at('welcome', true, 'facilitator').votes, true);
+  assert.equal(at('welcome', false, 'co_facilitator').cards, true);
+  assert.equal(at('vote', false, 'observer').votes, false);
+  assert.equal(totalsShown({ votes_hidden: true }, false), false);
+  assert.equal(totalsShown({ votes_hidden: true }, true), true);
+  assert.equal(totalsShown({ votes_hidden: false }, false), true);
+});
+
+test('rankActions: most dots first, ties share a rank and keep the reading order, no dot no rank', () => {
+  const totals = /** @type {Record<string, number>} */ ({ a: 2, b: 5, c: 2, d: 0, e: 1 });
+  const acts = [
+    { id: 'a', fiche: { number: 'A10', title: 'Zèbre' } }, { id: 'b', fiche: { title: 'B' } },
+    { id: 'c', fiche: { number: 'A2', title: 'Ateliers' } }, { id: 'd', fiche: { title: 'D' } }, { id: 'e', fiche: { title: 'E' } },
+  ];
+  const ranked = rankActions(acts, (id) => totals[id] ?? 0);
+  assert.deepEqual(ranked.map((r) => [r.action.id, r.total, r.rank]), [['b', 5, 1], ['c', 2, 2], ['a', 2, 2], ['e', 1, 4]]);
+});
