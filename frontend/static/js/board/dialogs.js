@@ -122,6 +122,11 @@ export class Sheet {
         ]),
       ]);
     }));
+    // Opened by a tap on the card's badge: the click that ends that tap lands here, on whatever link is now under
+    // the finger. A link follows only a press that began in the list (or Enter: a click with detail 0).
+    let pressed = false;
+    list.addEventListener('pointerdown', () => { pressed = true; });
+    list.addEventListener('click', (e) => { if (e.detail > 0 && !pressed) e.preventDefault(); });
     const intro = about ? h('p', { class: 'answers-about', text: about, attrs: { dir: 'auto' } }) : null;
     return this.ask(t('board.answers.title'), [intro, list]);
   }
@@ -187,5 +192,6 @@ export class Sheet {
 function monthName(month, lang) {
   const [year, m] = month.split('-').map(Number);
   if (!year || !m) return month;
-  return new Intl.DateTimeFormat(lang, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, m - 1, 1)));
+  const text = new Intl.DateTimeFormat(lang, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(Date.UTC(year, m - 1, 1)));
+  return text.replace(/ /g, '\u00a0'); // « sept. 2026 » never breaks in two
 }
