@@ -248,7 +248,7 @@ export function voteControls(ctx, action) {
       h('span', { class: 'af-sr', text: countOf(t, 'actions.vote.mine', mine, ctx.lang) }),
     );
     dots.hidden = mine === 0;
-    total.hidden = !shown;
+    total.hidden = !shown || sum === 0;
     total.dataset.hidden = String(Boolean(settings.votes_hidden));
     total.textContent = shown ? countOf(t, settings.votes_hidden ? 'actions.vote.total_hidden' : 'actions.vote.total', sum, ctx.lang) : '';
   };
@@ -401,10 +401,6 @@ export function mountFacilitation(ctx, element) {
       h('div', { class: 'af-ranking-head' }, [
         h('h2', { class: 'af-ranking-title', text: t('actions.ranking.title'), attrs: { id: 'af-ranking-title' } }),
         settings.votes_hidden ? h('p', { class: 'af-ranking-note', text: t('actions.ranking.hidden_note') }) : null,
-        h('button', {
-          class: 'af-ranking-close', attrs: { type: 'button', 'aria-label': t('actions.ranking.close') },
-          on: { click: () => { rankingOpen = false; voteSig = ''; rankSig = ''; update(); } },
-        }, [h('span', { text: '×', attrs: { 'aria-hidden': 'true' } })]),
       ]),
       rows.length
         ? h('ol', { class: 'af-ranking-list' }, rows.map((r) => h('li', { class: 'af-rank', dataset: { action: r.action.id, rank: String(r.rank) } }, [

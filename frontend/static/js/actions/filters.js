@@ -292,6 +292,9 @@ export function mountFilters(ctx, element) {
   const t = /** @type {Translate} */ ((key, vars) => ctx.t(key, vars));
   let { filter, colour } = filterFromHash(typeof location === 'undefined' ? '' : location.hash);
   let sig = '';
+  // wide screens show every criterion; narrower ones fold them behind « Filtres » (open when one is set)
+  let open = (typeof matchMedia === 'function' ? matchMedia('(min-width: 1200px)').matches : true) || isActive(filter);
+  const toggleFocus = () => /** @type {HTMLElement | null} */ (form.querySelector('.af-filters-toggle'))?.focus();
   const form = /** @type {HTMLFormElement} */ (el('form', { class: 'af-filters', role: 'search' }));
   form.addEventListener('submit', (e) => e.preventDefault());
   const legend = el('ul', { class: 'af-legend' });
@@ -356,7 +359,13 @@ export function mountFilters(ctx, element) {
       const reset = el('button', { type: 'button', class: 'af-reset', text: t('actions.filter.reset') });
       reset.toggleAttribute('disabled', !isActive(filter));
       reset.addEventListener('click', () => { filter = {}; emit(); });
-      form.replaceChildren(
+      const n = CRITERIA.filter((k) => filter[k]).length;
+      const toggle = el('button', {
+        type: 'button', class: 'af-filters-toggle', 'aria-expanded': String(open), 'aria-controls': 'af-criteria',
+        text: n ? t('actions.filter.toggle_count', { n }) : t('actions.filter.toggle'),
+      });
+      toggle.addEventListener('click', () => { open = !open; draw(true); toggleFocus(); });
+      const criteria = el('div', { class: 'af-criteria', id: 'af-criteria' }, [
         el('label', { class: 'af-field af-field-text', for: 'af-filter-text' }, [el('span', { class: 'af-label', text: t('actions.filter.text') }), text]),
         select('axis', 'actions.filter.axis', used.axis.map((a) => ({ value: a, label: a })), filter.axis ?? ''),
         select('lead', 'actions.filter.lead', used.lead.map(org), filter.lead ?? ''),
@@ -365,6 +374,11 @@ export function mountFilters(ctx, element) {
           value: g, label: choiceLabel(settings.target_groups, 'target_group', g, t),
         })), filter.target_group ?? ''),
         select('status', 'actions.filter.status', STATUSES.map((s) => ({ value: s, label: valueLabel('status', s, settings, t) })), filter.status ?? ''),
+      ]);
+      criteria.hidden = !open;
+      form.replaceChildren(
+        toggle,
+        criteria,
         select('colour', 'actions.filter.colour', COLOUR_MODES.map((m) => ({ value: m, label: t(`actions.colour.${m}`) })), colour, ''),
         reset,
       );
