@@ -383,6 +383,8 @@ async def board_page(request: Request, board_id: str) -> Response:
         "colour": display_colour(session.participant_id, session.role, stored),
     }
     workshop_info = {"id": workshop["id"], "title": workshop["title"]}
+    if row.kind == "actions":
+        return _actions_page(request, session, board, workshop_info, me)
     bootstrap = {
         "board": board,
         "workshop": workshop_info,
@@ -409,6 +411,30 @@ async def board_page(request: Request, board_id: str) -> Response:
             # table mode adds people with POST /api/workshops/{id}/hosted, a cookie write (api/deps.py)
             "csrf": csrf_token(services(request).secret, hash_token(token)),
         },
+    )
+
+
+def _actions_page(
+    request: Request,
+    session: SessionInfo,
+    board: dict[str, Any],
+    workshop_info: dict[str, Any],
+    me: dict[str, Any],
+) -> Response:
+    """The action fresco (board kind `actions`, `actions.html`, js/actions/main.js): its bootstrap is the
+    exploration board's minus the pictograms and table mode, with this kind's phase table."""
+    bootstrap = {
+        "board": board,
+        "workshop": workshop_info,
+        "me": me,
+        "palette": [c.to_json() for c in all_colours()],
+        # What each phase opens to participants (cards, fiches, votes): the server's table, never a copy.
+        "access": {"phases": access.tools_json("actions"), "facilitating": facilitates(session.role)},
+    }
+    return render(
+        request,
+        "actions.html",
+        {"page": "actions", "board": board, "workshop": workshop_info, "me": me, "bootstrap": bootstrap},
     )
 
 
