@@ -714,11 +714,11 @@ def test_from_snapshot_checks_every_rule(path: tuple[Any, ...], value: Any, code
 # -- the design note lists every code ----------------------------------------------------------------------
 
 
-def test_every_code_of_the_module_is_in_the_design_note() -> None:
+def test_every_code_of_the_module_is_in_the_protocol_doc() -> None:
     source = (REPO / "backend" / "fresque" / "core" / "actions.py").read_text()
     codes = set(re.findall(r'RuleError\(\s*"([a-z_]+)"', source))
     assert len(codes) > 25
-    note = (REPO / "docs" / "actions.md").read_text()
+    note = (REPO / "docs" / "protocol.md").read_text()
     assert sorted(code for code in codes if f"`{code}`" not in note) == []
     assert "`fiche_invalid_<field>`" in note
 

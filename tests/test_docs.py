@@ -22,7 +22,5 @@ def test_every_error_code_the_server_can_send_is_documented() -> None:
     codes |= set(re.findall(r'"code": "([a-z_]+)"', source))
     codes |= set(re.findall(r'_reject\(push\.op_id, "([a-z_]+)"', source))
     assert len(codes) > 30
-    # The action fresco's rules (core/actions.py, issue 5) are documented in docs/actions.md until its ops
-    # go on the wire; then their codes move to docs/protocol.md.
-    protocol = (REPO / "docs" / "protocol.md").read_text() + (REPO / "docs" / "actions.md").read_text()
+    protocol = (REPO / "docs" / "protocol.md").read_text()
     assert sorted(code for code in codes if f"`{code}`" not in protocol and code not in protocol) == []

@@ -14,7 +14,11 @@ from support.server import ServerProcess
 from support.workshop import Workshop
 
 REPO = Path(__file__).resolve().parents[1]
-EXCHANGES = json.loads((REPO / "tests" / "fixtures" / "protocol" / "exchanges.json").read_text())["exchanges"]
+FIXTURES = REPO / "tests" / "fixtures" / "protocol"
+EXCHANGES = json.loads((FIXTURES / "exchanges.json").read_text())["exchanges"]
+# On an action fresco (board kind `actions`): a file of their own, since the browser's exploration replica
+# (tests/js/replay.test.mjs) replays the first file.
+ACTION_EXCHANGES = json.loads((FIXTURES / "action_exchanges.json").read_text())["exchanges"]
 
 
 @pytest.mark.parametrize(
@@ -39,10 +43,23 @@ def substitute(value: Any, names: dict[str, str]) -> Any:
     return value
 
 
-@pytest.mark.parametrize("exchange", EXCHANGES, ids=[e["name"] for e in EXCHANGES])
+@pytest.mark.parametrize(
+    "exchange", EXCHANGES + ACTION_EXCHANGES, ids=[e["name"] for e in EXCHANGES + ACTION_EXCHANGES]
+)
 async def test_golden_exchange(sqlite_server: ServerProcess, exchange: dict[str, Any]) -> None:
     workshop = Workshop.create(sqlite_server)
-    clients: dict[str, BoardClient] = {"amina": workshop.client("Amina"), "karim": workshop.client("Karim")}
+    board = workshop.board_id
+    if exchange.get("board") == "actions":
+        made = sqlite_server.post(
+            f"/api/workshops/{workshop.id}/boards",
+            {"kind": "actions", "title": "Plan"},
+            workshop.facilitator_token,
+        )
+        board = made.json()["id"]
+    clients: dict[str, BoardClient] = {
+        "amina": workshop.client("Amina", board_id=board),
+        "karim": workshop.client("Karim", board_id=board),
+    }
     for client in clients.values():
         await client.connect()
         client.replica = None  # raw sends bypass the replica's bookkeeping; only the wire is checked here

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .core.actions import ActionBoard
 from .core.board import ITEM_KINDS, Board
 from .core.errors import RuleError
 from .core.visibility import Viewer, item_visible
@@ -48,15 +49,53 @@ def tools(phase: str | None) -> Tools:
     return FREE if phase is None else PHASE_TOOLS[phase]
 
 
-def tools_json() -> dict[str, Any]:
+@dataclass(frozen=True)
+class ActionTools:
+    """What a stakeholder may do in a phase of the action fresco: place cards (create, move, resize,
+    delete), write fiches (fiche fields, capabilities, milestones, links, new list entries), vote."""
+
+    cards: bool
+    fiches: bool
+    votes: bool
+
+
+# Stakeholders co-write the plan: anyone may change any card (no `not_yours` on this board).
+CARD_OPS = frozenset({"action.create", "action.move", "action.resize", "action.delete"})
+FICHE_OPS = frozenset(
+    {
+        "action.update",
+        "capability.set",
+        "milestone.add",
+        "milestone.remove",
+        "action.link",
+        "action.unlink",
+        "list.add",
+    }
+)
+ACTION_FREE = ActionTools(cards=True, fiches=True, votes=True)
+ACTION_PHASE_TOOLS: Mapping[str, ActionTools] = {
+    "welcome": ActionTools(cards=False, fiches=False, votes=False),
+    "place": ActionTools(cards=True, fiches=True, votes=False),
+    "fiches": ActionTools(cards=False, fiches=True, votes=False),
+    "vote": ActionTools(cards=False, fiches=False, votes=True),
+    "restitution": ActionTools(cards=False, fiches=False, votes=False),
+}
+
+
+def tools_json(kind: str = "exploration") -> dict[str, Any]:
     """The table for the board page's bootstrap (sorted, so that pages and tests read it the same way)."""
+    if kind == "actions":
+        return {
+            phase: {"cards": t.cards, "fiches": t.fiches, "votes": t.votes}
+            for phase, t in ACTION_PHASE_TOOLS.items()
+        }
     return {
         phase: {"kinds": sorted(t.kinds), "threads": t.threads, "votes": t.votes}
         for phase, t in PHASE_TOOLS.items()
     }
 
 
-def check(board: Board, op: Any, *, role: str, actor: str, viewer: Viewer) -> None:
+def check(board: Board | ActionBoard, op: Any, *, role: str, actor: str, viewer: Viewer) -> None:
     """Raise RuleError when `actor` (acting with `role`) may not send `op` now; `viewer` is what they see."""
     name = op.op
     if facilitates(role):
@@ -65,6 +104,9 @@ def check(board: Board, op: Any, *, role: str, actor: str, viewer: Viewer) -> No
         raise RuleError("forbidden", f"a {role} may not send {name}")
     if board.settings.locked:
         raise RuleError("board_locked", "the facilitator paused the board")
+    if isinstance(board, ActionBoard):
+        _check_action_tools(board.settings.phase, name)
+        return
     allowed = tools(board.settings.phase)
     phase = board.settings.phase
     if name == "item.create":
@@ -96,6 +138,16 @@ def check(board: Board, op: Any, *, role: str, actor: str, viewer: Viewer) -> No
         if not allowed.votes:
             raise RuleError("phase_closed", f"votes are closed in the phase {phase!r}")
         _seen_item(board, op.item, viewer)
+
+
+def _check_action_tools(phase: str | None, name: str) -> None:
+    allowed = ACTION_FREE if phase is None else ACTION_PHASE_TOOLS[phase]
+    if name in CARD_OPS and not allowed.cards:
+        raise RuleError("phase_closed", f"cards cannot be placed or moved in the phase {phase!r}")
+    if name in FICHE_OPS and not allowed.fiches:
+        raise RuleError("phase_closed", f"fiches cannot be changed in the phase {phase!r}")
+    if name in ("vote.add", "vote.remove") and not allowed.votes:
+        raise RuleError("phase_closed", f"votes are closed in the phase {phase!r}")
 
 
 def _seen_item(board: Board, item_id: str, viewer: Viewer) -> Any:

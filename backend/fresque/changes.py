@@ -1,26 +1,43 @@
-"""From validated wire operations to board rule calls: the one place where an op meets a `Board`.
+"""From validated wire operations to board rule calls: the one place where an op meets a board.
 
 Used alike by the live room, by the replay of the op log when a board is opened, and by the tests, so that
-replaying the log can only ever rebuild what the room built.
+replaying the log can only ever rebuild what the room built. Each kind of board takes its own ops; an op of
+the other kind is refused (`wrong_board`), as is a setting the board does not have (`field_not_allowed`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from . import access
+from .boards import AnyBoard
+from .core.actions import ActionBoard, Choice
 from .core.board import UNSET, Board, Cell, Item, Thread
 from .core.errors import RuleError
 from .core.visibility import Viewer
 from .protocol import (
+    ACTION_OPS,
+    ActionCreate,
+    ActionDelete,
+    ActionLink,
+    ActionMove,
+    ActionResize,
+    ActionUnlink,
+    ActionUpdate,
     BoardUpdate,
+    CapabilitySet,
     CellModel,
+    ChoiceModel,
     ItemCreate,
     ItemDelete,
     ItemHide,
     ItemMerge,
     ItemUpdate,
+    ListAdd,
+    MilestoneAdd,
+    MilestoneRemove,
     ThreadCreate,
     ThreadDelete,
     TimerSet,
@@ -28,12 +45,64 @@ from .protocol import (
     VoteRemove,
 )
 
+# Settings only an action fresco has, and the one only an exploration board has.
+_ACTION_SETTINGS = frozenset({"timeline", "lanes", "axes", "series", "target_groups", "organisations"})
+_EXPLORATION_SETTINGS = frozenset({"private"})
+
+
+@dataclass(frozen=True)
+class KnownSolutions:
+    """What a sender may link an action to: for each exploration board of the workshop they name, the live
+    solutions they can see there (looked up by the room before the batch; `None` for a board that is not an
+    exploration board of this workshop)."""
+
+    boards: Mapping[str, frozenset[str] | None]
+
+    def check(self, board: str, item: str) -> None:
+        solutions = self.boards.get(board)
+        if solutions is None:
+            raise RuleError("link_board_unknown", f"{board} is not an exploration board of this workshop")
+        if item not in solutions:
+            raise RuleError("link_item_unknown", f"no solution {item} on board {board}")
+
+
+def linked_boards(ops: Sequence[Any]) -> set[str]:
+    """The exploration boards the ops link to (what the room must look up first)."""
+    boards = {op.board for op in ops if isinstance(op, ActionLink)}
+    for op in ops:
+        if isinstance(op, ActionCreate):
+            boards.update(link.board for link in op.links or ())
+    return boards
+
 
 def _cell(model: CellModel | None) -> Cell | None:
     return None if model is None else Cell(day=model.day, slot=model.slot)
 
 
-def apply_op(board: Board, op: Any, author: str) -> None:
+def _choices(models: list[ChoiceModel] | None) -> tuple[Choice, ...] | None:
+    return None if models is None else tuple(Choice(m.id, m.label) for m in models)
+
+
+def apply_op(board: AnyBoard, op: Any, author: str, links: KnownSolutions | None = None) -> None:
+    """Apply one op. `links`: what new links may name; None when replaying the log (checked when made)."""
+    if isinstance(op, TimerSet):
+        if op.at is None:  # pragma: no cover - the room stamps every timer op before applying it
+            raise RuleError("server_field", "a timer op needs the server's time")
+        board.set_timer(op.action, op.seconds, op.at)
+    elif isinstance(board, ActionBoard):
+        _apply_action_op(board, op, author, links)
+    else:
+        _apply_exploration_op(board, op, author)
+
+
+def _settings_sent(op: BoardUpdate, foreign: frozenset[str]) -> set[str]:
+    sent = set(op.model_fields_set)
+    if sent & foreign:
+        raise RuleError("field_not_allowed", f"this board has no {', '.join(sorted(sent & foreign))}")
+    return sent
+
+
+def _apply_exploration_op(board: Board, op: Any, author: str) -> None:
     match op:
         case ItemCreate():
             board.create_item(
@@ -67,7 +136,7 @@ def apply_op(board: Board, op: Any, author: str) -> None:
         case VoteRemove():
             board.remove_vote(author, op.item)
         case BoardUpdate():
-            sent = op.model_fields_set
+            sent = _settings_sent(op, _ACTION_SETTINGS)
             board.update_settings(
                 title=op.title,
                 vote_budget=op.vote_budget,
@@ -79,16 +148,78 @@ def apply_op(board: Board, op: Any, author: str) -> None:
                 spotlight=op.spotlight if "spotlight" in sent else UNSET,
                 follow=(author if op.follow else None) if op.follow is not None else UNSET,
             )
-        case TimerSet():
-            if op.at is None:  # pragma: no cover - the room stamps every timer op before applying it
-                raise RuleError("server_field", "a timer op needs the server's time")
-            board.set_timer(op.action, op.seconds, op.at)
         case ItemHide():
             board.hide_item(op.id, op.hidden)
         case ItemMerge():
             board.merge_items(op.keep, op.drop)
+        case _ if op.op in ACTION_OPS:
+            raise RuleError("wrong_board", f"{op.op} is an op of the action fresco, not of this board")
         case _:  # pragma: no cover - the protocol's union is closed
             raise RuleError("unknown_op", f"no rule for {type(op).__name__}")
+
+
+def _apply_action_op(board: ActionBoard, op: Any, author: str, links: KnownSolutions | None) -> None:
+    match op:
+        case ActionCreate():
+            board.create_action(
+                op.id, author=author, lane=op.lane, start=op.start, end=op.end, fiche=op.fiche
+            )
+            for link in op.links or ():
+                if links is not None:
+                    links.check(link.board, link.item)
+                board.add_link(op.id, link.board, link.item)
+        case ActionUpdate():
+            board.update_fiche(op.id, op.set)
+        case ActionMove():
+            board.move_action(op.id, lane=op.lane, start=op.start)
+        case ActionResize():
+            board.resize_action(op.id, op.edge, op.month)
+        case ActionDelete():
+            board.delete_action(op.id)
+        case CapabilitySet():
+            board.set_capability(op.id, op.series, op.axis, op.level)
+        case MilestoneAdd():
+            board.add_milestone(op.id, op.milestone, op.month, op.label)
+        case MilestoneRemove():
+            board.remove_milestone(op.id, op.milestone)
+        case ActionLink():
+            board.live(op.id)  # a missing action is named before a missing solution
+            if links is not None:
+                links.check(op.board, op.item)
+            board.add_link(op.id, op.board, op.item)
+        case ActionUnlink():
+            board.remove_link(op.id, op.board, op.item)
+        case ListAdd():
+            board.add_choice(op.list, op.id, op.label)
+        case VoteAdd():
+            board.add_vote(author, op.item)
+        case VoteRemove():
+            board.remove_vote(author, op.item)
+        case BoardUpdate():
+            sent = _settings_sent(op, _EXPLORATION_SETTINGS)
+            timeline = op.timeline
+            board.update_settings(
+                title=op.title,
+                start=None if timeline is None else timeline.start,
+                end=None if timeline is None else timeline.end,
+                scale=None if timeline is None else timeline.scale,
+                lanes=_choices(op.lanes),
+                axes=_choices(op.axes),
+                series=_choices(op.series),
+                target_groups=_choices(op.target_groups),
+                organisations=_choices(op.organisations),
+            )
+            board.update_facilitation(
+                vote_budget=op.vote_budget,
+                phases=op.phases,
+                phase=op.phase if "phase" in sent else UNSET,
+                locked=op.locked,
+                votes_hidden=op.votes_hidden,
+                spotlight=op.spotlight if "spotlight" in sent else UNSET,
+                follow=(author if op.follow else None) if op.follow is not None else UNSET,
+            )
+        case _:
+            raise RuleError("wrong_board", f"{op.op} is an op of the exploration fresco, not of this board")
 
 
 def stamp(ops: Sequence[Any], now_ms: int) -> list[Any]:
@@ -114,13 +245,21 @@ def reveals(ops: Sequence[Any]) -> bool:
 
 
 def apply_batch(
-    board: Board, ops: Sequence[Any], author: str, role: str, viewer: Viewer | None = None
+    board: AnyBoard,
+    ops: Sequence[Any],
+    author: str,
+    role: str,
+    viewer: Viewer | None = None,
+    links: KnownSolutions | None = None,
 ) -> None:
     """Apply a client's ops all or none; raises RuleError (with the board unchanged) on the first refusal.
 
-    Each op is checked (`fresque.access`) against the board as the ops before it left it."""
+    Each op is checked (`fresque.access`) against the board as the ops before it left it. `links`: the
+    solutions new links may name (`linked_boards` says which boards to look up); a batch that links without
+    it is refused, since nothing was checked."""
     seen = viewer or Viewer(people=frozenset({author}))
+    known = links or KnownSolutions(boards={})
     with board.transaction():
         for op in ops:
             access.check(board, op, role=role, actor=author, viewer=seen)
-            apply_op(board, op, author)
+            apply_op(board, op, author, known)

@@ -35,6 +35,14 @@ Slot = Literal["morning", "afternoon", "evening"]
 Severity = Literal["ok", "difficile", "bloque"]
 ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
 PhaseId = Literal["welcome", "week", "threads", "solutions", "vote", "restitution"]
+# The action fresco's steps (`core.actions.ACTION_PHASES`); each board refuses the other's (`invalid_phase`).
+ActionPhaseId = Literal["welcome", "place", "fiches", "vote", "restitution"]
+AnyPhaseId = PhaseId | ActionPhaseId
+# A year-month; the month's range and the timeline's bounds are board rules (`core.actions.parse_month`).
+YearMonth = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$")]
+# An entry of an action fresco's lists: lanes, axes, series, target groups, organisations.
+ChoiceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
+ChoiceLabel = Annotated[str, Field(min_length=1, max_length=80)]
 Device = Literal["phone", "tablet", "desktop", "screen"]
 Role = Literal["facilitator", "co_facilitator", "participant", "observer"]
 Millis = Annotated[int, Field(ge=0, le=2**53 - 1)]
@@ -112,19 +120,43 @@ class VoteRemove(Model):
     item: Id
 
 
+class ChoiceModel(Model):
+    """`label: null`: a default entry, shown in the reader's language (`actions.<list>.<id>`)."""
+
+    id: ChoiceId
+    label: ChoiceLabel | None = None
+
+
+Choices = Annotated[list[ChoiceModel], Field(min_length=1, max_length=100)]
+
+
+class TimelineModel(Model):
+    start: YearMonth | None = None
+    end: YearMonth | None = None
+    scale: Literal["month", "quarter", "semester"] | None = None
+
+
 class BoardUpdate(Model):
-    """Facilitating roles only. Absent fields are left alone; `phase` and `spotlight` sent as null clear."""
+    """Facilitating roles only. Absent fields are left alone; `phase` and `spotlight` sent as null clear.
+
+    `private` is for exploration boards only; `timeline` and the lists for action frescos only."""
 
     op: Literal["board.update"]
     title: Annotated[str, Field(min_length=1, max_length=200)] | None = None
     vote_budget: Annotated[int, Field(ge=0, le=50)] | None = None
-    phases: Annotated[list[PhaseId], Field(min_length=1, max_length=8)] | None = None
-    phase: PhaseId | None = None
+    phases: Annotated[list[AnyPhaseId], Field(min_length=1, max_length=8)] | None = None
+    phase: AnyPhaseId | None = None
     locked: bool | None = None
     votes_hidden: bool | None = None
     private: bool | None = None  # true opens a private round, false reveals it
     spotlight: Id | None = None
     follow: bool | None = None  # true: followers see the sender's view
+    timeline: TimelineModel | None = None
+    lanes: Choices | None = None
+    axes: Choices | None = None
+    series: Choices | None = None
+    target_groups: Annotated[list[ChoiceModel], Field(max_length=100)] | None = None
+    organisations: Annotated[list[ChoiceModel], Field(max_length=100)] | None = None
 
 
 class TimerSet(Model):
@@ -148,6 +180,117 @@ class ItemMerge(Model):
     drop: Id
 
 
+# -- the action fresco's operations (board kind `actions`; docs/protocol.md "Action fresco") ----------------
+
+# Fiche fields and their values are checked by the board's rules (`core.actions.parse_fiche_value`), which
+# name the field in their code (`fiche_invalid_title`…); here only their size is bounded.
+FicheValues = Annotated[dict[Annotated[str, Field(max_length=40)], Any], Field(min_length=1, max_length=30)]
+
+
+class LinkModel(Model):
+    """A solution of an exploration board of the same workshop."""
+
+    board: Id
+    item: Id
+
+
+class ActionCreate(Model):
+    op: Literal["action.create"]
+    id: Id
+    lane: ChoiceId
+    start: YearMonth
+    end: YearMonth
+    fiche: FicheValues
+    links: Annotated[list[LinkModel], Field(max_length=50)] | None = None
+
+
+class ActionUpdate(Model):
+    op: Literal["action.update"]
+    id: Id
+    set: FicheValues
+
+
+class ActionMove(Model):
+    op: Literal["action.move"]
+    id: Id
+    lane: ChoiceId | None = None
+    start: YearMonth | None = None
+
+
+class ActionResize(Model):
+    op: Literal["action.resize"]
+    id: Id
+    edge: Literal["start", "end"]
+    month: YearMonth
+
+
+class ActionDelete(Model):
+    op: Literal["action.delete"]
+    id: Id
+
+
+class CapabilitySet(Model):
+    op: Literal["capability.set"]
+    id: Id
+    series: ChoiceId
+    axis: ChoiceId
+    level: Annotated[int, Field(ge=0, le=4)] | None  # required; null takes the axis out of the series
+
+
+class MilestoneAdd(Model):
+    op: Literal["milestone.add"]
+    id: Id
+    milestone: Id
+    month: YearMonth
+    label: Annotated[str, Field(min_length=1, max_length=120)]
+
+
+class MilestoneRemove(Model):
+    op: Literal["milestone.remove"]
+    id: Id
+    milestone: Id
+
+
+class ActionLink(Model):
+    op: Literal["action.link"]
+    id: Id
+    board: Id
+    item: Id
+
+
+class ActionUnlink(Model):
+    op: Literal["action.unlink"]
+    id: Id
+    board: Id
+    item: Id
+
+
+class ListAdd(Model):
+    """A stakeholder adds a public or an organisation the fiches need (removing and relabelling are the
+    facilitator's, through `board.update`)."""
+
+    op: Literal["list.add"]
+    list: Literal["target_groups", "organisations"]
+    id: ChoiceId
+    label: ChoiceLabel
+
+
+ACTION_OPS = frozenset(
+    {
+        "action.create",
+        "action.update",
+        "action.move",
+        "action.resize",
+        "action.delete",
+        "capability.set",
+        "milestone.add",
+        "milestone.remove",
+        "action.link",
+        "action.unlink",
+        "list.add",
+    }
+)
+
 Op = Annotated[
     ItemCreate
     | ItemUpdate
@@ -159,7 +302,18 @@ Op = Annotated[
     | BoardUpdate
     | TimerSet
     | ItemHide
-    | ItemMerge,
+    | ItemMerge
+    | ActionCreate
+    | ActionUpdate
+    | ActionMove
+    | ActionResize
+    | ActionDelete
+    | CapabilitySet
+    | MilestoneAdd
+    | MilestoneRemove
+    | ActionLink
+    | ActionUnlink
+    | ListAdd,
     Field(discriminator="op"),
 ]
 MAX_OPS_PER_MESSAGE = 100

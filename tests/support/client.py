@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import websockets
+from fresque.boards import AnyBoard
 from fresque.changes import apply_op
+from fresque.core.actions import ActionBoard
 from fresque.core.board import Board
 from fresque.protocol import PROTOCOL_VERSION, op_list_adapter
 from jsonschema import Draft202012Validator
@@ -37,6 +39,13 @@ def catalogue_refs() -> dict[str, frozenset[str]]:
     return {kind: cat.ids(kind) for kind in ("activity", "difficulty", "touchpoint", "solution")}
 
 
+def replica_of(kind: str, snapshot: dict[str, Any]) -> AnyBoard:
+    """The same core rules the server runs, on the kind of board the welcome names."""
+    if kind == "actions":
+        return ActionBoard.from_snapshot(snapshot)
+    return Board.from_snapshot(snapshot, catalogue_refs())
+
+
 class BoardClient:
     _counter = itertools.count(1)
 
@@ -49,7 +58,7 @@ class BoardClient:
         self.ws: Any = None
         self.seq = 0
         self.welcome: dict[str, Any] | None = None
-        self.replica: Board | None = None
+        self.replica: AnyBoard | None = None
         self.acting: dict[str, str] = {}  # op_id → the hosted person it was made as
         self.inbox: list[dict[str, Any]] = []
         self.pending: dict[str, list[dict[str, Any]]] = {}  # op_id → ops not yet acknowledged
@@ -81,7 +90,7 @@ class BoardClient:
 
     def _resync(self, welcome: dict[str, Any]) -> None:
         if welcome["resync"] == "snapshot":
-            self.replica = Board.from_snapshot(welcome["snapshot"], catalogue_refs())
+            self.replica = replica_of(welcome["board"]["kind"], welcome["snapshot"])
         else:
             for change in welcome["changes"]:
                 self._apply(change["ops"], change["author"])
@@ -132,7 +141,8 @@ class BoardClient:
             self.seq = message["seq"]
         elif kind == "resync":
             assert message["seq"] == self.seq, f"resync at {message['seq']}, replica at {self.seq}"
-            self.replica = Board.from_snapshot(message["snapshot"], catalogue_refs())
+            assert self.welcome is not None
+            self.replica = replica_of(self.welcome["board"]["kind"], message["snapshot"])
         elif kind in ("ack", "reject"):
             self.pending.pop(message["op_id"], None)
             self.acting.pop(message["op_id"], None)

@@ -16,6 +16,7 @@ from ..auth import (
     new_join_code,
     new_token,
 )
+from ..boards import limits_from, new_state
 from ..core.board import Board
 from ..core.errors import RuleError
 from ..core.text import check_text
@@ -33,7 +34,6 @@ from ..profiles import FACILITATOR_COLOUR, PALETTE_IDS, display_colour, least_us
 from ..profiles import colour as colour_of
 from ..protocol import dumps
 from ..rooms.registry import BoardNotFound
-from ..rooms.room import limits_from, new_board_state
 from ..uploads import CUSTOM_REF_PREFIX, custom_ref
 from .custom_pictograms import file_url
 from .deps import (
@@ -130,7 +130,7 @@ def _board_json(row: BoardRow) -> dict[str, Any]:
 
 async def _create_board(services: Services, workshop_id: str, kind: str, title: str) -> BoardRow:
     board_id = new_id()
-    state = new_board_state(title, services.rooms.refs, services.settings)
+    state = new_state(kind, title, services.rooms.refs, services.settings)
     await services.store.create_board(
         board_id=board_id, workshop_id=workshop_id, kind=kind, title=title, state=dumps(state.to_snapshot())
     )

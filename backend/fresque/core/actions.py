@@ -26,9 +26,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal, cast
 
+from .board import UNSET
 from .errors import RuleError
 from .text import check_text
-from .undo_log import UndoLog
+from .timer import Timer, next_timer, timer_from_dict, timer_to_dict
+from .votes import VoteLedger
 
 # -- year-months and scales ---------------------------------------------------------------------------------
 
@@ -465,6 +467,12 @@ class ActionLimits:
     max_milestones: int = 20
     max_links: int = 50
     max_milestone_label: int = 120
+    max_vote_budget: int = 50
+
+
+# The stakeholders' workshop, step by step: what each step opens to participants is `fresque.access`'s.
+ACTION_PHASES = ("welcome", "place", "fiches", "vote", "restitution")
+MAX_ACTION_PHASES = 8
 
 
 @dataclass(frozen=True)
@@ -478,6 +486,15 @@ class ActionSettings:
     series: tuple[Choice, ...] = DEFAULT_SERIES
     target_groups: tuple[Choice, ...] = DEFAULT_TARGET_GROUPS
     organisations: tuple[Choice, ...] = DEFAULT_ORGANISATIONS
+    # Facilitation, as on exploration boards (no private round: nothing on this board is anyone's secret).
+    vote_budget: int = 3
+    phases: tuple[str, ...] = ACTION_PHASES
+    phase: str | None = None  # None: a free board
+    locked: bool = False
+    votes_hidden: bool = False
+    timer: Timer | None = None
+    spotlight: str | None = None  # an action
+    follow: str | None = None  # the participant whose view followers show
 
     @property
     def lane_ids(self) -> frozenset[str]:
@@ -508,11 +525,13 @@ EDGES = ("start", "end")
 
 
 @dataclass
-class ActionBoard(UndoLog):
+class ActionBoard(VoteLedger):
     settings: ActionSettings
     limits: ActionLimits = field(default_factory=ActionLimits)
     actions: dict[str, Action] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
+    # votes[participant][action] = dots that participant put on that action (`VoteLedger`)
+    votes: dict[str, dict[str, int]] = field(default_factory=dict)
     _undo: list[Callable[[], None]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
@@ -643,6 +662,9 @@ class ActionBoard(UndoLog):
     def delete_action(self, action_id: str) -> None:
         """A delete wins: the id stays retired, any later change to it is `action_deleted`."""
         action = self.live(action_id)
+        self._drop_votes_on(action_id)
+        if self.settings.spotlight == action_id:
+            self.update_facilitation(spotlight=None)
         del self.actions[action_id]
         self.deleted.add(action_id)
 
@@ -761,6 +783,71 @@ class ActionBoard(UndoLog):
         self._put(new)
         return new
 
+    # -- dot votes (`VoteLedger`) ---------------------------------------------------------------------------
+
+    def add_vote(self, participant: str, action_id: str) -> None:
+        self.live(action_id)
+        self._add_vote(participant, action_id, self.settings.vote_budget)
+
+    def remove_vote(self, participant: str, action_id: str) -> None:
+        self.live(action_id)
+        self._remove_vote(participant, action_id)
+
+    # -- facilitation -------------------------------------------------------------------------------------
+
+    def update_facilitation(
+        self,
+        *,
+        vote_budget: int | None = None,
+        phases: Sequence[str] | None = None,
+        phase: str | None = UNSET,
+        locked: bool | None = None,
+        votes_hidden: bool | None = None,
+        spotlight: str | None = UNSET,
+        follow: str | None = UNSET,
+    ) -> None:
+        """The facilitator's settings (None or UNSET leaves one alone; where UNSET is the default, None
+        clears), every value checked before any is set — the same rules as `Board.update_settings`."""
+        old = self.settings
+        changes: dict[str, Any] = {}
+        if vote_budget is not None:
+            if type(vote_budget) is not int or not 0 <= vote_budget <= self.limits.max_vote_budget:
+                raise RuleError(
+                    "invalid_budget", f"a vote budget is between 0 and {self.limits.max_vote_budget}"
+                )
+            changes["vote_budget"] = vote_budget
+        if phases is not None:
+            if not 1 <= len(phases) <= MAX_ACTION_PHASES or len(set(phases)) != len(phases):
+                raise RuleError("invalid_phase", f"a board has 1 to {MAX_ACTION_PHASES} different phases")
+            unknown = [p for p in phases if p not in ACTION_PHASES]
+            if unknown:
+                raise RuleError("invalid_phase", f"unknown phase {unknown[0]!r} for an action fresco")
+            changes["phases"] = tuple(phases)
+        if phase is not UNSET:
+            changes["phase"] = phase
+        new_phases = changes.get("phases", old.phases)
+        new_phase = changes.get("phase", old.phase)
+        if new_phase is not None and new_phase not in new_phases:
+            raise RuleError("invalid_phase", f"{new_phase!r} is not one of this board's phases")
+        if locked is not None:
+            changes["locked"] = locked
+        if votes_hidden is not None:
+            changes["votes_hidden"] = votes_hidden
+        if spotlight is not UNSET:
+            if spotlight is not None:
+                self.live(spotlight)
+            changes["spotlight"] = spotlight
+        if follow is not UNSET:
+            changes["follow"] = follow
+        self.settings = replace(old, **changes)
+        self._record(lambda: setattr(self, "settings", old))
+
+    def set_timer(self, action: str, seconds: int | None, at: int) -> None:
+        """The shared countdown, on the server's clock (`at`: ms since 1970, stamped by the room)."""
+        old = self.settings
+        self.settings = replace(old, timer=next_timer(old.timer, action, seconds, at))
+        self._record(lambda: setattr(self, "settings", old))
+
     # -- settings -----------------------------------------------------------------------------------------
 
     def update_settings(
@@ -819,6 +906,22 @@ class ActionBoard(UndoLog):
             self._check_span(action.start, action.end, action.milestones)
             self._put(action)
 
+    def add_choice(self, list_name: str, choice_id: str, label: str) -> None:
+        """A stakeholder adds a public or an organisation that their fiche needs (adding only: removing and
+        relabelling are the facilitator's, through `update_settings`)."""
+        if list_name not in ("target_groups", "organisations"):
+            raise RuleError("invalid_list", "only target groups and organisations take new entries")
+        current: tuple[Choice, ...] = getattr(self.settings, list_name)
+        if any(c.id == choice_id for c in current):
+            raise RuleError("choice_exists", f"{list_name} already has an entry {choice_id!r}")
+        if not isinstance(label, str) or not label.strip():
+            raise RuleError(f"invalid_{list_name}", "a new entry needs a label")
+        grown = (*current, Choice(choice_id, label))
+        if list_name == "target_groups":
+            self.update_settings(target_groups=grown)
+        else:
+            self.update_settings(organisations=grown)
+
     def _check_in_use(self, new: ActionSettings) -> None:
         for action in sorted(self.actions.values(), key=lambda a: a.id):
             start, end = snap(action.start, new.scale), snap_end(action.end, new.scale)
@@ -848,6 +951,11 @@ class ActionBoard(UndoLog):
         return {
             "settings": settings_to_dict(self.settings),
             "actions": [action_to_dict(self.actions[k]) for k in sorted(self.actions)],
+            "votes": [
+                {"participant": p, "item": i, "count": c}
+                for p in sorted(self.votes)
+                for i, c in sorted(self.votes[p].items())
+            ],
             "deleted": sorted(self.deleted),
         }
 
@@ -864,7 +972,11 @@ class ActionBoard(UndoLog):
             start=parse_month(timeline["start"], what="timeline start"),
             end=parse_month(timeline["end"], what="timeline end"),
             scale=scale,
-            **{name: tuple(_choice_from_dict(name, c) for c in raw[name]) for name in LIST_BOUNDS},
+            lanes=_choices_from(raw, "lanes"),
+            axes=_choices_from(raw, "axes"),
+            series=_choices_from(raw, "series"),
+            target_groups=_choices_from(raw, "target_groups"),
+            organisations=_choices_from(raw, "organisations"),
         )
         board = cls(settings=settings, limits=limits or ActionLimits())
         for raw_action in data["actions"]:
@@ -892,13 +1004,32 @@ class ActionBoard(UndoLog):
                     board.set_capability(action_id, series_id, axis, level)
             for link in raw_action.get("links", ()):
                 board.add_link(action_id, link["board"], link["item"])
+        votes = data.get("votes", [])
+        for vote in votes:
+            board.live(vote["item"])
+        board._restore_votes(votes, board.limits.max_vote_budget)
         board.deleted.update(d for d in data.get("deleted", ()) if d not in board.actions)
+        # Facilitation (snapshots older than it have none: the defaults hold), checked like live.
+        board.update_facilitation(
+            vote_budget=raw.get("vote_budget", 3),
+            phases=tuple(raw.get("phases", ACTION_PHASES)),
+            phase=raw.get("phase"),
+            locked=bool(raw.get("locked", False)),
+            votes_hidden=bool(raw.get("votes_hidden", False)),
+            spotlight=raw.get("spotlight"),
+            follow=raw.get("follow"),
+        )
+        board.settings = replace(board.settings, timer=timer_from_dict(raw.get("timer")))
         return board
 
 
 _ACTION_KEYS = frozenset(
     {"id", "author", "lane", "start", "end", "fiche", "milestones", "capabilities", "links"}
 )
+
+
+def _choices_from(raw_settings: Mapping[str, Any], name: str) -> tuple[Choice, ...]:
+    return tuple(_choice_from_dict(name, c) for c in raw_settings[name])
 
 
 def _choice_from_dict(name: str, raw: Any) -> Choice:
@@ -920,6 +1051,14 @@ def settings_to_dict(settings: ActionSettings) -> dict[str, Any]:
             "scale": settings.scale,
         },
         **{name: [_choice_to_dict(c) for c in getattr(settings, name)] for name in LIST_BOUNDS},
+        "vote_budget": settings.vote_budget,
+        "phases": list(settings.phases),
+        "phase": settings.phase,
+        "locked": settings.locked,
+        "votes_hidden": settings.votes_hidden,
+        "timer": timer_to_dict(settings.timer),
+        "spotlight": settings.spotlight,
+        "follow": settings.follow,
     }
 
 

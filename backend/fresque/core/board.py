@@ -16,7 +16,8 @@ from typing import Any, Literal
 
 from .errors import RuleError
 from .text import check_text
-from .undo_log import UndoLog
+from .timer import Timer, next_timer, timer_from_dict, timer_to_dict
+from .votes import VoteLedger
 
 ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
 ITEM_KINDS: tuple[ItemKind, ...] = ("activity", "difficulty", "touchpoint", "solution", "note")
@@ -29,7 +30,6 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "weekend")
 # lets participants do is `fresque.access`'s business, not the board's.
 PHASES = ("welcome", "week", "threads", "solutions", "vote", "restitution")
 MAX_PHASES = 8
-MAX_TIMER_MS = 36_000 * 1000
 SLOTS = ("morning", "afternoon", "evening")
 
 # Which kind of catalogue entry an item's `ref` names; a note has none.
@@ -103,15 +103,6 @@ class Thread:
     author: str
 
 
-@dataclass(frozen=True)
-class Timer:
-    """Milliseconds. Running: `ends_at` is set (a time on the server's clock); paused: `remaining` is."""
-
-    duration: int
-    ends_at: int | None = None
-    remaining: int | None = None
-
-
 UNSET: Any = object()  # "leave this setting alone", where None means "clear it"
 
 
@@ -131,7 +122,7 @@ class Settings:
 
 
 @dataclass
-class Board(UndoLog):
+class Board(VoteLedger):
     """One board's current state. `refs` maps a catalogue kind to the ids a board may reference."""
 
     settings: Settings
@@ -146,16 +137,6 @@ class Board(UndoLog):
     _undo: list[Callable[[], None]] | None = field(default=None, repr=False)
 
     # -- queries ------------------------------------------------------------------------------------------
-
-    def vote_totals(self) -> dict[str, int]:
-        totals: dict[str, int] = {}
-        for per_item in self.votes.values():
-            for item_id, count in per_item.items():
-                totals[item_id] = totals.get(item_id, 0) + count
-        return totals
-
-    def votes_used(self, participant: str) -> int:
-        return sum(self.votes.get(participant, {}).values())
 
     def threads_of(self, item_id: str) -> frozenset[str]:
         return frozenset(self._threads_of.get(item_id, ()))
@@ -250,9 +231,7 @@ class Board(UndoLog):
         gone_threads = sorted(self._threads_of.get(item_id, ()))
         for thread_id in gone_threads:
             self.delete_thread(thread_id)
-        for participant, per_item in list(self.votes.items()):
-            if item_id in per_item:
-                self._set_votes(participant, item_id, 0)
+        self._drop_votes_on(item_id)
         del self.items[item_id]
         self.deleted.add(item_id)
         spotlight = self.settings.spotlight
@@ -358,43 +337,15 @@ class Board(UndoLog):
 
     # -- votes --------------------------------------------------------------------------------------------
 
-    def _set_votes(self, participant: str, item_id: str, count: int) -> None:
-        per_item = self.votes.setdefault(participant, {})
-        before = per_item.get(item_id, 0)
-        if count:
-            per_item[item_id] = count
-        else:
-            per_item.pop(item_id, None)
-        if not per_item:
-            del self.votes[participant]
-
-        def undo() -> None:
-            restored = self.votes.setdefault(participant, {})
-            if before:
-                restored[item_id] = before
-            else:
-                restored.pop(item_id, None)
-            if not restored:
-                del self.votes[participant]
-
-        self._record(undo)
-
     def add_vote(self, participant: str, item_id: str) -> None:
         item = self._live_item(item_id)
         if item.kind != "solution":
             raise RuleError("not_votable", "votes go on solutions only")
-        if self.votes_used(participant) >= self.settings.vote_budget:
-            raise RuleError(
-                "vote_budget_exceeded", f"each participant has {self.settings.vote_budget} dots on this board"
-            )
-        self._set_votes(participant, item_id, self.votes.get(participant, {}).get(item_id, 0) + 1)
+        self._add_vote(participant, item_id, self.settings.vote_budget)
 
     def remove_vote(self, participant: str, item_id: str) -> None:
         self._live_item(item_id)
-        current = self.votes.get(participant, {}).get(item_id, 0)
-        if current == 0:
-            raise RuleError("no_vote", "there is no dot of yours on this item")
-        self._set_votes(participant, item_id, current - 1)
+        self._remove_vote(participant, item_id)
 
     # -- settings -----------------------------------------------------------------------------------------
 
@@ -461,36 +412,8 @@ class Board(UndoLog):
 
     def set_timer(self, action: str, seconds: int | None, at: int) -> None:
         """The shared countdown, on the server's clock (`at`: ms since 1970, stamped by the room)."""
-        timer = self.settings.timer
-        delta = (seconds or 0) * 1000
-        if action == "start":
-            if not 0 < delta <= MAX_TIMER_MS:
-                raise RuleError("invalid_timer", "a timer lasts from 1 second to 10 hours")
-            new: Timer | None = Timer(duration=delta, ends_at=at + delta)
-        elif action == "clear":
-            new = None
-        elif timer is None:
-            raise RuleError("no_timer", "there is no timer on this board")
-        elif action == "pause":
-            if timer.ends_at is None:
-                raise RuleError("timer_not_running", "the timer is not running")
-            new = Timer(duration=timer.duration, remaining=max(0, timer.ends_at - at))
-        elif action == "resume":
-            if timer.remaining is None:
-                raise RuleError("timer_not_paused", "the timer is not paused")
-            new = Timer(duration=timer.duration, ends_at=at + timer.remaining)
-        elif action == "add":
-            if delta == 0:
-                raise RuleError("invalid_timer", "add a number of seconds other than 0")
-            duration = min(MAX_TIMER_MS, max(0, timer.duration + delta))
-            if timer.ends_at is not None:
-                new = Timer(duration=duration, ends_at=max(at, timer.ends_at + delta))
-            else:
-                new = Timer(duration=duration, remaining=max(0, (timer.remaining or 0) + delta))
-        else:
-            raise RuleError("invalid_timer", f"unknown timer action {action!r}")
         old = self.settings
-        self.settings = replace(old, timer=new)
+        self.settings = replace(old, timer=next_timer(old.timer, action, seconds, at))
         self._record(lambda: setattr(self, "settings", old))
 
     # -- snapshots ----------------------------------------------------------------------------------------
@@ -528,14 +451,9 @@ class Board(UndoLog):
         for raw in data["threads"]:
             board.create_thread(Thread(**raw))
         for vote in data["votes"]:
-            item = board._live_item(vote["item"])
-            if item.kind != "solution":
+            if board._live_item(vote["item"]).kind != "solution":
                 raise RuleError("not_votable", "votes go on solutions only")
-            if not isinstance(vote["count"], int) or vote["count"] < 1:
-                raise RuleError("invalid_vote", "a vote count is a positive whole number")
-            board._set_votes(vote["participant"], vote["item"], vote["count"])
-            if board.votes_used(vote["participant"]) > board.limits.max_vote_budget:  # budgets can drop
-                raise RuleError("vote_budget_exceeded", "a participant has more dots than the budget")
+        board._restore_votes(data["votes"], board.limits.max_vote_budget)
         board.deleted.update(
             d for d in data.get("deleted", ()) if d not in board.items and d not in board.threads
         )
@@ -551,18 +469,11 @@ class Board(UndoLog):
         )
         board.settings.private_active = bool(private.get("active", False))
         board.settings.private_round = int(private.get("round", 0))
-        raw_timer = raw_settings.get("timer")
-        if raw_timer is not None:
-            board.settings.timer = Timer(
-                duration=int(raw_timer["duration"]),
-                ends_at=raw_timer.get("ends_at"),
-                remaining=raw_timer.get("remaining"),
-            )
+        board.settings.timer = timer_from_dict(raw_settings.get("timer"))
         return board
 
 
 def settings_to_dict(settings: Settings) -> dict[str, Any]:
-    timer = settings.timer
     return {
         "title": settings.title,
         "vote_budget": settings.vote_budget,
@@ -571,9 +482,7 @@ def settings_to_dict(settings: Settings) -> dict[str, Any]:
         "locked": settings.locked,
         "votes_hidden": settings.votes_hidden,
         "private": {"active": settings.private_active, "round": settings.private_round},
-        "timer": None
-        if timer is None
-        else {"duration": timer.duration, "ends_at": timer.ends_at, "remaining": timer.remaining},
+        "timer": timer_to_dict(settings.timer),
         "spotlight": settings.spotlight,
         "follow": settings.follow,
     }

@@ -5,6 +5,8 @@ round is open, the items others made in it; the threads touching an item not sen
 hidden, everyone's dots but their own. "Their own" covers the people a device hosts (a table's members),
 so `Viewer.people` is a set. Leaving things out on the server, rather than hiding them in the page, is what
 keeps a vote or a private card private from a curious device.
+
+On an action fresco nothing is anyone's secret but the dots while votes are hidden.
 """
 
 from __future__ import annotations
@@ -13,7 +15,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from .actions import ActionBoard
 from .board import Board, Item, Thread, item_to_dict, settings_to_dict, thread_to_dict
+
+AnyBoard = Board | ActionBoard
 
 
 @dataclass(frozen=True)
@@ -42,20 +47,35 @@ def thread_visible(board: Board, thread: Thread, viewer: Viewer) -> bool:
     )
 
 
-def votes_visible(board: Board, voter: str, viewer: Viewer) -> bool:
+def votes_visible(board: AnyBoard, voter: str, viewer: Viewer) -> bool:
     return viewer.facilitating or not board.settings.votes_hidden or voter in viewer.people
 
 
-def leaves_out_anything(board: Board) -> bool:
+def leaves_out_anything(board: AnyBoard) -> bool:
     """Whether some viewer could be sent less than the whole board (then reconnects get a snapshot)."""
+    if isinstance(board, ActionBoard):
+        return board.settings.votes_hidden
     settings = board.settings
     return settings.votes_hidden or settings.private_active or any(i.hidden for i in board.items.values())
 
 
-def snapshot_for(board: Board, viewer: Viewer) -> dict[str, Any]:
-    """`Board.to_snapshot`, less what this viewer is not sent."""
+def _votes_for(board: AnyBoard, viewer: Viewer, shown: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    cards = None if shown is None else set(shown)
+    return [
+        {"participant": p, "item": i, "count": c}
+        for p in sorted(board.votes)
+        if votes_visible(board, p, viewer)
+        for i, c in sorted(board.votes[p].items())
+        if cards is None or i in cards
+    ]
+
+
+def snapshot_for(board: AnyBoard, viewer: Viewer) -> dict[str, Any]:
+    """`to_snapshot`, less what this viewer is not sent."""
     if viewer.facilitating:
         return board.to_snapshot()
+    if isinstance(board, ActionBoard):
+        return {**board.to_snapshot(), "votes": _votes_for(board, viewer)}
     items = [board.items[k] for k in sorted(board.items)]
     shown = {i.id for i in items if item_visible(board, i, viewer)}
     return {
@@ -66,23 +86,21 @@ def snapshot_for(board: Board, viewer: Viewer) -> dict[str, Any]:
             for k in sorted(board.threads)
             if board.threads[k].source in shown and board.threads[k].target in shown
         ],
-        "votes": [
-            {"participant": p, "item": i, "count": c}
-            for p in sorted(board.votes)
-            if votes_visible(board, p, viewer)
-            for i, c in sorted(board.votes[p].items())
-            if i in shown
-        ],
+        "votes": _votes_for(board, viewer, shown),
         "deleted": sorted(board.deleted),
     }
 
 
-def op_visible(board: Board, op: dict[str, Any], author: str, viewer: Viewer, created: Iterable[str]) -> bool:
+def op_visible(
+    board: AnyBoard, op: dict[str, Any], author: str, viewer: Viewer, created: Iterable[str]
+) -> bool:
     """Whether to send this op (canonical JSON form) of an applied change; `board` is after the change,
     `created` the ids the same change created (their deletes are left out with their creates)."""
     if viewer.facilitating:
         return True
     name = op["op"]
+    if isinstance(board, ActionBoard):
+        return name not in ("vote.add", "vote.remove") or votes_visible(board, author, viewer)
     if name in ("item.create", "item.update"):
         item = board.items.get(op["id"])
         return item is not None and item_visible(board, item, viewer)

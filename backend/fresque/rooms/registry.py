@@ -17,6 +17,8 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import UTC, datetime
 
 from ..config import Settings
+from ..core.board import Board
+from ..core.visibility import Viewer, item_visible
 from ..db.store import Store
 from ..uploads import custom_ref
 from .connection import CLOSE_SERVER_SHUTDOWN, Connection
@@ -61,6 +63,7 @@ class Rooms:
                 if room is None:
                     raise BoardNotFound(board_id)
                 room.on_leave = self.left
+                room.solutions_for = self.solutions_for
                 self._rooms[board_id] = room
             self._users[board_id] = self._users.get(board_id, 0) + 1
             return room
@@ -78,6 +81,25 @@ class Rooms:
             except Exception:  # the op log still has every change: the next opening replays it
                 log.exception("board %s: could not save its snapshot on close", board_id)
 
+    async def solutions_for(self, workshop_id: str, board_id: str, viewer: Viewer) -> frozenset[str] | None:
+        """The live solutions `viewer` sees on exploration board `board_id` of `workshop_id`; None when it is
+        not one (another workshop's, an action fresco, gone): what an action's link may name."""
+        row = await self.store.board(board_id)
+        if row is None or row.workshop_id != workshop_id or row.kind != "exploration":
+            return None
+        try:
+            async with self.use(board_id) as room, room.lock:
+                board = room.board
+                if not isinstance(board, Board):  # pragma: no cover - the row said exploration
+                    return None
+                return frozenset(
+                    item.id
+                    for item in board.items.values()
+                    if item.kind == "solution" and item_visible(board, item, viewer)
+                )
+        except BoardNotFound:  # erased meanwhile
+            return None
+
     # -- what boards may reference -------------------------------------------------------------------------
 
     async def refs_of(self, workshop_id: str) -> Mapping[str, frozenset[str]]:
@@ -94,7 +116,7 @@ class Rooms:
         async with self._lock:
             refs = await self.refs_of(workshop_id)
             for room in self._rooms.values():
-                if room.workshop_id == workshop_id:
+                if room.workshop_id == workshop_id and isinstance(room.board, Board):
                     room.board.refs = refs
 
     @asynccontextmanager
@@ -119,7 +141,8 @@ class Rooms:
                 uses = 0
                 for room in rooms:
                     async with room.lock:
-                        uses += sum(1 for item in room.board.items.values() if item.ref == ref)
+                        if isinstance(room.board, Board):
+                            uses += sum(1 for item in room.board.items.values() if item.ref == ref)
                 if uses == 0:
                     for room in rooms:
                         await room.save_snapshot()

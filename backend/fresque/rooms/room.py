@@ -16,10 +16,9 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from ..changes import apply_batch, apply_op, reveals, stamp
+from ..boards import AnyBoard, state_from_snapshot
+from ..changes import KnownSolutions, apply_batch, apply_op, linked_boards, reveals, stamp
 from ..config import Settings
-from ..core.board import Board, Limits
-from ..core.board import Settings as BoardSettings
 from ..core.errors import RuleError
 from ..core.visibility import Viewer, leaves_out_anything, op_visible, snapshot_for
 from ..db.store import BoardRow, DuplicateOp, HeadMoved, LoggedChange, Store
@@ -61,23 +60,15 @@ def renames(push: Push) -> bool:
     return any(isinstance(op, BoardUpdate) and op.title is not None for op in push.ops)
 
 
-def limits_from(settings: Settings) -> Limits:
-    return Limits(max_items=settings.max_items, max_text=settings.max_text)
-
-
-def new_board_state(title: str, refs: Any, settings: Settings, vote_budget: int = 3) -> Board:
-    board = Board(
-        settings=BoardSettings(title=title, vote_budget=vote_budget), refs=refs, limits=limits_from(settings)
-    )
-    board.update_settings(title=title, vote_budget=vote_budget)  # the same title and budget rules as live
-    return board
+async def _no_solutions(_workshop: str, _board: str, _viewer: Viewer) -> frozenset[str] | None:
+    return None
 
 
 class Room:
     def __init__(
         self,
         row: BoardRow,
-        board: Board,
+        board: AnyBoard,
         *,
         seq: int,
         snapshot_seq: int,
@@ -105,6 +96,9 @@ class Room:
         self.stale = False
         # Told when a socket leaves (the registry keeps the console's "last seen" with it).
         self.on_leave: Callable[[Connection], None] = lambda _conn: None
+        # An action fresco's links: the solutions a viewer sees on an exploration board of the workshop,
+        # None for a board that is not one (set by the registry, which can open the other board).
+        self.solutions_for: Callable[[str, str, Viewer], Awaitable[frozenset[str] | None]] = _no_solutions
 
     # -- opening ------------------------------------------------------------------------------------------
 
@@ -123,7 +117,7 @@ class Room:
         if stored.snapshot is None:
             raise RuntimeError(f"board {board_id} has no snapshot")
         refs = await refs_of(stored.row.workshop_id)
-        board = Board.from_snapshot(json.loads(stored.snapshot), refs, limits_from(settings))
+        board = state_from_snapshot(stored.row.kind, json.loads(stored.snapshot), refs, settings)
         for change in stored.tail:
             ops = op_list_adapter.validate_json(change.ops)
             with board.transaction():
@@ -267,6 +261,16 @@ class Room:
                 )
                 return
             actor, role = push.as_, "participant"
+        # Links to residents' solutions are checked against the exploration boards as they are now, looked up
+        # before taking this room's lock (another room's lock is taken meanwhile, never both at once). A
+        # solution deleted between the lookup and the commit leaves a link the sources page shows as gone.
+        links = None
+        named = linked_boards(push.ops)
+        if named:
+            viewer = viewer_of(conn)
+            links = KnownSolutions(
+                {board: await self.solutions_for(self.workshop_id, board, viewer) for board in sorted(named)}
+            )
         async with self.lock:
             if conn.closed or self.stale:
                 return
@@ -276,7 +280,7 @@ class Room:
                 ops_json = dumps([op_to_json(op) for op in ops])  # type: ignore[arg-type]
                 change = LoggedChange(seq, push.op_id, actor, ops_json)
                 with self.board.transaction():
-                    apply_batch(self.board, ops, actor, role, viewer_of(conn))
+                    apply_batch(self.board, ops, actor, role, viewer_of(conn), links)
                     snapshot = None
                     if seq - self.snapshot_seq >= self.settings.snapshot_every:
                         snapshot = dumps(self.board.to_snapshot())
