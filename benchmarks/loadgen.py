@@ -64,7 +64,7 @@ class Board:
     participants: list[str]
 
 
-async def new_board(target: Target, participants: int) -> Board:
+async def new_board(target: Target, participants: int, kind: str = "exploration") -> Board:
     """A fresh board with `participants` tokens. The relay takes any path and ignores tokens."""
     if target.name == "relay":
         path = f"/ws/boards/b{time.monotonic_ns()}"
@@ -79,8 +79,17 @@ async def new_board(target: Target, participants: int) -> Board:
                 return str((await http.post("/api/join", json=body)).raise_for_status().json()["token"])
 
         tokens = await asyncio.gather(*(join(i) for i in range(participants)))
-    url = f"ws://127.0.0.1:{target.port}/ws/boards/{created['board']['id']}"
-    return Board(url, target.origin, created["facilitator"]["token"], list(tokens))
+        facilitator = created["facilitator"]["token"]
+        board_id = created["board"]["id"]
+        if kind != "exploration":  # the workshop's first board is an exploration fresco: add one of `kind`
+            made = await http.post(
+                f"/api/workshops/{created['workshop']['id']}/boards",
+                json={"kind": kind, "title": "bench"},
+                headers={"Authorization": f"Bearer {facilitator}"},
+            )
+            board_id = made.raise_for_status().json()["id"]
+    url = f"ws://127.0.0.1:{target.port}/ws/boards/{board_id}"
+    return Board(url, target.origin, facilitator, list(tokens))
 
 
 # -- one simulated client ----------------------------------------------------------------------------------
@@ -172,6 +181,19 @@ def note(item: str, x: float = 0, y: float = 0) -> dict[str, Any]:
 
 def move(item: str, x: float, y: float) -> dict[str, Any]:
     return {"op": "item.update", "id": item, "set": {"x": x, "y": y}}
+
+
+def action_card(action: str) -> dict[str, Any]:
+    """A card on an action fresco (its timeline starts this year: a card in its first quarter fits)."""
+    year = time.gmtime().tm_year
+    start, end = f"{year}-01", f"{year}-03"
+    fiche = {"title": "Permanence numérique", "lead": "ccas"}
+    return {"op": "action.create", "id": action, "lane": "create", "start": start, "end": end, "fiche": fiche}
+
+
+def fiche_edit(action: str, k: int) -> dict[str, Any]:
+    """What a stakeholder typing in a fiche sends, a field at a time (the page debounces keystrokes)."""
+    return {"op": "action.update", "id": action, "set": {"findings": f"Constat, version {k}"}}
 
 
 async def connect_all(board: Board, tokens: list[str], traffic: Traffic) -> list[Client]:
@@ -342,19 +364,30 @@ async def preview_fanout(
 
 
 async def durable_writes(
-    target: Target, writers: int, seconds: float, hz: float = 10, warmup: float = 1, private: bool = False
+    target: Target,
+    writers: int,
+    seconds: float,
+    hz: float = 10,
+    warmup: float = 1,
+    private: bool = False,
+    actions: bool = False,
 ) -> Metrics:
     """`private`: the notes are written in a private round, so every move is sent to each other socket
-    filtered for that viewer (Fresque's per-socket visibility; a relay just relays)."""
+    filtered for that viewer (Fresque's per-socket visibility; a relay just relays). `actions`: on an action
+    fresco, each writer edits its card's fiche instead of moving a note."""
     traffic = Traffic()
-    board = await new_board(target, writers)
+    board = await new_board(target, writers, "actions" if actions else "exploration")
     if private:
         facilitator = Client(board, board.facilitator, traffic)
         await facilitator.connect()
         await facilitator.commit([{"op": "board.update", "private": True}])
         await facilitator.close()
     clients = await connect_all(board, board.participants, traffic)
-    await asyncio.gather(*(c.commit([note(f"w{i:05d}", i * 100, 0)]) for i, c in enumerate(clients)))
+
+    def first(i: int) -> dict[str, Any]:
+        return action_card(f"w{i:05d}") if actions else note(f"w{i:05d}", i * 100, 0)
+
+    await asyncio.gather(*(c.commit([first(i)]) for i, c in enumerate(clients)))
     await settle(traffic)
     window = Window(psutil.Process(target.pid), traffic)
     results: list[tuple[int, asyncio.Future[int]]] = []
@@ -364,7 +397,8 @@ async def durable_writes(
         for k in range(round((warmup + seconds) * hz)):
             await tick(begin, k / hz)
             sent = time.time_ns()
-            future = await client.push([move(f"w{i:05d}", i * 100, k)])
+            change = fiche_edit(f"w{i:05d}", k) if actions else move(f"w{i:05d}", i * 100, k)
+            future = await client.push([change])
             if k >= warmup * hz:
                 results.append((sent, future))
 

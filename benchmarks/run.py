@@ -151,6 +151,13 @@ def cases(seconds: float, quick: bool) -> list[Case]:
             extras=("writes",),
         ),
         Case(
+            "durable-actions",
+            lambda t: loadgen.durable_writes(t, 10, seconds, actions=True),
+            "ack p99 ≤ 10 ms (SQLite), 100 % acked, fiche edits on an action fresco",
+            lambda f, r: full(f) and f["p99_ms"] <= 10,
+            extras=("writes",),
+        ),
+        Case(
             "reconnect-200",
             lambda t: loadgen.reconnect_storm(t, n, history=300, rounds=1 if quick else 3),
             "all 200 welcomed ≤ 2 s (worst round)",
