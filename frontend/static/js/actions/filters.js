@@ -49,7 +49,7 @@ export const NONE_SWATCH = Object.freeze({ colour: '#A6A6A6', pattern: 'none', v
 
 /** Fixed colours where the value has a meaning. @type {Record<string, Record<string, number>>} */
 const FIXED = {
-  status: { draft: 7, validated: 0, running: 1, done: 2, dropped: 5 },
+  status: { draft: 7, validated: 2, running: 1, done: 0, dropped: 5 },
   priority: { high: 5, medium: 1, low: 4 },
 };
 
@@ -409,7 +409,10 @@ export function mountFilters(ctx, element) {
       const s = swatchOf(a, colour, settings);
       if (!seen.has(s.value)) seen.set(s.value, s);
     }
-    const entries = [...seen.values()].sort((a, b) => (a.index - b.index) || a.value.localeCompare(b.value));
+    // statuses and priorities in their usual order, the rest by colour (a lane's place in the list)
+    const order = /** @type {readonly string[]} */ (colour === 'status' ? STATUSES : colour === 'priority' ? PRIORITIES : []);
+    const rank = (/** @type {Swatch} */ s) => (order.length ? (s.value ? order.indexOf(s.value) : order.length) : s.index < 0 ? Infinity : s.index);
+    const entries = [...seen.values()].sort((a, b) => (rank(a) - rank(b)) || a.value.localeCompare(b.value));
     const mySig = JSON.stringify([colour, entries, ctx.lang, settings.lanes, settings.organisations]);
     if (mySig === legendSig) return;
     legendSig = mySig;

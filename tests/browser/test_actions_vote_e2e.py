@@ -1,0 +1,287 @@
+"""Dot votes, facilitation and filters on the action fresco, end to end in Chromium on a real Fresque server.
+
+A facilitator on a wall screen (1920x1080, touch) runs the board through its bar (js/actions/facilitate.js):
+hides the votes, opens the « Vote » step. Two stakeholders vote on the action cards, one with the mouse on a
+laptop, one by touch on a tablet: neither sees the other's dots while they are hidden, the facilitator sees
+every total; a fourth point is refused with a plain message; the reveal shows the totals to all and the
+ranking (« Classement ») in the right order. The filters (js/actions/filters.js) hide the cards that do not
+match, the colour follows the chosen criterion, and a reload keeps both (URL hash). Screenshots of the bar
+and the vote are saved for a person to look at. Waits are Playwright's; no sleep stands in for an assertion.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from helpers import LAPTOP, TABLET, Devices, Workshop, create_workshop, seed, settled, wait_connected
+from playwright.sync_api import Browser, Page, expect
+from support.server import ServerProcess
+
+pytestmark = pytest.mark.timeout(180)
+
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
+WALL: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
+
+# three actions: the CCAS leads the first, the city the second, the third has no lead yet
+ATELIERS, PERMANENCES, TABLETTES = "act-vote-ateliers", "act-vote-permanences", "act-vote-tablettes"
+
+
+def plan() -> list[dict[str, Any]]:
+    def create(aid: str, lane: str, start: str, end: str, **fiche: Any) -> dict[str, Any]:
+        return {"op": "action.create", "id": aid, "lane": lane, "start": start, "end": end, "fiche": fiche}
+
+    return [
+        {"op": "board.update", "timeline": {"start": "2025-01", "end": "2028-12"}},
+        create(
+            ATELIERS, "continue", "2025-01", "2025-12", title="Ateliers numériques", number="A1",
+            axis="Accès aux droits", lead="ccas", status="validated",
+            partners=[{"organisation": "caf", "role": "Cofinance"}], target_groups=["seniors"],
+        ),
+        create(
+            PERMANENCES, "reinforce", "2025-04", "2026-03", title="Permanences France Services", number="A2",
+            axis="Accès aux droits", lead="city", status="running", target_groups=["job_seekers"],
+        ),
+        create(TABLETTES, "create", "2026-01", "2026-12", title="Prêt de tablettes", number="A3", axis="Équipement"),
+    ]
+
+
+@pytest.fixture
+def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
+    devices = Devices(browser, app)
+    yield devices
+    devices.close()
+    assert not devices.errors, f"a page threw: {devices.errors}"
+
+
+def actions_board(page: Page, app: ServerProcess, ws: Workshop) -> str:
+    response = page.request.post(
+        f"{app.base_url}/api/workshops/{ws.id}/boards",
+        data={"kind": "actions", "title": "Plan d'inclusion numérique"},
+        headers={"Authorization": f"Bearer {ws.token}"},
+    )
+    assert response.status == 201, response.text()
+    board: str = response.json()["id"]
+    return board
+
+
+def open_actions(page: Page, app: ServerProcess, board: str) -> None:
+    page.goto(f"{app.base_url}/boards/{board}")
+    wait_connected(page)
+
+
+def stakeholder(devices: Devices, ws: Workshop, board: str, device: dict[str, Any], alias: str, colour: str) -> Page:
+    page = devices.resident(ws, device, alias, colour)  # joins through /j/CODE, lands on the first board
+    open_actions(page, devices.app, board)
+    return page
+
+
+def card(page: Page, action: str) -> Any:
+    return page.locator(f".tl-card[data-id='{action}']")
+
+
+def vote(page: Page, action: str) -> Any:
+    return page.locator(f".af-vote[data-action='{action}']")
+
+
+def setting(page: Page, name: str, value: object) -> None:
+    page.wait_for_function(
+        "([name, value]) => JSON.stringify(window.fresque.store.view().settings[name]) === JSON.stringify(value)",
+        arg=[name, value],
+    )
+
+
+def confirmed_totals(page: Page) -> dict[str, int]:
+    """The dot totals in what the server confirmed to this page (a facilitator's page is sent all of them)."""
+    totals: dict[str, int] = page.evaluate(
+        """() => {
+            const out = {};
+            for (const perItem of window.fresque.store.confirmed().votes.values())
+                for (const [item, n] of perItem) out[item] = (out[item] ?? 0) + n;
+            return out;
+        }"""
+    )
+    return totals
+
+
+def shoot(page: Page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"actions-facilitate-{name}.png"
+    page.screenshot(path=str(path))
+    assert path.stat().st_size > 10_000
+
+
+def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(app: ServerProcess, devices: Devices) -> None:
+    facilitator = devices.open(WALL)
+    ws = create_workshop(facilitator, app)
+    board = actions_board(facilitator, app, ws)
+    seed(app, board, ws.token, plan())
+    open_actions(facilitator, app, board)
+    bar = facilitator.locator("#facilitation .af-bar")
+    expect(bar).to_be_visible()
+
+    # The facilitator hides the votes, then opens the vote.
+    bar.locator(".fac-votes").click()
+    setting(facilitator, "votes_hidden", True)
+    expect(bar.locator(".fac-votes")).to_have_text("Révéler")
+    bar.locator(".fac-select").select_option("vote")
+    setting(facilitator, "phase", "vote")
+    settled(facilitator)
+
+    karim = stakeholder(devices, ws, board, LAPTOP, "Karim", "green")
+    lina = stakeholder(devices, ws, board, TABLET, "Lina", "blue")
+    for page in (karim, lina):
+        expect(page.locator("#facilitation .af-banner .phase-name")).to_have_text("Vote")
+        expect(page.locator("#facilitation .af-banner .phase-say")).to_have_text(
+            "Donnez vos points aux actions les plus importantes pour vous."
+        )
+        expect(page.locator("#facilitation .af-banner .note-votes")).to_be_visible()
+        expect(page.locator("#facilitation .af-left-text")).to_have_text("Il vous reste 3 points")
+        expect(page.locator("#facilitation .af-bar")).to_be_hidden()  # stakeholders have no bar
+
+    # Karim, with the mouse: two points on the workshops, one on the permanences.
+    vote(karim, ATELIERS).locator(".af-vote-add").click()
+    expect(vote(karim, ATELIERS).locator(".af-dot-mine")).to_have_count(1)
+    vote(karim, ATELIERS).locator(".af-vote-add").click()
+    vote(karim, PERMANENCES).locator(".af-vote-add").click()
+    expect(vote(karim, ATELIERS).locator(".af-dot-mine")).to_have_count(2)
+    expect(karim.locator("#facilitation .af-left-text")).to_have_text("Vous avez donné tous vos points")
+    settled(karim)
+    # A fourth point is refused, plainly, and nothing is sent.
+    vote(karim, TABLETTES).locator(".af-vote-add").click()
+    expect(vote(karim, TABLETTES).locator(".af-vote-msg")).to_have_text(
+        "Vous n'avez plus de points. Reprenez un point sur une autre action pour changer d'avis."
+    )
+    expect(vote(karim, TABLETTES).locator(".af-dot-mine")).to_have_count(0)
+
+    # Lina, by touch: two on the permanences, one on the tablets; she takes one back and gives it again.
+    vote(lina, PERMANENCES).locator(".af-vote-add").tap()
+    vote(lina, PERMANENCES).locator(".af-vote-add").tap()
+    vote(lina, TABLETTES).locator(".af-vote-add").tap()
+    expect(vote(lina, TABLETTES).locator(".af-dot-mine")).to_have_count(1)
+    vote(lina, TABLETTES).locator(".af-vote-remove").tap()
+    expect(vote(lina, TABLETTES).locator(".af-dot-mine")).to_have_count(0)
+    vote(lina, TABLETTES).locator(".af-vote-add").tap()
+    expect(vote(lina, PERMANENCES).locator(".af-dot-mine")).to_have_count(2)
+    expect(vote(lina, TABLETTES).locator(".af-dot-mine")).to_have_count(1)
+    settled(lina)
+
+    # The server has every dot; the facilitator sees every total (marked hidden), the stakeholders only theirs.
+    facilitator.wait_for_function(
+        "(want) => { const out = {}; for (const m of window.fresque.store.confirmed().votes.values())"
+        " for (const [k, n] of m) out[k] = (out[k] ?? 0) + n;"
+        " return JSON.stringify(Object.entries(out).sort()) === JSON.stringify(Object.entries(want).sort()); }",
+        arg={ATELIERS: 2, PERMANENCES: 3, TABLETTES: 1},
+    )
+    expect(vote(facilitator, PERMANENCES).locator(".af-total")).to_have_text("3 points (cachés)")
+    expect(vote(facilitator, ATELIERS).locator(".af-total")).to_have_text("2 points (cachés)")
+    for page, others_dots in ((karim, TABLETTES), (lina, ATELIERS)):
+        for action in (ATELIERS, PERMANENCES, TABLETTES):
+            expect(vote(page, action).locator(".af-total")).to_be_hidden()
+        expect(page.locator("#facilitation .af-ranking-toggle")).to_have_count(0)
+        assert confirmed_totals(page).get(others_dots, 0) == 0, "the other's dots never reached this page"
+    assert confirmed_totals(karim) == {ATELIERS: 2, PERMANENCES: 1}
+    assert confirmed_totals(lina) == {PERMANENCES: 2, TABLETTES: 1}
+    shoot(facilitator, "wall-hidden")
+    shoot(lina, "tablet-vote")
+
+    # The reveal: every screen shows the totals and the ranking opens, most dots first.
+    bar.locator(".fac-votes").click()
+    for page in (karim, lina, facilitator):
+        setting(page, "votes_hidden", False)
+        expect(vote(page, PERMANENCES).locator(".af-total")).to_have_text("3 points")
+        expect(vote(page, ATELIERS).locator(".af-total")).to_have_text("2 points")
+        expect(vote(page, TABLETTES).locator(".af-total")).to_have_text("1 point")
+        ranking = page.locator("#facilitation .af-ranking .af-rank")
+        expect(ranking).to_have_count(3)
+        assert [ranking.nth(i).get_attribute("data-action") for i in range(3)] == [PERMANENCES, ATELIERS, TABLETTES]
+        expect(ranking.locator(".af-rank-title")).to_have_text(
+            ["A2 · Permanences France Services", "A1 · Ateliers numériques", "A3 · Prêt de tablettes"]
+        )
+    expect(karim.locator("#facilitation .af-banner .note-votes")).to_have_count(0)
+    shoot(facilitator, "wall-revealed")
+    shoot(lina, "tablet-revealed")
+
+
+def test_filters_hide_cards_and_colour_by_changes_the_colours(app: ServerProcess, devices: Devices) -> None:
+    facilitator = devices.open(WALL)
+    ws = create_workshop(facilitator, app)
+    board = actions_board(facilitator, app, ws)
+    seed(app, board, ws.token, plan())
+    open_actions(facilitator, app, board)
+    page = stakeholder(devices, ws, board, TABLET, "Lina", "blue")
+    for action in (ATELIERS, PERMANENCES, TABLETTES):
+        expect(card(page, action)).to_be_visible()
+    filters = page.locator("#filters")
+    # a tablet folds the criteria behind « Filtres »
+    expect(filters.locator("#af-filter-lead")).to_be_hidden()
+    filters.locator(".af-filters-toggle").tap()
+    filters.locator("#af-filter-lead").select_option("ccas")
+    expect(card(page, ATELIERS)).to_be_visible()
+    expect(card(page, PERMANENCES)).to_have_count(0)
+    expect(card(page, TABLETTES)).to_have_count(0)
+    expect(filters.locator(".af-count")).to_have_text("1 actions affichées sur 3")
+    expect(filters.locator(".af-filters-toggle")).to_have_text("Filtres (1)")
+    # every criterion must match: the axis alone shows two, with the lead one
+    filters.locator("#af-filter-lead").select_option("")
+    filters.locator("#af-filter-axis").select_option("Accès aux droits")
+    expect(card(page, ATELIERS)).to_be_visible()
+    expect(card(page, PERMANENCES)).to_be_visible()
+    expect(card(page, TABLETTES)).to_have_count(0)
+    filters.locator("#af-filter-status").select_option("running")
+    expect(card(page, PERMANENCES)).to_be_visible()
+    expect(card(page, ATELIERS)).to_have_count(0)
+    filters.locator("#af-filter-status").select_option("")
+    filters.locator("#af-filter-axis").select_option("")
+    expect(card(page, TABLETTES)).to_be_visible()
+    expect(filters.locator(".af-filters-toggle")).to_have_text("Filtres")
+
+    # Colour by lane (the default), then by status: the colours and the words on the cards follow.
+    everyone = [ATELIERS, PERMANENCES, TABLETTES]
+
+    def colours() -> list[str]:
+        found: list[str] = page.evaluate(
+            """(ids) => ids.map((id) => {
+                const el = document.querySelector(`.tl-card[data-id="${id}"]`);
+                return getComputedStyle(el).getPropertyValue('--af-colour').trim().toUpperCase();
+            })""",
+            everyone,
+        )
+        return found
+
+    by_lane = colours()
+    assert len(set(by_lane)) == 3 and all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in by_lane), by_lane
+    expect(card(page, TABLETTES).locator(".af-tag")).to_have_text("Nouvelle")
+    filters.locator("#af-filter-colour").select_option("status")
+    expect(card(page, ATELIERS)).to_have_attribute("data-colour-by", "status")
+    expect(card(page, ATELIERS).locator(".af-tag")).to_have_text("Validée")
+    expect(card(page, PERMANENCES).locator(".af-tag")).to_have_text("En cours")
+    expect(card(page, TABLETTES).locator(".af-tag")).to_have_text("Brouillon")
+    by_status = colours()
+    assert len(set(by_status)) == 3 and by_status != by_lane, (by_lane, by_status)
+    expect(filters.locator(".af-legend-item")).to_have_text(["Brouillon", "Validée", "En cours"])
+    filters.locator("#af-filter-axis").select_option("Accès aux droits")
+    expect(card(page, TABLETTES)).to_have_count(0)
+    shoot(page, "tablet-filters")
+
+    # A reload keeps the filter and the colour (the URL hash).
+    assert "axis=" in page.url and "colour=status" in page.url
+    page.reload()
+    wait_connected(page)
+    expect(card(page, TABLETTES)).to_have_count(0)
+    expect(card(page, PERMANENCES)).to_be_visible()
+    expect(filters.locator("#af-filter-axis")).to_have_value("Accès aux droits")
+    expect(card(page, ATELIERS)).to_have_attribute("data-colour-by", "status")
+    # « Tout afficher » brings every card back
+    filters.locator(".af-reset").tap()
+    expect(card(page, TABLETTES)).to_be_visible()
+    assert "axis=" not in page.url
+
+    # The wall: the facilitator's bar and the filter bar, every criterion shown.
+    expect(facilitator.locator("#filters #af-filter-lead")).to_be_visible()
+    shoot(facilitator, "wall-bar")
