@@ -255,12 +255,14 @@ export function paintCard(el, action, mode, settings, t) {
   el.dataset.colourBy = mode;
   el.dataset.colourValue = swatch.value;
   const words = valueLabel(mode, swatch.value, settings, t);
-  let tag = /** @type {HTMLElement | null} */ (el.querySelector(':scope > .af-tag'));
+  // on the timeline's card, after its dates (redrawn before this is called); elsewhere at the end
+  const home = /** @type {HTMLElement} */ (el.querySelector(':scope > .tl-card-body > .tl-card-dates') ?? el);
+  let tag = /** @type {HTMLElement | null} */ (home.querySelector(':scope > .af-tag'));
   if (!tag) {
     tag = document.createElement('span');
     tag.className = 'af-tag';
     tag.dir = 'auto';
-    el.append(tag);
+    home.append(tag);
   }
   tag.textContent = words;
   return swatch;
