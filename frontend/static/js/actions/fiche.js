@@ -384,6 +384,7 @@ export function openFiche(ctx, actionId) {
 
   /** @param {string} field @param {string | null} code @param {Record<string, unknown>} [vars] */
   function showProblem(field, code, vars) {
+    if (silent) return;
     const box = errors.get(field);
     if (!box) return;
     if (code === 'fiche_funding_over_budget' && !vars) {
@@ -433,6 +434,22 @@ export function openFiche(ctx, actionId) {
 
   /** Field → how to read its form value. @type {Map<string, () => any>} */
   const readers = new Map();
+  let silent = false;
+  /**
+   * Whether a list's rows already say what the store says (then they are not redrawn: a redraw would replace
+   * the row someone is moving to, e.g. right after the list was saved on leaving one of its inputs).
+   * @param {string} name @param {unknown} stored
+   */
+  function rowsShow(name, stored) {
+    const read = readers.get(name);
+    if (!read) return false;
+    silent = true;
+    try {
+      return JSON.stringify(read() ?? null) === JSON.stringify(stored ?? []);
+    } finally {
+      silent = false;
+    }
+  }
 
   /** Send one field if it changed and passes the rules; otherwise say why. @param {string} name */
   function commit(name) {
@@ -521,6 +538,14 @@ export function openFiche(ctx, actionId) {
   }
 
   // -- the parts of the fiche ------------------------------------------------------------------------------
+
+  // (declared before the parts below use them)
+  /** @type {HTMLInputElement | null} */
+  let budgetInput = null;
+  const fundingSummaryText = h('p', { class: 'fiche-sum' });
+  const overText = h('p', { class: 'fiche-error fiche-over-budget', hidden: true, attrs: { role: 'status' } });
+  /** @type {() => ({source: string, amount: number, state: string}[] | undefined)} */
+  let fundingRowsValue = () => undefined;
 
   const titleText = h('span', { attrs: { dir: 'auto' } });
   const closeButton = h('button', { class: 'fiche-close', attrs: { type: 'button', 'aria-label': t('actions.fiche.close') }, text: '×' });
@@ -702,6 +727,7 @@ export function openFiche(ctx, actionId) {
       const key = JSON.stringify(a.fiche[name] ?? []);
       if (key === drawn && rows.children.length === (a.fiche[name] ?? []).length) return;
       drawn = key;
+      if (rowsShow(name, a.fiche[name])) return;
       rows.replaceChildren();
       for (const value of a.fiche[name] ?? []) addRow(value);
     });
@@ -820,7 +846,9 @@ export function openFiche(ctx, actionId) {
       if (!a || dirty.has(name) || editing(rows)) return;
       const key = JSON.stringify([a.fiche.partners ?? [], settings().organisations]);
       if (key === drawn) return;
+      const orgsChanged = drawn && JSON.parse(drawn)[1] && JSON.stringify(JSON.parse(drawn)[1]) !== JSON.stringify(settings().organisations);
       drawn = key;
+      if (!orgsChanged && rowsShow(name, a.fiche.partners)) return;
       rows.replaceChildren();
       for (const p of a.fiche.partners ?? []) addRow(p);
     });
@@ -848,10 +876,6 @@ export function openFiche(ctx, actionId) {
     return field('budget', input, { hint: t('actions.fiche.hint.budget') });
   }
 
-  /** @type {HTMLInputElement | null} */
-  let budgetInput = null;
-  const fundingSummaryText = h('p', { class: 'fiche-sum' });
-  const overText = h('p', { class: 'fiche-error fiche-over-budget', hidden: true, attrs: { role: 'status' } });
 
   /** The funding summary from the form as it is now (so typing shows it at once). */
   function summarise() {
@@ -868,8 +892,6 @@ export function openFiche(ctx, actionId) {
     overText.textContent = sum.over ? t('actions.fiche.error.fiche_funding_over_budget', vars) : '';
   }
 
-  /** @type {() => ({source: string, amount: number, state: string}[] | undefined)} */
-  let fundingRowsValue = () => undefined;
 
   function fundingPart() {
     const name = 'funding';
@@ -925,6 +947,7 @@ export function openFiche(ctx, actionId) {
       if (!a) return;
       if (!dirty.has(name) && !editing(rows)) {
         const key = JSON.stringify(a.fiche.funding ?? []);
+        if (key !== drawn && rowsShow(name, a.fiche.funding)) drawn = key;
         if (key !== drawn) {
           drawn = key;
           rows.replaceChildren();
@@ -992,6 +1015,7 @@ export function openFiche(ctx, actionId) {
       const key = JSON.stringify(a.fiche.indicators ?? []);
       if (key === drawn) return;
       drawn = key;
+      if (rowsShow(name, a.fiche.indicators)) return;
       rows.replaceChildren();
       for (const ind of a.fiche.indicators ?? []) addRow(ind);
     });
