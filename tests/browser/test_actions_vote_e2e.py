@@ -39,15 +39,39 @@ def plan() -> list[dict[str, Any]]:
     return [
         {"op": "board.update", "timeline": {"start": "2025-01", "end": "2028-12"}},
         create(
-            ATELIERS, "continue", "2025-01", "2025-12", title="Ateliers numériques", number="A1",
-            axis="Accès aux droits", lead="ccas", status="validated",
-            partners=[{"organisation": "caf", "role": "Cofinance"}], target_groups=["seniors"],
+            ATELIERS,
+            "continue",
+            "2025-01",
+            "2025-12",
+            title="Ateliers numériques",
+            number="A1",
+            axis="Accès aux droits",
+            lead="ccas",
+            status="validated",
+            partners=[{"organisation": "caf", "role": "Cofinance"}],
+            target_groups=["seniors"],
         ),
         create(
-            PERMANENCES, "reinforce", "2025-04", "2026-03", title="Permanences France Services", number="A2",
-            axis="Accès aux droits", lead="city", status="running", target_groups=["job_seekers"],
+            PERMANENCES,
+            "reinforce",
+            "2025-04",
+            "2026-03",
+            title="Permanences France Services",
+            number="A2",
+            axis="Accès aux droits",
+            lead="city",
+            status="running",
+            target_groups=["job_seekers"],
         ),
-        create(TABLETTES, "create", "2026-01", "2026-12", title="Prêt de tablettes", number="A3", axis="Équipement"),
+        create(
+            TABLETTES,
+            "create",
+            "2026-01",
+            "2026-12",
+            title="Prêt de tablettes",
+            number="A3",
+            axis="Équipement",
+        ),
     ]
 
 
@@ -75,7 +99,9 @@ def open_actions(page: Page, app: ServerProcess, board: str) -> None:
     wait_connected(page)
 
 
-def stakeholder(devices: Devices, ws: Workshop, board: str, device: dict[str, Any], alias: str, colour: str) -> Page:
+def stakeholder(
+    devices: Devices, ws: Workshop, board: str, device: dict[str, Any], alias: str, colour: str
+) -> Page:
     page = devices.resident(ws, device, alias, colour)  # joins through /j/CODE, lands on the first board
     open_actions(page, devices.app, board)
     return page
@@ -91,7 +117,8 @@ def vote(page: Page, action: str) -> Any:
 
 def setting(page: Page, name: str, value: object) -> None:
     page.wait_for_function(
-        "([name, value]) => JSON.stringify(window.fresque.store.view().settings[name]) === JSON.stringify(value)",
+        "([name, value]) => "
+        "JSON.stringify(window.fresque.store.view().settings[name]) === JSON.stringify(value)",
         arg=[name, value],
     )
 
@@ -116,7 +143,9 @@ def shoot(page: Page, name: str) -> None:
     assert path.stat().st_size > 10_000
 
 
-def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(app: ServerProcess, devices: Devices) -> None:
+def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(
+    app: ServerProcess, devices: Devices
+) -> None:
     facilitator = devices.open(WALL)
     ws = create_workshop(facilitator, app)
     board = actions_board(facilitator, app, ws)
@@ -171,11 +200,12 @@ def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(app: Server
     expect(vote(lina, TABLETTES).locator(".af-dot-mine")).to_have_count(1)
     settled(lina)
 
-    # The server has every dot; the facilitator sees every total (marked hidden), the stakeholders only theirs.
+    # The server has every dot; the facilitator sees every total (marked hidden), stakeholders only theirs.
     facilitator.wait_for_function(
         "(want) => { const out = {}; for (const m of window.fresque.store.confirmed().votes.values())"
         " for (const [k, n] of m) out[k] = (out[k] ?? 0) + n;"
-        " return JSON.stringify(Object.entries(out).sort()) === JSON.stringify(Object.entries(want).sort()); }",
+        " const sorted = (o) => JSON.stringify(Object.entries(o).sort());"
+        " return sorted(out) === sorted(want); }",
         arg={ATELIERS: 2, PERMANENCES: 3, TABLETTES: 1},
     )
     expect(vote(facilitator, PERMANENCES).locator(".af-total")).to_have_text("3 points (cachés)")
@@ -199,7 +229,11 @@ def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(app: Server
         expect(vote(page, TABLETTES).locator(".af-total")).to_have_text("1 point")
         ranking = page.locator("#facilitation .af-ranking .af-rank")
         expect(ranking).to_have_count(3)
-        assert [ranking.nth(i).get_attribute("data-action") for i in range(3)] == [PERMANENCES, ATELIERS, TABLETTES]
+        assert [ranking.nth(i).get_attribute("data-action") for i in range(3)] == [
+            PERMANENCES,
+            ATELIERS,
+            TABLETTES,
+        ]
         expect(ranking.locator(".af-rank-title")).to_have_text(
             ["A2 · Permanences France Services", "A1 · Ateliers numériques", "A3 · Prêt de tablettes"]
         )
@@ -285,3 +319,58 @@ def test_filters_hide_cards_and_colour_by_changes_the_colours(app: ServerProcess
     # The wall: the facilitator's bar and the filter bar, every criterion shown.
     expect(facilitator.locator("#filters #af-filter-lead")).to_be_visible()
     shoot(facilitator, "wall-bar")
+
+
+def test_timer_pause_and_spotlight_reach_the_stakeholders(app: ServerProcess, devices: Devices) -> None:
+    facilitator = devices.open(WALL)
+    ws = create_workshop(facilitator, app)
+    board = actions_board(facilitator, app, ws)
+    seed(app, board, ws.token, [*plan(), {"op": "board.update", "phase": "vote"}])
+    open_actions(facilitator, app, board)
+    bar = facilitator.locator("#facilitation .af-bar")
+    karim = stakeholder(devices, ws, board, LAPTOP, "Karim", "green")
+    banner = karim.locator("#facilitation .af-banner")
+
+    # The timer: 5 minutes, on the stakeholder's banner, counting on the server's clock; +1, pause, stop.
+    timer = banner.locator(".phase-timer")
+    expect(timer).to_be_hidden()
+    bar.locator(".preset-5").click()
+    expect(timer).to_have_attribute("data-state", "running")
+    expect(timer.locator(".timer-digits")).to_have_text(re.compile(r"^0[45]:[0-5]\d$"))
+    bar.locator(".fac-add").click()
+    expect(timer.locator(".timer-digits")).to_have_text(re.compile(r"^0[56]:[0-5]\d$"))
+    bar.locator(".fac-pause").click()
+    expect(timer).to_have_attribute("data-state", "paused")
+    bar.locator(".fac-clear").click()
+    expect(timer).to_be_hidden()
+
+    # « Mettre en pause »: the stakeholder's dots close and the banner says why; « Rouvrir » opens them again.
+    add = vote(karim, ATELIERS).locator(".af-vote-add")
+    expect(add).to_be_visible()
+    bar.locator(".fac-lock").click()
+    expect(banner.locator(".note-locked")).to_be_visible()
+    expect(add).to_be_hidden()
+    bar.locator(".fac-lock").click()
+    expect(banner.locator(".note-locked")).to_have_count(0)
+    expect(add).to_be_visible()
+
+    # The points per person: one more, said on the stakeholder's page at once.
+    expect(karim.locator("#facilitation .af-left-text")).to_have_text("Il vous reste 3 points")
+    bar.locator(".af-budget-more").click()
+    expect(bar.locator(".af-budget-n")).to_have_text("4")
+    expect(karim.locator("#facilitation .af-left-text")).to_have_text("Il vous reste 4 points")
+
+    # The spotlight: with nothing selected the bar says what to do; a selected card is shown to everyone.
+    bar.locator(".fac-spotlight").click()
+    expect(bar.locator(".af-bar-note")).to_have_text("Touchez d'abord une action.")
+    card(facilitator, PERMANENCES).locator(".tl-card-title").click()
+    bar.locator(".fac-spotlight").click()
+    setting(karim, "spotlight", PERMANENCES)
+    expect(banner.locator(".af-spot-note")).to_have_text(
+        "À regarder ensemble\u00a0: A2 · Permanences France Services"
+    )
+    expect(card(karim, PERMANENCES)).to_have_class(re.compile(r"\baf-spotlit\b"))
+    expect(card(karim, ATELIERS)).not_to_have_class(re.compile(r"\baf-spotlit\b"))
+    bar.locator(".fac-spotlight").click()  # « Arrêter de montrer »
+    expect(banner.locator(".af-spot-note")).to_have_count(0)
+    expect(card(karim, PERMANENCES)).not_to_have_class(re.compile(r"\baf-spotlit\b"))
