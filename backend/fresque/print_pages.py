@@ -206,7 +206,7 @@ ROW_H: Final = 9.0
 BAR_H: Final = 6.4
 LANE_PAD: Final = 2.0
 FONT: Final = 2.7  # mm, about 7.7 pt
-CHAR_W: Final = 0.53  # of the font size: an average character's width, to cut titles before they overflow
+CHAR_W: Final = 0.6  # of the font size: a wide (bold) character, to cut titles before they overflow
 LANE_COLOURS: Final = (
     ("#e6eefb", "#1f5fbf"),  # blue
     ("#fdf0e1", "#b35900"),  # orange

@@ -30,7 +30,7 @@ from fastapi.responses import Response
 from ..core.actions import label_key
 from ..csv_export import EXPLORATION_COLUMNS, action_columns, action_rows, exploration_tables, to_csv
 from ..db.store import BoardRow
-from ..export import build_export, participant_entry
+from ..export import build_actions_export, build_export, participant_entry
 from ..i18n import LANGUAGES, dictionaries
 from ..radar import MAX_AXES, MIN_AXES, SERIES_COLOURS, render_radar_png
 from ..rooms.registry import BoardNotFound
@@ -111,6 +111,30 @@ async def exploration_document(services: Services, row: BoardRow) -> dict[str, A
             )
     except BoardNotFound:
         raise ApiError(404, "board_not_found", "no such board") from None
+
+
+async def actions_document(services: Services, row: BoardRow) -> dict[str, Any]:
+    """The JSON export document of an action fresco (`fresque.export.build_actions_export`): every vote,
+    and each link with its exploration board's title and the solution's French words (when it exists)."""
+    workshop = await services.store.workshop(row.workshop_id)
+    assert workshop is not None
+    participants = [participant_entry(p) for p in await services.store.people(row.workshop_id)]
+    state = await board_state(services, row)
+    links = [link for action in state.snapshot["actions"] for link in action["links"]]
+    labels = await solution_labels(services, row.workshop_id, links, "fr")
+    titles = {b.id: b.title for b in await services.store.boards_of(row.workshop_id)}
+    return build_actions_export(
+        snapshot=state.snapshot,
+        board_info={
+            "id": row.id,
+            "kind": "actions",
+            "title": state.snapshot["settings"]["title"],
+            "seq": state.seq,
+        },
+        workshop=workshop,
+        participants=participants,
+        links={key: (titles.get(key[0]), label) for key, label in labels.items()},
+    )
 
 
 def require_member(session: Any, workshop_id: str) -> None:

@@ -16,16 +16,18 @@ from ..auth import (
     new_join_code,
     new_token,
 )
-from ..boards import limits_from, new_state
+from ..boards import new_state, state_from_snapshot
+from ..core.actions import ActionBoard
 from ..core.board import Board
 from ..core.errors import RuleError
 from ..core.text import check_text
 from ..db.store import BoardRow, now
 from ..export import (
+    ActionsExportDocument,
     ExportDocument,
     ParticipantEntry,
-    build_export,
-    participant_entry,
+    actions_snapshot_of,
+    any_document_adapter,
     snapshot_of,
     upgrade_document,
 )
@@ -33,9 +35,8 @@ from ..people import Profile, ProfileError, check_profile
 from ..profiles import FACILITATOR_COLOUR, PALETTE_IDS, display_colour, least_used
 from ..profiles import colour as colour_of
 from ..protocol import dumps
-from ..rooms.registry import BoardNotFound
-from ..uploads import CUSTOM_REF_PREFIX, custom_ref
-from .custom_pictograms import file_url
+from ..uploads import CUSTOM_REF_PREFIX
+from .board_exports import actions_document, board_row, exploration_document
 from .deps import (
     BrowserWriterSession,
     ReaderSession,
@@ -275,39 +276,13 @@ async def logout(request: Request, services: ServicesDep) -> Response:
 
 @router.get("/boards/{board_id}/export")
 async def export_board(board_id: str, session: ReaderSession, services: ServicesDep) -> dict[str, Any]:
-    row = await services.store.board(board_id)
-    if row is None:
-        raise ApiError(404, "board_not_found", "no such board")
+    """The board as a JSON document (`fresque.export`), by its kind: an exploration board's items, threads
+    and votes; an action fresco's fiches, capabilities webs, milestones, links and votes."""
+    row = await board_row(services, board_id)
     require_facilitator(session, row.workshop_id)
-    workshop = await services.store.workshop(row.workshop_id)
-    assert workshop is not None
-    participants = [participant_entry(p) for p in await services.store.people(row.workshop_id)]
-    custom = {
-        custom_ref(p.id): {
-            "kind": "activity",
-            "labels": dict(p.labels),
-            "picture_url": file_url(p.workshop_id, p.picture_file),
-            "category": p.category,
-        }
-        for p in await services.store.custom_pictograms(row.workshop_id)
-    }
-    try:
-        async with services.rooms.use(board_id) as room, room.lock:
-            return build_export(
-                board=room.board,
-                board_info={
-                    "id": room.id,
-                    "kind": room.kind,
-                    "title": room.board.settings.title,
-                    "seq": room.seq,
-                },
-                workshop=workshop,
-                participants=participants,
-                catalogue=services.catalogue,
-                custom=custom,
-            )
-    except BoardNotFound:
-        raise ApiError(404, "board_not_found", "no such board") from None
+    if row.kind == "actions":
+        return await actions_document(services, row)
+    return await exploration_document(services, row)
 
 
 @router.post("/boards/import", status_code=201)
@@ -316,16 +291,33 @@ async def import_board(raw: dict[str, Any], session: WriterSession, services: Se
     if session.role != "facilitator":
         raise ApiError(403, "facilitator_only", "only a facilitator may import a board")
     try:
-        document = ExportDocument.model_validate(upgrade_document(raw))
+        document = any_document_adapter.validate_python(upgrade_document(raw))
     except ValidationError as exc:
         first = exc.errors(include_url=False, include_input=False)[0]
         where = ".".join(str(p) for p in first["loc"])
         raise ApiError(422, "invalid_document", f"{where}: {first['msg']}") from None
     refs = await services.rooms.refs_of(session.workshop_id)
-    _check_custom_refs(document, refs)
-    author_map, newcomers = await _plan_participants(services, session.workshop_id, document)
+    state: Board | ActionBoard
+    if isinstance(document, ActionsExportDocument):
+        referenced = [a.author for a in document.actions]
+        referenced += [v.participant for v in document.votes.by_participant]
+        author_map, newcomers = await _plan_participants(
+            services, session.workshop_id, document.participants, referenced
+        )
+        # Links to resident solutions stay when they name an exploration board of this workshop (a board
+        # re-imported where it was made); elsewhere they would point at another workshop's residents.
+        here = {b.id for b in await services.store.boards_of(session.workshop_id) if b.kind == "exploration"}
+        snapshot = actions_snapshot_of(document, author_map, keep_link=lambda board, _item: board in here)
+    else:
+        _check_custom_refs(document, refs)
+        referenced = [i.author for i in document.items] + [t.author for t in document.threads]
+        referenced += [v.participant for v in document.votes.by_participant]
+        author_map, newcomers = await _plan_participants(
+            services, session.workshop_id, document.participants, referenced
+        )
+        snapshot = snapshot_of(document, author_map)
     try:
-        state = Board.from_snapshot(snapshot_of(document, author_map), refs, limits_from(services.settings))
+        state = state_from_snapshot(document.board.kind, snapshot, refs, services.settings)
     except RuleError as exc:
         raise ApiError(422, exc.code, exc.message) from None
     for participant in newcomers:  # hosts first (`_plan_participants`)
@@ -374,27 +366,27 @@ def _check_custom_refs(document: ExportDocument, refs: Mapping[str, frozenset[st
 
 
 async def _plan_participants(
-    services: Services, workshop_id: str, document: ExportDocument
+    services: Services, workshop_id: str, participants: list[ParticipantEntry], referenced: list[str]
 ) -> tuple[dict[str, str], list[ParticipantEntry]]:
     """Participants keep their ids where they can; an id taken by another workshop gets a fresh one.
 
-    Returns the id map (document id → id in this workshop) and the participants to create, every host before
-    the people it hosts. Hosts must be listed too; profiles and colours are checked as on joining.
+    `referenced`: the participant ids the board names (authors, voters). Returns the id map (document id →
+    id in this workshop) and the participants to create, every host before the people it hosts. Hosts must
+    be listed too; profiles and colours are checked as on joining.
     """
-    listed = {p.id for p in document.participants}
-    referenced = [i.author for i in document.items] + [t.author for t in document.threads]
-    referenced += [p.host for p in document.participants if p.host is not None]
-    for participant in document.participants:
+    listed = {p.id for p in participants}
+    referenced = referenced + [p.host for p in participants if p.host is not None]
+    for participant in participants:
         _imported_profile(participant)
         if participant.colour is not None and colour_of(participant.colour) is None:
             raise ApiError(422, "invalid_colour", f"{participant.id}: {participant.colour} is not a colour")
-    for pid in referenced + [v.participant for v in document.votes.by_participant]:
+    for pid in referenced:
         if pid not in listed:
             raise ApiError(422, "unknown_participant", f"{pid} is not in the document's participants")
     known = await services.store.participant_workshops(sorted(listed))
     author_map: dict[str, str] = {}
     newcomers: list[ParticipantEntry] = []
-    for participant in document.participants:
+    for participant in participants:
         owner = known.get(participant.id)
         if owner == workshop_id:
             continue
