@@ -10,7 +10,7 @@ import {
   monthLabel, spanLabel, parseEuros, euros, fundingSummary, ficheProblem, updateOp, choiceId, listAddOp,
   axesUsed, allowed, fieldOfCode, problemText, choiceLabel, parseMonth, formatMonthId,
 } from '../../frontend/static/js/actions/fiche.js';
-import { createOps, linkOps, currentPeriod, titleOf } from '../../frontend/static/js/actions/picker.js';
+import { createOps, linkOps, currentPeriod, titleOf, wordsOf } from '../../frontend/static/js/actions/picker.js';
 
 const dictionary = (lang) => JSON.parse(readFileSync(new URL(`../../frontend/static/i18n/${lang}.json`, import.meta.url), 'utf8'));
 const fr = createI18n(dictionary('fr'));
@@ -211,7 +211,7 @@ test('the picker: ONE batch of action.create, draft, titled by the solution, eac
   let n = 0;
   const makeId = () => `action-test${++n}`;
   const chosen = [
-    { board: 'board-aaaaaa', item: 'sol-111111', text: 'un guichet', label: 'Guichet numérique local', votes: 9 },
+    { board: 'board-aaaaaa', item: 'sol-111111', text: '', ref: 'help-desk', label: { fr: 'Guichet numérique local', en: 'Local digital help desk', ar: 'مكتب' }, votes: 9 },
     { board: 'board-bbbbbb', item: 'sol-222222', text: 'Des ateliers pour les parents au collège', label: null, votes: null },
   ];
   const ops = createOps(chosen, { lane: 'create', start: '2025-04', end: '2025-06' }, { makeId });
@@ -220,6 +220,11 @@ test('the picker: ONE batch of action.create, draft, titled by the solution, eac
     { op: 'action.create', id: 'action-test2', lane: 'create', start: '2025-04', end: '2025-06', fiche: { title: 'Des ateliers pour les parents au collège', status: 'draft' }, links: [{ board: 'board-bbbbbb', item: 'sol-222222' }] },
   ]);
   assert.equal([...titleOf({ text: 'x'.repeat(300) }, '?')].length, 200);
+  // the residents' own words first, else the picture's label in the page's language
+  assert.equal(titleOf({ text: 'Le samedi matin', label: { fr: 'Ateliers', en: 'Workshops' } }, '?', 'en'), 'Le samedi matin');
+  assert.equal(titleOf({ text: '', label: { fr: 'Ateliers', en: 'Workshops' } }, '?', 'en'), 'Workshops');
+  assert.equal(titleOf({ label: { fr: 'Ateliers', en: '' } }, '?', 'ar'), 'Ateliers');
+  assert.equal(wordsOf({ text: null, label: null }), '');
   assert.equal(titleOf({ text: '   ' }, 'Sans titre'), 'Sans titre');
   assert.deepEqual(linkOps('action-1', chosen), [
     { op: 'action.link', id: 'action-1', board: 'board-aaaaaa', item: 'sol-111111' },

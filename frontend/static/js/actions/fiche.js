@@ -17,7 +17,7 @@
 import { h } from '../board/dom.js';
 import { newMilestoneId } from '../core/protocol.js';
 import { radarGeometry, radarSvg, seriesColour } from './radar.js';
-import { openSolutionPicker } from './picker.js';
+import { openSolutionPicker, wordsOf } from './picker.js';
 
 /** @typedef {(key: string, vars?: Record<string, unknown>) => string} Translate */
 /** @typedef {{id: string, label: string | null}} Choice */
@@ -1077,6 +1077,13 @@ export function openFiche(ctx, actionId) {
 
   // -- the capabilities web -------------------------------------------------------------------------------
 
+  /** A colour square (set through the CSSOM: the page's CSP refuses style attributes). @param {string} colour */
+  function swatch(colour) {
+    const el = h('span', { class: 'fiche-swatch', attrs: { 'aria-hidden': 'true' } });
+    el.style.setProperty('--swatch', colour);
+    return el;
+  }
+
   function capabilitiesPart() {
     let current = '';
     const picture = h('div', { class: 'fiche-radar' });
@@ -1139,7 +1146,7 @@ export function openFiche(ctx, actionId) {
           class: 'fiche-series-tab', attrs: { type: 'button', 'aria-pressed': String(x.id === current) },
           dataset: { series: x.id, always: '1' },
           on: { click: () => { current = x.id; refresh(); } },
-        }, [h('span', { class: 'fiche-swatch', attrs: { 'aria-hidden': 'true', style: `--swatch:${seriesColour(i)}` } }),
+        }, [swatch(seriesColour(i)),
           h('span', { text: seriesLabels[x.id] }),
           h('span', { class: 'fiche-count', text: t('actions.radar.scored', { n: scored, total: axes.length }) })]);
       }));
@@ -1235,14 +1242,14 @@ export function openFiche(ctx, actionId) {
           ]);
         }
         const sol = info.solution ?? {};
-        const title = sol.label || sol.text || t('actions.sources.solution');
+        const title = wordsOf(sol, lang) || t('actions.sources.solution');
         const behind = info.behind ?? {};
         /** @param {string} kind @param {any[]} entries */
         const chain = (kind, entries) => (entries?.length ? h('li', { class: `fiche-chain-${kind}` }, [
           h('span', { class: 'fiche-chain-kind', text: t(`actions.sources.${kind}`) }),
           ...entries.map((e) => h('span', { class: `fiche-chip${e.severity ? ` severity-${e.severity}` : ''}` }, [
             e.picture_url ? h('img', { attrs: { src: e.picture_url, alt: '', width: 28, height: 28 } }) : null,
-            h('span', { text: e.label ?? '', attrs: { dir: 'auto' } }),
+            h('span', { text: wordsOf(e, lang), attrs: { dir: 'auto' } }),
           ])),
         ]) : null);
         return h('li', { class: `fiche-source${info.found === false ? ' fiche-source-gone' : ''}`, dataset: { board: link.board, item: link.item } }, [
@@ -1312,7 +1319,8 @@ export function openFiche(ctx, actionId) {
   refresh();
   dialog.showModal();
   const first = /** @type {HTMLInputElement | null} */ (dialog.querySelector('input[name="title"]'));
-  if (first && !first.disabled) first.focus();
+  // with a mouse and keyboard, straight into the title; on a touch screen no keyboard pops up unasked
+  if (first && !first.disabled && window.matchMedia?.('(pointer: fine)').matches) first.focus();
   const handle = { dialog, close };
   openOne = handle;
   return handle;

@@ -15,8 +15,29 @@ import { newActionId } from '../core/protocol.js';
 /** @typedef {(key: string, vars?: Record<string, unknown>) => string} Translate */
 /**
  * @typedef {{board: string, board_title?: string, item: string, text?: string, ref?: string | null,
- *   label?: string | null, picture_url?: string | null, votes?: number | null, answered_by?: string[]}} Solution
+ *   label?: Record<string, string> | string | null, picture_url?: string | null, votes?: number | null,
+ *   answered_by?: string[]}} Solution
  */
+
+/**
+ * The words of a card from the residents' board: its own text, else its picture's label in this language
+ * (the server sends the catalogue's labels as {fr, en, ar}), else the French one.
+ * @param {{text?: string | null, label?: Record<string, string> | string | null}} entry
+ * @param {string} [lang]
+ */
+export function wordsOf(entry, lang = 'fr') {
+  const text = String(entry?.text ?? '').trim();
+  if (text) return text;
+  const label = entry?.label;
+  if (typeof label === 'string') return label.trim();
+  if (label && typeof label === 'object') return String(label[lang] || label.fr || Object.values(label).find(Boolean) || '').trim();
+  return '';
+}
+
+/** A picture's label in this language, or ''. @param {{label?: Record<string, string> | string | null}} entry @param {string} lang */
+export function labelOf(entry, lang) {
+  return wordsOf({ label: entry?.label }, lang);
+}
 
 const SCALE_MONTHS = /** @type {Record<string, number>} */ ({ month: 1, quarter: 3, semester: 6 });
 const MAX_TITLE = 200;
@@ -47,13 +68,14 @@ export function currentPeriod(timeline, today = new Date()) {
 }
 
 /**
- * The title of an action made from a solution: its label (catalogue picture) or its text, cut to 200
+ * The title of an action made from a solution: its words (its text, else its picture's label), cut to 200
  * characters.
  * @param {Solution} solution
  * @param {string} fallback
+ * @param {string} [lang]
  */
-export function titleOf(solution, fallback) {
-  const text = String(solution.label || solution.text || '').replace(/\s+/g, ' ').trim() || fallback;
+export function titleOf(solution, fallback, lang = 'fr') {
+  const text = wordsOf(solution, lang).replace(/\s+/g, ' ').trim() || fallback;
   const codePoints = [...text];
   return codePoints.length > MAX_TITLE ? `${codePoints.slice(0, MAX_TITLE - 1).join('')}…` : text;
 }
@@ -62,16 +84,16 @@ export function titleOf(solution, fallback) {
  * ONE batch: an `action.create` per chosen solution (draft, linked to it).
  * @param {Solution[]} chosen
  * @param {{lane: string, start: string, end: string}} where
- * @param {{fallbackTitle?: string, makeId?: () => string}} [options]
+ * @param {{fallbackTitle?: string, makeId?: () => string, lang?: string}} [options]
  */
-export function createOps(chosen, { lane, start, end }, { fallbackTitle = '…', makeId = newActionId } = {}) {
+export function createOps(chosen, { lane, start, end }, { fallbackTitle = '…', makeId = newActionId, lang = 'fr' } = {}) {
   return chosen.map((s) => ({
     op: 'action.create',
     id: makeId(),
     lane,
     start,
     end,
-    fiche: { title: titleOf(s, fallbackTitle), status: 'draft' },
+    fiche: { title: titleOf(s, fallbackTitle, lang), status: 'draft' },
     links: [{ board: s.board, item: s.item }],
   }));
 }
@@ -152,8 +174,9 @@ export function openSolutionPicker(ctx, { lane, start, end, linkTo } = {}) {
           box,
           s.picture_url ? h('img', { attrs: { src: s.picture_url, alt: '', width: 56, height: 56 } }) : h('span', { class: 'picker-nopic', attrs: { 'aria-hidden': 'true' } }),
           h('span', { class: 'picker-text' }, [
-            h('span', { class: 'picker-label', text: titleOf(s, t('actions.picker.untitled')), attrs: { dir: 'auto' } }),
-            s.label && s.text && s.text !== s.label ? h('span', { class: 'picker-words', text: s.text, attrs: { dir: 'auto' } }) : null,
+            h('span', { class: 'picker-label', text: titleOf(s, t('actions.picker.untitled'), ctx.lang), attrs: { dir: 'auto' } }),
+            s.text && labelOf(s, ctx.lang) && s.text.trim() !== labelOf(s, ctx.lang)
+              ? h('span', { class: 'picker-words', text: labelOf(s, ctx.lang), attrs: { dir: 'auto' } }) : null,
             facts ? h('span', { class: 'picker-facts', text: facts, attrs: { dir: 'auto' } }) : null,
             isLinked ? h('span', { class: 'picker-answered', text: t('actions.picker.already_linked') })
               : answered ? h('span', { class: 'picker-answered', text: t('actions.picker.answered_by', { n: answered }) }) : null,
@@ -204,7 +227,7 @@ export function openSolutionPicker(ctx, { lane, start, end, linkTo } = {}) {
     }
     const period = currentPeriod(settings().timeline);
     const ops = createOps(picked, { lane: laneSelect.value, start: start ?? period.start, end: end ?? (start ? start : period.end) },
-      { fallbackTitle: t('actions.picker.untitled') });
+      { fallbackTitle: t('actions.picker.untitled'), lang: ctx.lang });
     // an explicit start without an end: one period from that start (the server snaps the end up)
     ctx.send(ops);
     finish(ops.map((o) => o.id));

@@ -240,12 +240,13 @@ export function radarSvg(geometry, { labels, editable = false, onPick } = /** @t
   const { size, centre, axes, rings } = geometry;
   const order = labels.seriesOrder ?? Object.keys(labels.series ?? {});
   const legendRows = Math.max(1, order.length);
-  const fontPx = Math.max(11, Math.round(size / 30));
+  const fontPx = Math.max(11, Math.round(size / 28));
+  const pad = Math.round(size * 0.07); // room at the sides for the labels of the left and right axes
   const lineH = fontPx * 1.2;
   const legendTop = size * 0.9 - (legendRows - 1) * lineH * 0.5;
   const height = Math.max(size, legendTop + legendRows * lineH + fontPx);
   const root = /** @type {SVGSVGElement} */ (svg('svg', {
-    viewBox: `0 0 ${size} ${Math.ceil(height)}`,
+    viewBox: `${-pad} 0 ${size + 2 * pad} ${Math.ceil(height)}`,
     class: 'radar',
     role: 'img',
     'aria-label': labels.alt ?? labels.title ?? '',
@@ -324,8 +325,8 @@ export function radarSvg(geometry, { labels, editable = false, onPick } = /** @t
     root.addEventListener('click', (event) => {
       const box = root.getBoundingClientRect();
       if (!box.width) return;
-      const scale = size / box.width;
-      const x = (event.clientX - box.left) * scale;
+      const scale = (size + 2 * pad) / box.width;
+      const x = (event.clientX - box.left) * scale - pad;
       const y = (event.clientY - box.top) * scale;
       const hit = pickLevel(geometry, x, y);
       if (hit) onPick(hit.axis, hit.level);
