@@ -374,3 +374,19 @@ def test_timer_pause_and_spotlight_reach_the_stakeholders(app: ServerProcess, de
     bar.locator(".fac-spotlight").click()  # « Arrêter de montrer »
     expect(banner.locator(".af-spot-note")).to_have_count(0)
     expect(card(karim, PERMANENCES)).not_to_have_class(re.compile(r"\baf-spotlit\b"))
+
+    # In Arabic, without a reload: the banner, the dots, the filters and the bar speak Arabic, mirrored.
+    karim.locator(".lang-button[value='ar']").click()
+    expect(karim.locator("html")).to_have_attribute("dir", "rtl")
+    expect(banner.locator(".phase-name")).to_have_text("التصويت")
+    expect(karim.locator("#facilitation .af-left-text")).to_have_text("بقيت لك 4 نقاط")
+    expect(vote(karim, ATELIERS).locator(".af-vote-add")).to_have_attribute(
+        "aria-label", "إعطاء نقطة لـ«A1 · Ateliers numériques»"
+    )
+    expect(
+        karim.locator("#filters .af-filters-toggle, #filters .af-field-colour .af-label").first
+    ).to_be_visible()
+    expect(karim.locator("#filters .af-field-colour .af-label")).to_have_text("التلوين حسب")
+    vote(karim, ATELIERS).locator(".af-vote-add").click()
+    expect(karim.locator("#facilitation .af-left-text")).to_have_text("بقيت لك 3 نقاط")
+    shoot(karim, "laptop-ar")

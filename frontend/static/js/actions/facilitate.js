@@ -148,13 +148,16 @@ function controlSet(ctx) {
     const fresh = /** @type {Set<Control>} */ (new Set());
     set = fresh;
     controlsOf.set(ctx, fresh);
-    ctx.store.subscribe(() => {
+    const drawAll = () => {
       for (const c of [...fresh]) {
         if (c.el.isConnected) c.seen = true;
         else if (c.seen) { fresh.delete(c); continue; }
         c.draw();
       }
-    });
+    };
+    ctx.store.subscribe(drawAll);
+    // another language: after the page's own listener has switched ctx.t (a task later)
+    if (typeof document !== 'undefined') document.addEventListener('fresque:lang', () => setTimeout(drawAll, 0));
   }
   return set;
 }
@@ -193,8 +196,8 @@ export function voteControls(ctx, action) {
     h('span', { text: '−', attrs: { 'aria-hidden': 'true' } }),
   ]);
   const dots = h('span', { class: 'af-dots' });
-  const total = h('span', { class: 'af-total' });
-  const msg = h('span', { class: 'af-vote-msg', attrs: { role: 'status' }, hidden: true });
+  const total = h('span', { class: 'af-total', attrs: { dir: 'auto' } });
+  const msg = h('span', { class: 'af-vote-msg', attrs: { role: 'status', dir: 'auto' }, hidden: true });
   const el = h('div', {
     class: 'af-vote',
     attrs: { role: 'group' },

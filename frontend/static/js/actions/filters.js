@@ -435,6 +435,10 @@ export function mountFilters(ctx, element) {
     emit();
   };
   if (typeof window !== 'undefined') window.addEventListener('hashchange', onHash);
+  // another language: after the page's own listener has switched ctx.t (a task later)
+  if (typeof document !== 'undefined') {
+    document.addEventListener('fresque:lang', () => setTimeout(() => { legendSig = ''; draw(true); }, 0));
+  }
   ctx.store.subscribe?.(() => draw(false));
   draw(true);
   ctx.filters = { filter: { ...filter }, colour };
