@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 from helpers import (
     PHONE,
     TABLET,
@@ -45,7 +44,7 @@ def shoot(page: Page, name: str) -> None:
 
 
 def seed_actions(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]]) -> bool:
-    """Like `helpers.seed`, on an actions board; False when the server does not take action ops yet."""
+    """Like `helpers.seed`, on an actions board (no exploration replica); False when refused."""
     from websockets.sync.client import connect
 
     with connect(
@@ -140,7 +139,7 @@ def test_answered_solutions_show_their_actions_and_item_links_centre_a_card(
         assert made.status_code == 201, made.text
         actions = made.json()["id"]
         link = [{"board": ws.board, "item": ANSWERED}]
-        if not seed_actions(
+        assert seed_actions(
             app,
             actions,
             ws.token,
@@ -148,8 +147,7 @@ def test_answered_solutions_show_their_actions_and_item_links_centre_a_card(
                 action("act-000101", "Permanences d'aide aux démarches", "2027-01", "2027-12", link),
                 action("act-000102", "Former des aidants numériques", "2026-04", "2026-09", link),
             ],
-        ):
-            pytest.skip("actions boards are not on the wire yet")
+        )
 
         # The tablet: the badge on the answered card only; a tap on it lists the two actions.
         open_board(tablet, app, ws.board)
