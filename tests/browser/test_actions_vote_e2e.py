@@ -136,6 +136,20 @@ def confirmed_totals(page: Page) -> dict[str, int]:
     return totals
 
 
+def check_axe(page: Page) -> None:
+    """No serious or critical axe-core finding in the facilitation, the filters and the cards' dots."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = {"include": [["#facilitation"], ["#filters"], [".tl-card-extra"]]}
+    violations = Axe().run(page, context=context).response["violations"]
+    serious = [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:4]}"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, serious
+
+
 def shoot(page: Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"actions-facilitate-{name}.png"
@@ -240,6 +254,9 @@ def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(
     expect(karim.locator("#facilitation .af-banner .note-votes")).to_have_count(0)
     shoot(facilitator, "wall-revealed")
     shoot(lina, "tablet-revealed")
+    # axe-core on what this module draws: the bar, the banner, the ranking, the filters, the dots on the cards
+    for page in (facilitator, karim):
+        check_axe(page)
 
 
 def test_filters_hide_cards_and_colour_by_changes_the_colours(app: ServerProcess, devices: Devices) -> None:
