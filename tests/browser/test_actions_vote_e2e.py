@@ -407,3 +407,20 @@ def test_timer_pause_and_spotlight_reach_the_stakeholders(app: ServerProcess, de
     vote(karim, ATELIERS).locator(".af-vote-add").click()
     expect(karim.locator("#facilitation .af-left-text")).to_have_text("بقيت لك 3 نقاط")
     shoot(karim, "laptop-ar")
+
+    # « Étapes… »: the action board's five steps by their names; one taken out, saved in one board.update.
+    bar.locator(".fac-steps").click()
+    sheet = facilitator.locator("dialog.af-sheet")
+    expect(sheet.locator(".steps-name")).to_have_text(
+        ["Accueil", "Placer les actions", "Remplir les fiches", "Vote", "Restitution"]
+    )
+    expect(sheet.locator(".steps-row[data-phase='vote'] .steps-now")).to_be_visible()
+    sheet.locator(".steps-row[data-phase='welcome'] .steps-box").uncheck()
+    shoot(facilitator, "wall-steps")
+    sheet.locator(".steps-save").click()
+    setting(karim, "phases", ["place", "fiches", "vote", "restitution"])
+    expect(sheet).to_be_hidden()
+    # ‹ goes back a step
+    bar.locator(".fac-prev").click()
+    setting(karim, "phase", "fiches")
+    expect(banner.locator(".phase-name")).to_have_text("ملء البطاقات")
