@@ -84,6 +84,14 @@ async def build(workshop: Workshop) -> tuple[str, BoardClient]:
             solution("sol-002", text="Un atelier le samedi"),
             solution("sol-003", text="Bus du soir"),
             solution("sol-009", text="Un mot blessant"),
+            {
+                "op": "item.create",
+                "id": "sol-005",
+                "kind": "solution",
+                "x": 500,
+                "y": 400,
+                "ref": "public-wifi",
+            },
             thread("thr-001", "act-001", "tpt-001"),
             thread("thr-002", "tpt-001", "dif-001"),
             thread("thr-003", "dif-001", "sol-001"),
@@ -113,7 +121,14 @@ async def test_solutions_are_ranked_by_votes_and_hidden_ones_are_left_out(worksh
     amina_token = workshop.token("Amina")
 
     listed = get(server, path, amina_token)
-    assert ranking(listed) == [("sol-002", 3), ("sol-004", 1), ("sol-001", 1), ("sol-003", 0), ("sol-009", 0)]
+    assert ranking(listed) == [
+        ("sol-002", 3),
+        ("sol-004", 1),
+        ("sol-001", 1),
+        ("sol-003", 0),
+        ("sol-005", 0),
+        ("sol-009", 0),
+    ]
     first = listed["solutions"][0]
     assert first == {
         "board": workshop.board_id,
@@ -127,6 +142,17 @@ async def test_solutions_are_ranked_by_votes_and_hidden_ones_are_left_out(worksh
         "answered_by": [],
     }
     assert listed["solutions"][1]["board"] == board_b and listed["solutions"][1]["board_title"] == TITLE_B
+    pictured = listed["solutions"][4]
+    assert pictured["text"] is None and pictured["ref"] == "public-wifi"
+    assert (
+        pictured["label"]["fr"] == "Wi-Fi public, tiers-lieu"
+        and pictured["label"]["en"]
+        and pictured["label"]["ar"]
+    )
+    assert (
+        pictured["picture_url"].startswith("/pictograms/")
+        and server.get(pictured["picture_url"]).status_code == 200
+    )
 
     # Moderation: a hidden card is not listed to a participant; the facilitator still sees it.
     await ack(fac, [{"op": "item.hide", "id": "sol-009", "hidden": True}])
@@ -135,22 +161,34 @@ async def test_solutions_are_ranked_by_votes_and_hidden_ones_are_left_out(worksh
         "sol-004",
         "sol-001",
         "sol-003",
+        "sol-005",
     ]
     assert "sol-009" in [s["item"] for s in get(server, path, workshop.facilitator_token)["solutions"]]
 
     # Hidden votes on board A: a participant gets null there, ranked after every count, by their words.
     await ack(fac, [{"op": "board.update", "votes_hidden": True}])
     hidden = get(server, path, amina_token)
-    assert ranking(hidden) == [("sol-004", 1), ("sol-001", None), ("sol-003", None), ("sol-002", None)]
-    facilitating = get(server, path, workshop.facilitator_token)
-    assert ranking(facilitating) == [
-        ("sol-002", 3),
+    # by their words: the text, else the French label
+    assert ranking(hidden) == [
         ("sol-004", 1),
-        ("sol-001", 1),
-        ("sol-003", 0),
-        ("sol-009", 0),
+        ("sol-001", None),
+        ("sol-003", None),
+        ("sol-002", None),
+        ("sol-005", None),
     ]
-    await fac.close()
+    facilitating = get(server, path, workshop.facilitator_token)
+    assert ranking(facilitating) == ranking(listed)
+
+    # A private round: Karim's new idea is his (and the facilitator's) until the reveal.
+    await ack(fac, [{"op": "board.update", "votes_hidden": False, "private": True}])
+    karim = workshop.client("Karim")
+    await karim.connect()
+    await ack(karim, [solution("sol-006", text="Une idée à moi")])
+    assert "sol-006" not in [s["item"] for s in get(server, path, amina_token)["solutions"]]
+    assert "sol-006" in [s["item"] for s in get(server, path, workshop.token("Karim"))["solutions"]]
+    assert "sol-006" in [s["item"] for s in get(server, path, workshop.facilitator_token)["solutions"]]
+    for c in (karim, fac):
+        await c.close()
 
 
 async def test_routes_refuse_other_workshops_and_wrong_kinds(workshop: Workshop) -> None:
