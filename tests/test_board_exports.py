@@ -123,8 +123,20 @@ class Plan:
                 },
                 {"op": "capability.set", "id": self.first, "series": "today", "axis": "rights", "level": 1},
                 {"op": "capability.set", "id": self.first, "series": "today", "axis": "health", "level": 2},
-                {"op": "capability.set", "id": self.first, "series": "targeted", "axis": "rights", "level": 4},
-                {"op": "capability.set", "id": self.first, "series": "targeted", "axis": "health", "level": 3},
+                {
+                    "op": "capability.set",
+                    "id": self.first,
+                    "series": "targeted",
+                    "axis": "rights",
+                    "level": 4,
+                },
+                {
+                    "op": "capability.set",
+                    "id": self.first,
+                    "series": "targeted",
+                    "axis": "health",
+                    "level": 3,
+                },
                 {
                     "op": "milestone.add",
                     "id": self.first,
@@ -209,13 +221,19 @@ async def test_actions_csv_has_what_was_entered(workshop: Workshop) -> None:
     assert semicolons.content.decode().splitlines()[0].startswith("\ufeffid;number;title;lane;")
 
     # Only the workshop's facilitator may have it (as the JSON export); other workshops never.
-    assert workshop.server.get(f"/api/boards/{plan.board}/export.csv", workshop.token("Amina")).json()[
-        "error"
-    ] == "facilitator_only"
+    assert (
+        workshop.server.get(f"/api/boards/{plan.board}/export.csv", workshop.token("Amina")).json()["error"]
+        == "facilitator_only"
+    )
     other = Workshop.create(workshop.server, residents=())
     refused = workshop.server.get(f"/api/boards/{plan.board}/export.csv", other.facilitator_token)
     assert (refused.status_code, refused.json()["error"]) == (403, "not_your_workshop")
-    assert workshop.server.get(f"/api/boards/{plan.board}/export.csv?lang=de", workshop.facilitator_token).status_code == 422
+    assert (
+        workshop.server.get(
+            f"/api/boards/{plan.board}/export.csv?lang=de", workshop.facilitator_token
+        ).status_code
+        == 422
+    )
 
 
 async def test_exploration_csv_takes_a_table(workshop: Workshop) -> None:
@@ -228,14 +246,27 @@ async def test_exploration_csv_takes_a_table(workshop: Workshop) -> None:
     missing = workshop.server.get(url, workshop.facilitator_token)
     assert (missing.status_code, missing.json()["error"]) == (422, "unknown_table")
     tables = missing.json()["tables"]
-    assert tables == ["activities", "difficulties", "touchpoints", "solutions", "notes", "threads", "votes", "participants"]
+    assert tables == [
+        "activities",
+        "difficulties",
+        "touchpoints",
+        "solutions",
+        "notes",
+        "threads",
+        "votes",
+        "participants",
+    ]
     assert "solutions" in missing.json()["message"]
     unknown = workshop.server.get(f"{url}?table=items", workshop.facilitator_token)
     assert (unknown.status_code, unknown.json()["tables"]) == (422, tables)
     response = workshop.server.get(f"{url}?table=solutions", workshop.facilitator_token)
-    assert 'filename="fresque-atelier-jas-de-bouffan-solutions.csv"' in response.headers["content-disposition"]
+    assert (
+        'filename="fresque-atelier-jas-de-bouffan-solutions.csv"' in response.headers["content-disposition"]
+    )
     rows = parse_csv(response)
-    assert [(r["id"], r["author"], r["text"]) for r in rows] == [(sol, "Amina", "'@SUM(A1:A9) une aide le soir")]
+    assert [(r["id"], r["author"], r["text"]) for r in rows] == [
+        (sol, "Amina", "'@SUM(A1:A9) une aide le soir")
+    ]
     people = parse_csv(workshop.server.get(f"{url}?table=participants", workshop.facilitator_token))
     assert {p["alias"] for p in people} == {"Animation", "Amina", "Karim"}
 
@@ -272,7 +303,9 @@ async def test_the_capabilities_web_as_a_png(workshop: Workshop) -> None:
     assert (again.status_code, again.content) == (304, b"")
     fac = workshop.client(board_id=plan.board)
     await fac.connect()
-    await ack(fac, [{"op": "capability.set", "id": plan.first, "series": "today", "axis": "rights", "level": 3}])
+    await ack(
+        fac, [{"op": "capability.set", "id": plan.first, "series": "today", "axis": "rights", "level": 3}]
+    )
     await fac.close()
     changed = httpx.get(
         f"{workshop.server.base_url}{url}?size=400",
@@ -282,7 +315,9 @@ async def test_the_capabilities_web_as_a_png(workshop: Workshop) -> None:
 
     for size in ("100", "1601", "big"):
         assert workshop.server.get(f"{url}?size={size}", workshop.token("Amina")).status_code == 422
-    missing = workshop.server.get(f"/api/boards/{plan.board}/actions/act-none00/radar.png", workshop.token("Amina"))
+    missing = workshop.server.get(
+        f"/api/boards/{plan.board}/actions/act-none00/radar.png", workshop.token("Amina")
+    )
     assert (missing.status_code, missing.json()["error"]) == (404, "action_not_found")
     wrong_kind = workshop.server.get(
         f"/api/boards/{workshop.board_id}/actions/{plan.first}/radar.png", workshop.token("Amina")
@@ -315,7 +350,10 @@ async def test_actions_json_export_round_trips(workshop: Workshop) -> None:
     one = actions[plan.first]
     assert one["fiche"]["funding"][0] == {"source": "Ville", "amount": 20000, "state": "secured"}
     assert one["fiche"]["risks"] == FORMULA  # JSON keeps text as it was typed
-    assert one["capabilities"] == {"targeted": {"health": 3, "rights": 4}, "today": {"health": 2, "rights": 1}}
+    assert one["capabilities"] == {
+        "targeted": {"health": 3, "rights": 4},
+        "today": {"health": 2, "rights": 1},
+    }
     assert one["milestones"] == [{"id": "mile-000001", "month": "2025-03", "label": "Lancement"}]
     assert one["links"] == [
         {
@@ -341,7 +379,9 @@ async def test_actions_json_export_round_trips(workshop: Workshop) -> None:
     karim = workshop.client("Karim", board_id=imported.json()["id"])
     await karim.connect()
     await ack(karim, [{"op": "action.move", "id": plan.first, "lane": "reinforce"}])
-    refused = await karim.commit([{"op": "action.resize", "id": plan.first, "edge": "start", "month": "2025-06"}])
+    refused = await karim.commit(
+        [{"op": "action.resize", "id": plan.first, "edge": "start", "month": "2025-06"}]
+    )
     assert refused["code"] == "milestone_outside"
     await karim.close()
 

@@ -11,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import seed
 from playwright.sync_api import Browser, Page
 from support.server import ServerProcess
-
-from helpers import seed
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
@@ -25,44 +24,182 @@ def plan_ops(residents_board: str, solution: str) -> list[dict[str, Any]]:
     """A city's action plan as stakeholders would fill it: eight actions over three lanes."""
 
     def create(aid: str, lane: str, start: str, end: str, title: str, **fiche: Any) -> dict[str, Any]:
-        return {"op": "action.create", "id": aid, "lane": lane, "start": start, "end": end, "fiche": {"title": title, **fiche}}
+        return {
+            "op": "action.create",
+            "id": aid,
+            "lane": lane,
+            "start": start,
+            "end": end,
+            "fiche": {"title": title, **fiche},
+        }
 
     return [
         {"op": "board.update", "timeline": {"start": "2025-01", "end": "2028-12"}},
         {"op": "list.add", "list": "organisations", "id": "amis-du-jas", "label": "Les Amis du Jas"},
-        {**create(
-            "act-print01", "create", "2025-01", "2026-06", "Ateliers numériques au centre social",
-            number="A2.1", axis="Accompagner les publics éloignés du numérique",
-            findings="Les seniors n'osent pas demander de l'aide.\nLes démarches CAF en ligne bloquent les familles.",
-            general_objective="Rendre les habitants autonomes dans leurs démarches en ligne.",
-            operational_objectives=["Ouvrir deux créneaux par semaine", "Former quatre bénévoles", "Prêter des tablettes"],
-            target_groups=["seniors", "parents", "newcomers_fle"], territory=["Jas-de-Bouffan", "Encagnane"],
-            lead="ccas", partners=[{"organisation": "caf", "role": "Cofinance et relaie"}, {"organisation": "amis-du-jas", "role": "Accueil des ateliers"}],
-            human_means="1 conseiller numérique (0,5 ETP), 4 bénévoles", material_means="10 tablettes, une salle équipée",
-            budget=50000,
-            funding=[{"source": "Ville", "amount": 20000, "state": "secured"}, {"source": "CAF", "amount": 15000, "state": "requested"}, {"source": "État (France Services)", "amount": 10000, "state": "planned"}],
-            calendar="Chaque mercredi et samedi matin, hors vacances scolaires", priority="high",
-            indicators=[{"kind": "output", "label": "Ateliers tenus", "target": "80 par an", "source": "CCAS"}, {"kind": "result", "label": "Personnes autonomes après 3 mois", "target": "60 %", "source": "Enquête"}],
-            risks="Bénévoles difficiles à fidéliser ; salle partagée.", status="validated",
-        ), "links": [{"board": residents_board, "item": solution}]},
-        {"op": "milestone.add", "id": "act-print01", "milestone": "mile-print1", "month": "2025-03", "label": "Lancement"},
-        {"op": "milestone.add", "id": "act-print01", "milestone": "mile-print2", "month": "2025-12", "label": "Bilan d'étape"},
+        {
+            **create(
+                "act-print01",
+                "create",
+                "2025-01",
+                "2026-06",
+                "Ateliers numériques au centre social",
+                number="A2.1",
+                axis="Accompagner les publics éloignés du numérique",
+                findings=(
+                    "Les seniors n'osent pas demander de l'aide.\n"
+                    "Les démarches CAF en ligne bloquent les familles."
+                ),
+                general_objective="Rendre les habitants autonomes dans leurs démarches en ligne.",
+                operational_objectives=[
+                    "Ouvrir deux créneaux par semaine",
+                    "Former quatre bénévoles",
+                    "Prêter des tablettes",
+                ],
+                target_groups=["seniors", "parents", "newcomers_fle"],
+                territory=["Jas-de-Bouffan", "Encagnane"],
+                lead="ccas",
+                partners=[
+                    {"organisation": "caf", "role": "Cofinance et relaie"},
+                    {"organisation": "amis-du-jas", "role": "Accueil des ateliers"},
+                ],
+                human_means="1 conseiller numérique (0,5 ETP), 4 bénévoles",
+                material_means="10 tablettes, une salle équipée",
+                budget=50000,
+                funding=[
+                    {"source": "Ville", "amount": 20000, "state": "secured"},
+                    {"source": "CAF", "amount": 15000, "state": "requested"},
+                    {"source": "État (France Services)", "amount": 10000, "state": "planned"},
+                ],
+                calendar="Chaque mercredi et samedi matin, hors vacances scolaires",
+                priority="high",
+                indicators=[
+                    {"kind": "output", "label": "Ateliers tenus", "target": "80 par an", "source": "CCAS"},
+                    {
+                        "kind": "result",
+                        "label": "Personnes autonomes après 3 mois",
+                        "target": "60 %",
+                        "source": "Enquête",
+                    },
+                ],
+                risks="Bénévoles difficiles à fidéliser ; salle partagée.",
+                status="validated",
+            ),
+            "links": [{"board": residents_board, "item": solution}],
+        },
+        {
+            "op": "milestone.add",
+            "id": "act-print01",
+            "milestone": "mile-print1",
+            "month": "2025-03",
+            "label": "Lancement",
+        },
+        {
+            "op": "milestone.add",
+            "id": "act-print01",
+            "milestone": "mile-print2",
+            "month": "2025-12",
+            "label": "Bilan d'étape",
+        },
         *(
             {"op": "capability.set", "id": "act-print01", "series": s, "axis": a, "level": lv}
             for s, levels in (
-                ("today", {"rights": 1, "work_training": 1, "health": 2, "schooling_parenting": 1, "social_ties": 2, "getting_around": 2, "budget_shopping": 1, "information_leisure": 2, "citizenship": 1, "online_safety": 0}),
-                ("targeted", {"rights": 4, "work_training": 2, "health": 3, "schooling_parenting": 3, "social_ties": 3, "getting_around": 3, "budget_shopping": 3, "information_leisure": 3, "citizenship": 2, "online_safety": 3}),
+                (
+                    "today",
+                    {
+                        "rights": 1,
+                        "work_training": 1,
+                        "health": 2,
+                        "schooling_parenting": 1,
+                        "social_ties": 2,
+                        "getting_around": 2,
+                        "budget_shopping": 1,
+                        "information_leisure": 2,
+                        "citizenship": 1,
+                        "online_safety": 0,
+                    },
+                ),
+                (
+                    "targeted",
+                    {
+                        "rights": 4,
+                        "work_training": 2,
+                        "health": 3,
+                        "schooling_parenting": 3,
+                        "social_ties": 3,
+                        "getting_around": 3,
+                        "budget_shopping": 3,
+                        "information_leisure": 3,
+                        "citizenship": 2,
+                        "online_safety": 3,
+                    },
+                ),
             )
             for a, lv in levels.items()
         ),
-        create("act-print02", "continue", "2025-01", "2028-12", "Permanences France Services", number="A1.1", lead="city"),
-        create("act-print03", "continue", "2025-04", "2026-12", "Accompagnement CAF aux démarches", number="A1.2", lead="caf", status="running"),
-        create("act-print04", "reinforce", "2025-07", "2027-06", "Médiation numérique à domicile pour les seniors isolés", number="A3.1", lead="digital_mediators"),
+        create(
+            "act-print02",
+            "continue",
+            "2025-01",
+            "2028-12",
+            "Permanences France Services",
+            number="A1.1",
+            lead="city",
+        ),
+        create(
+            "act-print03",
+            "continue",
+            "2025-04",
+            "2026-12",
+            "Accompagnement CAF aux démarches",
+            number="A1.2",
+            lead="caf",
+            status="running",
+        ),
+        create(
+            "act-print04",
+            "reinforce",
+            "2025-07",
+            "2027-06",
+            "Médiation numérique à domicile pour les seniors isolés",
+            number="A3.1",
+            lead="digital_mediators",
+        ),
         create("act-print05", "reinforce", "2026-01", "2026-06", "Coupons", number="A3.2", lead="ccas"),
-        create("act-print06", "create", "2026-01", "2027-12", "ورشة رقمية للأمهات في الحي", number="A2.2", lead="social_centres"),
-        create("act-print07", "create", "2027-01", "2028-06", "Tiers-lieu numérique et Wi-Fi public", number="A2.3", lead="city", status="draft"),
-        create("act-print08", "reinforce", "2025-01", "2025-06", "Ancien dispositif de prêt", number="A3.0", status="dropped"),
-        {"op": "milestone.add", "id": "act-print07", "milestone": "mile-print3", "month": "2027-09", "label": "Ouverture"},
+        create(
+            "act-print06",
+            "create",
+            "2026-01",
+            "2027-12",
+            "ورشة رقمية للأمهات في الحي",
+            number="A2.2",
+            lead="social_centres",
+        ),
+        create(
+            "act-print07",
+            "create",
+            "2027-01",
+            "2028-06",
+            "Tiers-lieu numérique et Wi-Fi public",
+            number="A2.3",
+            lead="city",
+            status="draft",
+        ),
+        create(
+            "act-print08",
+            "reinforce",
+            "2025-01",
+            "2025-06",
+            "Ancien dispositif de prêt",
+            number="A3.0",
+            status="dropped",
+        ),
+        {
+            "op": "milestone.add",
+            "id": "act-print07",
+            "milestone": "mile-print3",
+            "month": "2027-09",
+            "label": "Ouverture",
+        },
     ]
 
 
@@ -71,10 +208,26 @@ def printed(app: ServerProcess) -> dict[str, str]:
     data = app.create_workshop("Atelier Jas-de-Bouffan")
     token = data["facilitator"]["token"]
     board = app.post(
-        f"/api/workshops/{data['workshop']['id']}/boards", {"kind": "actions", "title": "Schéma d'inclusion numérique 2025-2028"}, token
+        f"/api/workshops/{data['workshop']['id']}/boards",
+        {"kind": "actions", "title": "Schéma d'inclusion numérique 2025-2028"},
+        token,
     ).json()["id"]
     residents = data["board"]["id"]
-    seed(app, residents, token, [{"op": "item.create", "id": "sol-print1", "kind": "solution", "x": 10, "y": 10, "text": "Un atelier le samedi matin"}])
+    seed(
+        app,
+        residents,
+        token,
+        [
+            {
+                "op": "item.create",
+                "id": "sol-print1",
+                "kind": "solution",
+                "x": 10,
+                "y": 10,
+                "text": "Un atelier le samedi matin",
+            }
+        ],
+    )
     seed(app, board, token, plan_ops(residents, "sol-print1"))
     return {"board": board, "token": token}
 
@@ -92,14 +245,18 @@ def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
     return [(float(w), float(h)) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)]
 
 
-def test_a_fiche_prints_on_a4_portrait_with_its_web(browser: Browser, app: ServerProcess, printed: dict[str, str]) -> None:
+def test_a_fiche_prints_on_a4_portrait_with_its_web(
+    browser: Browser, app: ServerProcess, printed: dict[str, str]
+) -> None:
     page = signed_in(browser, app, printed["token"], viewport={"width": 1024, "height": 900})
     page.goto(f"{app.base_url}/boards/{printed['board']}/actions/act-print01/print")
     button = page.get_by_role("button", name="Imprimer")
     assert button.is_visible()
     radar = page.locator("img.fiche-radar")
     radar.wait_for()
-    page.wait_for_function("document.querySelector('img.fiche-radar').complete && document.querySelector('img.fiche-radar').naturalWidth === 800")
+    page.wait_for_function(
+        "(img => img.complete && img.naturalWidth === 800)(document.querySelector('img.fiche-radar'))"
+    )
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / "print-fiche-screen.png"), full_page=True)
 
@@ -123,8 +280,19 @@ def test_a_fiche_prints_on_a4_portrait_with_its_web(browser: Browser, app: Serve
     arabic.context.close()
     page.context.close()
 
+    phone = signed_in(
+        browser, app, printed["token"], viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
+    )
+    phone.goto(f"{app.base_url}/boards/{printed['board']}/actions/act-print01/print")
+    phone.wait_for_function("document.querySelector('img.fiche-radar').complete")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360  # no sideways scrolling on a phone
+    phone.screenshot(path=str(SHOTS / "print-fiche-phone.png"), full_page=True)
+    phone.context.close()
 
-def test_the_timeline_prints_on_a4_landscape(browser: Browser, app: ServerProcess, printed: dict[str, str]) -> None:
+
+def test_the_timeline_prints_on_a4_landscape(
+    browser: Browser, app: ServerProcess, printed: dict[str, str]
+) -> None:
     page = signed_in(browser, app, printed["token"], viewport={"width": 1280, "height": 900})
     page.goto(f"{app.base_url}/boards/{printed['board']}/print")
     assert page.locator("svg.plan-lane").count() == 3
@@ -146,6 +314,13 @@ def test_the_timeline_prints_on_a4_landscape(browser: Browser, app: ServerProces
     )
     assert overflow == []
 
+    arabic = signed_in(browser, app, printed["token"], viewport={"width": 1280, "height": 900})
+    arabic.goto(f"{app.base_url}/boards/{printed['board']}/print?lang=ar")
+    arabic.emulate_media(media="print")
+    arabic.set_viewport_size({"width": round(277 * MM), "height": round(190 * MM)})
+    arabic.screenshot(path=str(SHOTS / "print-timeline-ar.png"), full_page=True)
+    arabic.context.close()
+
     page.goto(f"{app.base_url}/boards/{printed['board']}/print?fiches=1")
     assert page.locator("article.fiche").count() == 8
     page.emulate_media(media="print")
@@ -157,7 +332,9 @@ def test_the_timeline_prints_on_a4_landscape(browser: Browser, app: ServerProces
 def test_png_of_the_web_is_what_the_fiche_shows(app: ServerProcess, printed: dict[str, str]) -> None:
     from PIL import Image
 
-    response = app.get(f"/api/boards/{printed['board']}/actions/act-print01/radar.png?size=800", printed["token"])
+    response = app.get(
+        f"/api/boards/{printed['board']}/actions/act-print01/radar.png?size=800", printed["token"]
+    )
     image = Image.open(io.BytesIO(response.content))
     assert image.size == (800, 800)
     image.save(SHOTS / "print-radar.png")
