@@ -197,6 +197,10 @@ def test_answered_solutions_show_their_actions_and_item_links_centre_a_card(
         shoot(phone, "trace-item-link-phone")
         expect(card).not_to_have_class(has_class("flash"), timeout=8000)  # a few seconds, then it goes out
 
+        # A link to a card that is gone says so rather than leaving the resident to look for it.
+        phone.goto(f"{app.base_url}/boards/{ws.board}?item=sol-999999")
+        expect(phone.locator("#toasts")).to_contain_text("Cette carte n'est plus sur la fresque")
+
         # On the phone, the card's bar offers the same list.
         phone.goto(f"{app.base_url}/boards/{ws.board}?item={ANSWERED}")
         answered = phone.locator(item_selector(ANSWERED))

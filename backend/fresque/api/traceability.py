@@ -10,10 +10,11 @@ Three reads, for any session of the workshop (`ReaderSession`: the board pages, 
   French label), then board title, then item id.
 - `GET /api/boards/{actions board}/sources[?action=<id>]`: for each link of each action (or of one action),
   the solution and the chain behind it, walking the threads backwards (solution ← difficulty / touchpoint ←
-  activity, transitively). A link to a solution that is gone, or that the caller may not see, is
-  `found: false` with nothing of the solution.
+  activity, transitively; nearest first, then by id). Actions in id order, each one's links in the order
+  they were made. A link to a solution that is gone, or that the caller may not see, is `found: false`
+  with nothing of the solution (`solution` and `votes` null, `behind` empty).
 - `GET /api/boards/{exploration board}/answers`: for every solution of that board the caller may see and some
-  action of the workshop's actions boards links to, those actions.
+  action of the workshop's actions boards links to, those actions (earliest start first).
 
 What a non-facilitator may not see on an exploration board (moderated cards, others' cards in an open
 private round, hidden votes) follows `fresque.core.visibility`, the rule of the sockets, so that these routes
