@@ -36,8 +36,8 @@ import { formatMonth, monthName, monthOf, periodLabel, spanLabel } from './month
  * }} TimelineEvents
  */
 
-const CARD_H = 76;
-const ROW_H = 86;
+const CARD_H = 84;
+const ROW_H = 96;
 const LANE_PAD = 8;
 const TAP_SLOP = 8;
 const EDGE_SCROLL = 48; // px from the timeline's side where a drag scrolls it
@@ -137,7 +137,7 @@ export class Timeline {
     const { t, lang } = this.i18n();
     const settings = view.settings;
     const range = rangeOf(settings);
-    const head = parseFloat(getComputedStyle(this.root).getPropertyValue('--tl-head')) || 160;
+    const head = this.headWidth();
     const monthPx = monthWidth(range.scale, range.months, this.root.clientWidth - head - 2);
     const lanes = settings.lanes;
     const shown = [...view.actions.values()].filter((a) => this.isVisible(a));
@@ -157,7 +157,7 @@ export class Timeline {
     for (const action of shown) {
       seen.add(action.id);
       const preview = this.preview?.id === action.id ? this.preview : null;
-      const lane = preview?.lane ?? placed.laneOf.get(action.id) ?? lanes[0].id;
+      const lane = placed.laneOf.get(action.id) ?? lanes[0].id;
       const body = this.laneBodies.get(lane);
       if (!body) continue;
       let el = this.cards.get(action.id);
@@ -165,15 +165,22 @@ export class Timeline {
         el = this.makeCard(action.id);
         this.cards.set(action.id, el);
       }
-      if (el.parentElement !== body) body.append(el);
+      // A card being dragged stays in its lane's element (moving it elsewhere in the DOM would end the
+      // pointer's capture, and the drag): it is only drawn over the lane it would land in.
+      if (el.parentElement !== body && !preview) body.append(el);
       const start = preview ? preview.start : action.start;
       const end = preview ? preview.end : action.end;
-      const row = preview && preview.lane !== action.lane ? 0 : placed.row.get(action.id) ?? 0;
+      const row = placed.row.get(action.id) ?? 0;
+      let top = LANE_PAD + row * ROW_H;
+      const target = preview && preview.lane !== lane ? this.laneBodies.get(preview.lane) : null;
+      if (target && el.parentElement) {
+        top = target.getBoundingClientRect().top - el.parentElement.getBoundingClientRect().top + LANE_PAD;
+      }
       this.fillCard(el, action, start, end, settings, t, lang, Boolean(preview));
       const s = spanOf({ ...action, start, end });
       el.style.left = `${(s.start - range.start) * monthPx + 2}px`;
       el.style.width = `${Math.max(24, (s.end - s.start + 1) * monthPx - 4)}px`;
-      el.style.top = `${LANE_PAD + row * ROW_H}px`;
+      el.style.top = `${top}px`;
       el.style.height = `${CARD_H}px`;
     }
     for (const [id, el] of this.cards) {
@@ -188,6 +195,12 @@ export class Timeline {
       const el = this.cards.get(refocus);
       if (el && document.activeElement !== el) this.focusCard(refocus);
     }
+  }
+
+  /** The width of the lane names' column (actions.css `--tl-head`; 0 on a phone, where names sit above their lane). */
+  headWidth() {
+    const value = parseFloat(getComputedStyle(this.root).getPropertyValue('--tl-head'));
+    return Number.isFinite(value) ? value : 160;
   }
 
   /** @param {Action} a */
@@ -273,9 +286,9 @@ export class Timeline {
       h('div', { class: 'tl-card-body' }, [
         h('p', { class: 'tl-card-title', attrs: { dir: 'auto' } }),
         h('p', { class: 'tl-card-dates' }),
+        h('div', { class: 'tl-card-extra' }),
       ]),
       h('div', { class: 'tl-milestones' }),
-      h('div', { class: 'tl-card-extra' }),
       h('span', { class: 'tl-handle tl-handle-end', attrs: { 'aria-hidden': 'true' } }),
     ]);
     return el;
@@ -300,7 +313,8 @@ export class Timeline {
       ...(number ? [h('span', { class: 'tl-card-number', text: a.fiche.number })] : []),
       h('span', { class: 'tl-card-name', text: a.fiche.title }),
     );
-    /** @type {HTMLElement} */ (el.querySelector('.tl-card-dates')).textContent = span;
+    // the span in words (filters.js's paintCard puts its colour's words after it, in the same line)
+    /** @type {HTMLElement} */ (el.querySelector('.tl-card-dates')).replaceChildren(h('span', { class: 'tl-card-span', text: span }));
     const lane = settings.lanes.find((/** @type {any} */ l) => l.id === (dragging && this.preview ? this.preview.lane : a.lane));
     el.setAttribute('aria-label', t('actions.card.label', { title: `${number}${a.fiche.title}`, lane: lane ? choiceWords(lane, 'lane', t) : '', span }));
     el.setAttribute('aria-pressed', String(selected));
@@ -394,7 +408,7 @@ export class Timeline {
     // near a side, the timeline scrolls under the card
     const r = this.root.getBoundingClientRect();
     if (e.clientX > r.right - EDGE_SCROLL) this.root.scrollLeft += 16;
-    else if (e.clientX < r.left + EDGE_SCROLL + (parseFloat(getComputedStyle(this.root).getPropertyValue('--tl-head')) || 0)) this.root.scrollLeft -= 16;
+    else if (e.clientX < r.left + EDGE_SCROLL + this.headWidth()) this.root.scrollLeft -= 16;
     const range = /** @type {Range} */ (this.range);
     const n = periodsFor(this.contentX(e) - d.x0, this.monthPx, range);
     const a = d.action;
@@ -522,7 +536,7 @@ export class Timeline {
     if (document.activeElement !== el) el.focus({ preventScroll: true });
     const r = this.root.getBoundingClientRect();
     const c = el.getBoundingClientRect();
-    const head = parseFloat(getComputedStyle(this.root).getPropertyValue('--tl-head')) || 0;
+    const head = this.headWidth();
     if (c.left < r.left + head) this.root.scrollLeft -= r.left + head - c.left + 16;
     else if (c.right > r.right && c.width < r.width - head) this.root.scrollLeft += c.right - r.right + 16;
   }

@@ -1,0 +1,333 @@
+"""The action fresco end to end (issue 5): two stakeholders on one action board, a laptop with a mouse and a
+tablet by touch; cards moved across lanes and in time, resized by an edge, by the keyboard and by the tap
+toolbar; both pages and the server's export agree (dates snapped to the scale); a reload keeps everything.
+Screenshots of the page on a touch wall, a tablet and a phone (test-results/screenshots/actions-*.png).
+
+Waits are Playwright's expect and wait_for_function; no sleep stands in for an assertion.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from helpers import (
+    LAPTOP,
+    PHONE,
+    TABLET,
+    Devices,
+    Fingers,
+    Workshop,
+    create_workshop,
+    export,
+    seed,
+    wait_connected,
+)
+from playwright.sync_api import Browser, Page, expect
+from support.server import ServerProcess
+
+pytestmark = pytest.mark.timeout(120)
+
+WALL = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+
+
+@pytest.fixture
+def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
+    devices = Devices(browser, app)
+    yield devices
+    devices.close()
+    assert not devices.errors, f"a page threw: {devices.errors}"
+
+
+def actions_board(
+    app: ServerProcess,
+    ws: Workshop,
+    ops: list[dict[str, Any]] | None = None,
+    title: str = "Plan d'inclusion numérique",
+) -> str:
+    """A new action board of the workshop (2024 → 2027 by quarter, whatever the year), with `ops` on it."""
+    response = httpx.post(
+        f"{app.base_url}/api/workshops/{ws.id}/boards",
+        json={"kind": "actions", "title": title},
+        headers={"Authorization": f"Bearer {ws.token}"},
+        timeout=10,
+    )
+    assert response.status_code == 201, response.text
+    board: dict[str, Any] = response.json()
+    assert board["kind"] == "actions"
+    timeline = {"op": "board.update", "timeline": {"start": "2024-01", "end": "2027-12", "scale": "quarter"}}
+    seed(app, str(board["id"]), ws.token, [timeline, *(ops or [])])  # one seed per board: its op_id is fixed
+    return str(board["id"])
+
+
+def stakeholder(devices: Devices, ws: Workshop, board: str, device: dict[str, Any], alias: str) -> Page:
+    """Joins with the workshop's code through the real pages, then opens the action board."""
+    page = devices.resident(ws, device, alias, "green" if alias < "M" else "orange")
+    page.goto(f"{devices.app.base_url}/boards/{board}")
+    wait_connected(page)
+    return page
+
+
+def settled(page: Page) -> None:
+    page.wait_for_function("() => window.fresque.store.pendingCount === 0 && window.fresque.connection.ready")
+
+
+def action_of(page: Page, action_id: str) -> dict[str, Any] | None:
+    result: dict[str, Any] | None = page.evaluate(
+        "(id) => { const a = window.fresque.store.view().actions.get(id);"
+        " return a ? JSON.parse(JSON.stringify(a)) : null; }",
+        action_id,
+    )
+    return result
+
+
+def wait_action(page: Page, action_id: str, **fields: str) -> None:
+    """The page shows the action with these lane / start / end, on its card too."""
+    page.wait_for_function(
+        "([id, fields]) => { const a = window.fresque.store.view().actions.get(id);"
+        " return !!a && Object.entries(fields).every(([k, v]) => a[k] === v); }",
+        arg=[action_id, fields],
+    )
+    card = page.locator(f'.tl-card[data-id="{action_id}"]')
+    for name, value in fields.items():
+        expect(card).to_have_attribute(f"data-{name}", value)
+    if "lane" in fields:
+        expect(
+            page.locator(f'.tl-lane-body[data-lane="{fields["lane"]}"] .tl-card[data-id="{action_id}"]')
+        ).to_have_count(1)
+
+
+def exported_action(app: ServerProcess, ws: Workshop, board: str, action_id: str) -> dict[str, Any]:
+    """The action as the server keeps it (the board's JSON export)."""
+    data = export(app, board, ws.token)
+    assert data["board"]["kind"] == "actions"
+    found: dict[str, Any] = next(a for a in data["actions"] if a["id"] == action_id)
+    return found
+
+
+def create_through_the_page(page: Page, title: str) -> str:
+    """« Nouvelle action », a title, « Créer »: returns the new card's id."""
+    before = set(page.evaluate("() => [...window.fresque.store.view().actions.keys()]"))
+    page.locator("#new-action").click()
+    dialog = page.locator("dialog#ask")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Titre de l’action").fill(title)
+    dialog.get_by_role("button", name="Créer").click()
+    expect(dialog).to_be_hidden()
+    page.wait_for_function("(n) => window.fresque.store.view().actions.size === n", arg=len(before) + 1)
+    after = set(page.evaluate("() => [...window.fresque.store.view().actions.keys()]"))
+    (new,) = after - before
+    return str(new)
+
+
+def centre(page: Page, selector: str) -> tuple[float, float]:
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def month_px(page: Page) -> float:
+    return float(page.evaluate("() => window.fresque.timeline.monthPx"))
+
+
+def scroll_to_card(page: Page, action_id: str) -> None:
+    """Scroll the timeline so that the card starts just right of the lane names (room to drag it later: near
+    the timeline's side, a drag scrolls it)."""
+    page.evaluate(
+        """(id) => {
+            const root = document.querySelector('#timeline');
+            const card = document.querySelector(`.tl-card[data-id="${id}"]`);
+            root.scrollLeft += card.getBoundingClientRect().left - root.getBoundingClientRect().left
+              - window.fresque.timeline.headWidth() - 24;
+        }""",
+        action_id,
+    )
+
+
+def test_mouse_and_touch_move_and_resize_seen_by_both_and_kept(devices: Devices, app: ServerProcess) -> None:
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    # a card to work on, in « À poursuivre », Q1 2025
+    card_op = {
+        "op": "action.create",
+        "id": "action-ateliers1",
+        "lane": "continue",
+        "start": "2025-01",
+        "end": "2025-03",
+    }
+    board = actions_board(app, ws, [{**card_op, "fiche": {"title": "Ateliers numériques"}}])
+    mouse = stakeholder(devices, ws, board, LAPTOP, "Claire")
+    touch = stakeholder(devices, ws, board, TABLET, "Yacine")
+    card = '.tl-card[data-id="action-ateliers1"]'
+    for page in (mouse, touch):
+        wait_action(page, "action-ateliers1", lane="continue", start="2025-01", end="2025-03")
+        expect(page.locator(card)).to_contain_text("Ateliers numériques")
+        expect(page.locator(card)).to_contain_text("T1 2025")
+        # the default lanes, named by the translations
+        expect(page.locator(".tl-lane-name")).to_have_text(["À poursuivre", "À renforcer", "Nouvelle"])
+
+    # -- the mouse drags the card one lane down (« À renforcer ») and two quarters later
+    scroll_to_card(mouse, "action-ateliers1")
+    x, y = centre(mouse, f"{card} .tl-card-name")  # by its title (the dot votes sit at its bottom end)
+    lane_y = centre(mouse, '.tl-lane-body[data-lane="reinforce"]')[1]
+    dx = 2 * 3 * month_px(mouse) + month_px(mouse) * 0.4  # a little past two quarters: it snaps back
+    mouse.mouse.move(x, y)
+    mouse.mouse.down()
+    for k in range(1, 11):
+        mouse.mouse.move(x + dx * k / 10, y + (lane_y - y) * k / 10)
+    # while dragging, the ghost shows the new dates, snapped
+    expect(mouse.locator(card)).to_have_class(re.compile(r"\bdragging\b"))
+    expect(mouse.locator(f"{card} .tl-card-span")).to_have_text("T3 2025")
+    mouse.mouse.up()
+    settled(mouse)
+    for page in (mouse, touch):
+        wait_action(page, "action-ateliers1", lane="reinforce", start="2025-07", end="2025-09")
+
+    # -- the tablet's finger pulls the right edge two quarters further
+    touch.wait_for_function(
+        "() => document.querySelector('.tl-card[data-id=\"action-ateliers1\"]').classList.contains('movable')"
+    )
+    scroll_to_card(touch, "action-ateliers1")
+    box = touch.locator(card).bounding_box()
+    assert box is not None
+    ex, ey = box["x"] + box["width"] - 4, box["y"] + box["height"] / 2
+    edge = touch.evaluate(
+        "([x, y]) => !!document.elementFromPoint(x, y)?.closest('.tl-handle-end')", [ex, ey]
+    )
+    assert edge, "the end handle is under the finger"
+    Fingers(touch).drag([(ex, ey)], [(ex + 2 * 3 * month_px(touch) - 10, ey)], steps=10)
+    settled(touch)
+    for page in (mouse, touch):
+        wait_action(page, "action-ateliers1", lane="reinforce", start="2025-07", end="2026-03")
+        expect(page.locator(f"{card} .tl-card-span")).to_have_text("T3 2025 → T1 2026")
+
+    # -- the server agrees, dates snapped to quarters
+    kept = exported_action(app, ws, board, "action-ateliers1")
+    assert (kept["lane"], kept["start"], kept["end"]) == ("reinforce", "2025-07", "2026-03")
+
+    # -- a reload keeps it
+    touch.reload()
+    wait_connected(touch)
+    wait_action(touch, "action-ateliers1", lane="reinforce", start="2025-07", end="2026-03")
+
+
+def test_keyboard_and_tap_toolbar_move_resize_and_delete(devices: Devices, app: ServerProcess) -> None:
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    board = actions_board(app, ws)
+    page = stakeholder(devices, ws, board, LAPTOP, "Claire")
+    other = stakeholder(devices, ws, board, TABLET, "Yacine")
+
+    # « Nouvelle action »: in « Nouvelle », one quarter long, from this quarter (or the timeline's first)
+    new = create_through_the_page(page, "Café numérique")
+    settled(page)
+    created = action_of(page, new)
+    assert created is not None
+    assert created["lane"] == "create" and created["fiche"]["title"] == "Café numérique"
+    start = created["start"]
+    assert start[5:] in ("01", "04", "07", "10"), start
+    wait_action(other, new, lane="create", start=start, end=created["end"])
+
+    # the card has the keyboard focus: → moves it one quarter later, Shift+→ lengthens it, ↑ changes lane
+    card = page.locator(f'.tl-card[data-id="{new}"]')
+    card.focus()
+    base = created
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Shift+ArrowRight")
+    page.keyboard.press("ArrowUp")
+    settled(page)
+    after = action_of(page, new)
+    assert after is not None
+    y, m = int(base["start"][:4]), int(base["start"][5:])
+    later = f"{y + (m + 2) // 12:04d}-{(m + 3 - 1) % 12 + 1:02d}"
+    assert after["start"] == later, (base, after)
+    assert after["lane"] == "reinforce"
+    expect(card).to_be_focused()  # it kept the focus through its lane change
+    wait_action(other, new, lane="reinforce", start=after["start"], end=after["end"])
+    assert after["end"] > base["end"]
+
+    # the tap toolbar, on the other page: select the card, « ◀ Plus tôt », « Raccourcir », « À poursuivre »
+    other.locator(f'.tl-card[data-id="{new}"]').click()
+    bar = other.locator("#actionbar")
+    expect(bar).to_be_visible()
+    bar.get_by_role("button", name="◀ Plus tôt").click()
+    bar.get_by_role("button", name="Raccourcir").click()
+    bar.get_by_label("Ligne").select_option("continue")
+    settled(other)
+    wait_action(page, new, lane="continue", start=base["start"], end=base["end"])
+
+    # Delete asks first; « Annuler » keeps it, « Supprimer » deletes it for both
+    card.focus()
+    page.keyboard.press("Delete")
+    dialog = page.locator("dialog#ask")
+    expect(dialog).to_contain_text("Café numérique")
+    dialog.get_by_role("button", name="Annuler").click()
+    assert action_of(page, new) is not None
+    card.focus()
+    page.keyboard.press("Delete")
+    dialog.get_by_role("button", name="Supprimer").click()
+    settled(page)
+    other.wait_for_function("(id) => !window.fresque.store.view().actions.has(id)", arg=new)
+    expect(other.locator(f'.tl-card[data-id="{new}"]')).to_have_count(0)
+
+
+def test_screenshots_wall_tablet_phone(devices: Devices, app: ServerProcess) -> None:
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    cards = [
+        ("action-mediation1", "continue", "2024-01", "2025-06", "A1.1", "Permanences de médiation numérique"),
+        ("action-ateliers2", "continue", "2024-07", "2024-12", "A1.2", "Ateliers seniors en médiathèque"),
+        ("action-pass000003", "reinforce", "2025-01", "2026-12", "B2.1", "Pass numérique pour les familles"),
+        ("action-aidants04", "reinforce", "2025-04", "2025-09", "", "Former les aidants connect"),
+        ("action-cafe000005", "create", "2025-10", "2027-06", "C3.1", "Café numérique du Jas"),
+        ("action-kiosque06", "create", "2026-01", "2026-06", "C3.2", "Kiosque démarches à la mairie annexe"),
+    ]
+    ops = [
+        {
+            "op": "action.create",
+            "id": i,
+            "lane": lane,
+            "start": s,
+            "end": e,
+            "fiche": {"title": title, "number": n},
+        }
+        for i, lane, s, e, n, title in cards
+    ]
+    for mid, month, label in (
+        ("mile-lancement", "2025-03", "Lancement"),
+        ("mile-bilan0001", "2026-06", "Bilan"),
+    ):
+        ops.append(
+            {
+                "op": "milestone.add",
+                "id": "action-pass000003",
+                "milestone": mid,
+                "month": month,
+                "label": label,
+            }
+        )
+    board = actions_board(app, ws, ops)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for name, device in (("wall", WALL), ("tablet", TABLET), ("phone", PHONE)):
+        page = stakeholder(devices, ws, board, device, f"Yacine {name}")
+        expect(page.locator(".tl-card")).to_have_count(len(cards))
+        scroll_to_card(page, "action-pass000003")
+        page.locator('.tl-card[data-id="action-pass000003"]').click()
+        expect(page.locator("#actionbar")).to_be_visible()
+        path = SHOTS / f"actions-{name}.png"
+        page.screenshot(path=str(path))
+        assert path.stat().st_size > 10_000
+    # Arabic: the page mirrors, the timeline still reads left → right
+    page.goto(f"{app.base_url}/boards/{board}?lang=ar")
+    wait_connected(page)
+    assert page.evaluate("() => document.documentElement.dir") == "rtl"
+    assert page.evaluate("() => getComputedStyle(document.querySelector('#timeline')).direction") == "ltr"
+    first = page.locator('.tl-card[data-id="action-mediation1"]').bounding_box()
+    later = page.locator('.tl-card[data-id="action-ateliers2"]').bounding_box()
+    assert first and later and first["x"] < later["x"]
+    page.screenshot(path=str(SHOTS / "actions-phone-ar.png"))
