@@ -1,9 +1,11 @@
-"""The fiche action in Chromium (js/actions/fiche.js, radar.js, picker.js): a facilitator opens a card's fiche,
-fills it (title, objectives, lead, a partner, budget and a funding line, an indicator, status, a milestone, a
-target group and a new organisation), scores the capabilities web for two series with the 0–4 buttons, reloads:
-everything is still there, on the page and in the server's export. Secured funding over the budget is explained
-in plain words and not sent. Someone else's change shows live without overwriting the field being typed in.
-The residents' solution behind the action shows with its chain; the picker makes a linked draft action.
+"""The fiche action in Chromium (js/actions/fiche.js, radar.js, picker.js).
+
+A facilitator opens a card's fiche and fills it (title, objectives, lead, a partner, budget and a funding
+line, an indicator, status, a milestone, a target group and a new organisation), scores the capabilities web
+for two series with the 0–4 buttons, reloads: everything is still there, on the page and in the server's
+export. Secured funding over the budget is explained in plain words and not sent. Someone else's change shows
+live without overwriting the field being typed in. The residents' solution behind the action shows with its
+chain; the picker makes a linked draft action. axe-core and 48 px targets on a phone, in French and Arabic.
 Screenshots on a phone, a tablet and a 1920×1080 screen."""
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
+from helpers import PHONE, TABLET, Devices, seed
 from playwright.sync_api import Browser, Page, expect
 from support.server import ServerProcess
-
-from helpers import PHONE, TABLET, Devices, seed
 
 REPO = Path(__file__).resolve().parents[2]
 SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
@@ -69,7 +70,7 @@ def open_actions(page: Page, app: ServerProcess, board: str) -> None:
 
 def open_fiche(page: Page) -> Any:
     page.locator(f".tl-card[data-id='{ACTION}'] .tl-card-title").click()
-    page.locator("#actionbar").get_by_role("button", name="Fiche", exact=True).click()
+    page.locator("#actionbar button.fiche").click()  # the selected card's « Fiche »
     dialog = page.locator(".fiche-dialog")
     expect(dialog).to_be_visible()
     return dialog
@@ -85,7 +86,7 @@ def fiche_of(app: ServerProcess, board: str, token: str) -> dict[str, Any]:
     )
     assert response.status_code == 200, response.text
     data = response.json()
-    actions = data.get("actions") or data.get("board", {}).get("actions") or data.get("snapshot", {}).get("actions")
+    actions = data.get("actions") or data.get("board", {}).get("actions")
     assert actions, list(data)
     found: dict[str, Any] = next(a for a in actions if a["id"] == ACTION)
     return found
@@ -101,17 +102,41 @@ def scene(app: ServerProcess) -> dict[str, str]:
         residents,
         token,
         [
-            {"op": "item.create", "id": "act-fiche01", "kind": "activity", "x": 300, "y": 260, "ref": "go-to-work",
-             "cell": {"day": "mon", "slot": "morning"}},
-            {"op": "item.create", "id": "dif-fiche01", "kind": "difficulty", "x": 300, "y": 1250, "ref": "equipment",
-             "severity": "difficile"},
-            {"op": "item.create", "id": SOLUTION, "kind": "solution", "x": 620, "y": 1250,
-             "text": "Des permanences pour les démarches en ligne"},
+            {
+                "op": "item.create",
+                "id": "act-fiche01",
+                "kind": "activity",
+                "x": 300,
+                "y": 260,
+                "ref": "go-to-work",
+                "cell": {"day": "mon", "slot": "morning"},
+            },
+            {
+                "op": "item.create",
+                "id": "dif-fiche01",
+                "kind": "difficulty",
+                "x": 300,
+                "y": 1250,
+                "ref": "equipment",
+                "severity": "difficile",
+            },
+            {
+                "op": "item.create",
+                "id": SOLUTION,
+                "kind": "solution",
+                "x": 620,
+                "y": 1250,
+                "text": "Des permanences pour les démarches en ligne",
+            },
             {"op": "thread.create", "id": "thr-fiche01", "source": "act-fiche01", "target": "dif-fiche01"},
             {"op": "thread.create", "id": "thr-fiche02", "source": "dif-fiche01", "target": SOLUTION},
         ],
     )
-    made = app.post(f"/api/workshops/{data['workshop']['id']}/boards", {"kind": "actions", "title": "Plan d'actions"}, token)
+    made = app.post(
+        f"/api/workshops/{data['workshop']['id']}/boards",
+        {"kind": "actions", "title": "Plan d'actions"},
+        token,
+    )
     assert made.status_code == 201, made.text
     board = made.json()["id"]
     ok = seed_actions(
@@ -120,8 +145,15 @@ def scene(app: ServerProcess) -> dict[str, str]:
         token,
         [
             {"op": "board.update", "timeline": {"start": "2025-01", "end": "2027-12", "scale": "quarter"}},
-            {"op": "action.create", "id": ACTION, "lane": "create", "start": "2025-01", "end": "2025-12",
-             "fiche": {"title": "Nouvelle action"}, "links": [{"board": residents, "item": SOLUTION}]},
+            {
+                "op": "action.create",
+                "id": ACTION,
+                "lane": "create",
+                "start": "2025-01",
+                "end": "2025-12",
+                "fiche": {"title": "Nouvelle action"},
+                "links": [{"board": residents, "item": SOLUTION}],
+            },
         ],
     )
     if not ok:
@@ -131,7 +163,9 @@ def scene(app: ServerProcess) -> dict[str, str]:
 
 def score(dialog: Any, series: str, levels: dict[str, int]) -> None:
     dialog.locator(f".fiche-series-tab[data-series='{series}']").click()
-    expect(dialog.locator(f".fiche-series-tab[data-series='{series}']")).to_have_attribute("aria-pressed", "true")
+    expect(dialog.locator(f".fiche-series-tab[data-series='{series}']")).to_have_attribute(
+        "aria-pressed", "true"
+    )
     for axis, level in levels.items():
         button = dialog.locator(f".fiche-score[data-axis='{axis}'] .fiche-level[data-level='{level}']")
         button.click()
@@ -216,7 +250,9 @@ def test_a_fiche_filled_and_scored_is_all_there_after_a_reload(
         expect(over).to_be_visible()
         expect(over).to_contain_text("dépassent le budget")
         expect(over).to_contain_text("20")
-        assert page.evaluate(f"() => window.fresque.store.view().actions.get('{ACTION}').fiche.budget") == 50000
+        assert (
+            page.evaluate(f"() => window.fresque.store.view().actions.get('{ACTION}').fiche.budget") == 50000
+        )
         budget.fill("50000")
         budget.press("Tab")
         expect(over).to_be_hidden()
@@ -237,7 +273,12 @@ def test_a_fiche_filled_and_scored_is_all_there_after_a_reload(
         assert fiche["budget"] == 50000
         assert fiche["funding"] == [{"source": "Ville", "amount": 20000, "state": "secured"}]
         assert fiche["indicators"] == [
-            {"kind": "result", "label": "Personnes autonomes après 3 mois", "target": "60 %", "source": "Enquête"}
+            {
+                "kind": "result",
+                "label": "Personnes autonomes après 3 mois",
+                "target": "60 %",
+                "source": "Enquête",
+            }
         ]
         assert fiche["status"] == "running"
         assert [(m["month"], m["label"]) for m in kept["milestones"]] == [("2025-03", "Lancement")]
@@ -252,8 +293,12 @@ def test_a_fiche_filled_and_scored_is_all_there_after_a_reload(
         page.wait_for_function("() => window.fresque && window.fresque.store.seq !== null")
         dialog = open_fiche(page)
         expect(dialog.locator("input[name=title]")).to_have_value("Ateliers numériques au centre social")
-        expect(dialog.locator("textarea[name=general_objective]")).to_have_value("Rendre les habitants autonomes en ligne.")
-        expect(dialog.locator("[data-field=operational_objectives] li textarea")).to_have_value("Ouvrir deux créneaux par semaine")
+        expect(dialog.locator("textarea[name=general_objective]")).to_have_value(
+            "Rendre les habitants autonomes en ligne."
+        )
+        expect(dialog.locator("[data-field=operational_objectives] li textarea")).to_have_value(
+            "Ouvrir deux créneaux par semaine"
+        )
         expect(dialog.locator("[data-field=target_groups] input[value=seniors]")).to_be_checked()
         expect(dialog.locator("[data-field=lead] select")).to_have_value("ccas")
         expect(dialog.locator("[data-field=partners] li select")).to_have_value("maison-des-jeunes")
@@ -263,10 +308,15 @@ def test_a_fiche_filled_and_scored_is_all_there_after_a_reload(
         expect(dialog.locator("[data-field=funding] li .fiche-amount")).to_have_value("20000")
         expect(dialog.locator("[data-field=funding] li .fiche-state")).to_have_value("secured")
         expect(dialog.locator("[data-field=indicators] li .fiche-ind-kind")).to_have_value("result")
-        expect(dialog.locator("[data-field=indicators] li .fiche-ind-label")).to_have_value("Personnes autonomes après 3 mois")
+        expect(dialog.locator("[data-field=indicators] li .fiche-ind-label")).to_have_value(
+            "Personnes autonomes après 3 mois"
+        )
         expect(dialog.locator("[data-field=status] select")).to_have_value("running")
         expect(dialog.locator(".fiche-milestone")).to_contain_text("Lancement")
-        for series, levels in (("today", {"rights": 1, "health": 2}), ("targeted", {"rights": 4, "health": 3})):
+        for series, levels in (
+            ("today", {"rights": 1, "health": 2}),
+            ("targeted", {"rights": 4, "health": 3}),
+        ):
             dialog.locator(f".fiche-series-tab[data-series='{series}']").click()
             for axis, level in levels.items():
                 expect(
@@ -275,7 +325,10 @@ def test_a_fiche_filled_and_scored_is_all_there_after_a_reload(
         # the picture has a text alternative naming the levels
         alt = dialog.locator("svg.radar").get_attribute("aria-label") or ""
         assert "Toile des capabilités" in alt and "Aujourd’hui" in alt
-        assert dialog.locator(".fiche-print").get_attribute("href") == f"/boards/{scene['board']}/actions/{ACTION}/print"
+        assert (
+            dialog.locator(".fiche-print").get_attribute("href")
+            == f"/boards/{scene['board']}/actions/{ACTION}/print"
+        )
 
         # The residents' solution behind the action, with the way to it.
         source = dialog.locator(f".fiche-source[data-item='{SOLUTION}']")
@@ -299,8 +352,16 @@ def test_live_changes_show_but_never_overwrite_what_is_being_typed(
         title.click()
         title.fill("Mon titre en cours")  # not sent yet: the focus is still in it
         assert seed_actions(
-            app, scene["board"], scene["token"],
-            [{"op": "action.update", "id": ACTION, "set": {"risks": "Salle partagée", "title": "Titre d'ailleurs"}}],
+            app,
+            scene["board"],
+            scene["token"],
+            [
+                {
+                    "op": "action.update",
+                    "id": ACTION,
+                    "set": {"risks": "Salle partagée", "title": "Titre d'ailleurs"},
+                }
+            ],
         )
         expect(dialog.locator("textarea[name=risks]")).to_have_value("Salle partagée")
         expect(title).to_have_value("Mon titre en cours")
@@ -310,7 +371,9 @@ def test_live_changes_show_but_never_overwrite_what_is_being_typed(
         # an empty title is refused here, in words, and not sent
         title.fill("   ")
         title.press("Tab")
-        expect(dialog.locator("[data-field=title] .fiche-error")).to_have_text("La fiche a besoin d’un titre.")
+        expect(dialog.locator("[data-field=title] .fiche-error")).to_have_text(
+            "La fiche a besoin d’un titre."
+        )
         assert fiche_of(app, scene["board"], scene["token"])["fiche"]["title"] == "Mon titre en cours"
         assert devices.errors == []
     finally:
@@ -335,9 +398,10 @@ def test_the_picker_makes_one_linked_draft_per_chosen_solution(
         expect(picker).to_have_count(0)
         all_sent(page)
         made = page.evaluate(
-            """() => [...window.fresque.store.view().actions.values()]
-                 .filter((a) => a.id !== %s).map((a) => ({lane: a.lane, title: a.fiche.title, status: a.fiche.status, links: a.links}))"""
-            % json.dumps(ACTION)
+            """(id) => [...window.fresque.store.view().actions.values()].filter((a) => a.id !== id)
+                 .map((a) => ({lane: a.lane, title: a.fiche.title, status: a.fiche.status,
+                               links: a.links}))""",
+            ACTION,
         )
         assert made == [
             {
@@ -360,22 +424,40 @@ def test_screenshots_of_the_fiche_and_its_web(
     browser: Browser, app: ServerProcess, scene: dict[str, str], name: str, device: dict[str, Any]
 ) -> None:
     assert seed_actions(
-        app, scene["board"], scene["token"],
+        app,
+        scene["board"],
+        scene["token"],
         [
-            {"op": "action.update", "id": ACTION, "set": {
-                "title": "Ateliers numériques au centre social", "number": "A2.1", "status": "validated",
-                "priority": "high", "lead": "ccas", "budget": 50000,
-                "funding": [{"source": "Ville", "amount": 20000, "state": "secured"},
-                            {"source": "CAF", "amount": 15000, "state": "requested"}],
-                "operational_objectives": ["Ouvrir deux créneaux par semaine", "Former quatre bénévoles"],
-                "partners": [{"organisation": "caf", "role": "Cofinance et relaie"}],
-                "target_groups": ["seniors", "parents"],
-            }},
+            {
+                "op": "action.update",
+                "id": ACTION,
+                "set": {
+                    "title": "Ateliers numériques au centre social",
+                    "number": "A2.1",
+                    "status": "validated",
+                    "priority": "high",
+                    "lead": "ccas",
+                    "budget": 50000,
+                    "funding": [
+                        {"source": "Ville", "amount": 20000, "state": "secured"},
+                        {"source": "CAF", "amount": 15000, "state": "requested"},
+                    ],
+                    "operational_objectives": ["Ouvrir deux créneaux par semaine", "Former quatre bénévoles"],
+                    "partners": [{"organisation": "caf", "role": "Cofinance et relaie"}],
+                    "target_groups": ["seniors", "parents"],
+                },
+            },
             *(
                 {"op": "capability.set", "id": ACTION, "series": s, "axis": a, "level": lv}
                 for s, levels in (
-                    ("today", {"rights": 1, "work_training": 1, "health": 2, "social_ties": 2, "online_safety": 0}),
-                    ("targeted", {"rights": 4, "work_training": 2, "health": 3, "social_ties": 3, "online_safety": 3}),
+                    (
+                        "today",
+                        {"rights": 1, "work_training": 1, "health": 2, "social_ties": 2, "online_safety": 0},
+                    ),
+                    (
+                        "targeted",
+                        {"rights": 4, "work_training": 2, "health": 3, "social_ties": 3, "online_safety": 3},
+                    ),
                 )
                 for a, lv in levels.items()
             ),
@@ -397,9 +479,85 @@ def test_screenshots_of_the_fiche_and_its_web(
         shoot(page, f"sources-{name}")
         # nothing wider than the screen
         overflow = page.evaluate(
-            "() => { const d = document.querySelector('.fiche-dialog'); return d.scrollWidth - d.clientWidth; }"
+            "() => { const d = document.querySelector('.fiche-dialog'); "
+            "return d.scrollWidth - d.clientWidth; }"
         )
         assert overflow <= 1
+        assert devices.errors == []
+    finally:
+        devices.close()
+
+
+TOUCH_MIN = 48
+DIALOG_TARGETS = """() => {
+  const out = [];
+  const dialog = document.querySelector('dialog[open]');
+  const targets = 'button, a[href], select, input, textarea, label.fiche-lane, label.fiche-check';
+  for (const el of dialog.querySelectorAll(targets)) {
+    const style = getComputedStyle(el);
+    if (style.visibility !== 'visible' || el.closest('[hidden]')) continue;
+    if (el.matches('.fiche-lane input, .fiche-check input')) continue;   // their label is the target
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || r.height <= 1) continue;
+    out.push({what: el.tagName.toLowerCase() + '.' + (el.className || ''),
+              name: (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 30),
+              w: Math.round(r.width), h: Math.round(r.height)});
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_fiche_and_the_picker_pass_axe_with_big_enough_targets(
+    browser: Browser, app: ServerProcess, scene: dict[str, str], lang: str
+) -> None:
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:  # pragma: no cover - the test extra installs it
+        pytest.skip("axe-playwright-python is not installed")
+    devices = Devices(browser, app)
+    try:
+        page = signed_in(devices, scene["token"], PHONE)
+        page.context.add_cookies([{"name": "fresque_lang", "value": lang, "url": app.base_url}])
+        open_actions(page, app, scene["board"])
+        dialog = open_fiche(page)
+        expect(dialog.locator("svg.radar")).to_have_count(1)
+        if lang == "ar":
+            assert (
+                page.evaluate("() => getComputedStyle(document.querySelector('.fiche-dialog')).direction")
+                == "rtl"
+            )
+            expect(dialog.locator(".fiche-span")).to_have_text("يناير 2025 ← ديسمبر 2025")
+        shoot(page, f"phone-{lang}")
+        dialog.locator("[data-section=capabilities] .fiche-radar").scroll_into_view_if_needed()
+        shoot(page, f"radar-phone-{lang}")
+        dialog.locator("[data-section=capabilities] .fiche-scores").scroll_into_view_if_needed()
+        shoot(page, f"scores-phone-{lang}")
+        small = [
+            t for t in page.evaluate(DIALOG_TARGETS) if t["w"] < TOUCH_MIN - 0.5 or t["h"] < TOUCH_MIN - 0.5
+        ]
+        assert small == [], small
+        results = Axe().run(page, context={"include": [[".fiche-dialog"]]})
+        blocking = [
+            f"{v['impact']}: {v['id']} — {[n['target'] for n in v['nodes'][:4]]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("critical", "serious")
+        ]
+        assert blocking == [], blocking
+        dialog.locator(".fiche-close").click()
+        expect(dialog).to_have_count(0)
+
+        page.locator("#from-ideas").click()
+        picker = page.locator(".picker-dialog")
+        expect(picker.locator(".picker-row")).to_have_count(1)
+        shoot(page, f"picker-phone-{lang}")
+        results = Axe().run(page, context={"include": [[".picker-dialog"]]})
+        blocking = [
+            f"{v['impact']}: {v['id']}"
+            for v in results.response["violations"]
+            if v["impact"] in ("critical", "serious")
+        ]
+        assert blocking == [], blocking
         assert devices.errors == []
     finally:
         devices.close()

@@ -1158,19 +1158,17 @@ export function openFiche(ctx, actionId) {
         const rowId = fieldId(`axis-${ax.id}`);
         return h('div', { class: 'fiche-score', dataset: { axis: ax.id }, attrs: { role: 'group', 'aria-labelledby': rowId } }, [
           h('span', { class: 'fiche-score-axis', text: axisLabels[ax.id], attrs: { id: rowId, dir: 'auto' } }),
-          h('span', { class: 'fiche-score-buttons' }, [
-            ...[0, 1, 2, 3, 4].map((n) => h('button', {
-              class: 'fiche-level', dataset: { level: String(n) },
-              attrs: { type: 'button', 'aria-pressed': String(level === n), title: t(`actions.level.${n}`), 'aria-label': t('actions.radar.set_level', { level: n, meaning: t(`actions.level.${n}`) }) },
-              text: String(n),
-              on: { click: () => score(ax.id, n) },
-            })),
-            h('button', {
-              class: 'fiche-level-clear', attrs: { type: 'button', 'aria-label': t('actions.radar.clear_axis', { axis: axisLabels[ax.id] }) },
-              text: t('actions.radar.clear'), disabled: level === null,
-              on: { click: () => score(ax.id, null) },
-            }),
-          ]),
+          h('span', { class: 'fiche-score-buttons' }, [0, 1, 2, 3, 4].map((n) => h('button', {
+            class: 'fiche-level', dataset: { level: String(n) },
+            attrs: { type: 'button', 'aria-pressed': String(level === n), title: t(`actions.level.${n}`), 'aria-label': t('actions.radar.set_level', { level: n, meaning: t(`actions.level.${n}`) }) },
+            text: String(n),
+            on: { click: () => score(ax.id, n) },
+          }))),
+          h('button', {
+            class: 'fiche-level-clear', attrs: { type: 'button', 'aria-label': t('actions.radar.clear_axis', { axis: axisLabels[ax.id] }) },
+            text: t('actions.radar.clear'), disabled: level === null,
+            on: { click: () => score(ax.id, null) },
+          }),
         ]);
       }));
       status.textContent = current ? t('actions.radar.editing', { series: seriesLabels[current] ?? current }) : '';
@@ -1301,6 +1299,7 @@ export function openFiche(ctx, actionId) {
     for (const name of [...timers.keys()]) commit(name); // what was being typed is not lost
     offStore();
     if (offReject) offReject();
+    document.removeEventListener('fresque:lang', relabel);
     if (dialog.open) dialog.close();
     dialog.remove();
     if (openOne === handle) openOne = null;
@@ -1314,6 +1313,16 @@ export function openFiche(ctx, actionId) {
     const name = target?.closest('[data-field]')?.getAttribute('data-field');
     if (name && dirty.has(name) && !target?.closest('[data-field]')?.contains(/** @type {Node | null} */ (e.relatedTarget))) commit(name);
   });
+
+  // another language chosen while the fiche is open: the same fiche again, in that language
+  const relabel = () => {
+    if (closed) return;
+    const scrolled = form.scrollTop;
+    close();
+    const again = openFiche(ctx, actionId);
+    again.dialog.querySelector('.fiche-form')?.scrollTo({ top: scrolled });
+  };
+  document.addEventListener('fresque:lang', relabel);
 
   document.body.append(dialog);
   refresh();

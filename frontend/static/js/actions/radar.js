@@ -314,7 +314,7 @@ export function radarSvg(geometry, { labels, editable = false, onPick } = /** @t
       x1: x, y1: y, x2: x + fontPx * 2.4, y2: y, stroke: seriesColour(i), 'stroke-width': Math.max(3, size / 110),
       ...(SERIES_DASHES[i % SERIES_DASHES.length] ? { 'stroke-dasharray': SERIES_DASHES[i % SERIES_DASHES.length] } : {}),
     }));
-    const text = svg('text', { x: x + fontPx * 3, y: y + fontPx * 0.35, 'font-size': fontPx });
+    const text = svg('text', { x: x + fontPx * 3, y: y + fontPx * 0.35, 'font-size': fontPx, direction: 'ltr' }); // the picture's layout is the same in every language
     text.textContent = labels.series?.[id] ?? id;
     legend.append(text);
   });
