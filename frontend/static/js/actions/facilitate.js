@@ -298,6 +298,11 @@ export function mountFacilitation(ctx, element) {
   let voteSig = '';
   let rankSig = '';
   let rankingOpen = false;
+  /** @type {string | null} the spotlight last brought into sight */
+  let spotSeen = null;
+  let spotTries = 0;
+  /** @type {string | null} */
+  let spotWanted = null;
   /** @type {boolean | undefined} */
   let hiddenBefore;
   /** @type {string | null | undefined} */
@@ -339,9 +344,29 @@ export function mountFacilitation(ctx, element) {
     }
     const spot = settings.spotlight ? view.actions.get(settings.spotlight) : null;
     bannerEl.querySelector('.af-spot-note')?.remove();
-    if (!spot) return;
-    for (const card of document.querySelectorAll(`[data-id="${CSS.escape(spot.id)}"]`)) {
-      if (card instanceof HTMLElement && !element.contains(card)) card.classList.add('af-spotlit');
+    if (!spot) {
+      spotSeen = null;
+      spotTries = 0;
+      return;
+    }
+    if (spotWanted !== spot.id) {
+      spotWanted = spot.id;
+      spotTries = 0;
+    }
+    for (const card of document.querySelectorAll(`.tl-card[data-id="${CSS.escape(spot.id)}"]`)) {
+      if (!(card instanceof HTMLElement)) continue;
+      card.classList.add('af-spotlit');
+      // every screen brings it into sight once, when it is set (scrolling only: nobody's focus is taken)
+      if (spotSeen !== spot.id && !document.querySelector('dialog[open]')) {
+        card.scrollIntoView({ block: 'nearest', inline: 'center', behavior: 'smooth' });
+      }
+      spotSeen = spot.id;
+      spotTries = 0;
+    }
+    // the timeline draws on the next frame: look again then (a few times: the card may be filtered out)
+    if (spotSeen !== spot.id && spotTries < 10) {
+      spotTries += 1;
+      requestAnimationFrame(() => requestAnimationFrame(() => drawSpotlight(ctx.store.view().settings, ctx.store.view())));
     }
     const note = h('p', { class: 'phase-note af-spot-note', attrs: { dir: 'auto' } }, [t('actions.fac.spotlight_note', { title: titleOf(spot) })]);
     let notes = bannerEl.querySelector('.phase-notes');
