@@ -392,7 +392,7 @@ def test_the_picker_makes_one_linked_draft_per_chosen_solution(
         expect(picker).to_be_visible()
         row = picker.locator(f".picker-row[data-item='{SOLUTION}']")
         expect(row).to_contain_text("Des permanences pour les démarches en ligne")
-        expect(row).to_contain_text("Déjà reprise par 1 actions")
+        expect(row).to_contain_text("Déjà reprise par 1 action")
         row.locator("input[type=checkbox]").check()
         picker.get_by_role("button", name="Créer les actions (1)").click()
         expect(picker).to_have_count(0)

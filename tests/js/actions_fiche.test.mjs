@@ -190,6 +190,10 @@ test('every translation key the fiche, radar and picker scripts name exists in f
   for (const k of ['activities', 'difficulties', 'touchpoints']) built.push(`actions.sources.${k}`);
   for (const k of ['draft', 'validated', 'running', 'done', 'dropped']) built.push(`actions.status.${k}`);
   for (const k of ['high', 'medium', 'low']) built.push(`actions.priority.${k}`);
+  // counts (countOf: key and key_one)
+  const counted = [...sources.matchAll(/countOf\(t, '(actions\.[a-z0-9_.]+)'/g)].map((m) => m[1]);
+  assert.ok(counted.length >= 5);
+  for (const k of counted) built.push(k, `${k}_one`);
   assert.ok(literal.length > 80);
   for (const lang of ['fr', 'en', 'ar']) {
     const dict = dictionary(lang);

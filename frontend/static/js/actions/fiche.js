@@ -15,6 +15,7 @@
  * tests/js/actions_fiche.test.mjs.
  */
 import { h } from '../board/dom.js';
+import { countOf } from '../core/i18n.js';
 import { newMilestoneId } from '../core/protocol.js';
 import { radarGeometry, radarSvg, seriesColour } from './radar.js';
 import { openSolutionPicker, wordsOf } from './picker.js';
@@ -1255,13 +1256,13 @@ export function openFiche(ctx, actionId) {
             sol.picture_url ? h('img', { attrs: { src: sol.picture_url, alt: '', width: 56, height: 56 } }) : null,
             h('div', {}, [
               h('p', { class: 'fiche-source-title', text: title, attrs: { dir: 'auto' } }),
-              h('p', { class: 'fiche-hint', text: [info.board_title, typeof info.votes === 'number' ? t('actions.sources.votes', { n: info.votes }) : null].filter(Boolean).join(' · '), attrs: { dir: 'auto' } }),
+              h('p', { class: 'fiche-hint', text: [info.board_title, typeof info.votes === 'number' ? countOf(t, 'actions.sources.votes', info.votes, lang) : null].filter(Boolean).join(' · '), attrs: { dir: 'auto' } }),
               info.found === false ? h('p', { class: 'fiche-error', text: t('actions.sources.gone') }) : null,
             ]),
           ]),
           h('ul', { class: 'fiche-chain' }, [
             chain('activities', behind.activities), chain('difficulties', behind.difficulties), chain('touchpoints', behind.touchpoints),
-            behind.threads ? h('li', { class: 'fiche-hint', text: t('actions.sources.threads', { n: behind.threads }) }) : null,
+            behind.threads ? h('li', { class: 'fiche-hint', text: countOf(t, 'actions.sources.threads', behind.threads, lang) }) : null,
           ]),
           h('div', { class: 'fiche-buttons' }, [open, unlink]),
         ]);

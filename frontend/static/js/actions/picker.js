@@ -10,6 +10,7 @@
  * `createOps` and `currentPeriod` are pure (tests/js/actions_fiche.test.mjs).
  */
 import { h } from '../board/dom.js';
+import { countOf } from '../core/i18n.js';
 import { newActionId } from '../core/protocol.js';
 
 /** @typedef {(key: string, vars?: Record<string, unknown>) => string} Translate */
@@ -167,7 +168,7 @@ export function openSolutionPicker(ctx, { lane, start, end, linkTo } = {}) {
       const answered = (s.answered_by ?? []).length;
       const facts = [
         s.board_title ?? '',
-        typeof s.votes === 'number' ? t('actions.picker.votes', { n: s.votes }) : '',
+        typeof s.votes === 'number' ? countOf(t, 'actions.picker.votes', s.votes, ctx.lang) : '',
       ].filter(Boolean).join(' · ');
       return h('li', { class: `picker-row${isLinked ? ' picker-linked' : ''}`, dataset: { board: s.board, item: s.item } }, [
         h('label', { attrs: { for: `picker-${i}` } }, [
@@ -179,7 +180,7 @@ export function openSolutionPicker(ctx, { lane, start, end, linkTo } = {}) {
               ? h('span', { class: 'picker-words', text: labelOf(s, ctx.lang), attrs: { dir: 'auto' } }) : null,
             facts ? h('span', { class: 'picker-facts', text: facts, attrs: { dir: 'auto' } }) : null,
             isLinked ? h('span', { class: 'picker-answered', text: t('actions.picker.already_linked') })
-              : answered ? h('span', { class: 'picker-answered', text: t('actions.picker.answered_by', { n: answered }) }) : null,
+              : answered ? h('span', { class: 'picker-answered', text: countOf(t, 'actions.picker.answered_by', answered, ctx.lang) }) : null,
           ]),
         ]),
       ]);
@@ -244,7 +245,7 @@ export function openSolutionPicker(ctx, { lane, start, end, linkTo } = {}) {
       if (!response.ok) throw new Error(String(response.status));
       const data = await response.json();
       solutions = Array.isArray(data.solutions) ? data.solutions : [];
-      status.textContent = solutions.length ? t('actions.picker.count', { n: solutions.length }) : t('actions.picker.none');
+      status.textContent = solutions.length ? countOf(t, 'actions.picker.count', solutions.length, ctx.lang) : t('actions.picker.none');
       draw();
     } catch {
       status.textContent = t('actions.picker.failed');
