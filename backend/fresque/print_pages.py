@@ -233,6 +233,17 @@ def fit(text: str, width: float, font: float = FONT) -> str:
     return text[: max(room - 1, 0)].rstrip() + "…" if room > 1 else ""
 
 
+PERIOD_FONT: Final = 2.8
+
+
+def fit_label(label: str, short: str, width: float) -> str:
+    """A period's name in its column: whole if it fits, else `short`, else nothing."""
+    for text in (label, short):
+        if text and len(text) * PERIOD_FONT * CHAR_W <= width - 0.6:
+            return text
+    return ""
+
+
 def pack(bars: Sequence[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """Bars on as few rows as possible without overlap, first come first placed (bars sorted by start)."""
     rows: list[list[dict[str, Any]]] = []
@@ -267,13 +278,14 @@ def timeline_view(
 
     step = SCALE_MONTHS[scale]
     columns = []
+    width = round(step * per_month, 2)
     for p in periods(first, last, scale):
         month = p % 12 + 1
-        if scale == "month":
-            label = words.t(f"print.month.{month}")
+        if scale == "month":  # « janv. », else « 1 » when months are narrow, else nothing
+            label = fit_label(words.t(f"print.month.{month}"), str(month), width)
         else:
-            label = words.t(f"print.{scale}", n=(month - 1) // step + 1)
-        columns.append(Column(x_of(p), round(step * per_month, 2), label, month == 1 or p == first))
+            label = fit_label(words.t(f"print.{scale}", n=(month - 1) // step + 1), "", width)
+        columns.append(Column(x_of(p), width, label, month == 1 or p == first))
     years = []
     for year in range(first // 12, last // 12 + 1):
         a, b = max(first, year * 12), min(last, year * 12 + 11)

@@ -338,3 +338,30 @@ def test_png_of_the_web_is_what_the_fiche_shows(app: ServerProcess, printed: dic
     image = Image.open(io.BytesIO(response.content))
     assert image.size == (800, 800)
     image.save(SHOTS / "print-radar.png")
+
+
+def test_print_pages_pass_axe(browser: Browser, app: ServerProcess, printed: dict[str, str]) -> None:
+    """axe-core on the printable pages, French and Arabic: "critical" and "serious" findings fail."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
+    axe = Axe()
+    page = signed_in(browser, app, printed["token"], viewport={"width": 1280, "height": 900})
+    blocking = []
+    for path in (
+        "actions/act-print01/print",
+        "actions/act-print06/print?lang=ar",
+        "print",
+        "print?lang=ar",
+        "print?fiches=1",
+    ):
+        page.goto(f"{app.base_url}/boards/{printed['board']}/{path}")
+        for v in axe.run(page).response["violations"]:
+            line = f"[{path}] {v['impact']}: {v['id']} ({v['help']}) — {[n['target'] for n in v['nodes'][:4]]}"
+            if v["impact"] in ("critical", "serious"):
+                blocking.append(line)
+            else:
+                print(line)
+    page.context.close()
+    assert not blocking, "axe-core found serious problems:\n" + "\n".join(blocking)
