@@ -280,6 +280,15 @@ def test_a_fiche_prints_on_a4_portrait_with_its_web(
     arabic.context.close()
     page.context.close()
 
+    # Switching language reloads the page in that language: most of its words are the server's.
+    switcher = signed_in(browser, app, printed["token"], viewport={"width": 1024, "height": 900})
+    switcher.goto(f"{app.base_url}/boards/{printed['board']}/actions/act-print01/print")
+    switcher.get_by_role("button", name="English").click()
+    switcher.wait_for_url("**lang=en")
+    assert switcher.locator(".fiche-kicker").inner_text().lower() == "action sheet"
+    assert "€50,000" in switcher.locator(".fiche-budget").inner_text()
+    switcher.context.close()
+
     phone = signed_in(
         browser, app, printed["token"], viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True
     )
@@ -358,7 +367,9 @@ def test_print_pages_pass_axe(browser: Browser, app: ServerProcess, printed: dic
     ):
         page.goto(f"{app.base_url}/boards/{printed['board']}/{path}")
         for v in axe.run(page).response["violations"]:
-            line = f"[{path}] {v['impact']}: {v['id']} ({v['help']}) — {[n['target'] for n in v['nodes'][:4]]}"
+            line = (
+                f"[{path}] {v['impact']}: {v['id']} ({v['help']}) — {[n['target'] for n in v['nodes'][:4]]}"
+            )
             if v["impact"] in ("critical", "serious"):
                 blocking.append(line)
             else:
