@@ -173,7 +173,8 @@ export function openSolutionPicker(ctx, { lane, start, end, linkTo } = {}) {
       return h('li', { class: `picker-row${isLinked ? ' picker-linked' : ''}`, dataset: { board: s.board, item: s.item } }, [
         h('label', { attrs: { for: `picker-${i}` } }, [
           box,
-          s.picture_url ? h('img', { attrs: { src: s.picture_url, alt: '', width: 56, height: 56 } }) : h('span', { class: 'picker-nopic', attrs: { 'aria-hidden': 'true' } }),
+          s.picture_url ? h('img', { attrs: { src: s.picture_url, alt: '', width: 56, height: 56 } })
+            : h('img', { class: 'picker-nopic', attrs: { src: '/icons/solution.svg', alt: '', width: 56, height: 56 } }), // the residents' own words: the idea's sign
           h('span', { class: 'picker-text' }, [
             h('span', { class: 'picker-label', text: titleOf(s, t('actions.picker.untitled'), ctx.lang), attrs: { dir: 'auto' } }),
             s.text && labelOf(s, ctx.lang) && s.text.trim() !== labelOf(s, ctx.lang)
