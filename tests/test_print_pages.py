@@ -118,7 +118,8 @@ def test_a_fiche_in_words_of_each_language() -> None:
         index=1,
         solutions={},
     )
-    assert monthly["duration"] == "1 month"
+    assert (monthly["duration"], monthly["period"]) == ("1 month", "Jan 2025")
+    assert fr["period"] == "de janv. 2025 à juin 2026"
 
 
 def test_money_per_language() -> None:

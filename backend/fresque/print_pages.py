@@ -130,6 +130,13 @@ def fiche_view(
         "start": month_label(words, action["start"]),
         "end": month_label(words, action["end"]),
         "duration": plural(words, "print.months", end - start + 1),
+        "period": month_label(words, action["start"])
+        if start == end
+        else words.t(
+            "print.from_to",
+            start=month_label(words, action["start"]),
+            end=month_label(words, action["end"]),
+        ),
         "calendar": fiche["calendar"],
         "milestones": [
             {"month": month_label(words, m["month"]), "label": m["label"]} for m in action["milestones"]
