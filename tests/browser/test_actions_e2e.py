@@ -331,3 +331,32 @@ def test_screenshots_wall_tablet_phone(devices: Devices, app: ServerProcess) -> 
     later = page.locator('.tl-card[data-id="action-ateliers2"]').bounding_box()
     assert first and later and first["x"] < later["x"]
     page.screenshot(path=str(SHOTS / "actions-phone-ar.png"))
+
+
+def test_the_phase_closes_the_cards_and_says_why(devices: Devices, app: ServerProcess) -> None:
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    card_op = {"op": "action.create", "id": "action-vote0001", "lane": "continue", "start": "2025-01"}
+    vote = {"op": "board.update", "phase": "vote"}
+    board = actions_board(app, ws, [{**card_op, "end": "2025-03", "fiche": {"title": "Ateliers"}}, vote])
+    host.goto(f"{app.base_url}/boards/{board}")
+    wait_connected(host)
+    page = stakeholder(devices, ws, board, TABLET, "Yacine")
+    card = page.locator('.tl-card[data-id="action-vote0001"]')
+    # « Vote »: no card moves, the buttons say why
+    expect(card).not_to_have_class(re.compile(r"\bmovable\b"))
+    expect(page.locator("#new-action")).to_be_disabled()
+    expect(page.locator("#new-action")).to_have_attribute("title", "Pas à cette étape")
+    card.focus()
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#toasts")).to_contain_text("Pas à cette étape")
+    card.locator(".tl-card-name").click()  # a tap selects it (its dot votes are at its bottom end)
+    expect(page.get_by_role("button", name="Plus tard ▶")).to_be_disabled()
+    assert page.evaluate("() => window.fresque.store.pendingCount") == 0
+    # the facilitator opens « Placer les actions »: the cards move again
+    host.evaluate("() => window.fresque.ctx.send([{op: 'board.update', phase: 'place'}])")
+    expect(card).to_have_class(re.compile(r"\bmovable\b"))
+    expect(page.locator("#new-action")).to_be_enabled()
+    page.get_by_role("button", name="Plus tard ▶").click()
+    settled(page)
+    wait_action(host, "action-vote0001", start="2025-04", end="2025-06")

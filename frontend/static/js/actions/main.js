@@ -251,7 +251,7 @@ async function start() {
     laneSelect.addEventListener('change', () => send([moveAction(a.id, { lane: laneSelect.value })]));
     const title = h('p', { class: 'bar-title' }, [
       h('span', { class: 'bar-name', text: `${a.fiche.number ? `${a.fiche.number} ` : ''}${a.fiche.title}`, attrs: { dir: 'auto' } }),
-      h('span', { class: 'bar-dates', text: spanLabel(start, end, range.scale, t, i18n.lang) }),
+      h('span', { class: 'bar-dates', text: spanLabel(start, end, range.scale, t, i18n.lang), attrs: { dir: 'auto' } }),
     ]);
     bar.replaceChildren(
       title,

@@ -100,5 +100,8 @@ export function spanLabel(start, end, scale, t, lang) {
   const one = (/** @type {number} */ m) => (scale === 'month' ? `${monthName(m % 12, lang)} ${Math.floor(m / 12)}` : periodLabel(m, scale, t, lang));
   const a = one(snap(start, scale));
   const b = one(snap(end, scale));
-  return a === b ? a : `${a} → ${b}`;
+  if (a === b) return a;
+  const key = 'actions.fiche.span'; // "{start} → {end}"; in Arabic "{start} ← {end}", read right to left
+  const text = t(key, { start: a, end: b });
+  return text === key ? `${a} → ${b}` : text;
 }

@@ -226,7 +226,7 @@ export class Timeline {
     }));
     const periodRow = h('div', { class: 'tl-periods' }, periods.map((m) => {
       const label = range.scale === 'month' ? monthName(m % 12, lang) : periodLabel(m, range.scale, t, lang);
-      const el = h('div', { class: `tl-period${m % 12 === 0 ? ' year-start' : ''}`, text: label });
+      const el = h('div', { class: `tl-period${m % 12 === 0 ? ' year-start' : ''}` }, [h('span', { text: label, attrs: { dir: 'auto' } })]);
       el.style.left = `${(m - range.start) * monthPx}px`;
       el.style.width = `${range.period * monthPx}px`;
       return el;
@@ -314,7 +314,7 @@ export class Timeline {
       h('span', { class: 'tl-card-name', text: a.fiche.title }),
     );
     // the span in words (filters.js's paintCard puts its colour's words after it, in the same line)
-    /** @type {HTMLElement} */ (el.querySelector('.tl-card-dates')).replaceChildren(h('span', { class: 'tl-card-span', text: span }));
+    /** @type {HTMLElement} */ (el.querySelector('.tl-card-dates')).replaceChildren(h('span', { class: 'tl-card-span', text: span, attrs: { dir: 'auto' } }));
     const lane = settings.lanes.find((/** @type {any} */ l) => l.id === (dragging && this.preview ? this.preview.lane : a.lane));
     el.setAttribute('aria-label', t('actions.card.label', { title: `${number}${a.fiche.title}`, lane: lane ? choiceWords(lane, 'lane', t) : '', span }));
     el.setAttribute('aria-pressed', String(selected));
