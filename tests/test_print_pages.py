@@ -280,6 +280,23 @@ async def test_served_pages_show_every_field(workshop: Workshop) -> None:
     assert server.get(f"/boards/{workshop.board_id}/print", workshop.token("Amina")).status_code == 404
 
 
+async def test_a_moderated_solution_is_not_printed_for_participants(workshop: Workshop) -> None:
+    from test_board_exports import Plan, ack
+
+    plan = Plan(workshop)
+    await plan.fill()
+    fac = workshop.client()
+    await fac.connect()
+    await ack(fac, [{"op": "item.hide", "id": plan.solution, "hidden": True}])
+    await fac.close()
+    url = f"/boards/{plan.board}/actions/{plan.first}/print"
+    karim = text_of(workshop.server.get(url, workshop.token("Karim")).text)
+    assert "Un atelier numérique le samedi matin" not in karim
+    assert "Solution retirée du tableau des habitants" in karim
+    facilitator = text_of(workshop.server.get(url, workshop.facilitator_token).text)
+    assert "Un atelier numérique le samedi matin" in facilitator
+
+
 async def test_a_deleted_solution_still_shows_the_link_said_gone(workshop: Workshop) -> None:
     from test_board_exports import ack, add_actions_board
 

@@ -29,7 +29,9 @@ from fastapi.responses import RedirectResponse, Response
 from .api.board_exports import BoardState, Labeller, board_state, solution_labels
 from .api.deps import services
 from .core.actions import FUNDING_STATES, LEVELS, SCALE_MONTHS, format_month, parse_month, periods
+from .core.visibility import Viewer
 from .pages import page_session, problem, render
+from .roles import facilitates
 
 router = APIRouter(include_in_schema=False)
 
@@ -420,7 +422,9 @@ def wrap(text: str, width: float, font: float, lines: int) -> list[str]:
 # -- routes --------------------------------------------------------------------------------------------
 
 
-async def _board_for_print(request: Request, board_id: str) -> tuple[BoardState, dict[str, Any]] | Response:
+async def _board_for_print(
+    request: Request, board_id: str
+) -> tuple[BoardState, dict[str, Any], Viewer] | Response:
     session = await page_session(request)
     if session is None:
         return RedirectResponse("/join", status_code=303)
@@ -433,7 +437,8 @@ async def _board_for_print(request: Request, board_id: str) -> tuple[BoardState,
     workshop = await found.store.workshop(row.workshop_id)
     assert workshop is not None
     state = await board_state(found, row)
-    return state, {k: workshop[k] for k in ("id", "title", "neighbourhood")}
+    viewer = Viewer(frozenset({session.participant_id}), facilitating=facilitates(session.role))
+    return state, {k: workshop[k] for k in ("id", "title", "neighbourhood")}, viewer
 
 
 def _words(request: Request, snapshot: Mapping[str, Any]) -> Labeller:
@@ -451,10 +456,14 @@ def _printed_on(words: Labeller) -> str:
 
 
 async def _fiches(
-    request: Request, state: BoardState, words: Labeller, actions: Sequence[Mapping[str, Any]]
+    request: Request,
+    state: BoardState,
+    words: Labeller,
+    actions: Sequence[Mapping[str, Any]],
+    viewer: Viewer,
 ) -> list[dict[str, Any]]:
     links = [link for a in actions for link in a["links"]]
-    solutions = await solution_labels(services(request), state.row.workshop_id, links, words.lang)
+    solutions = await solution_labels(services(request), state.row.workshop_id, links, words.lang, viewer)
     index = {a["id"]: i for i, a in enumerate(ordered_actions(state.snapshot), start=1)}
     return [
         fiche_view(state.snapshot, a, words, board_id=state.row.id, index=index[a["id"]], solutions=solutions)
@@ -467,12 +476,12 @@ async def print_fiche(request: Request, board_id: str, action_id: str) -> Respon
     found = await _board_for_print(request, board_id)
     if isinstance(found, Response):
         return found
-    state, workshop = found
+    state, workshop, viewer = found
     action = next((a for a in state.snapshot["actions"] if a["id"] == action_id), None)
     if action is None:
         return problem(request, "not_found", 404)
     words = _words(request, state.snapshot)
-    fiches = await _fiches(request, state, words, [action])
+    fiches = await _fiches(request, state, words, [action], viewer)
     return render(
         request,
         "print_fiche.html",
@@ -494,7 +503,7 @@ async def print_board(request: Request, board_id: str, fiches: str | None = None
     found = await _board_for_print(request, board_id)
     if isinstance(found, Response):
         return found
-    state, workshop = found
+    state, workshop, viewer = found
     words = _words(request, state.snapshot)
     board = {"id": board_id, "title": state.snapshot["settings"]["title"]}
     if fiches not in (None, "", "0"):
@@ -506,7 +515,7 @@ async def print_board(request: Request, board_id: str, fiches: str | None = None
                 "title_key": "print.fiches.page_title",
                 "workshop": workshop,
                 "board": board,
-                "fiches": await _fiches(request, state, words, ordered_actions(state.snapshot)),
+                "fiches": await _fiches(request, state, words, ordered_actions(state.snapshot), viewer),
                 "levels": level_legend(words),
                 "printed_on": _printed_on(words),
                 "back_url": f"/boards/{board_id}",

@@ -28,6 +28,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ..core.actions import label_key
+from ..core.visibility import Viewer, item_visible
 from ..csv_export import EXPLORATION_COLUMNS, action_columns, action_rows, exploration_tables, to_csv
 from ..db.store import BoardRow
 from ..export import build_actions_export, build_export, participant_entry
@@ -188,10 +189,16 @@ class Labeller:
 
 
 async def solution_labels(
-    services: Services, workshop_id: str, links: Iterable[Mapping[str, str]], lang: str
+    services: Services,
+    workshop_id: str,
+    links: Iterable[Mapping[str, str]],
+    lang: str,
+    viewer: Viewer | None = None,
 ) -> dict[tuple[str, str], str | None]:
     """(board, item) → the linked solution's label in `lang` (its pictogram's label, or its text); `None`
-    when the board or the solution is gone (or is not a solution of an exploration board of the workshop).
+    when the board or the solution is gone (or is not a solution of an exploration board of the workshop),
+    or when `viewer` may not see it (a solution hidden by moderation, or still in a private round: the
+    board's own rule, `core.visibility.item_visible`). No viewer: everything (the facilitator's export).
     Each exploration board is read once, under its room's lock."""
     wanted: dict[str, set[str]] = {}
     for link in links:
@@ -206,11 +213,17 @@ async def solution_labels(
             continue
         try:
             async with services.rooms.use(board_id) as room, room.lock:
-                found = {i: room.board.items.get(i) for i in items}  # type: ignore[union-attr]
+                board: Any = room.board
+                found = {
+                    i: item
+                    for i in items
+                    if (item := board.items.get(i)) is not None
+                    and (viewer is None or item_visible(board, item, viewer))
+                }
         except BoardNotFound:
             continue
         for item_id, solution in found.items():
-            if solution is None or solution.kind != "solution":
+            if solution.kind != "solution":
                 continue
             label = solution.text
             if solution.ref:
