@@ -163,15 +163,12 @@ function controlSet(ctx) {
 }
 
 /**
- * Say something short where the finger is (and on the page's own messages when it has them).
- * @param {any} ctx @param {HTMLElement} where @param {string} text
+ * Say something short where the finger is (a status: screen readers hear it too), for five seconds.
+ * @param {HTMLElement} where @param {string} text
  */
-function tell(ctx, where, text) {
+function tell(where, text) {
   where.textContent = text;
   where.hidden = false;
-  ctx.toast?.(text);
-  const live = document.querySelector('.af-live');
-  if (live) live.textContent = text;
   clearTimeout(/** @type {any} */ (where).timer);
   /** @type {any} */ (where).timer = setTimeout(() => { where.hidden = true; where.textContent = ''; }, 5000);
 }
@@ -203,13 +200,17 @@ export function voteControls(ctx, action) {
     attrs: { role: 'group' },
     dataset: { action: id },
     // a tap on the control is not a tap on the card (no selection, no drag)
-    on: { pointerdown: stop, mousedown: stop, touchstart: stop, click: stop, dblclick: stop, keydown: stop },
+    on: {
+      pointerdown: stop, mousedown: stop, touchstart: stop, click: stop, dblclick: stop,
+      // keys on these buttons are theirs (an arrow must not move the card), but Escape and Tab go on
+      keydown: (/** @type {KeyboardEvent} */ e) => { if (e.key !== 'Escape' && e.key !== 'Tab') e.stopPropagation(); },
+    },
   }, [remove, dots, add, total, msg]);
 
   add.addEventListener('click', () => {
     const left = ctx.store.votesLeft();
     if (left <= 0) {
-      tell(ctx, msg, t('actions.vote.none_left'));
+      tell(msg, t('actions.vote.none_left'));
       return;
     }
     ctx.send([addVote(id)]);
@@ -276,9 +277,8 @@ export function mountFacilitation(ctx, element) {
   const bar = h('div', { class: 'fac-bar af-bar', attrs: { role: 'region', 'aria-label': t('actions.fac.title') }, hidden: true });
   const bannerEl = h('div', { class: 'phase-banner af-banner', attrs: { role: 'region', 'aria-label': t('actions.phase.label') } });
   const votebar = h('div', { class: 'af-votebar', hidden: true });
-  const ranking = h('section', { class: 'af-ranking', attrs: { 'aria-labelledby': 'af-ranking-title' }, hidden: true });
-  const live = h('p', { class: 'af-live af-sr', attrs: { role: 'status', 'aria-live': 'polite' } });
-  element.replaceChildren(bar, bannerEl, votebar, ranking, live);
+  const ranking = h('section', { class: 'af-ranking', attrs: { id: 'af-ranking', 'aria-labelledby': 'af-ranking-title' }, hidden: true });
+  element.replaceChildren(bar, bannerEl, votebar, ranking);
 
   const banner = new PhaseBanner({
     root: bannerEl,
@@ -415,7 +415,6 @@ export function mountFacilitation(ctx, element) {
     if (sig === rankSig) return;
     rankSig = sig;
     ranking.hidden = !shown;
-    ranking.id = 'af-ranking';
     if (!shown) {
       ranking.replaceChildren();
       return;
