@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from helpers import PHONE, TABLET, Devices, seed
+from helpers import PHONE, TABLET, Devices, Workshop, seed
 from playwright.sync_api import Browser, Page, expect
 from support.server import ServerProcess
 
@@ -47,7 +48,7 @@ def seed_actions(app: ServerProcess, board: str, token: str, ops: list[dict[str,
         ws.send(json.dumps({"type": "hello", "protocol": 1, "client": "seed"}))
         while json.loads(ws.recv(timeout=10))["type"] != "welcome":
             pass
-        ws.send(json.dumps({"type": "ops", "op_id": f"seed:{len(ops)}:{ops[0]['op']}", "ops": ops}))
+        ws.send(json.dumps({"type": "ops", "op_id": f"seed:{uuid.uuid4().hex}", "ops": ops}))
         while True:
             msg = json.loads(ws.recv(timeout=10))
             if msg["type"] in ("reject", "error"):
@@ -558,6 +559,43 @@ def test_the_fiche_and_the_picker_pass_axe_with_big_enough_targets(
             if v["impact"] in ("critical", "serious")
         ]
         assert blocking == [], blocking
+        assert devices.errors == []
+    finally:
+        devices.close()
+
+
+def test_a_participant_reads_the_fiche_when_the_step_closes_it_and_writes_when_it_opens(
+    browser: Browser, app: ServerProcess, scene: dict[str, str]
+) -> None:
+    assert seed_actions(app, scene["board"], scene["token"], [{"op": "board.update", "phase": "vote"}])
+    code = app.get(f"/api/workshops/{scene['workshop']}", scene["token"]).json().get("join_code")
+    if not code:
+        pytest.skip("no join code in the workshop's description")
+    devices = Devices(browser, app)
+    try:
+        page = devices.resident(
+            Workshop(scene["workshop"], scene["residents"], scene["token"], code), TABLET, "Amina", "green"
+        )
+        open_actions(page, app, scene["board"])
+        dialog = open_fiche(page)
+        expect(dialog.locator(".fiche-readonly")).to_be_visible()
+        expect(dialog.locator("input[name=title]")).to_be_disabled()
+        expect(dialog.locator(".fiche-level").first).to_be_disabled()
+        # the series can still be looked at one after the other
+        dialog.locator(".fiche-series-tab[data-series='targeted']").click()
+        expect(dialog.locator(".fiche-series-tab[data-series='targeted']")).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        # the facilitator opens the fiches step: the open fiche becomes writable, live
+        assert seed_actions(app, scene["board"], scene["token"], [{"op": "board.update", "phase": "fiches"}])
+        expect(dialog.locator("input[name=title]")).to_be_enabled()
+        expect(dialog.locator(".fiche-readonly")).to_be_hidden()
+        dialog.locator("textarea[name=risks]").fill("Bénévoles à fidéliser")
+        dialog.locator("textarea[name=risks]").press("Tab")
+        all_sent(page)
+        assert fiche_of(app, scene["board"], scene["token"])["fiche"]["risks"] == "Bénévoles à fidéliser"
+        # the lane is a card's move: closed at this step
+        expect(dialog.locator("[data-field=positioning] input").first).to_be_disabled()
         assert devices.errors == []
     finally:
         devices.close()

@@ -36,7 +36,7 @@ import { openSolutionPicker, wordsOf } from './picker.js';
  *   series: Choice[], target_groups: Choice[], organisations: Choice[], locked?: boolean, phase?: string | null}} ActionSettings
  * @typedef {{store: {view: () => any, subscribe: (fn: () => void) => () => void, pendingCount?: number},
  *   send: (ops: object[]) => (string | null | undefined), t: Translate, lang: string,
- *   me: {participant: string | null, role: string | null}, board: {id: string, kind?: string, title?: string},
+ *   me: string | {participant: string | null, role: string | null} | null, board: {id: string, kind?: string, title?: string},
  *   workshop: {id: string, title?: string}, access?: any, bootstrap?: any,
  *   onReject?: (fn: (reject: {op_id: string, code: string}) => void) => (() => void)}} FicheContext
  */
@@ -296,7 +296,7 @@ export function axesUsed(actions) {
  * @param {{locked?: boolean, phase?: string | null}} settings
  */
 export function allowed(ctx, settings) {
-  const role = ctx.me?.role ?? null;
+  const role = roleOf(ctx);
   if (role === 'facilitator' || role === 'co_facilitator') return { fiches: true, cards: true };
   if (role === 'observer') return { fiches: false, cards: false };
   if (settings?.locked) return { fiches: false, cards: false };
@@ -306,6 +306,17 @@ export function allowed(ctx, settings) {
   const tools = phases?.[phase];
   if (!tools) return { fiches: true, cards: true }; // unknown table: let the server decide
   return { fiches: Boolean(tools.fiches), cards: Boolean(tools.cards) };
+}
+
+/**
+ * This person's role: the server's word in the welcome (the store's `role`), else the page's bootstrap, else
+ * `ctx.me.role`.
+ * @param {FicheContext} ctx
+ * @returns {string | null}
+ */
+export function roleOf(ctx) {
+  const store = /** @type {any} */ (ctx.store);
+  return store?.role ?? ctx.bootstrap?.me?.role ?? (typeof ctx.me === 'object' ? ctx.me?.role : null) ?? null;
 }
 
 /** The field a refusal code is about (to show it there), or null for the whole fiche. @param {string} code */
@@ -684,7 +695,7 @@ export function openFiche(ctx, actionId) {
       else if (!readOnly && control.dataset.ro) { control.disabled = false; delete control.dataset.ro; }
     }
     readOnlyNote.hidden = !a || fiches;
-    readOnlyNote.textContent = t(ctx.me?.role === 'observer' ? 'actions.fiche.read_only_observer' : 'actions.fiche.read_only');
+    readOnlyNote.textContent = t(roleOf(ctx) === 'observer' ? 'actions.fiche.read_only_observer' : 'actions.fiche.read_only');
   });
 
   function refresh() {
