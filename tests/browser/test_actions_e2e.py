@@ -30,6 +30,11 @@ from helpers import (
 from playwright.sync_api import Browser, Page, expect
 from support.server import ServerProcess
 
+try:
+    from axe_playwright_python.sync_playwright import Axe
+except ImportError:  # pragma: no cover - the test extra installs it
+    Axe = None  # type: ignore[assignment,misc]
+
 pytestmark = pytest.mark.timeout(120)
 
 WALL = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
@@ -360,3 +365,36 @@ def test_the_phase_closes_the_cards_and_says_why(devices: Devices, app: ServerPr
     page.get_by_role("button", name="Plus tard ▶").click()
     settled(page)
     wait_action(host, "action-vote0001", start="2025-04", end="2025-06")
+
+
+def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerProcess) -> None:
+    if Axe is None:
+        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    ops = [
+        {
+            "op": "action.create",
+            "id": "action-axe00001",
+            "lane": "reinforce",
+            "start": "2025-01",
+            "end": "2025-12",
+        },
+        {"op": "milestone.add", "id": "action-axe00001", "milestone": "mile-axe0001", "month": "2025-06"},
+    ]
+    ops[0]["fiche"] = {"title": "Pass numérique", "number": "B2.1"}
+    ops[1]["label"] = "Bilan"
+    board = actions_board(app, ws, ops)
+    for lang in ("fr", "ar"):
+        page = stakeholder(devices, ws, board, TABLET, f"Yacine {lang}")
+        page.goto(f"{app.base_url}/boards/{board}?lang={lang}")
+        wait_connected(page)
+        page.locator('.tl-card[data-id="action-axe00001"] .tl-card-name').click()
+        expect(page.locator("#actionbar")).to_be_visible()
+        results = Axe().run(page)
+        blocking = [
+            f"{v['impact']}: {v['id']} ({v['help']}): {[n['target'] for n in v['nodes'][:4]]}"
+            for v in results.response["violations"]
+            if v["impact"] in ("critical", "serious")
+        ]
+        assert not blocking, f"axe-core ({lang}):\n" + "\n".join(blocking)

@@ -280,7 +280,8 @@ export class Timeline {
 
   /** @param {string} id */
   makeCard(id) {
-    const el = h('div', { class: 'tl-card', dataset: { id }, attrs: { tabindex: '0', role: 'button' } }, [
+    // A group, not a button: the card holds buttons of its own (the dot votes); the keyboard works on it (see above)
+    const el = h('div', { class: 'tl-card', dataset: { id }, attrs: { tabindex: '0', role: 'group' } }, [
       h('span', { class: 'tl-stripe', attrs: { 'aria-hidden': 'true' } }),
       h('span', { class: 'tl-handle tl-handle-start', attrs: { 'aria-hidden': 'true' } }),
       h('div', { class: 'tl-card-body' }, [
@@ -317,7 +318,9 @@ export class Timeline {
     /** @type {HTMLElement} */ (el.querySelector('.tl-card-dates')).replaceChildren(h('span', { class: 'tl-card-span', text: span, attrs: { dir: 'auto' } }));
     const lane = settings.lanes.find((/** @type {any} */ l) => l.id === (dragging && this.preview ? this.preview.lane : a.lane));
     el.setAttribute('aria-label', t('actions.card.label', { title: `${number}${a.fiche.title}`, lane: lane ? choiceWords(lane, 'lane', t) : '', span }));
-    el.setAttribute('aria-pressed', String(selected));
+    el.setAttribute('aria-roledescription', t('actions.card.role'));
+    if (selected) el.setAttribute('aria-current', 'true');
+    else el.removeAttribute('aria-current');
     el.classList.toggle('selected', selected);
     el.classList.toggle('dragging', dragging);
     el.classList.toggle('movable', movable);
