@@ -150,7 +150,7 @@ def test_the_timeline_packs_bars_and_marks_today() -> None:
         LABEL_W + 2.5 * chart / 48, abs=0.01
     )
     assert [i["ref"] for i in view["index"]] == ["#1", "#2", "#3", "A2.1"]  # by lane, then start
-    assert view["index"][3]["milestones"] == ["mars 2025\u00a0: Lancement"]
+    assert view["index"][3]["milestones"] == [{"month": "mars 2025", "label": "Lancement"}]
     months = timeline_view(
         {
             **snapshot,

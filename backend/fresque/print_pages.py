@@ -371,8 +371,7 @@ def timeline_view(
             else "",
             "status": words.t(f"print.status.{a['fiche']['status']}"),
             "milestones": [
-                f"{words.t('print.colon', label=month_label(words, m['month']))} {m['label']}"
-                for m in a["milestones"]
+                {"month": month_label(words, m["month"]), "label": m["label"]} for m in a["milestones"]
             ],
         }
         for a in ordered
