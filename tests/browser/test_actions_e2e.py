@@ -188,6 +188,10 @@ def test_mouse_and_touch_move_and_resize_seen_by_both_and_kept(devices: Devices,
     # while dragging, the ghost shows the new dates, snapped
     expect(mouse.locator(card)).to_have_class(re.compile(r"\bdragging\b"))
     expect(mouse.locator(f"{card} .tl-card-span")).to_have_text("T3 2025")
+    # the other screen sees where it would land, and who is moving it (a presence drag preview)
+    expect(touch.locator(card)).to_have_class(re.compile(r"\bmoved-by-other\b"))
+    expect(touch.locator(f"{card} .tl-mover")).to_have_text("Claire")
+    expect(touch.locator(f"{card} .tl-card-span")).to_have_text("T3 2025")
     mouse.mouse.up()
     settled(mouse)
     for page in (mouse, touch):

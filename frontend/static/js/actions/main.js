@@ -15,7 +15,7 @@
  * table, from the bootstrap), otherwise applied at once on this screen, kept in the browser's storage, then sent.
  */
 import { countOf } from '../core/i18n.js';
-import { deleteAction, createAction, facilitates, moveAction, newActionId, resizeAction } from '../core/protocol.js';
+import { deleteAction, createAction, facilitates, moveAction, newActionId, presenceMessage, resizeAction } from '../core/protocol.js';
 import { currentI18n } from '../pages/lang.js';
 import { bigButton, showEnded, showPresence, showStatus, Toasts } from '../board/bars.js';
 import { Connection } from '../board/connection.js';
@@ -148,8 +148,54 @@ async function start() {
       resize: (id, edge, month) => send([resizeAction(id, edge, month)]),
       mayMove: () => tools().cards,
       refused: () => toasts.show(reasonNow()),
+      dragging: (preview) => sendDrag(preview),
     },
   });
+
+  // -- drag previews for the others (presence, ~30 a second at most; never stored) --------------------------
+  // The presence message carries a drag as {item, x, y} numbers: x is the start month (year * 12 + month - 1),
+  // y the lane's index * 1000 + the card's length in months less one.
+  /** @type {any} */
+  let dragQueued = null;
+  let lastDrag = 0;
+  /** @type {ReturnType<typeof setTimeout> | null} */
+  let dragTimer = null;
+  /** @param {{id: string, lane: string, start: string, end: string} | null} preview */
+  function sendDrag(preview) {
+    const lanes = st.view().settings.lanes;
+    const lane = preview ? lanes.findIndex((l) => l.id === preview.lane) : -1;
+    dragQueued = preview && lane >= 0
+      ? presenceMessage({ drag: { item: preview.id, x: parseMonth(preview.start), y: lane * 1000 + parseMonth(preview.end) - parseMonth(preview.start) } })
+      : presenceMessage({});
+    const wait = lastDrag + 33 - performance.now();
+    if (wait <= 0 || !preview) flushDrag();
+    else if (!dragTimer) dragTimer = setTimeout(flushDrag, wait);
+  }
+  function flushDrag() {
+    if (dragTimer) clearTimeout(dragTimer);
+    dragTimer = null;
+    if (!dragQueued) return;
+    lastDrag = performance.now();
+    connection.sendEphemeral(dragQueued);
+    dragQueued = null;
+  }
+  /** @type {string | null} this socket's name in ephemeral updates */
+  let myConnection = null;
+  /** @param {any} u an ephemeral update */
+  function remoteDrag(u) {
+    if (u.connection === myConnection) return;
+    const lanes = st.view().settings.lanes;
+    const lane = u.drag ? lanes[Math.floor(u.drag.y / 1000)] : undefined;
+    if (u.gone || !u.drag || !lane || !st.view().actions.has(u.drag.item)) {
+      timeline.remote.delete(u.connection);
+    } else {
+      timeline.remote.set(u.connection, {
+        id: u.drag.item, lane: lane.id, start: formatMonth(u.drag.x), end: formatMonth(u.drag.x + (u.drag.y % 1000)),
+        who: person(u.participant).alias,
+      });
+    }
+    timeline.schedule();
+  }
   ctx.onFilter = (filter, colour) => timeline.setFilter(filter, colour);
 
   /** @param {string | null} id */
@@ -333,11 +379,20 @@ async function start() {
     onMessage: (msg) => {
       switch (msg.type) {
         case 'welcome':
+          myConnection = msg.you.connection ?? null;
+          timeline.remote.clear();
           for (const resend of st.applyWelcome(msg)) connection.sendDurable(resend);
           keep.now();
           break;
         case 'change':
+          // someone's drag landed: their preview gives way to the change
+          for (const [conn, r] of timeline.remote) {
+            if (msg.ops.some((/** @type {any} */ op) => op.id === r.id)) timeline.remote.delete(conn);
+          }
           st.applyChange(msg);
+          break;
+        case 'ephemeral':
+          for (const u of msg.updates) remoteDrag(u);
           break;
         case 'resync':
           st.applyResync(msg);

@@ -85,6 +85,12 @@ export class Timeline {
     this.preview = null;
     /** @type {any} */
     this.drag = null;
+    /**
+     * Cards someone else is dragging right now, by their connection (presence drag previews), drawn where
+     * they would land with a dashed outline and the mover's name.
+     * @type {Map<string, {id: string, lane: string, start: string, end: string, who: string}>}
+     */
+    this.remote = new Map();
     this.frame = 0;
     /** @type {string | null} a card to give the focus back to after the next drawing (keyboard moves) */
     this.pendingFocus = null;
@@ -156,7 +162,9 @@ export class Timeline {
     const seen = new Set();
     for (const action of shown) {
       seen.add(action.id);
-      const preview = this.preview?.id === action.id ? this.preview : null;
+      const mine = this.preview?.id === action.id ? this.preview : null;
+      const theirs = mine ? null : [...this.remote.values()].find((r) => r.id === action.id) ?? null;
+      const preview = mine ?? theirs;
       const lane = placed.laneOf.get(action.id) ?? lanes[0].id;
       const body = this.laneBodies.get(lane);
       if (!body) continue;
@@ -167,7 +175,7 @@ export class Timeline {
       }
       // A card being dragged stays in its lane's element (moving it elsewhere in the DOM would end the
       // pointer's capture, and the drag): it is only drawn over the lane it would land in.
-      if (el.parentElement !== body && !preview) body.append(el);
+      if (el.parentElement !== body && !mine) body.append(el);
       const start = preview ? preview.start : action.start;
       const end = preview ? preview.end : action.end;
       const row = placed.row.get(action.id) ?? 0;
@@ -176,7 +184,7 @@ export class Timeline {
       if (target && el.parentElement) {
         top = target.getBoundingClientRect().top - el.parentElement.getBoundingClientRect().top + LANE_PAD;
       }
-      this.fillCard(el, action, start, end, settings, t, lang, Boolean(preview));
+      this.fillCard(el, action, start, end, settings, t, lang, Boolean(mine), theirs?.who ?? null);
       const s = spanOf({ ...action, start, end });
       el.style.left = `${(s.start - range.start) * monthPx + 2}px`;
       el.style.width = `${Math.max(24, (s.end - s.start + 1) * monthPx - 4)}px`;
@@ -298,11 +306,12 @@ export class Timeline {
   /**
    * @param {HTMLElement} el @param {Action} a @param {string} start @param {string} end @param {any} settings
    * @param {(key: string, vars?: any) => string} t @param {string} lang @param {boolean} dragging
+   * @param {string | null} [mover] the name of someone else dragging it now
    */
-  fillCard(el, a, start, end, settings, t, lang, dragging) {
+  fillCard(el, a, start, end, settings, t, lang, dragging, mover = null) {
     const selected = this.selected === a.id;
     const movable = this.on.mayMove();
-    const sig = JSON.stringify([a, start, end, selected, dragging, movable, lang, settings.timeline.scale, this.filter.colour]);
+    const sig = JSON.stringify([a, start, end, selected, dragging, movable, lang, settings.timeline.scale, this.filter.colour, mover]);
     if (el.dataset.sig === sig) return;
     el.dataset.sig = sig;
     const range = /** @type {Range} */ (this.range);
@@ -323,6 +332,14 @@ export class Timeline {
     else el.removeAttribute('aria-current');
     el.classList.toggle('selected', selected);
     el.classList.toggle('dragging', dragging);
+    el.classList.toggle('moved-by-other', Boolean(mover));
+    let badge = /** @type {HTMLElement | null} */ (el.querySelector(':scope > .tl-mover'));
+    if (mover) {
+      if (!badge) el.append(badge = h('span', { class: 'tl-mover', attrs: { dir: 'auto' } }));
+      badge.textContent = mover;
+    } else {
+      badge?.remove();
+    }
     el.classList.toggle('movable', movable);
     el.dataset.start = start;
     el.dataset.end = end;
