@@ -270,6 +270,15 @@ def test_keyboard_and_tap_toolbar_move_resize_and_delete(devices: Devices, app: 
     settled(other)
     wait_action(page, new, lane="continue", start=base["start"], end=base["end"])
 
+    # Enter opens its fiche (fiche.js); Escape closes it
+    card.focus()
+    page.keyboard.press("Enter")
+    fiche = page.locator("dialog.fiche-dialog")
+    expect(fiche).to_be_visible()
+    expect(fiche.get_by_label("Titre de l’action")).to_have_value("Café numérique")
+    page.keyboard.press("Escape")
+    expect(fiche).to_have_count(0)
+
     # Delete asks first; « Annuler » keeps it, « Supprimer » deletes it for both
     card.focus()
     page.keyboard.press("Delete")
