@@ -171,6 +171,7 @@ def score(dialog: Any, series: str, levels: dict[str, int]) -> None:
         button = dialog.locator(f".fiche-score[data-axis='{axis}'] .fiche-level[data-level='{level}']")
         button.click()
         expect(button).to_have_attribute("aria-pressed", "true")
+        expect(button).to_be_focused()  # redrawn, and the focus given back (a keyboard goes on from there)
 
 
 def test_a_fiche_filled_and_scored_is_all_there_after_a_reload(
@@ -233,7 +234,7 @@ def test_a_fiche_filled_and_scored_is_all_there_after_a_reload(
         dialog.locator("[data-field=status] select").select_option("running")
 
         milestones = dialog.locator("[data-field=milestones]")
-        milestones.locator("input[type=month]").fill("2025-03")
+        milestones.locator("select").select_option("2025-03")
         milestones.locator("input[type=text]").fill("Lancement")
         milestones.get_by_role("button", name="Ajouter le jalon").click()
         expect(milestones.locator(".fiche-milestone")).to_contain_text("Mars 2025")

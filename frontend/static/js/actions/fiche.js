@@ -1038,7 +1038,8 @@ export function openFiche(ctx, actionId) {
 
   function milestonesPart() {
     const list = h('ul', { class: 'fiche-rows fiche-milestones' });
-    const month = /** @type {HTMLInputElement} */ (h('input', { attrs: { type: 'month', 'aria-label': t('actions.fiche.milestone_month') } }));
+    // the months of the card, in words (a list works the same in every browser, and cannot fall outside)
+    const month = /** @type {HTMLSelectElement} */ (h('select', { class: 'fiche-milestone-month-select', attrs: { 'aria-label': t('actions.fiche.milestone_month') } }));
     const label = /** @type {HTMLInputElement} */ (h('input', { attrs: { type: 'text', maxlength: MAX_MILESTONE_LABEL, dir: 'auto', 'aria-label': t('actions.fiche.milestone_label'), placeholder: t('actions.fiche.milestone_label_placeholder') } }));
     const add = () => {
       const a = action();
@@ -1067,9 +1068,21 @@ export function openFiche(ctx, actionId) {
     renders.push(() => {
       const a = action();
       if (!a) return;
-      month.min = a.start;
-      month.max = a.end;
-      if (!month.value) month.value = a.start;
+      const span = `${a.start}/${a.end}/${lang}`;
+      if (month.dataset.span !== span) {
+        month.dataset.span = span;
+        const chosen = month.value;
+        const first = parseMonth(a.start) ?? 0;
+        const last = parseMonth(a.end) ?? first;
+        /** @type {HTMLElement[]} */
+        const options = [];
+        for (let m = first; m <= last && options.length < 240; m++) {
+          options.push(h('option', { attrs: { value: formatMonthId(m) }, text: monthLabel(formatMonthId(m), t) }));
+        }
+        month.replaceChildren(...options);
+        const kept = parseMonth(chosen);
+        if (kept !== null && kept >= first && kept <= last) month.value = chosen;
+      }
       const key = JSON.stringify(a.milestones ?? []);
       if (list.dataset.key === key) return;
       list.dataset.key = key;
@@ -1152,6 +1165,15 @@ export function openFiche(ctx, actionId) {
       }
 
       // the series tabs
+      // what had the focus (a level just pressed, a tab): given back after the redraw, for keyboards and readers
+      const active = document.activeElement instanceof HTMLElement && (grid.contains(document.activeElement) || tabs.contains(document.activeElement))
+        ? document.activeElement : null;
+      const refocus = active ? {
+        series: active.dataset.series ?? null,
+        axis: active.closest('[data-axis]')?.getAttribute('data-axis') ?? null,
+        level: active.dataset.level ?? (active.classList.contains('fiche-level-clear') ? 'clear' : null),
+      } : null;
+
       tabs.replaceChildren(...series.map((x, i) => {
         const scored = Object.keys(caps[x.id] ?? {}).length;
         return h('button', {
@@ -1184,6 +1206,14 @@ export function openFiche(ctx, actionId) {
         ]);
       }));
       status.textContent = current ? t('actions.radar.editing', { series: seriesLabels[current] ?? current }) : '';
+      if (refocus) {
+        const selector = refocus.series ? `.fiche-series-tab[data-series="${CSS.escape(refocus.series)}"]`
+          : refocus.axis && refocus.level === 'clear' ? `[data-axis="${CSS.escape(refocus.axis)}"] .fiche-level-clear`
+            : refocus.axis && refocus.level ? `[data-axis="${CSS.escape(refocus.axis)}"] .fiche-level[data-level="${refocus.level}"]` : null;
+        const again = selector ? /** @type {HTMLElement | null} */ ((refocus.series ? tabs : grid).querySelector(selector)) : null;
+        if (again && !(/** @type {HTMLButtonElement} */ (again).disabled)) again.focus();
+        else if (refocus.axis) /** @type {HTMLElement | null} */ (grid.querySelector(`[data-axis="${CSS.escape(refocus.axis)}"] .fiche-level`))?.focus();
+      }
     });
 
     return section('capabilities', t('actions.radar.title'), [
