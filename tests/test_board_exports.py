@@ -369,6 +369,12 @@ async def test_actions_json_export_round_trips(workshop: Workshop) -> None:
     )
     assert {p["alias"] for p in first["participants"]} == {"Animation", "Amina", "Karim"}
 
+    # The whole workshop's export carries it too, beside the residents' board.
+    whole = workshop.server.get(f"/api/workshops/{workshop.id}/export", workshop.facilitator_token)
+    assert whole.status_code == 200, whole.text
+    kinds = {b["board"]["id"]: b["board"]["kind"] for b in whole.json()["boards"]}
+    assert kinds == {workshop.board_id: "exploration", plan.board: "actions"}
+
     imported = workshop.server.post("/api/boards/import", first, workshop.facilitator_token)
     assert imported.status_code == 201, imported.text
     assert imported.json()["kind"] == "actions"
