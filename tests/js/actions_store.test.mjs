@@ -186,3 +186,13 @@ test('the view keeps unchanged actions as the same objects', () => {
   assert.equal(store.view().actions.get('action-000002'), a);
   assert.ok(Object.isFrozen(a) && Object.isFrozen(a.fiche));
 });
+
+test('the message check follows the server\'s models: sizes of labels, lists and fiche patches', () => {
+  const store = fresh(snapshot([card('action-000001')]), 'facilitator');
+  assert.throws(() => store.submit([P.addMilestone('action-000001', 'mile-000001', '2025-02', 'x'.repeat(121))]), TypeError);
+  assert.throws(() => store.submit([P.addListEntry('organisations', 'amis', 'x'.repeat(81))]), TypeError);
+  assert.throws(() => store.submit([P.updateActionBoard({ lanes: [] })]), TypeError);
+  assert.throws(() => store.submit([P.updateAction('action-000001', {})]), TypeError);
+  assert.doesNotThrow(() => store.submit([P.updateActionBoard({ organisations: [] })]));
+  assert.doesNotThrow(() => store.submit([P.setCapability('action-000001', 'today', 'health', null)]));
+});

@@ -541,24 +541,30 @@ export function updateActionBoard(settings) {
 }
 
 const isMonth = (/** @type {unknown} */ v) => isStr(v, MONTH_PATTERN);
-const isChoices = (/** @type {unknown} */ v) => Array.isArray(v) && v.length <= 100 &&
-  v.every((c) => isObj(c) && closed(c, { id: 'choice_id!', label: 'text' }) === null);
+/** A list of {id, label} (`label` null: a default entry), `least` to 100 entries. */
+const isChoices = (/** @type {unknown} */ v, least = 0) => Array.isArray(v) && v.length >= least && v.length <= 100 &&
+  v.every((c) => isObj(c) && closed(c, { id: 'choice_id!', label: 'choice_label' }) === null);
+/** Fiche values: 1 to 30 fields (their values are the board's rules to check). */
+const isFiche = (/** @type {unknown} */ v) => isObj(v) && Object.keys(/** @type {object} */ (v)).length >= 1 &&
+  Object.keys(/** @type {object} */ (v)).length <= 30 && Object.keys(/** @type {object} */ (v)).every((k) => k.length <= 40);
 Object.assign(FIELD, {
   month: isMonth,
   choice_id: (/** @type {unknown} */ v) => isStr(v, CHOICE_ID_PATTERN),
   edge: (/** @type {unknown} */ v) => v === 'start' || v === 'end',
   level: (/** @type {unknown} */ v) => isInt(v, 0, 4),
-  fiche: isObj,
+  fiche: isFiche,
   links: (/** @type {unknown} */ v) => Array.isArray(v) && v.length <= 50 &&
     v.every((l) => isObj(l) && closed(l, { board: 'id!', item: 'id!' }) === null),
   list_name: (/** @type {unknown} */ v) => ACTION_LISTS.includes(/** @type {any} */ (v)),
-  label: (/** @type {unknown} */ v) => isText(v, 20_000, 1),
+  choice_label: (/** @type {unknown} */ v) => isText(v, 80, 1),
+  milestone_label: (/** @type {unknown} */ v) => isText(v, 120, 1),
   action_phase: (/** @type {unknown} */ v) => ACTION_PHASES.includes(/** @type {any} */ (v)),
   action_phases: (/** @type {unknown} */ v) => Array.isArray(v) && v.length >= 1 && v.length <= 8 &&
     new Set(v).size === v.length && v.every((p) => ACTION_PHASES.includes(p)),
   timeline: (/** @type {unknown} */ v) => isObj(v) && closed(/** @type {object} */ (v), { start: 'month', end: 'month', scale: 'scale' }) === null,
   scale: (/** @type {unknown} */ v) => ACTION_SCALES.includes(/** @type {any} */ (v)),
   choices: isChoices,
+  choices1: (/** @type {unknown} */ v) => isChoices(v, 1),
 });
 
 /** @type {Record<string, Record<string, string>>} */
@@ -569,18 +575,18 @@ const ACTION_OP_FIELDS = {
   'action.resize': { id: 'id!', edge: 'edge!', month: 'month!' },
   'action.delete': { id: 'id!' },
   'capability.set': { id: 'id!', series: 'choice_id!', axis: 'choice_id!', level: 'level' },
-  'milestone.add': { id: 'id!', milestone: 'id!', month: 'month!', label: 'label!' },
+  'milestone.add': { id: 'id!', milestone: 'id!', month: 'month!', label: 'milestone_label!' },
   'milestone.remove': { id: 'id!', milestone: 'id!' },
   'action.link': { id: 'id!', board: 'id!', item: 'id!' },
   'action.unlink': { id: 'id!', board: 'id!', item: 'id!' },
-  'list.add': { list: 'list_name!', id: 'choice_id!', label: 'label!' },
+  'list.add': { list: 'list_name!', id: 'choice_id!', label: 'choice_label!' },
   'vote.add': OP_FIELDS['vote.add'],
   'vote.remove': OP_FIELDS['vote.remove'],
   'timer.set': OP_FIELDS['timer.set'],
   'board.update': {
     title: 'title', vote_budget: 'budget', phases: 'action_phases', phase: 'action_phase', locked: 'bool',
-    votes_hidden: 'bool', spotlight: 'id', follow: 'bool', timeline: 'timeline', lanes: 'choices', axes: 'choices',
-    series: 'choices', target_groups: 'choices', organisations: 'choices',
+    votes_hidden: 'bool', spotlight: 'id', follow: 'bool', timeline: 'timeline', lanes: 'choices1', axes: 'choices1',
+    series: 'choices1', target_groups: 'choices', organisations: 'choices',
   },
 };
 
