@@ -27,6 +27,7 @@ SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "
 WALL: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 ACTION = "action-fiche01"
 SOLUTION = "sol-fiche001"
+OTHER = "sol-fiche002"  # a solution no action answers yet
 
 
 def shoot(page: Page, name: str) -> None:
@@ -128,6 +129,14 @@ def scene(app: ServerProcess) -> dict[str, str]:
                 "x": 620,
                 "y": 1250,
                 "text": "Des permanences pour les démarches en ligne",
+            },
+            {
+                "op": "item.create",
+                "id": OTHER,
+                "kind": "solution",
+                "x": 2300,
+                "y": 1500,
+                "text": "Un bus le soir",
             },
             {"op": "thread.create", "id": "thr-fiche01", "source": "act-fiche01", "target": "dif-fiche01"},
             {"op": "thread.create", "id": "thr-fiche02", "source": "dif-fiche01", "target": SOLUTION},
@@ -551,7 +560,7 @@ def test_the_fiche_and_the_picker_pass_axe_with_big_enough_targets(
 
         page.locator("#from-ideas").click()
         picker = page.locator(".picker-dialog")
-        expect(picker.locator(".picker-row")).to_have_count(1)
+        expect(picker.locator(".picker-row")).to_have_count(2)
         shoot(page, f"picker-phone-{lang}")
         results = Axe().run(page, context={"include": [[".picker-dialog"]]})
         blocking = [
@@ -597,6 +606,42 @@ def test_a_participant_reads_the_fiche_when_the_step_closes_it_and_writes_when_i
         assert fiche_of(app, scene["board"], scene["token"])["fiche"]["risks"] == "Bénévoles à fidéliser"
         # the lane is a card's move: closed at this step
         expect(dialog.locator("[data-field=positioning] input").first).to_be_disabled()
+        assert devices.errors == []
+    finally:
+        devices.close()
+
+
+def test_from_the_fiche_link_another_solution_then_take_the_link_back(
+    browser: Browser, app: ServerProcess, scene: dict[str, str]
+) -> None:
+    devices = Devices(browser, app)
+    try:
+        page = signed_in(devices, scene["token"], TABLET)
+        open_actions(page, app, scene["board"])
+        dialog = open_fiche(page)
+        sources = dialog.locator(".fiche-source")
+        expect(sources).to_have_count(1)
+        dialog.get_by_role("button", name="Relier une solution des habitants").click()
+        picker = page.locator(".picker-dialog")
+        expect(picker.locator("h2")).to_have_text("Relier à cette action")
+        linked = picker.locator(f".picker-row[data-item='{SOLUTION}']")
+        expect(linked).to_contain_text("Déjà reliée à cette action")
+        expect(linked.locator("input")).to_be_disabled()
+        picker.locator(f".picker-row[data-item='{OTHER}'] input").check()
+        picker.get_by_role("button", name="Relier à cette action (1)").click()
+        expect(picker).to_have_count(0)
+        expect(dialog.locator(f".fiche-source[data-item='{OTHER}']")).to_contain_text("Un bus le soir")
+        all_sent(page)
+        assert {(link["item"]) for link in fiche_of(app, scene["board"], scene["token"])["links"]} == {
+            SOLUTION,
+            OTHER,
+        }
+        dialog.locator(f".fiche-source[data-item='{OTHER}']").get_by_role(
+            "button", name="Retirer le lien"
+        ).click()
+        expect(sources).to_have_count(1)
+        all_sent(page)
+        assert [link["item"] for link in fiche_of(app, scene["board"], scene["token"])["links"]] == [SOLUTION]
         assert devices.errors == []
     finally:
         devices.close()

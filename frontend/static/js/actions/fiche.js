@@ -1260,8 +1260,12 @@ export function openFiche(ctx, actionId) {
       const a = action();
       if (!a) return;
       const links = a.links ?? [];
-      if (known && !missingRoute && !loading && loadedFor !== JSON.stringify(links) && links.some((l) => !known?.has(keyOf(l)))) load();
-      const key = JSON.stringify([links, known ? [...known.keys()] : null, may().fiches]);
+      // a link not described yet (just made): ask again once the server has it (nothing of ours pending)
+      const undescribed = Boolean(known) && !missingRoute && links.some((l) => !known?.has(keyOf(l)));
+      const settled = (ctx.store.pendingCount ?? 0) === 0;
+      if (undescribed && settled && !loading && loadedFor !== JSON.stringify(links)) load();
+      const waiting = known === null || loading || (undescribed && loadedFor !== JSON.stringify(links));
+      const key = JSON.stringify([links, known ? [...known.keys()] : null, may().fiches, waiting]);
       if (key === drawn) return;
       drawn = key;
       if (!links.length) {
@@ -1277,7 +1281,7 @@ export function openFiche(ctx, actionId) {
         const open = h('a', { class: 'fiche-source-open', text: t('actions.sources.open'), attrs: { href: `/boards/${encodeURIComponent(link.board)}?item=${encodeURIComponent(link.item)}` } });
         if (!info) {
           return h('li', { class: 'fiche-source fiche-source-raw', dataset: { board: link.board, item: link.item } }, [
-            h('p', { text: known === null ? t('actions.sources.loading') : t('actions.sources.raw', { board: link.board, item: link.item }) }),
+            h('p', { text: waiting ? t('actions.sources.loading') : t('actions.sources.raw', { board: link.board, item: link.item }) }),
             h('div', { class: 'fiche-buttons' }, [open, unlink]),
           ]);
         }
