@@ -411,3 +411,36 @@ def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerP
             if v["impact"] in ("critical", "serious")
         ]
         assert not blocking, f"axe-core ({lang}):\n" + "\n".join(blocking)
+
+
+def test_offline_changes_wait_are_kept_and_go_out(devices: Devices, app: ServerProcess) -> None:
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    card_op = {"op": "action.create", "id": "action-offline1", "lane": "create", "start": "2025-01"}
+    board = actions_board(app, ws, [{**card_op, "end": "2025-03", "fiche": {"title": "Permanence"}}])
+    phone = stakeholder(devices, ws, board, PHONE, "Yacine")
+    other = stakeholder(devices, ws, board, LAPTOP, "Claire")
+    status = phone.locator("#status")
+    phone.context.set_offline(True)
+    expect(status).to_have_attribute("data-status", "offline")
+    # two changes by the tap toolbar while offline: shown at once, waiting
+    phone.locator('.tl-card[data-id="action-offline1"] .tl-card-name').tap()
+    bar = phone.locator("#actionbar")
+    bar.get_by_role("button", name="Plus tard ▶").tap()
+    bar.get_by_role("button", name="Allonger").tap()
+    wait_action(phone, "action-offline1", start="2025-04", end="2025-09")
+    expect(status.locator(".status-waiting")).to_contain_text("2")
+    # kept in the browser's copy before anything is sent (a reload or a dead battery loses nothing)
+    saved = phone.evaluate(
+        "() => { const boot = JSON.parse(document.querySelector('#bootstrap').textContent);"
+        " const key = `fresque.board.v1.${boot.board.id}.${boot.me.participant}`;"
+        " return JSON.parse(localStorage.getItem(key)); }"
+    )
+    assert saved["kind"] == "actions" and len(saved["pending"]) == 2
+    # back online: they go out, the others and the server have them
+    phone.context.set_offline(False)
+    expect(status).to_have_attribute("data-status", "connected")
+    settled(phone)
+    wait_action(other, "action-offline1", start="2025-04", end="2025-09")
+    kept = exported_action(app, ws, board, "action-offline1")
+    assert (kept["start"], kept["end"]) == ("2025-04", "2025-09")
