@@ -645,3 +645,24 @@ def test_from_the_fiche_link_another_solution_then_take_the_link_back(
         assert devices.errors == []
     finally:
         devices.close()
+
+
+def test_the_lane_is_chosen_in_the_fiche_with_the_keyboard(
+    browser: Browser, app: ServerProcess, scene: dict[str, str]
+) -> None:
+    devices = Devices(browser, app)
+    try:
+        page = signed_in(devices, scene["token"], TABLET)
+        open_actions(page, app, scene["board"])
+        dialog = open_fiche(page)
+        reinforce = dialog.locator("[data-field=positioning] input[value=reinforce]")
+        reinforce.focus()
+        page.keyboard.press("Space")
+        expect(reinforce).to_be_checked()
+        expect(reinforce).to_be_focused()
+        all_sent(page)
+        assert fiche_of(app, scene["board"], scene["token"])["lane"] == "reinforce"
+        expect(page.locator(".tl-card[data-id='action-fiche01']")).to_have_count(1)
+        assert devices.errors == []
+    finally:
+        devices.close()

@@ -596,8 +596,15 @@ export function openFiche(ctx, actionId) {
     const a = action();
     if (!a) return;
     const list = settings().lanes ?? [];
-    const key = JSON.stringify([list, a.lane, may().cards]);
-    if (lanes.dataset.key === key) return;
+    const key = JSON.stringify([list, may().cards, lang]);
+    if (lanes.dataset.key === key) {
+      // the same choices: only which one is on (a redraw would take the focus away from a keyboard)
+      for (const input of lanes.querySelectorAll('input')) {
+        const radio = /** @type {HTMLInputElement} */ (input);
+        radio.checked = radio.value === a.lane;
+      }
+      return;
+    }
     lanes.dataset.key = key;
     const name = fieldId('lane');
     lanes.replaceChildren(...list.map((lane) => {
@@ -607,6 +614,7 @@ export function openFiche(ctx, actionId) {
       input.addEventListener('change', () => {
         if (!input.checked) return;
         send([{ op: 'action.move', id: actionId, lane: lane.id }], 'positioning');
+        refresh(); // refused here (the step, the lock): back on the card's lane
       });
       return h('label', { class: 'fiche-lane', dataset: { lane: lane.id } }, [input, h('span', { text: choiceLabel('lane', lane, t) })]);
     }));
