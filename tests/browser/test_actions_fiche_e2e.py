@@ -379,6 +379,15 @@ def test_live_changes_show_but_never_overwrite_what_is_being_typed(
         title.press("Tab")
         all_sent(page)
         assert fiche_of(app, scene["board"], scene["token"])["fiche"]["title"] == "Mon titre en cours"
+        # typing is sent once, when the field is left: not per keystroke
+        before = page.evaluate("() => window.fresque.store.inner.counter")
+        calendar = dialog.locator("textarea[name=calendar]")
+        calendar.click()
+        page.keyboard.type("Chaque mercredi matin", delay=15)
+        calendar.press("Tab")
+        all_sent(page)
+        assert page.evaluate("() => window.fresque.store.inner.counter") == before + 1
+        assert fiche_of(app, scene["board"], scene["token"])["fiche"]["calendar"] == "Chaque mercredi matin"
         # an empty title is refused here, in words, and not sent
         title.fill("   ")
         title.press("Tab")
