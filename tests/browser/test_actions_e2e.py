@@ -329,6 +329,7 @@ def test_screenshots_wall_tablet_phone(devices: Devices, app: ServerProcess) -> 
                 "label": label,
             }
         )
+    ops.append({"op": "board.update", "phase": "place"})  # « Placer les actions »: the timeline's own step
     board = actions_board(app, ws, ops)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, device in (("wall", WALL), ("tablet", TABLET), ("phone", PHONE)):

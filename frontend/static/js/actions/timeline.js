@@ -149,7 +149,9 @@ export class Timeline {
     const shown = [...view.actions.values()].filter((a) => this.isVisible(a));
     const placed = stack(shown, lanes);
     const sig = JSON.stringify([settings.timeline, lanes, monthPx, head, lang, [...placed.rows]]);
-    if (sig !== this.sig) {
+    // Not while a card is being dragged: rebuilding the lanes would take it out of the page, and end the drag
+    // (someone else's new card may add a row meanwhile: the lanes grow once the card is dropped).
+    if (sig !== this.sig && !this.drag?.started) {
       this.sig = sig;
       this.range = range;
       this.monthPx = monthPx;
