@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createI18n } from '../../frontend/static/js/core/i18n.js';
 import {
   monthLabel, spanLabel, parseEuros, euros, fundingSummary, ficheProblem, updateOp, choiceId, listAddOp,
-  axesUsed, allowed, fieldOfCode, problemText, choiceLabel, parseMonth, formatMonthId,
+  axesUsed, allowed, fieldOfCode, problemText, choiceLabel, parseMonth, formatMonthId, numberTaken,
 } from '../../frontend/static/js/actions/fiche.js';
 import { createOps, linkOps, currentPeriod, titleOf, wordsOf } from '../../frontend/static/js/actions/picker.js';
 
@@ -247,4 +247,13 @@ test('every op the fiche and the picker build is one the server\'s models accept
   ];
   for (const op of ops) assert.equal(actionOpProblem(op), null, JSON.stringify(op));
   assert.match(ops[0].id, /^action-/);
+});
+
+test('a number another action already has is said before it is sent (exact text, like the core)', () => {
+  const actions = [{ id: 'a1', fiche: { number: 'A2.1' } }, { id: 'a2', fiche: { number: '' } }];
+  assert.equal(numberTaken(actions, 'A2.1', 'a2'), true);
+  assert.equal(numberTaken(actions, 'A2.1', 'a1'), false, 'its own number');
+  assert.equal(numberTaken(actions, 'a2.1', 'a2'), false);
+  assert.equal(numberTaken(actions, '', 'a1'), false, 'no number: never taken');
+  assert.match(problemText('fiche_number_taken', fr), /déjà ce numéro/);
 });

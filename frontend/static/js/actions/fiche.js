@@ -279,6 +279,16 @@ export function listAddOp(list, label, settings) {
   return { id, op: { op: 'list.add', list, id, label: text } };
 }
 
+/**
+ * Whether another action of the board already has this number (the core's `fiche_number_taken`: exact text).
+ * @param {Iterable<Action>} actions @param {string} number @param {string} actionId
+ */
+export function numberTaken(actions, number, actionId) {
+  if (!number) return false;
+  for (const a of actions) if (a.id !== actionId && a.fiche?.number === number) return true;
+  return false;
+}
+
 /** The axes already written on the board's fiches (for the axis field's suggestions), sorted. @param {Iterable<Action>} actions */
 export function axesUsed(actions) {
   const seen = new Set();
@@ -472,7 +482,9 @@ export function openFiche(ctx, actionId) {
     if (!a || !read) { dirty.delete(name); return; }
     const value = read();
     if (value === undefined) return; // the form is not complete yet (a problem is shown)
-    const problem = ficheProblem(name, value, settings(), a.fiche);
+    const all = view().actions;
+    const problem = ficheProblem(name, value, settings(), a.fiche)
+      ?? (name === 'number' && numberTaken(all instanceof Map ? all.values() : all ?? [], value, actionId) ? 'fiche_number_taken' : null);
     if (problem === 'fiche_funding_over_budget') {
       summarise(); // the funding summary says it in plain words, under the lines
       return;
