@@ -269,6 +269,9 @@ def test_keyboard_and_tap_toolbar_move_resize_and_delete(devices: Devices, app: 
     bar.get_by_label("Ligne").select_option("continue")
     settled(other)
     wait_action(page, new, lane="continue", start=base["start"], end=base["end"])
+    # a tap on empty timeline lets go of it
+    other.locator('.tl-lane-body[data-lane="create"]').click(position={"x": 12, "y": 12})
+    expect(bar).to_be_hidden()
 
     # Enter opens its fiche (fiche.js); Escape closes it
     card.focus()

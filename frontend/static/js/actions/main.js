@@ -149,6 +149,7 @@ async function start() {
       mayMove: () => tools().cards,
       refused: () => toasts.show(reasonNow()),
       dragging: (preview) => sendDrag(preview),
+      emptyTap: () => { if (ui.selected) select(null); },
     },
   });
 

@@ -33,6 +33,7 @@ import { formatMonth, monthName, monthOf, periodLabel, spanLabel } from './month
  *   mayMove: () => boolean,
  *   refused: () => void,
  *   dragging?: (preview: {id: string, lane: string, start: string, end: string} | null) => void,
+ *   emptyTap?: () => void,
  * }} TimelineEvents
  */
 
@@ -384,6 +385,8 @@ export class Timeline {
     root.addEventListener('pointercancel', (e) => this.cancel(e));
     root.addEventListener('lostpointercapture', (e) => { if (this.drag && this.drag.pointerId === e.pointerId) this.cancel(e); });
     root.addEventListener('keydown', (e) => this.key(e));
+    // a tap on the timeline's empty space lets go of the selected card (a swipe that scrolls makes no click)
+    root.addEventListener('click', (e) => { if (!(/** @type {HTMLElement} */ (e.target).closest('.tl-card'))) this.on.emptyTap?.(); });
     // a long press on a card must not open the browser's menu over the workshop
     root.addEventListener('contextmenu', (e) => { if (/** @type {HTMLElement} */ (e.target).closest('.tl-card')) e.preventDefault(); });
   }
