@@ -339,7 +339,9 @@ def test_screenshots_wall_tablet_phone(devices: Devices, app: ServerProcess) -> 
         page = stakeholder(devices, ws, board, device, f"Yacine {name}")
         expect(page.locator(".tl-card")).to_have_count(len(cards))
         scroll_to_card(page, "action-pass000003")
-        page.locator('.tl-card[data-id="action-pass000003"]').click()
+        expect(page.locator("#actionbar")).to_be_hidden()
+        page.screenshot(path=str(SHOTS / f"actions-{name}-plain.png"))
+        page.locator('.tl-card[data-id="action-pass000003"] .tl-card-name').click()
         expect(page.locator("#actionbar")).to_be_visible()
         path = SHOTS / f"actions-{name}.png"
         page.screenshot(path=str(path))
