@@ -251,20 +251,43 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
     assert found is not None
     day = workshop["date"] or ""
     join_url = joining.join_link(request, found.join_token)
-    boards = [
-        {
-            "id": b.id,
-            "kind": b.kind,
-            "title": b.title,
-            "url": f"/boards/{b.id}",
-            "projector_url": f"/boards/{b.id}?view=projector",
-            "export_url": f"/api/boards/{b.id}/export",
-            "export_filename": "-".join(
-                part for part in ("fresque", slug(str(workshop["title"])), b.kind, day) if part
-            )
-            + ".json",
+    stem = "-".join(part for part in ("fresque", slug(str(workshop["title"]))) if part)
+
+    def links(board_id: str, kind: str) -> dict[str, Any]:
+        """A board row's links (also the placeholders of js/pages/facilitator.js's new rows: `__board__`).
+        The actions page has no projector view (it ignores `?view=projector`); the print pages are for
+        actions boards; CSV tables: an actions board's one, an exploration board's `EXPLORATION_COLUMNS`."""
+        from .csv_export import EXPLORATION_COLUMNS
+
+        def file_name(*parts: str, ext: str) -> str:
+            return "-".join(part for part in (stem, kind, *parts, day) if part) + f".{ext}"
+
+        csv_url = f"/api/boards/{board_id}/export.csv"
+        tables = [
+            {"table": table, "url": f"{csv_url}?table={table}", "filename": file_name(table, ext="csv")}
+            for table in EXPLORATION_COLUMNS
+        ]
+        actions = kind == "actions"
+        return {
+            "url": f"/boards/{board_id}",
+            "projector_url": None if actions else f"/boards/{board_id}?view=projector",
+            "print_url": f"/boards/{board_id}/print" if actions else None,
+            "print_fiches_url": f"/boards/{board_id}/print?fiches=1" if actions else None,
+            "export_url": f"/api/boards/{board_id}/export",
+            "export_filename": file_name(ext="json"),
+            "csv": [{"table": "actions", "url": csv_url, "filename": file_name(ext="csv")}]
+            if actions
+            else tables,
         }
+
+    boards = [
+        {"id": b.id, "kind": b.kind, "title": b.title, **links(b.id, b.kind)}
         for b in await store.boards_of(workshop_id)
+    ]
+    # the rows js/pages/facilitator.js adds: one <template> per kind, `__board__` in place of the id
+    new_rows = [
+        {"id": "__board__", "kind": kind, "title": "", **links("__board__", kind)}
+        for kind in ("exploration", "actions")
     ]
     # The first view, before js/pages/people.js fetches the full list (presence, devices, hosted people).
     participants = [
@@ -296,8 +319,7 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
             "joining_open": found.open,
             "code_expired": found.code_expires_at <= now(),
             "boards": boards,
-            "export_stem": "-".join(part for part in ("fresque", slug(str(workshop["title"]))) if part),
-            "export_day": day,
+            "new_rows": new_rows if owner else [],
             "participants": participants,
             "csrf": csrf_token(services(request).secret, hash_token(token)),
         },

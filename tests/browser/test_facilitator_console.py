@@ -6,9 +6,14 @@ in the console's live region, and the server's state follows.
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+from typing import Any
+
 import httpx
+import pytest
 from helpers import LAPTOP, PHONE, TABLET, Devices, create_workshop
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from support.server import ServerProcess
 
 
@@ -45,8 +50,8 @@ def test_the_console_buttons_work_with_the_cookie_and_the_csrf_token(
         page.wait_for_function("() => document.getElementById('join-qr').naturalWidth > 0")
 
         page.locator("#new-board-title").fill("Fresque du samedi")
-        page.get_by_role("button", name="Ajouter un tableau").click()
-        expect(status).to_contain_text("Le tableau est ajouté")
+        page.get_by_role("button", name="Ajouter la fresque").click()
+        expect(page.locator("#boards-status")).to_contain_text("La fresque est ajoutée")
         expect(page.locator("#boards .board-title")).to_have_text(
             ["Atelier Jas-de-Bouffan", "Fresque du samedi"]
         )
@@ -174,6 +179,194 @@ def test_a_sign_in_link_opened_in_another_browser_lands_on_the_console(
         expect(page.locator(".projector-link").first).to_have_attribute(
             "href", f"/boards/{ws.board}?view=projector"
         )
+        assert devices.errors == []
+    finally:
+        devices.close()
+
+
+# -- the boards: adding an action fresco, printing it, its exports -----------------------------------------
+
+SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+WIDE: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
+
+
+def downloaded_text(page: Page, link: Locator) -> tuple[str, str]:
+    """Click a download link: the file's suggested name and its text (UTF-8, the byte order mark dropped)."""
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    path = download.path()
+    assert path is not None
+    return download.suggested_filename, Path(path).read_bytes().decode("utf-8").removeprefix("\ufeff")
+
+
+def test_the_facilitator_adds_an_action_fresco_prints_it_and_downloads_its_tables(
+    browser: Browser, app: ServerProcess
+) -> None:
+    devices = Devices(browser, app)
+    try:
+        page = devices.open(LAPTOP)
+        ws = create_workshop(page, app)
+        page.goto(f"{app.base_url}/workshops/{ws.id}")
+        form = page.locator("#add-board")
+        expect(form.get_by_role("heading", name="Ajouter une fresque")).to_be_visible()
+        exploration = form.get_by_role("radio", name="Fresque d’exploration (habitants)")
+        actions = form.get_by_role("radio", name="Fresque des actions (partenaires)")
+        expect(exploration).to_be_checked()
+        expect(actions).not_to_be_checked()
+        expect(actions).to_have_accessible_description(re.compile("Les partenaires placent leurs actions"))
+        # the whole card chooses: a tap in its middle, not only on the small round button
+        form.locator(".kind-choice", has=page.locator("#new-board-actions")).click()
+        expect(actions).to_be_checked()
+        expect(exploration).not_to_be_checked()
+
+        form.get_by_role("textbox", name="Titre de la nouvelle fresque").fill("Plan d’actions 2027")
+        form.get_by_role("button", name="Ajouter la fresque").click()
+        expect(page.locator("#boards-status")).to_contain_text("La fresque est ajoutée à la liste.")
+        boards = httpx.get(
+            f"{app.base_url}/api/workshops/{ws.id}", headers={"Authorization": f"Bearer {ws.token}"}
+        ).json()["boards"]
+        assert [(b["kind"], b["title"]) for b in boards] == [
+            ("exploration", "Atelier Jas-de-Bouffan"),
+            ("actions", "Plan d’actions 2027"),
+        ]
+        board = boards[1]["id"]
+        expect(form.get_by_role("textbox", name="Titre de la nouvelle fresque")).to_have_value("")
+
+        # the new row: its kind, open, print twice, the JSON export and the CSV table; no projector view
+        row = page.locator("#boards .board-row", has_text="Plan d’actions 2027")
+        expect(row.locator(".hint")).to_have_text("Fresque des actions")
+        expect(row.locator("img.icon-big")).to_have_attribute("src", "/icons/board-actions.svg")
+        expect(row.get_by_role("link", name="Ouvrir")).to_have_attribute("href", f"/boards/{board}")
+        expect(row.get_by_role("link", name="Projeter ici")).to_have_count(0)
+        calendar = row.get_by_role("link", name="Imprimer le calendrier")
+        expect(calendar).to_have_attribute("href", f"/boards/{board}/print")
+        expect(row.get_by_role("link", name="Imprimer les fiches")).to_have_attribute(
+            "href", f"/boards/{board}/print?fiches=1"
+        )
+        expect(row.get_by_role("link", name="Télécharger l'export JSON")).to_have_attribute(
+            "download", "fresque-atelier-jas-de-bouffan-actions.json"
+        )
+        csv = row.get_by_role("link", name="Tableur (CSV)")
+        expect(csv).to_have_attribute("href", f"/api/boards/{board}/export.csv")
+        expect(csv).to_have_attribute("download", "fresque-atelier-jas-de-bouffan-actions.csv")
+        name, text = downloaded_text(page, csv)
+        assert name.endswith(".csv")
+        header = text.splitlines()[0].split(",")
+        assert header[:4] == ["id", "number", "title", "lane"] and header[-1] == "votes"
+        assert len(text.splitlines()) == 1  # no action yet: the header row only
+
+        # the row is the server's own after a reload (one macro for both)
+        added = page.locator("#boards .board-row").nth(1).inner_html()
+        page.reload()
+        assert page.locator("#boards .board-row").nth(1).inner_html() == added
+
+        # the exploration board: its projector view, and a small menu of its tables
+        residents = page.locator("#boards .board-row", has_text="Atelier Jas-de-Bouffan")
+        expect(residents.get_by_role("link", name="Projeter ici")).to_have_attribute(
+            "href", f"/boards/{ws.board}?view=projector"
+        )
+        expect(residents.get_by_role("link", name="Imprimer le calendrier")).to_have_count(0)
+        tables = residents.locator(".csv-tables")
+        expect(tables).to_be_hidden()
+        residents.locator("summary", has_text="Tableur (CSV)").click()
+        expect(tables.get_by_role("link")).to_have_text(
+            [
+                "Activités",
+                "Difficultés",
+                "Services en ligne",
+                "Idées",
+                "Notes",
+                "Fils",
+                "Votes",
+                "Participants",
+            ]
+        )
+        links = tables.get_by_role("link")
+        expect(links.first).to_have_attribute("href", f"/api/boards/{ws.board}/export.csv?table=activities")
+        expect(links.last).to_have_attribute("href", f"/api/boards/{ws.board}/export.csv?table=participants")
+        name, text = downloaded_text(page, tables.get_by_role("link", name="Participants"))
+        assert name.endswith(".csv")
+        lines = text.splitlines()
+        assert lines[0].startswith("id,alias,role,colour,") and len(lines) == 2  # the facilitator
+        name, text = downloaded_text(page, tables.get_by_role("link", name="Activités"))
+        assert text.splitlines()[0].startswith("id,author,author_id,ref,")
+
+        # printing: the timeline, then every fiche (none yet)
+        page.locator("#boards .board-row", has_text="Plan d’actions 2027").get_by_role(
+            "link", name="Imprimer le calendrier"
+        ).click()
+        page.wait_for_url(f"{app.base_url}/boards/{board}/print")
+        expect(page.locator("#plan-title")).to_contain_text("Plan d’actions 2027")
+        page.go_back()
+        page.locator("#boards .board-row", has_text="Plan d’actions 2027").get_by_role(
+            "link", name="Imprimer les fiches"
+        ).click()
+        page.wait_for_url(f"{app.base_url}/boards/{board}/print?fiches=1")
+        expect(page.locator("main")).to_contain_text("Aucune action sur ce tableau pour l’instant.")
+        assert devices.errors == []
+    finally:
+        devices.close()
+
+
+def test_a_co_facilitator_prints_but_does_not_download(browser: Browser, app: ServerProcess) -> None:
+    devices = Devices(browser, app)
+    try:
+        page = devices.open(LAPTOP)
+        ws = create_workshop(page, app)
+        added = page.request.post(
+            f"{app.base_url}/api/workshops/{ws.id}/boards",
+            data={"kind": "actions", "title": "Plan"},
+            headers={"Authorization": f"Bearer {ws.token}"},
+        )
+        assert added.status == 201, added.text()
+        link = page.request.post(
+            f"{app.base_url}/api/workshops/{ws.id}/sign-in-links",
+            data={"role": "co_facilitator", "alias": "Leïla"},
+            headers={"Authorization": f"Bearer {ws.token}"},
+        )
+        assert link.status == 201, link.text()
+        other = devices.open(TABLET)
+        other.goto(link.json()["link"])
+        other.get_by_role("button", name="Entrer").click()
+        other.wait_for_url(f"{app.base_url}/workshops/{ws.id}")
+        plan = other.locator("#boards .board-row", has_text="Plan")
+        expect(plan.get_by_role("link", name="Imprimer le calendrier")).to_be_visible()
+        expect(plan.get_by_role("link", name="Imprimer les fiches")).to_be_visible()
+        expect(other.locator("#boards .export-link, #boards .csv-link, #boards .csv-menu")).to_have_count(0)
+        expect(other.locator("#add-board, template")).to_have_count(0)
+        assert devices.errors == []
+    finally:
+        devices.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "device", "lang"),
+    [("tablet", TABLET, "fr"), ("phone", PHONE, "fr"), ("1920", WIDE, "fr"), ("phone-ar", PHONE, "ar")],
+)
+def test_console_screenshots(
+    browser: Browser, app: ServerProcess, name: str, device: dict[str, Any], lang: str
+) -> None:
+    """The boards' card with both kinds (an exploration board's tables open) and the add form, to look at."""
+    devices = Devices(browser, app)
+    try:
+        page = devices.open(device)
+        ws = create_workshop(page, app)
+        added = page.request.post(
+            f"{app.base_url}/api/workshops/{ws.id}/boards",
+            data={"kind": "actions", "title": "Plan d’actions du quartier 2027"},
+            headers={"Authorization": f"Bearer {ws.token}"},
+        )
+        assert added.status == 201, added.text()
+        page.goto(f"{app.base_url}/workshops/{ws.id}?lang={lang}")
+        page.locator("#boards .csv-menu summary").first.click()
+        page.locator("#add-board .kind-choice").nth(1).click()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        card = page.locator("section", has=page.locator("#boards"))
+        card.screenshot(path=str(SHOTS / f"console-boards-{name}.png"))
+        page.screenshot(path=str(SHOTS / f"console-{name}.png"), full_page=True)
+        # nothing sticks out of the screen sideways
+        assert page.evaluate("() => document.documentElement.scrollWidth") <= device["viewport"]["width"]
         assert devices.errors == []
     finally:
         devices.close()

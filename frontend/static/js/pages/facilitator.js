@@ -2,12 +2,12 @@
 /**
  * The facilitator's page: copying the join link (and a sign-in link), the participants (js/pages/people.js),
  * sign-in links for another device (a co-facilitator, the facilitator's own phone, a projector), and the
- * console: close / reopen joining, a new join link (and QR code), adding a board.
+ * console: close / reopen joining, a new join link (and QR code); and adding a board (of either kind).
  * The writes send the HttpOnly cookie (same origin) with the page's CSRF token
  * (`<meta name="fresque-csrf">`) as `X-Fresque-CSRF`; the server also checks the Origin.
  */
 import { call, clock, failure, say as sayIn } from './console-api.js';
-import { currentI18n } from './lang.js';
+import { currentI18n, translate } from './lang.js';
 import './people.js';
 
 const root = document.getElementById('facilitator');
@@ -179,75 +179,61 @@ newLink?.addEventListener('click', async () => {
   report('facilitator.done.new_link');
 });
 
-// Adding a board: an exploration fresco with the title typed; it joins the list like the others.
+// Adding a board: its kind (two radio cards, exploration preselected) and its title. The new row is the
+// server's <template id="board-row-KIND"> (the same macro as the rows already there), `__board__` in its
+// links replaced by the new board's id: one source for the links, the CSV tables and their file names.
 const boards = document.getElementById('boards');
+const boardsStatus = document.getElementById('boards-status');
+const PLACEHOLDER = '__board__';
 
-/** @param {{id: string, kind: string, title: string}} board */
+/**
+ * The row of a board just added, from the server's template for its kind; null without one.
+ * @param {{id: string, kind: string, title: string}} board
+ */
 function boardRow(board) {
-  const li = document.createElement('li');
-  li.className = 'board-row';
-  const picture = document.createElement('img');
-  Object.assign(picture, { className: 'icon-big', src: `/icons/board-${board.kind}.svg`, alt: '' });
-  picture.width = picture.height = 72;
-  const names = document.createElement('div');
-  names.className = 'board-names';
-  const title = document.createElement('p');
-  title.className = 'board-title';
-  title.textContent = board.title;
-  const kind = document.createElement('p');
-  kind.className = 'hint';
-  label(kind, `kind.${board.kind}`);
-  names.append(title, kind);
-  const actions = document.createElement('div');
-  actions.className = 'board-actions';
-  const open = document.createElement('a');
-  open.className = 'button button-primary';
-  open.href = `/boards/${encodeURIComponent(board.id)}`;
-  const openWords = document.createElement('span');
-  label(openWords, 'facilitator.open');
-  const arrow = document.createElement('span');
-  arrow.className = 'arrow';
-  arrow.setAttribute('aria-hidden', 'true');
-  open.append(openWords, arrow);
-  const download = document.createElement('a');
-  download.className = 'button button-quiet';
-  download.href = `/api/boards/${encodeURIComponent(board.id)}/export`;
-  const stem = boards?.dataset.exportStem || 'fresque';
-  const day = boards?.dataset.exportDay || '';
-  download.download = `${[stem, board.kind, day].filter(Boolean).join('-')}.json`;
-  const icon = document.createElement('img');
-  Object.assign(icon, { className: 'icon', src: '/icons/download.svg', alt: '' });
-  icon.width = icon.height = 40;
-  const downloadWords = document.createElement('span');
-  label(downloadWords, 'facilitator.export');
-  download.append(icon, downloadWords);
-  const project = document.createElement('a');
-  project.className = 'button button-quiet projector-link';
-  project.href = `/boards/${encodeURIComponent(board.id)}?view=projector`;
-  const screen = document.createElement('span');
-  screen.className = 'device-icon device-screen';
-  screen.setAttribute('aria-hidden', 'true');
-  const projectWords = document.createElement('span');
-  label(projectWords, 'facilitator.project_here');
-  project.append(screen, projectWords);
-  actions.append(open, project, download);
-  li.append(picture, names, actions);
-  return li;
+  const template = /** @type {HTMLTemplateElement | null} */ (
+    document.getElementById(`board-row-${board.kind}`)
+  );
+  const row = /** @type {HTMLElement | null} */ (
+    template?.content.firstElementChild?.cloneNode(true) || null
+  );
+  if (!row) return null;
+  const id = encodeURIComponent(board.id);
+  row.dataset.board = board.id;
+  for (const element of [row, ...row.querySelectorAll('*')]) {
+    for (const attribute of ['href', 'download']) {
+      const value = element.getAttribute(attribute);
+      if (value?.includes(PLACEHOLDER)) element.setAttribute(attribute, value.replaceAll(PLACEHOLDER, id));
+    }
+  }
+  const title = row.querySelector('.board-title');
+  if (title) title.textContent = board.title;
+  translate(row); // the template speaks the page's first language; the page may have switched since
+  return row;
 }
 
 const addBoard = /** @type {HTMLFormElement | null} */ (document.getElementById('add-board'));
 addBoard?.addEventListener('submit', async (event) => {
   event.preventDefault();
   const field = /** @type {HTMLInputElement | null} */ (addBoard.elements.namedItem('title'));
+  const chosen = /** @type {HTMLInputElement | null} */ (addBoard.querySelector('input[name="kind"]:checked'));
+  const kind = chosen?.value === 'actions' ? 'actions' : 'exploration';
   const title = (field?.value || '').trim();
   if (!title) {
-    report('facilitator.done.title_needed');
+    sayIn(boardsStatus, 'facilitator.done.title_needed');
     field?.focus();
     return;
   }
-  const answer = await write(`${api}/boards`, { kind: 'exploration', title });
-  if (!answer) return;
-  boards?.append(boardRow(answer));
+  const submit = addBoard.querySelector('button[type="submit"]');
+  submit?.setAttribute('aria-busy', 'true');
+  const answer = await call('POST', `${api}/boards`, { kind, title });
+  submit?.removeAttribute('aria-busy');
+  if (answer.status !== 201 || !answer.body?.id) {
+    sayIn(boardsStatus, failure(answer.status));
+    return;
+  }
+  const row = boardRow(answer.body);
+  if (row) boards?.append(row);
   if (field) field.value = '';
-  report('facilitator.done.board_added');
+  sayIn(boardsStatus, 'facilitator.done.board_added');
 });
