@@ -119,7 +119,8 @@ test('the filter and colour live in the URL hash beside other keys, and come bac
 
 // -- facilitate.js's pure parts: what a phase opens, the ranking --------------------------------------------
 
-import { actionTools, rankActions, totalsShown } from '../../frontend/static/js/actions/facilitate.js';
+import { rankActions, totalsShown } from '../../frontend/static/js/actions/facilitate.js';
+import { actionTools } from '../../frontend/static/js/actions/tools.js';
 
 const ACCESS = {
   phases: {

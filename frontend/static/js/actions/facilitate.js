@@ -11,7 +11,7 @@
  * - `voteControls(ctx, action)`: the dot-vote control the timeline puts on each card: my dots, give / take
  *   back a point, the total when the votes are not hidden (facilitators always see it).
  *
- * Pure parts (tested under node): `actionTools`, `rankActions`, `totalsShown`.
+ * Pure parts (tested under node): `rankActions`, `totalsShown`; what a person may do is tools.js's `actionTools`.
  * Every control sends one ordinary durable op (`board.update`, `timer.set`, `vote.add`, `vote.remove`); the
  * server decides (backend/fresque/access.py), the page only explains before sending.
  */
@@ -20,37 +20,14 @@ import { countOf } from '../core/i18n.js';
 import { h, picture } from '../board/dom.js';
 import { Sheet } from '../board/dialogs.js';
 import { PhaseBanner } from '../board/phase.js';
+import { actionTools } from './tools.js';
 import { askPhases, button, chip, group, phaseSelect, phasesChange, toggleButton } from '../board/facilitation.js';
 
 const TIMER_PRESETS = [5, 10, 15, 20];
 
-/**
- * @typedef {{cards?: boolean, fiches?: boolean, votes?: boolean}} ActionPhaseAccess
- * @typedef {{cards: boolean, fiches: boolean, votes: boolean, locked: boolean, any: boolean}} ActionTools
- */
+/** @typedef {import('./tools.js').ActionTools} ActionTools */
 
 // -- pure ---------------------------------------------------------------------------------------------------
-
-/**
- * What this person may do now on an action board: facilitating roles everything; observers nothing; a
- * participant what the phase opens (`access.phases[phase]`, the server's table), nothing while the board is
- * paused. A free board (no phase) or no table: everything (the server's rejects still say no).
- * @param {{phases?: Record<string, ActionPhaseAccess>} | null | undefined} access the bootstrap's `access`
- * @param {{phase: string | null, locked: boolean}} settings
- * @param {string | null | undefined} role
- * @returns {ActionTools}
- */
-export function actionTools(access, settings, role) {
-  if (facilitates(role)) return { cards: true, fiches: true, votes: true, locked: false, any: true };
-  if (role === 'observer') return { cards: false, fiches: false, votes: false, locked: Boolean(settings.locked), any: false };
-  if (settings.locked) return { cards: false, fiches: false, votes: false, locked: true, any: false };
-  const entry = settings.phase === null ? null : access?.phases?.[settings.phase];
-  if (!entry) return { cards: true, fiches: true, votes: true, locked: false, any: true };
-  const cards = Boolean(entry.cards);
-  const fiches = Boolean(entry.fiches);
-  const votes = Boolean(entry.votes);
-  return { cards, fiches, votes, locked: false, any: cards || fiches || votes };
-}
 
 /** Whether this screen shows the dot totals: not hidden, or a facilitating role. @param {{votes_hidden: boolean}} settings @param {boolean} facilitating */
 export function totalsShown(settings, facilitating) {

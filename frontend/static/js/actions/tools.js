@@ -20,7 +20,7 @@ import { facilitates } from '../core/protocol.js';
 export function actionTools(access, settings, role) {
   const all = { cards: true, fiches: true, votes: true, locked: false, any: true };
   if (facilitates(role)) return all;
-  if (role === 'observer') return { cards: false, fiches: false, votes: false, locked: settings.locked, any: false };
+  if (role === 'observer') return { cards: false, fiches: false, votes: false, locked: Boolean(settings.locked), any: false };
   if (settings.locked) return { cards: false, fiches: false, votes: false, locked: true, any: false };
   const entry = settings.phase === null ? null : access?.phases?.[settings.phase];
   if (!entry) return all; // a free board, or an older server without the table: its rejects still say no
