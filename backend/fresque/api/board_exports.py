@@ -28,6 +28,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from ..core.actions import label_key
+from ..core.board import Board
 from ..core.visibility import Viewer, item_visible
 from ..csv_export import EXPLORATION_COLUMNS, action_columns, action_rows, exploration_tables, to_csv
 from ..db.store import BoardRow
@@ -74,9 +75,8 @@ async def board_row(services: Services, board_id: str) -> BoardRow:
 async def board_state(services: Services, row: BoardRow) -> BoardState:
     try:
         async with services.rooms.use(row.id) as room, room.lock:
-            board: Any = room.board
-            totals = board.vote_totals() if hasattr(board, "vote_totals") else {}
-            return BoardState(row, board.to_snapshot(), room.seq, dict(totals))
+            board = room.board
+            return BoardState(row, board.to_snapshot(), room.seq, board.vote_totals())
     except BoardNotFound:
         raise ApiError(404, "board_not_found", "no such board") from None
 
@@ -97,8 +97,10 @@ async def exploration_document(services: Services, row: BoardRow) -> dict[str, A
     }
     try:
         async with services.rooms.use(row.id) as room, room.lock:
+            if not isinstance(room.board, Board):  # pragma: no cover - the row said exploration
+                raise ApiError(409, "wrong_board_kind", "this board is not an exploration fresco")
             return build_export(
-                board=room.board,  # type: ignore[arg-type]
+                board=room.board,
                 board_info={
                     "id": room.id,
                     "kind": room.kind,
@@ -213,12 +215,14 @@ async def solution_labels(
             continue
         try:
             async with services.rooms.use(board_id) as room, room.lock:
-                board: Any = room.board
+                board = room.board
+                if not isinstance(board, Board):  # pragma: no cover - the row said exploration
+                    continue
                 found = {
-                    i: item
+                    i: card
                     for i in items
-                    if (item := board.items.get(i)) is not None
-                    and (viewer is None or item_visible(board, item, viewer))
+                    if (card := board.items.get(i)) is not None
+                    and (viewer is None or item_visible(board, card, viewer))
                 }
         except BoardNotFound:
             continue
