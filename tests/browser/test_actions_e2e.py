@@ -450,3 +450,71 @@ def test_offline_changes_wait_are_kept_and_go_out(devices: Devices, app: ServerP
     wait_action(other, "action-offline1", start="2025-04", end="2025-09")
     kept = exported_action(app, ws, board, "action-offline1")
     assert (kept["start"], kept["end"]) == ("2025-04", "2025-09")
+
+
+def in_sight(page: Page, action_id: str) -> bool:
+    """The whole card is inside the timeline's box, clear of the sticky months (and of the lane names beside)."""
+    return bool(
+        page.evaluate(
+            """(id) => {
+                const root = document.querySelector('#timeline').getBoundingClientRect();
+                const c = document.querySelector(`.tl-card[data-id="${id}"]`).getBoundingClientRect();
+                const axis = document.querySelector('.tl-axis').getBoundingClientRect();
+                const head = window.fresque.timeline.headWidth();
+                return c.top >= axis.bottom - 1 && c.bottom <= root.bottom + 1
+                  && c.left >= root.left + head - 1 && c.left < root.right;
+            }""",
+            action_id,
+        )
+    )
+
+
+def test_a_link_to_one_action_shows_it_or_says_it_is_gone(devices: Devices, app: ServerProcess) -> None:
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    # the last lane, late in the timeline, under five others of the same months: far on both axes
+    fillers = [
+        {
+            "op": "action.create",
+            "id": f"action-fill000{n}",
+            "lane": "create",
+            "start": "2027-01",
+            "end": "2027-12",
+            "fiche": {"title": f"Action {n}"},
+        }
+        for n in range(5)
+    ]
+    wanted = {
+        "op": "action.create",
+        "id": "action-wanted01",
+        "lane": "create",
+        "start": "2027-07",
+        "end": "2027-12",
+        "fiche": {"title": "Kiosque démarches", "number": "C3.2"},
+    }
+    board = actions_board(app, ws, [*fillers, wanted])
+    for device in (PHONE, TABLET):
+        page = stakeholder(devices, ws, board, device, f"Yacine {device['viewport']['width']}")
+        page.goto(f"{app.base_url}/boards/{board}?action=action-wanted01")
+        wait_connected(page)
+        card = page.locator('.tl-card[data-id="action-wanted01"]')
+        # selected (its toolbar names it), in sight on both axes, focused, lit up for a few seconds
+        expect(card).to_have_class(re.compile(r"\bselected\b"))
+        expect(page.locator("#actionbar .bar-name")).to_have_text("C3.2 Kiosque démarches")
+        expect(card).to_have_class(re.compile(r"\bflash\b"))
+        assert page.evaluate("() => document.activeElement?.dataset?.id") == "action-wanted01"
+        assert page.evaluate("() => document.querySelector('#timeline').scrollTop") > 0 or device is TABLET
+        assert page.evaluate("() => document.querySelector('#timeline').scrollLeft") > 0
+        assert in_sight(page, "action-wanted01")
+        expect(card).not_to_have_class(re.compile(r"\bflash\b"), timeout=8000)
+        expect(card).to_have_class(re.compile(r"\bselected\b"))
+    # an action deleted since the link was made: said in plain words, nothing selected
+    page.evaluate("() => window.fresque.ctx.send([{op: 'action.delete', id: 'action-wanted01'}])")
+    settled(page)
+    page.goto(f"{app.base_url}/boards/{board}?action=action-wanted01")
+    wait_connected(page)
+    expect(page.locator("#toasts")).to_contain_text("Cette action n’est plus sur la fresque")
+    expect(page.locator("#actionbar")).to_be_hidden()
+    page.goto(f"{app.base_url}/boards/{board}?action=action-wanted01&lang=ar")
+    wait_connected(page)
+    expect(page.locator("#toasts")).to_contain_text("هذا الإجراء لم يعد على الجدارية")

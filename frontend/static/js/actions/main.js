@@ -31,6 +31,8 @@ import { actionRefusal, actionTools } from './tools.js';
 
 /** @typedef {import('./store.js').Action} Action */
 
+const FLASH_MS = 4000; // how long the card asked for by ?action= stays lit up
+
 async function start() {
   const boot = JSON.parse(byId('bootstrap').textContent ?? '{}');
   const me = boot.me.participant;
@@ -198,6 +200,22 @@ async function start() {
     timeline.schedule();
   }
   ctx.onFilter = (filter, colour) => timeline.setFilter(filter, colour);
+
+  // -- ?action=<id>: the card someone came for (the residents' board « → 2 actions », the traceability links) --
+  /** @type {string | null} */
+  let wanted = new URLSearchParams(location.search).get('action');
+  /** Once the server's state is in: select the card, bring it into sight, focus and light it up; or say it is gone. */
+  function showWanted() {
+    if (!wanted) return;
+    const id = wanted;
+    wanted = null;
+    if (!st.view().actions.has(id)) {
+      toasts.show(t('actions.wanted.gone'));
+      return;
+    }
+    select(id);
+    if (!timeline.showCard(id, FLASH_MS)) toasts.show(t('actions.wanted.hidden'));
+  }
 
   /** @param {string | null} id */
   function select(id) {
@@ -384,6 +402,7 @@ async function start() {
           timeline.remote.clear();
           for (const resend of st.applyWelcome(msg)) connection.sendDurable(resend);
           keep.now();
+          showWanted();
           break;
         case 'change':
           // someone's drag landed: their preview gives way to the change

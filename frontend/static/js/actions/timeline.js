@@ -95,6 +95,10 @@ export class Timeline {
     this.frame = 0;
     /** @type {string | null} a card to give the focus back to after the next drawing (keyboard moves) */
     this.pendingFocus = null;
+    /** @type {string | null} a card lit up for a few seconds (the page's ?action=) */
+    this.flash = null;
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.flashTimer = null;
     this.canvas = h('div', { class: 'tl-canvas' });
     this.root.replaceChildren(this.canvas);
     this.listen();
@@ -188,6 +192,7 @@ export class Timeline {
         top = target.getBoundingClientRect().top - el.parentElement.getBoundingClientRect().top + LANE_PAD;
       }
       this.fillCard(el, action, start, end, settings, t, lang, Boolean(mine), theirs?.who ?? null);
+      el.classList.toggle('flash', this.flash === action.id);
       const s = spanOf({ ...action, start, end });
       el.style.left = `${(s.start - range.start) * monthPx + 2}px`;
       el.style.width = `${Math.max(24, (s.end - s.start + 1) * monthPx - 4)}px`;
@@ -552,6 +557,29 @@ export class Timeline {
       const lane = laneStep(view.settings.lanes, a.lane, e.key === 'ArrowUp' ? -1 : 1);
       if (lane) this.on.move(a.id, { lane });
     }
+  }
+
+  /**
+   * Show one card to someone who came for it (?action=): drawn now, scrolled to on both axes (clear of the
+   * sticky lane names and months, actions.css `scroll-margin`), focused, lit up for `ms`.
+   * @param {string} id @param {number} ms
+   * @returns {boolean} whether the card is on the timeline (a filter may hide it)
+   */
+  showCard(id, ms) {
+    this.render();
+    const el = this.cards.get(id);
+    if (!el) return false;
+    el.scrollIntoView({ block: 'center', inline: 'nearest', behavior: 'instant' });
+    el.focus({ preventScroll: true });
+    this.flash = id;
+    el.classList.add('flash');
+    if (this.flashTimer) clearTimeout(this.flashTimer);
+    this.flashTimer = setTimeout(() => {
+      this.flash = null;
+      this.flashTimer = null;
+      this.cards.get(id)?.classList.remove('flash');
+    }, ms);
+    return true;
   }
 
   /** Bring a card into sight and give it the focus (after a keyboard move it may be re-made). @param {string} id */
