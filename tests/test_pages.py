@@ -546,3 +546,143 @@ def test_migration_0002_adds_a_nullable_colour_and_keeps_everyone(database_url: 
 
 def test_sqlite_used_by_the_migration_can_drop_a_column() -> None:
     assert sqlite3.sqlite_version_info >= (3, 35, 0)  # ALTER TABLE … DROP COLUMN, used by 0002's downgrade
+
+
+# -- the console's boards: both kinds, their print pages and exports ----------------------------------------
+
+
+def _rows(html: str) -> dict[str, str]:
+    """The console's board rows (the list, not the <template>s), by board id."""
+    listing = re.search(
+        r'<ul class="board-list" id="boards"[^>]*>(.*?)</ul>\s*(?:<template|<form|</section)', html, re.S
+    )
+    assert listing, "no board list"
+    rows = re.findall(
+        r'<li class="board-row" data-board="([^"]+)"[^>]*>(.*?)\n      </li>', listing.group(1), re.S
+    )
+    return dict(rows)
+
+
+def _links(row: str) -> dict[str, str | None]:
+    """Each link's href → its download attribute (None without)."""
+    return {
+        href: (download.group(1) if (download := re.search(r'download="([^"]*)"', attrs)) else None)
+        for attrs in re.findall(r"<a ([^>]*)>", row)
+        for href in re.findall(r'href="([^"]*)"', attrs)
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_console_rows_give_each_kind_its_links_and_the_exports_to_the_owner_only(
+    sqlite_server: ServerProcess, lang: str
+) -> None:
+    from fresque.csv_export import EXPLORATION_COLUMNS
+
+    with new_browser(sqlite_server) as owner, new_browser(sqlite_server) as co:
+        created = owner.post(
+            "/api/workshops", json={"title": "Atelier Encagnane", "date": "2027-01-09"}
+        ).json()
+        workshop, residents = created["workshop"]["id"], created["board"]["id"]
+        bearer = {"Authorization": f"Bearer {created['facilitator']['token']}", "Accept": "application/json"}
+        added = httpx.post(
+            f"{sqlite_server.base_url}/api/workshops/{workshop}/boards",
+            json={"kind": "actions", "title": "Plan d’actions"},
+            headers=bearer,
+        )
+        assert added.status_code == 201, added.text
+        plan = added.json()["id"]
+
+        page = owner.get(f"/workshops/{workshop}", params={"lang": lang})
+        assert page.status_code == 200
+        check_page(page, lang)  # every data-i18n key of the rows (the tables' names too) is in the dictionary
+        words = dictionary(lang)
+        rows = _rows(page.text)
+        assert list(rows) == [residents, plan]
+        stem = "fresque-atelier-encagnane"
+        assert _links(rows[plan]) == {
+            f"/boards/{plan}": None,
+            f"/boards/{plan}/print": None,
+            f"/boards/{plan}/print?fiches=1": None,
+            f"/api/boards/{plan}/export": f"{stem}-actions-2027-01-09.json",
+            f"/api/boards/{plan}/export.csv": f"{stem}-actions-2027-01-09.csv",
+        }
+        assert "?view=projector" not in rows[plan]  # the actions page has no projector view
+        assert _links(rows[residents]) == {
+            f"/boards/{residents}": None,
+            f"/boards/{residents}?view=projector": None,
+            f"/api/boards/{residents}/export": f"{stem}-exploration-2027-01-09.json",
+            **{
+                f"/api/boards/{residents}/export.csv?table={t}": f"{stem}-exploration-{t}-2027-01-09.csv"
+                for t in EXPLORATION_COLUMNS
+            },
+        }
+        for table in EXPLORATION_COLUMNS:
+            assert f">{words[f'facilitator.csv_table.{table}']}</span>" in rows[residents]
+        # a board added by the page: one <template> per kind, the same rows with `__board__` for the id
+        for kind in ("exploration", "actions"):
+            template = re.search(rf'<template id="board-row-{kind}">(.*?)</template>', page.text, re.S)
+            assert template and f'data-kind="{kind}"' in template.group(1)
+            assert "/boards/__board__" in template.group(1)
+        # the radio cards: real radios with their labels, exploration chosen first
+        radios = re.findall(
+            r'<input class="kind-input" type="radio" name="kind" id="new-board-(\w+)"[^>]*>', page.text
+        )
+        assert radios == ["exploration", "actions"]
+        assert re.search(r'id="new-board-exploration"[^>]*\schecked', page.text)
+        assert not re.search(r'id="new-board-actions"[^>]*\schecked', page.text)
+        for kind in radios:
+            assert f'<label class="kind-name" for="new-board-{kind}"' in page.text
+
+        # every link of the owner's rows answers: the print pages, the JSON, each CSV table
+        for board_id in (residents, plan):
+            for href, download in _links(rows[board_id]).items():
+                if href == f"/boards/{board_id}" or "view=projector" in href:
+                    continue
+                answer = owner.get(href.replace("&amp;", "&"))
+                assert answer.status_code == 200, (href, answer.text[:200])
+                if download and download.endswith(".csv"):
+                    assert answer.headers["content-type"].startswith("text/csv")
+                    header = answer.content.decode("utf-8").removeprefix("\ufeff").splitlines()[0]
+                    table = re.search(r"table=(\w+)", href)
+                    columns = EXPLORATION_COLUMNS[table.group(1)] if table else ("id", "number", "title")
+                    assert header.startswith(",".join(columns)), (href, header)
+
+        # a co-facilitator prints but does not download, and adds no board
+        link = httpx.post(
+            f"{sqlite_server.base_url}/api/workshops/{workshop}/sign-in-links",
+            json={"role": "co_facilitator", "alias": "Leïla"},
+            headers=bearer,
+        ).json()["link"]
+        entered = co.post(link.removeprefix(sqlite_server.base_url), headers={"Origin": sqlite_server.origin})
+        assert entered.status_code in (200, 303), entered.text[:300]
+        theirs = co.get(f"/workshops/{workshop}", params={"lang": lang})
+        assert theirs.status_code == 200
+        rows = _rows(theirs.text)
+        assert _links(rows[plan]) == {
+            f"/boards/{plan}": None,
+            f"/boards/{plan}/print": None,
+            f"/boards/{plan}/print?fiches=1": None,
+        }
+        assert _links(rows[residents]) == {
+            f"/boards/{residents}": None,
+            f"/boards/{residents}?view=projector": None,
+        }
+        assert "csv-menu" not in theirs.text and "<template" not in theirs.text
+        assert 'id="add-board"' not in theirs.text
+        assert co.get(f"/boards/{plan}/print").status_code == 200
+
+
+def test_the_console_names_every_exploration_table_and_board_kind_in_each_language() -> None:
+    from fresque.csv_export import EXPLORATION_COLUMNS
+
+    for lang in LANGUAGES:
+        words = dictionary(lang)
+        for table in EXPLORATION_COLUMNS:
+            assert words.get(f"facilitator.csv_table.{table}"), (lang, table)
+        for kind in ("exploration", "actions"):
+            assert words.get(f"facilitator.kind.{kind}") and words.get(f"facilitator.kind.{kind}_help"), lang
+    french = dictionary("fr")
+    assert french["facilitator.kind.exploration"] == "Fresque d’exploration (habitants)"
+    assert french["facilitator.kind.actions"] == "Fresque des actions (partenaires)"
+    assert french["facilitator.kind_legend"].endswith("\u202f?")
+    assert french["facilitator.csv_help"].endswith("\u00a0:")

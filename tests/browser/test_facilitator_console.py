@@ -370,3 +370,36 @@ def test_console_screenshots(
         assert devices.errors == []
     finally:
         devices.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_the_boards_card_with_both_kinds_passes_axe(browser: Browser, app: ServerProcess, lang: str) -> None:
+    """axe-core on the boards' card at work: an actions row, an exploration board's tables open, the actions
+    card chosen, a row just added by the page (in the page's language)."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:  # pragma: no cover - the test extra
+        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
+    devices = Devices(browser, app)
+    try:
+        page = devices.open(PHONE)
+        ws = create_workshop(page, app)
+        page.goto(f"{app.base_url}/workshops/{ws.id}?lang={lang}")
+        page.locator("#add-board .kind-choice").nth(1).click()
+        page.locator("#new-board-title").fill("Plan")
+        page.locator("#add-board button[type=submit]").click()
+        expect(page.locator("#boards .board-row")).to_have_count(2)
+        expect(page.locator("#boards .board-row").nth(1).locator(".print-link")).to_have_count(2)
+        page.locator("#boards .csv-menu summary").first.click()
+        expect(page.locator("#boards .csv-tables").first).to_be_visible()
+        page.locator("#new-board-actions").focus()
+        violations = Axe().run(page).response["violations"]
+        serious = [
+            f"{v['impact']}: {v['id']} — {[n['target'] for n in v['nodes'][:4]]}"
+            for v in violations
+            if v["impact"] in ("critical", "serious")
+        ]
+        assert serious == []
+        assert devices.errors == []
+    finally:
+        devices.close()
