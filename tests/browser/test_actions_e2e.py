@@ -518,3 +518,43 @@ def test_a_link_to_one_action_shows_it_or_says_it_is_gone(devices: Devices, app:
     page.goto(f"{app.base_url}/boards/{board}?action=action-wanted01&lang=ar")
     wait_connected(page)
     expect(page.locator("#toasts")).to_contain_text("هذا الإجراء لم يعد على الجدارية")
+
+
+def test_a_fiche_change_the_server_refuses_is_said_next_to_its_field(devices: Devices, app: ServerProcess) -> None:
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    mine = {"op": "action.create", "id": "action-mine0001", "lane": "create", "start": "2025-01", "end": "2025-06"}
+    board = actions_board(app, ws, [{**mine, "fiche": {"title": "Café numérique"}}])
+    page = stakeholder(devices, ws, board, LAPTOP, "Yacine")
+    other = stakeholder(devices, ws, board, TABLET, "Claire")
+    page.evaluate(
+        "() => { window.rejected = [];"
+        " window.fresque.ctx.onReject(({code}) => { window.rejected.push(code); }); }"
+    )
+    page.locator('.tl-card[data-id="action-mine0001"] .tl-card-name').click()
+    page.locator("#actionbar button.fiche").click()
+    dialog = page.locator(".fiche-dialog")
+    expect(dialog).to_be_visible()
+    # on a train: this page does not hear that, meanwhile, another page gave « C3.1 » to a new action
+    page.context.set_offline(True)
+    expect(page.locator("#status")).to_have_attribute("data-status", "offline")
+    other.evaluate(
+        "() => window.fresque.ctx.send([{op: 'action.create', id: 'action-theirs01', lane: 'create',"
+        " start: '2025-07', end: '2025-09', fiche: {title: 'Kiosque', number: 'C3.1'}}])"
+    )
+    settled(other)
+    number = dialog.get_by_label("Numéro", exact=True)
+    number.fill("C3.1")
+    number.press("Tab")  # the page knows of no other « C3.1 »: it lets the change through
+    error = page.locator(".fiche-field[data-field='number'] .fiche-error")
+    expect(error).to_be_hidden()
+    page.wait_for_function("() => window.fresque.store.pendingCount === 1")
+    # back online: the server refuses it, and the page says so next to the field, not in a passing toast
+    page.context.set_offline(False)
+    page.wait_for_function("() => window.rejected.includes('fiche_number_taken')")
+    expect(error).to_be_visible()
+    expect(error).to_have_text("Une autre action porte déjà ce numéro.")
+    expect(number).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#toasts")).not_to_contain_text("porte déjà ce numéro")
+    settled(page)
+    assert exported_action(app, ws, board, "action-mine0001")["fiche"]["number"] == ""

@@ -135,6 +135,8 @@ async function start() {
     onFilter: undefined,
     /** @type {any} */
     filters: undefined,
+    /** @type {((fn: (reject: {op_id: string, code: string}) => (boolean | void)) => (() => void)) | undefined} */
+    onReject: undefined,
   };
 
   // -- the timeline ------------------------------------------------------------------------------------------
@@ -215,6 +217,39 @@ async function start() {
     }
     select(id);
     if (!timeline.showCard(id, FLASH_MS)) toasts.show(t('actions.wanted.hidden'));
+  }
+
+  // -- refusals the server still sends (the page checks first): to whoever sent them (the fiche, by its field) --
+  /** @typedef {(reject: {op_id: string, code: string}) => (boolean | void)} RejectListener */
+  /** @type {Set<RejectListener>} */
+  const rejectListeners = new Set();
+  /**
+   * Listen to the server's refusals, after the replica has put things back. A listener returns true when it
+   * showed the refusal itself; a listener may also just show it in an open dialog's field error (`.fiche-error`,
+   * fiche.js), which counts the same. Anything nobody showed is said in a toast.
+   * @param {RejectListener} fn @returns {() => void} to stop listening
+   */
+  ctx.onReject = (fn) => {
+    rejectListeners.add(fn);
+    return () => { rejectListeners.delete(fn); };
+  };
+  /** The field errors on show in open dialogs, as text. */
+  const fieldErrors = () => [...document.querySelectorAll('dialog[open] .fiche-error')]
+    .map((el) => (/** @type {HTMLElement} */ (el).hidden ? '' : el.textContent ?? ''));
+  /** @param {{op_id: string, code: string}} msg @returns {boolean} whether a listener showed it */
+  function tellRejected(msg) {
+    if (!rejectListeners.size) return false;
+    const before = fieldErrors();
+    let shown = false;
+    for (const fn of [...rejectListeners]) {
+      try {
+        if (fn({ op_id: msg.op_id, code: msg.code }) === true) shown = true;
+      } catch (error) {
+        console.error(error);
+      }
+    }
+    const after = fieldErrors();
+    return shown || after.some((text, i) => text !== '' && text !== before[i]);
   }
 
   /** @param {string | null} id */
@@ -423,6 +458,7 @@ async function start() {
           break;
         case 'reject': {
           st.applyReject(msg);
+          if (tellRejected(msg)) break; // said next to the field it is about
           const own = t(`actions.reject.${msg.code}`);
           const known = t(`board.reject.${msg.code}`);
           toasts.show(own !== `actions.reject.${msg.code}` ? own : known !== `board.reject.${msg.code}` ? known : t('board.reject.other'));
