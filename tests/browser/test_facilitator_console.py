@@ -235,7 +235,7 @@ def test_the_facilitator_adds_an_action_fresco_prints_it_and_downloads_its_table
 
         # the new row: its kind, open, print twice, the JSON export and the CSV table; no projector view
         row = page.locator("#boards .board-row", has_text="Plan d’actions 2027")
-        expect(row.locator(".hint")).to_have_text("Fresque des actions")
+        expect(row.locator(".board-names .hint")).to_have_text("Fresque des actions")
         expect(row.locator("img.icon-big")).to_have_attribute("src", "/icons/board-actions.svg")
         expect(row.get_by_role("link", name="Ouvrir")).to_have_attribute("href", f"/boards/{board}")
         expect(row.get_by_role("link", name="Projeter ici")).to_have_count(0)
@@ -400,6 +400,32 @@ def test_the_boards_card_with_both_kinds_passes_axe(browser: Browser, app: Serve
             if v["impact"] in ("critical", "serious")
         ]
         assert serious == []
+        assert devices.errors == []
+    finally:
+        devices.close()
+
+
+def test_a_board_added_after_a_language_switch_has_its_row_in_the_new_language(
+    browser: Browser, app: ServerProcess
+) -> None:
+    """The rows' <template>s are rendered in the page's first language: a row added later is re-translated."""
+    devices = Devices(browser, app)
+    try:
+        page = devices.open(TABLET)
+        ws = create_workshop(page, app)
+        page.goto(f"{app.base_url}/workshops/{ws.id}")
+        page.get_by_role("button", name="English").click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        form = page.locator("#add-board")
+        expect(form.get_by_role("radio", name="Exploration fresco (residents)")).to_be_checked()
+        form.get_by_role("textbox", name="Title of the new fresco").fill("Saturday")
+        form.get_by_role("button", name="Add the fresco").click()
+        expect(page.locator("#boards-status")).to_have_text("The fresco is added to the list.")
+        row = page.locator("#boards .board-row", has_text="Saturday")
+        expect(row.locator(".board-names .hint")).to_have_text("Exploration fresco")
+        expect(row.get_by_role("link", name="Project here")).to_be_visible()
+        row.locator("summary", has_text="Spreadsheet (CSV)").click()
+        expect(row.locator(".csv-tables").get_by_role("link").first).to_have_text("Activities")
         assert devices.errors == []
     finally:
         devices.close()
