@@ -213,6 +213,7 @@ function boardRow(board) {
 }
 
 const addBoard = /** @type {HTMLFormElement | null} */ (document.getElementById('add-board'));
+let adding = false;
 addBoard?.addEventListener('submit', async (event) => {
   event.preventDefault();
   const field = /** @type {HTMLInputElement | null} */ (addBoard.elements.namedItem('title'));
@@ -224,10 +225,14 @@ addBoard?.addEventListener('submit', async (event) => {
     field?.focus();
     return;
   }
+  // one board per tap: a double tap on a slow network adds one board (not disabled: it keeps the focus)
+  if (adding) return;
+  adding = true;
   const submit = addBoard.querySelector('button[type="submit"]');
   submit?.setAttribute('aria-busy', 'true');
   const answer = await call('POST', `${api}/boards`, { kind, title });
   submit?.removeAttribute('aria-busy');
+  adding = false;
   if (answer.status !== 201 || !answer.body?.id) {
     sayIn(boardsStatus, failure(answer.status));
     return;
