@@ -287,6 +287,28 @@ export function mountFacilitation(ctx, element) {
 
   const send = (/** @type {any} */ op) => ctx.send([op]);
 
+  // On a phone the phase's instruction folds to its name (a tap on it unfolds it; the speaker stays): the timeline
+  // gets the screen. The banner (board/phase.js) redraws itself when the phase changes; the switch is put back.
+  let sayOpen = false;
+  const foldSay = () => {
+    const name = bannerEl.querySelector('.phase-name');
+    const say = bannerEl.querySelector('.phase-say');
+    bannerEl.classList.toggle('af-say-open', sayOpen);
+    if (!name || !say) return;
+    say.id = 'af-phase-say';
+    let toggle = bannerEl.querySelector('.af-say-toggle');
+    if (!toggle) {
+      toggle = h('button', {
+        class: 'af-say-toggle', attrs: { type: 'button', 'aria-controls': 'af-phase-say' },
+        on: { click: () => { sayOpen = !sayOpen; foldSay(); } },
+      }, [h('span', { class: 'af-say-name' }), h('span', { class: 'af-say-more', attrs: { 'aria-hidden': 'true' } })]);
+      name.after(toggle);
+    }
+    toggle.setAttribute('aria-expanded', String(sayOpen));
+    const words = /** @type {HTMLElement} */ (toggle.querySelector('.af-say-name'));
+    if (words.textContent !== name.textContent) words.textContent = name.textContent;
+  };
+
   const update = () => {
     const view = ctx.store.view();
     const settings = view.settings;
@@ -294,6 +316,7 @@ export function mountFacilitation(ctx, element) {
     const tools = toolsOf(ctx);
     // the banner's "closed" note reads tools.any; a spotlight is said in words too
     banner.update(settings, /** @type {any} */ (tools), facilitating);
+    foldSay();
     drawSpotlight(settings, view);
     // the votes are revealed, or the restitution starts: the ranking opens on every screen, once
     if ((hiddenBefore === true && !settings.votes_hidden) || (phaseBefore !== undefined && phaseBefore !== 'restitution' && settings.phase === 'restitution' && !settings.votes_hidden)) {

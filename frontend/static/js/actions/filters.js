@@ -296,6 +296,9 @@ export function mountFilters(ctx, element) {
   let sig = '';
   // wide screens show every criterion; narrower ones fold them behind « Filtres » (open when one is set)
   let open = (typeof matchMedia === 'function' ? matchMedia('(min-width: 1200px)').matches : true) || isActive(filter);
+  // a phone folds « Couleur selon » behind « Filtres » too (one button above the timeline, nothing more)
+  const narrow = typeof matchMedia === 'function' ? matchMedia('(max-width: 600px)') : null;
+  narrow?.addEventListener('change', () => draw(true));
   const toggleFocus = () => /** @type {HTMLElement | null} */ (form.querySelector('.af-filters-toggle'))?.focus();
   const form = /** @type {HTMLFormElement} */ (el('form', { class: 'af-filters', role: 'search' }));
   form.addEventListener('submit', (e) => e.preventDefault());
@@ -378,12 +381,13 @@ export function mountFilters(ctx, element) {
         select('status', 'actions.filter.status', STATUSES.map((s) => ({ value: s, label: valueLabel('status', s, settings, t) })), filter.status ?? ''),
       ]);
       criteria.hidden = !open;
-      form.replaceChildren(
-        toggle,
-        criteria,
-        select('colour', 'actions.filter.colour', COLOUR_MODES.map((m) => ({ value: m, label: t(`actions.colour.${m}`) })), colour, ''),
-        reset,
-      );
+      const colourField = select('colour', 'actions.filter.colour', COLOUR_MODES.map((m) => ({ value: m, label: t(`actions.colour.${m}`) })), colour, '');
+      if (narrow?.matches) {
+        criteria.append(colourField);
+        form.replaceChildren(toggle, criteria, reset);
+      } else {
+        form.replaceChildren(toggle, criteria, colourField, reset);
+      }
       form.dataset.active = String(isActive(filter));
       if (focusName) /** @type {HTMLElement | null} */ (form.querySelector(`[name="${focusName}"]`))?.focus();
       if (focusName === 'text') text.setSelectionRange(text.value.length, text.value.length);
