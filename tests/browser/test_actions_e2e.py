@@ -558,3 +558,67 @@ def test_a_fiche_change_the_server_refuses_is_said_next_to_its_field(devices: De
     expect(page.locator("#toasts")).not_to_contain_text("porte déjà ce numéro")
     settled(page)
     assert exported_action(app, ws, board, "action-mine0001")["fiche"]["number"] == ""
+
+
+def timeline_share(page: Page) -> float:
+    """The part of the screen's height the timeline has."""
+    return float(
+        page.evaluate(
+            "() => document.querySelector('#timeline').getBoundingClientRect().height / window.innerHeight"
+        )
+    )
+
+
+def test_a_phone_gives_the_timeline_most_of_the_screen(devices: Devices, app: ServerProcess) -> None:
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    card = {"op": "action.create", "id": "action-phone001", "lane": "continue", "start": "2025-01", "end": "2025-06"}
+    ops = [{**card, "fiche": {"title": "Permanences", "number": "A1.1"}}, {"op": "board.update", "phase": "place"}]
+    board = actions_board(app, ws, ops)
+    page = stakeholder(devices, ws, board, PHONE, "Yacine")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    words = {
+        "fr": ("Placer les actions", "Posez les actions", "Filtres", "Couleur selon"),
+        "ar": ("وضع الإجراءات", "", "التصفية", "التلوين حسب"),
+    }
+    for lang, (phase, say, filters, colour) in words.items():
+        page.goto(f"{app.base_url}/boards/{board}?lang={lang}")
+        wait_connected(page)
+        expect(page.locator(".tl-card")).to_have_count(1)
+        # above the timeline: who is here and the tools, then one line: the step, « Classement », « Filtres »
+        instruction = page.locator(".af-banner .phase-say")
+        expect(instruction).to_be_hidden()
+        expect(page.get_by_label(colour)).to_be_hidden()
+        assert timeline_share(page) > 0.7, timeline_share(page)
+        toggle = page.get_by_role("button", name=phase)
+        ranking = page.locator(".af-ranking-toggle")
+        filter_toggle = page.locator(".af-filters-toggle")
+        expect(filter_toggle).to_have_text(filters)
+        tops = [b.bounding_box() for b in (toggle, ranking, filter_toggle)]
+        assert all(tops) and max(b["y"] for b in tops if b) - min(b["y"] for b in tops if b) < 20, tops
+        # a card chosen: its toolbar below, still more than half the screen for the time
+        page.locator('.tl-card[data-id="action-phone001"] .tl-card-name').tap()
+        expect(page.locator("#actionbar")).to_be_visible()
+        assert timeline_share(page) > 0.5, timeline_share(page)
+        page.screenshot(path=str(SHOTS / f"actions-phone-{lang}-selected.png"))
+        page.locator("#actionbar .action.close").tap()
+        # a tap on the step's name says what to do (and another folds it again)
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        toggle.tap()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+        expect(instruction).to_be_visible()
+        if say:
+            expect(instruction).to_contain_text(say)
+        page.screenshot(path=str(SHOTS / f"actions-phone-{lang}-instruction.png"))
+        toggle.tap()
+        expect(instruction).to_be_hidden()
+        # « Couleur selon » is behind « Filtres »
+        filter_toggle.tap()
+        chooser = page.get_by_label(colour)
+        expect(chooser).to_be_visible()
+        page.screenshot(path=str(SHOTS / f"actions-phone-{lang}-filters.png"))
+        chooser.select_option("status")
+        page.wait_for_function("() => window.fresque.ctx.filters?.colour === 'status'")
+        page.locator(".af-filters-toggle").tap()
+        expect(page.get_by_label(colour)).to_be_hidden()
+        assert page.evaluate("() => window.fresque.ctx.filters.colour") == "status"
