@@ -403,20 +403,25 @@ def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerP
     ]
     ops[0]["fiche"] = {"title": "Pass numérique", "number": "B2.1"}
     ops[1]["label"] = "Bilan"
+    ops.append({"op": "board.update", "phase": "place"})  # the phase banner too
     board = actions_board(app, ws, ops)
-    for lang in ("fr", "ar"):
-        page = stakeholder(devices, ws, board, TABLET, f"Yacine {lang}")
+    for lang, device in (("fr", TABLET), ("ar", TABLET), ("fr", PHONE), ("ar", PHONE)):
+        page = stakeholder(devices, ws, board, device, f"Yacine {lang}")
         page.goto(f"{app.base_url}/boards/{board}?lang={lang}")
         wait_connected(page)
         page.locator('.tl-card[data-id="action-axe00001"] .tl-card-name').click()
         expect(page.locator("#actionbar")).to_be_visible()
+        if device is PHONE:  # the phone's folded parts open: the instruction and the filters (with the colours)
+            page.locator(".af-say-toggle").click()
+            page.locator(".af-filters-toggle").click()
+            expect(page.locator("#af-filter-colour")).to_be_visible()
         results = Axe().run(page)
         blocking = [
             f"{v['impact']}: {v['id']} ({v['help']}): {[n['target'] for n in v['nodes'][:4]]}"
             for v in results.response["violations"]
             if v["impact"] in ("critical", "serious")
         ]
-        assert not blocking, f"axe-core ({lang}):\n" + "\n".join(blocking)
+        assert not blocking, f"axe-core ({lang}, {device['viewport']}):\n" + "\n".join(blocking)
 
 
 def test_offline_changes_wait_are_kept_and_go_out(devices: Devices, app: ServerProcess) -> None:
