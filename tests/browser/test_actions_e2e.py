@@ -411,7 +411,7 @@ def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerP
         wait_connected(page)
         page.locator('.tl-card[data-id="action-axe00001"] .tl-card-name').click()
         expect(page.locator("#actionbar")).to_be_visible()
-        if device is PHONE:  # the phone's folded parts open: the instruction and the filters (with the colours)
+        if device is PHONE:  # the phone's folded parts open: the instruction, the filters (with the colours)
             page.locator(".af-say-toggle").click()
             page.locator(".af-filters-toggle").click()
             expect(page.locator("#af-filter-colour")).to_be_visible()
@@ -458,7 +458,7 @@ def test_offline_changes_wait_are_kept_and_go_out(devices: Devices, app: ServerP
 
 
 def in_sight(page: Page, action_id: str) -> bool:
-    """The whole card is inside the timeline's box, clear of the sticky months (and of the lane names beside)."""
+    """The whole card is inside the timeline's box, clear of the sticky months and of the lane names."""
     return bool(
         page.evaluate(
             """(id) => {
@@ -525,10 +525,13 @@ def test_a_link_to_one_action_shows_it_or_says_it_is_gone(devices: Devices, app:
     expect(page.locator("#toasts")).to_contain_text("هذا الإجراء لم يعد على الجدارية")
 
 
-def test_a_fiche_change_the_server_refuses_is_said_next_to_its_field(devices: Devices, app: ServerProcess) -> None:
+def test_a_fiche_change_the_server_refuses_is_said_next_to_its_field(
+    devices: Devices, app: ServerProcess
+) -> None:
     host = devices.open(LAPTOP)
     ws = create_workshop(host, app)
-    mine = {"op": "action.create", "id": "action-mine0001", "lane": "create", "start": "2025-01", "end": "2025-06"}
+    mine: dict[str, Any] = {"op": "action.create", "id": "action-mine0001", "lane": "create"}
+    mine |= {"start": "2025-01", "end": "2025-06"}
     board = actions_board(app, ws, [{**mine, "fiche": {"title": "Café numérique"}}])
     page = stakeholder(devices, ws, board, LAPTOP, "Yacine")
     other = stakeholder(devices, ws, board, TABLET, "Claire")
@@ -577,8 +580,9 @@ def timeline_share(page: Page) -> float:
 def test_a_phone_gives_the_timeline_most_of_the_screen(devices: Devices, app: ServerProcess) -> None:
     host = devices.open(LAPTOP)
     ws = create_workshop(host, app)
-    card = {"op": "action.create", "id": "action-phone001", "lane": "continue", "start": "2025-01", "end": "2025-06"}
-    ops = [{**card, "fiche": {"title": "Permanences", "number": "A1.1"}}, {"op": "board.update", "phase": "place"}]
+    card: dict[str, Any] = {"op": "action.create", "id": "action-phone001", "lane": "continue"}
+    card |= {"start": "2025-01", "end": "2025-06", "fiche": {"title": "Permanences", "number": "A1.1"}}
+    ops = [card, {"op": "board.update", "phase": "place"}]
     board = actions_board(app, ws, ops)
     page = stakeholder(devices, ws, board, PHONE, "Yacine")
     SHOTS.mkdir(parents=True, exist_ok=True)
