@@ -511,6 +511,7 @@ def test_a_link_to_one_action_shows_it_or_says_it_is_gone(devices: Devices, app:
         assert page.evaluate("() => document.querySelector('#timeline').scrollTop") > 0 or device is TABLET
         assert page.evaluate("() => document.querySelector('#timeline').scrollLeft") > 0
         assert in_sight(page, "action-wanted01")
+        page.screenshot(path=str(SHOTS / f"actions-wanted-{device['viewport']['width']}.png"))
         expect(card).not_to_have_class(re.compile(r"\bflash\b"), timeout=8000)
         expect(card).to_have_class(re.compile(r"\bselected\b"))
     # an action deleted since the link was made: said in plain words, nothing selected
@@ -631,3 +632,12 @@ def test_a_phone_gives_the_timeline_most_of_the_screen(devices: Devices, app: Se
         page.locator(".af-filters-toggle").tap()
         expect(page.get_by_label(colour)).to_be_hidden()
         assert page.evaluate("() => window.fresque.ctx.filters.colour") == "status"
+    # the vote, then no step at all (a free board): the dots left and « Classement » on that line too
+    host.goto(f"{app.base_url}/boards/{board}")
+    wait_connected(host)
+    for phase in ("vote", None):
+        host.evaluate("(phase) => window.fresque.ctx.send([{op: 'board.update', phase}])", phase)
+        page.wait_for_function("(phase) => window.fresque.store.view().settings.phase === phase", arg=phase)
+        expect(page.locator(".af-left")).to_be_visible()
+        assert timeline_share(page) > 0.65, (phase, timeline_share(page))
+        page.screenshot(path=str(SHOTS / f"actions-phone-ar-{phase or 'free'}.png"))
