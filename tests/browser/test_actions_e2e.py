@@ -641,3 +641,13 @@ def test_a_phone_gives_the_timeline_most_of_the_screen(devices: Devices, app: Se
         expect(page.locator(".af-left")).to_be_visible()
         assert timeline_share(page) > 0.65, (phase, timeline_share(page))
         page.screenshot(path=str(SHOTS / f"actions-phone-ar-{phase or 'free'}.png"))
+    # the facilitator on a phone: their bar folded above the step, the timeline still has most of the screen
+    lead = devices.open(PHONE)
+    lead.context.add_cookies([{"name": "fresque_session", "value": ws.token, "url": app.base_url}])
+    host.evaluate("() => window.fresque.ctx.send([{op: 'board.update', phase: 'place'}])")
+    lead.goto(f"{app.base_url}/boards/{board}")
+    wait_connected(lead)
+    expect(lead.locator(".af-bar")).to_be_visible()
+    expect(lead.locator(".af-say-toggle")).to_be_visible()
+    assert timeline_share(lead) > 0.5, timeline_share(lead)
+    lead.screenshot(path=str(SHOTS / "actions-phone-facilitator.png"))
