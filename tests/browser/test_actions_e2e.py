@@ -412,9 +412,10 @@ def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerP
         page.locator('.tl-card[data-id="action-axe00001"] .tl-card-name').click()
         expect(page.locator("#actionbar")).to_be_visible()
         if device is PHONE:  # the phone's folded parts open: the instruction, the filters (with the colours)
-            page.locator(".af-say-toggle").click()
             page.locator(".af-filters-toggle").click()
             expect(page.locator("#af-filter-colour")).to_be_visible()
+            page.locator(".af-say-toggle").click()
+            expect(page.locator(".af-banner .phase-say")).to_be_visible()
         results = Axe().run(page)
         blocking = [
             f"{v['impact']}: {v['id']} ({v['help']}): {[n['target'] for n in v['nodes'][:4]]}"
@@ -622,6 +623,11 @@ def test_a_phone_gives_the_timeline_most_of_the_screen(devices: Devices, app: Se
         page.screenshot(path=str(SHOTS / f"actions-phone-{lang}-instruction.png"))
         toggle.tap()
         expect(instruction).to_be_hidden()
+        toggle.tap()  # unfolded again: a touch on the timeline folds it
+        expect(instruction).to_be_visible()
+        page.locator("#timeline").tap(position={"x": 200, "y": 500})
+        expect(instruction).to_be_hidden()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
         # « Couleur selon » is behind « Filtres »
         filter_toggle.tap()
         chooser = page.get_by_label(colour)

@@ -308,6 +308,17 @@ export function mountFacilitation(ctx, element) {
     const words = /** @type {HTMLElement} */ (toggle.querySelector('.af-say-name'));
     if (words.textContent !== name.textContent) words.textContent = name.textContent;
   };
+  // unfolded, it lies over the timeline: a touch anywhere else, or Escape, folds it again
+  const foldAway = () => { if (sayOpen) { sayOpen = false; foldSay(); } };
+  document.addEventListener('pointerdown', (e) => {
+    if (e.target instanceof Node && !bannerEl.contains(e.target)) foldAway();
+  }, { capture: true });
+  bannerEl.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && sayOpen) {
+      foldAway();
+      /** @type {HTMLElement | null} */ (bannerEl.querySelector('.af-say-toggle'))?.focus();
+    }
+  });
 
   const update = () => {
     const view = ctx.store.view();
