@@ -38,7 +38,7 @@ import { openSolutionPicker, wordsOf } from './picker.js';
  *   send: (ops: object[]) => (string | null | undefined), t: Translate, lang: string,
  *   me: string | {participant: string | null, role: string | null} | null, board: {id: string, kind?: string, title?: string},
  *   workshop: {id: string, title?: string}, access?: any, bootstrap?: any,
- *   onReject?: (fn: (reject: {op_id: string, code: string}) => void) => (() => void)}} FicheContext
+ *   onReject?: (fn: (reject: {op_id: string, code: string}) => boolean) => (() => void)}} FicheContext
  */
 
 // -- the core's rules, mirrored (backend/fresque/core/actions.py) ------------------------------------------
@@ -1349,12 +1349,13 @@ export function openFiche(ctx, actionId) {
   const offReject = typeof ctx.onReject === 'function'
     ? ctx.onReject(({ op_id: opId, code }) => {
       const name = sentFor.get(opId);
-      if (!name) return;
+      if (!name) return false; // not this fiche's: the page says it
       sentFor.delete(opId);
       const target = fieldOfCode(code) ?? name;
       showProblem(errors.has(target) ? target : name, code);
       dirty.delete(name);
       refresh();
+      return true; // said next to its field: the page need not say it again
     })
     : null;
 

@@ -135,7 +135,7 @@ async function start() {
     onFilter: undefined,
     /** @type {any} */
     filters: undefined,
-    /** @type {((fn: (reject: {op_id: string, code: string}) => (boolean | void)) => (() => void)) | undefined} */
+    /** @type {((fn: (reject: {op_id: string, code: string}) => boolean) => (() => void)) | undefined} */
     onReject: undefined,
   };
 
@@ -220,7 +220,7 @@ async function start() {
   }
 
   // -- refusals the server still sends (the page checks first): to whoever sent them (the fiche, by its field) --
-  /** @typedef {(reject: {op_id: string, code: string}) => (boolean | void)} RejectListener */
+  /** @typedef {(reject: {op_id: string, code: string}) => boolean} RejectListener */
   /** @type {Set<RejectListener>} */
   const rejectListeners = new Set();
   /**
@@ -233,13 +233,8 @@ async function start() {
     rejectListeners.add(fn);
     return () => { rejectListeners.delete(fn); };
   };
-  /** The field errors on show in open dialogs, as text. */
-  const fieldErrors = () => [...document.querySelectorAll('dialog[open] .fiche-error')]
-    .map((el) => (/** @type {HTMLElement} */ (el).hidden ? '' : el.textContent ?? ''));
   /** @param {{op_id: string, code: string}} msg @returns {boolean} whether a listener showed it */
   function tellRejected(msg) {
-    if (!rejectListeners.size) return false;
-    const before = fieldErrors();
     let shown = false;
     for (const fn of [...rejectListeners]) {
       try {
@@ -248,8 +243,7 @@ async function start() {
         console.error(error);
       }
     }
-    const after = fieldErrors();
-    return shown || after.some((text, i) => text !== '' && text !== before[i]);
+    return shown;
   }
 
   /** @param {string | null} id */
