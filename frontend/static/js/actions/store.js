@@ -15,7 +15,7 @@
  * Pure: no DOM, no network, no clock.
  */
 
-import { BoardStore, RuleError, nextTimer, timerLeft } from '../core/store.js';
+import { BoardStore, RuleError, nextTimer, put, setVotes, timerLeft } from '../core/store.js';
 import {
   ACTION_PHASES, CHOICE_ID_PATTERN, ID_PATTERN, MAX_TITLE, MAX_VOTE_BUDGET, actionOpsMessageProblem, checkText,
   facilitates, newClientId,
@@ -161,29 +161,6 @@ export function cloneActionState(s) {
 }
 
 // -- the rules -------------------------------------------------------------------------------------------------
-
-/**
- * @template K, V
- * @param {Map<K, V>} map @param {K} key @param {V | undefined} value @param {Journal | null} journal
- */
-function put(map, key, value, journal) {
-  const had = map.has(key);
-  const old = map.get(key);
-  if (value === undefined) map.delete(key);
-  else map.set(key, value);
-  journal?.push(() => (had ? map.set(key, /** @type {V} */ (old)) : map.delete(key)));
-}
-
-/** @param {ActionState} s @param {string} participant @param {string} item @param {number} count @param {Journal | null} journal */
-function setVotes(s, participant, item, count, journal) {
-  let perItem = s.votes.get(participant);
-  if (!perItem) {
-    perItem = new Map();
-    put(s.votes, participant, perItem, journal);
-  }
-  put(perItem, item, count > 0 ? count : undefined, journal);
-  if (perItem.size === 0) put(s.votes, participant, undefined, journal);
-}
 
 /** @param {ActionState} s @param {{[key: string]: any}} changes @param {Journal | null} journal */
 function setSettings(s, changes, journal) {

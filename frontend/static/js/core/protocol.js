@@ -371,9 +371,10 @@ function timerProblem(o) {
 
 /**
  * Null when the server would parse this `ops` message (model, op count and frame size), else the problem.
- * @param {unknown} msg
+ * `check` is the board kind's op check (an exploration board's by default; `actionOpsMessageProblem`).
+ * @param {unknown} msg @param {(op: unknown) => string | null | false | undefined} [check]
  */
-export function opsMessageProblem(msg) {
+export function opsMessageProblem(msg, check = opProblem) {
   if (!isObj(msg)) return 'a message is an object';
   const m = /** @type {any} */ (msg);
   if (m.type !== 'ops' || Object.keys(m).some((k) => !['type', 'op_id', 'ops', 'as'].includes(k))) return 'not an ops message';
@@ -381,7 +382,7 @@ export function opsMessageProblem(msg) {
   if (m.as !== undefined && !isStr(m.as, ID_PATTERN)) return 'bad as';
   if (!Array.isArray(m.ops) || m.ops.length < 1 || m.ops.length > MAX_OPS) return `an ops message holds 1 to ${MAX_OPS} ops`;
   for (const [i, op] of m.ops.entries()) {
-    const problem = opProblem(op);
+    const problem = check(op);
     if (problem) return `ops[${i}]: ${problem}`;
   }
   const bytes = utf8Length(JSON.stringify(m));
@@ -603,19 +604,5 @@ export function actionOpProblem(op) {
 }
 
 /** Null when the server would parse this `ops` message on an action board, else the problem. @param {unknown} msg */
-export function actionOpsMessageProblem(msg) {
-  if (!isObj(msg)) return 'a message is an object';
-  const m = /** @type {any} */ (msg);
-  if (m.type !== 'ops' || Object.keys(m).some((k) => !['type', 'op_id', 'ops', 'as'].includes(k))) return 'not an ops message';
-  if (!isStr(m.op_id, OP_ID_PATTERN)) return 'bad op_id';
-  if (m.as !== undefined && !isStr(m.as, ID_PATTERN)) return 'bad as';
-  if (!Array.isArray(m.ops) || m.ops.length < 1 || m.ops.length > MAX_OPS) return `an ops message holds 1 to ${MAX_OPS} ops`;
-  for (const [i, op] of m.ops.entries()) {
-    const problem = actionOpProblem(op);
-    if (problem) return `ops[${i}]: ${problem}`;
-  }
-  const bytes = utf8Length(JSON.stringify(m));
-  if (bytes > MAX_FRAME_BYTES) return `${bytes} bytes: a frame holds at most ${MAX_FRAME_BYTES}`;
-  return null;
-}
+export const actionOpsMessageProblem = (msg) => opsMessageProblem(msg, actionOpProblem);
 // == end of the action fresco block ==========================================================================

@@ -171,7 +171,7 @@ export function stateToSnapshot(s) {
  * @template K, V
  * @param {Map<K, V>} map @param {K} key @param {V | undefined} value @param {Journal | null} journal
  */
-function put(map, key, value, journal) {
+export function put(map, key, value, journal) {
   const had = map.has(key);
   const old = map.get(key);
   if (value === undefined) map.delete(key);
@@ -179,8 +179,12 @@ function put(map, key, value, journal) {
   journal?.push(() => (had ? map.set(key, /** @type {V} */ (old)) : map.delete(key)));
 }
 
-/** @param {BoardState} s @param {string} participant @param {string} item @param {number} count @param {Journal | null} journal */
-function setVotes(s, participant, item, count, journal) {
+/**
+ * A participant's dots on one card (either kind of board), noting how to take it back.
+ * @param {{votes: Map<string, Map<string, number>>}} s @param {string} participant @param {string} item
+ * @param {number} count @param {Journal | null} journal
+ */
+export function setVotes(s, participant, item, count, journal) {
   let perItem = s.votes.get(participant);
   if (!perItem) {
     perItem = new Map();
