@@ -35,6 +35,7 @@ from .api.custom_pictograms import pictogram_json
 from .api.deps import services, set_session_cookie
 from .api.errors import ApiError
 from .auth import csrf_token, display_join_code, hash_token, normalise_join_code, token_from
+from .csv_export import EXPLORATION_COLUMNS
 from .db.store import SessionInfo, now
 from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
 from .people import AGE_BANDS, FRAGILITY_LEVELS
@@ -257,7 +258,6 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
         """A board row's links (also the placeholders of js/pages/facilitator.js's new rows: `__board__`).
         The actions page has no projector view (it ignores `?view=projector`); the print pages are for
         actions boards; CSV tables: an actions board's one, an exploration board's `EXPLORATION_COLUMNS`."""
-        from .csv_export import EXPLORATION_COLUMNS
 
         def file_name(*parts: str, ext: str) -> str:
             return "-".join(part for part in (stem, kind, *parts, day) if part) + f".{ext}"
