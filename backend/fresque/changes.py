@@ -48,6 +48,8 @@ from .protocol import (
 # Settings only an action fresco has, and the one only an exploration board has.
 _ACTION_SETTINGS = frozenset({"timeline", "lanes", "axes", "series", "target_groups", "organisations"})
 _EXPLORATION_SETTINGS = frozenset({"private"})
+# An action fresco's shape (`ActionBoard.update_settings`); the rest of `board.update` is its facilitation.
+_SHAPE_SETTINGS = _ACTION_SETTINGS | {"title"}
 
 
 @dataclass(frozen=True)
@@ -198,26 +200,30 @@ def _apply_action_op(board: ActionBoard, op: Any, author: str, links: KnownSolut
         case BoardUpdate():
             sent = _settings_sent(op, _EXPLORATION_SETTINGS)
             timeline = op.timeline
-            board.update_settings(
-                title=op.title,
-                start=None if timeline is None else timeline.start,
-                end=None if timeline is None else timeline.end,
-                scale=None if timeline is None else timeline.scale,
-                lanes=_choices(op.lanes),
-                axes=_choices(op.axes),
-                series=_choices(op.series),
-                target_groups=_choices(op.target_groups),
-                organisations=_choices(op.organisations),
-            )
-            board.update_facilitation(
-                vote_budget=op.vote_budget,
-                phases=op.phases,
-                phase=op.phase if "phase" in sent else UNSET,
-                locked=op.locked,
-                votes_hidden=op.votes_hidden,
-                spotlight=op.spotlight if "spotlight" in sent else UNSET,
-                follow=(author if op.follow else None) if op.follow is not None else UNSET,
-            )
+            # Only what was sent: the board's shape (re-checked against every card) and its facilitation
+            # change apart, so that a phase, a lock or a reveal never re-checks the whole plan.
+            if sent & _SHAPE_SETTINGS:
+                board.update_settings(
+                    title=op.title,
+                    start=None if timeline is None else timeline.start,
+                    end=None if timeline is None else timeline.end,
+                    scale=None if timeline is None else timeline.scale,
+                    lanes=_choices(op.lanes),
+                    axes=_choices(op.axes),
+                    series=_choices(op.series),
+                    target_groups=_choices(op.target_groups),
+                    organisations=_choices(op.organisations),
+                )
+            if sent - _SHAPE_SETTINGS - {"op"}:
+                board.update_facilitation(
+                    vote_budget=op.vote_budget,
+                    phases=op.phases,
+                    phase=op.phase if "phase" in sent else UNSET,
+                    locked=op.locked,
+                    votes_hidden=op.votes_hidden,
+                    spotlight=op.spotlight if "spotlight" in sent else UNSET,
+                    follow=(author if op.follow else None) if op.follow is not None else UNSET,
+                )
         case _:
             raise RuleError("wrong_board", f"{op.op} is an op of the exploration fresco, not of this board")
 
