@@ -15,7 +15,7 @@
  * Pure: no DOM, no network, no clock.
  */
 
-import { BoardStore, RuleError, nextTimer, put, setVotes, timerLeft } from '../core/store.js';
+import { BoardStore, RuleError, applyBatchWith, nextTimer, put, setVotes, timerLeft } from '../core/store.js';
 import {
   ACTION_PHASES, CHOICE_ID_PATTERN, ID_PATTERN, MAX_TITLE, MAX_VOTE_BUDGET, actionOpsMessageProblem, checkText,
   facilitates, newClientId,
@@ -503,22 +503,7 @@ function updateSettings(s, op, who, strict, journal) {
  * @param {ActionState} s @param {Op[]} ops @param {string | null} author @param {Mode} mode
  */
 export function applyActionBatch(s, ops, author, mode) {
-  /** @type {Journal} */
-  const journal = [];
-  let whole = true;
-  for (const op of ops) {
-    try {
-      applyActionOp(s, op, author, mode, mode.strict ? journal : null);
-    } catch (error) {
-      if (!(error instanceof RuleError)) throw error;
-      whole = false;
-      if (mode.strict) {
-        for (const undo of journal.reverse()) undo();
-        return false;
-      }
-    }
-  }
-  return whole;
+  return applyBatchWith(applyActionOp, s, ops, author, mode);
 }
 
 /** Dots `participant` has put on this board. @param {{votes: Map<string, Map<string, number>>}} s @param {string | null} participant */

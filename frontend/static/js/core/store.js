@@ -492,12 +492,22 @@ function setSettings(s, changes, journal) {
  * @param {BoardState} s @param {Op[]} ops @param {string | null} author @param {Mode} mode
  */
 export function applyBatch(s, ops, author, mode) {
+  return applyBatchWith(applyOp, s, ops, author, mode);
+}
+
+/**
+ * `applyBatch` for any kind of board, given how that kind applies one op (js/actions/store.js's too).
+ * @template S, O
+ * @param {(s: S, op: O, author: string | null, mode: Mode, journal: Journal | null) => unknown} applyOne
+ * @param {S} s @param {O[]} ops @param {string | null} author @param {Mode} mode
+ */
+export function applyBatchWith(applyOne, s, ops, author, mode) {
   /** @type {Journal} */
   const journal = [];
   let whole = true;
   for (const op of ops) {
     try {
-      applyOp(s, op, author, mode, mode.strict ? journal : null);
+      applyOne(s, op, author, mode, mode.strict ? journal : null);
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       whole = false;
