@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from support.server import ServerProcess
@@ -51,6 +52,20 @@ def playwright() -> Iterator[Playwright]:
         pytest.skip(reason)
     with sync_playwright() as p:
         yield p
+
+
+@pytest.fixture
+def axe() -> Any:
+    """axe-core, from the test extra (`pip install -e '.[test]'`): without it the accessibility tests skip,
+    saying so, except where browser tests are required (CI), where its absence fails them."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:  # pragma: no cover - the test extra installs it
+        reason = "axe-playwright-python is not installed (pip install -e '.[test]')"
+        if os.environ.get("FRESQUE_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests are required here: {reason}")
+        pytest.skip(reason)
+    return Axe()
 
 
 @pytest.fixture(scope="module")

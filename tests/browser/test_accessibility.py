@@ -19,11 +19,6 @@ from support.server import ServerProcess
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Origin
 
-try:
-    from axe_playwright_python.sync_playwright import Axe
-except ImportError:  # pragma: no cover - the test extra installs it
-    Axe = None  # type: ignore[assignment,misc]
-
 WAIT_MS = 10_000
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
 TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
@@ -201,13 +196,6 @@ def context_for(
         cookies.append({"name": "fresque_session", "value": token, "domain": host, "path": "/"})
     context.add_cookies(cookies)
     return context
-
-
-@pytest.fixture
-def axe() -> Any:
-    if Axe is None:
-        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
-    return Axe()
 
 
 @pytest.fixture

@@ -30,11 +30,6 @@ from helpers import (
 from playwright.sync_api import Browser, Page, expect
 from support.server import ServerProcess
 
-try:
-    from axe_playwright_python.sync_playwright import Axe
-except ImportError:  # pragma: no cover - the test extra installs it
-    Axe = None  # type: ignore[assignment,misc]
-
 pytestmark = pytest.mark.timeout(120)
 
 WALL = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
@@ -386,9 +381,7 @@ def test_the_phase_closes_the_cards_and_says_why(devices: Devices, app: ServerPr
     wait_action(host, "action-vote0001", start="2025-04", end="2025-06")
 
 
-def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerProcess) -> None:
-    if Axe is None:
-        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
+def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerProcess, axe: Any) -> None:
     host = devices.open(LAPTOP)
     ws = create_workshop(host, app)
     ops = [
@@ -416,7 +409,7 @@ def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerP
             expect(page.locator("#af-filter-colour")).to_be_visible()
             page.locator(".af-say-toggle").click()
             expect(page.locator(".af-banner .phase-say")).to_be_visible()
-        results = Axe().run(page)
+        results = axe.run(page)
         blocking = [
             f"{v['impact']}: {v['id']} ({v['help']}): {[n['target'] for n in v['nodes'][:4]]}"
             for v in results.response["violations"]

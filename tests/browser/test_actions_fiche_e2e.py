@@ -36,7 +36,7 @@ def shoot(page: Page, name: str) -> None:
 
 
 def seed_actions(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]]) -> bool:
-    """Like `helpers.seed`, on an actions board; False when the server does not take action ops yet."""
+    """Like `helpers.seed`, on an actions board: whether the server acknowledged the ops."""
     from websockets.sync.client import connect
 
     with connect(
@@ -166,8 +166,7 @@ def scene(app: ServerProcess) -> dict[str, str]:
             },
         ],
     )
-    if not ok:
-        pytest.skip("actions boards are not on the wire yet")
+    assert ok, "the server refused the scene's action ops"
     return {"board": board, "token": token, "residents": residents, "workshop": data["workshop"]["id"]}
 
 
@@ -529,12 +528,8 @@ DIALOG_TARGETS = """() => {
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_the_fiche_and_the_picker_pass_axe_with_big_enough_targets(
-    browser: Browser, app: ServerProcess, scene: dict[str, str], lang: str
+    browser: Browser, app: ServerProcess, scene: dict[str, str], lang: str, axe: Any
 ) -> None:
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:  # pragma: no cover - the test extra installs it
-        pytest.skip("axe-playwright-python is not installed")
     devices = Devices(browser, app)
     try:
         page = signed_in(devices, scene["token"], PHONE)
@@ -557,7 +552,7 @@ def test_the_fiche_and_the_picker_pass_axe_with_big_enough_targets(
             t for t in page.evaluate(DIALOG_TARGETS) if t["w"] < TOUCH_MIN - 0.5 or t["h"] < TOUCH_MIN - 0.5
         ]
         assert small == [], small
-        results = Axe().run(page, context={"include": [[".fiche-dialog"]]})
+        results = axe.run(page, context={"include": [[".fiche-dialog"]]})
         blocking = [
             f"{v['impact']}: {v['id']} — {[n['target'] for n in v['nodes'][:4]]}"
             for v in results.response["violations"]
@@ -571,7 +566,7 @@ def test_the_fiche_and_the_picker_pass_axe_with_big_enough_targets(
         picker = page.locator(".picker-dialog")
         expect(picker.locator(".picker-row")).to_have_count(2)
         shoot(page, f"picker-phone-{lang}")
-        results = Axe().run(page, context={"include": [[".picker-dialog"]]})
+        results = axe.run(page, context={"include": [[".picker-dialog"]]})
         blocking = [
             f"{v['impact']}: {v['id']}"
             for v in results.response["violations"]

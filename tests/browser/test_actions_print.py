@@ -349,13 +349,10 @@ def test_png_of_the_web_is_what_the_fiche_shows(app: ServerProcess, printed: dic
     image.save(SHOTS / "print-radar.png")
 
 
-def test_print_pages_pass_axe(browser: Browser, app: ServerProcess, printed: dict[str, str]) -> None:
+def test_print_pages_pass_axe(
+    browser: Browser, app: ServerProcess, printed: dict[str, str], axe: Any
+) -> None:
     """axe-core on the printable pages, French and Arabic: "critical" and "serious" findings fail."""
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:
-        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
-    axe = Axe()
     page = signed_in(browser, app, printed["token"], viewport={"width": 1280, "height": 900})
     blocking = []
     for path in (

@@ -373,13 +373,11 @@ def test_console_screenshots(
 
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
-def test_the_boards_card_with_both_kinds_passes_axe(browser: Browser, app: ServerProcess, lang: str) -> None:
+def test_the_boards_card_with_both_kinds_passes_axe(
+    browser: Browser, app: ServerProcess, lang: str, axe: Any
+) -> None:
     """axe-core on the boards' card at work: an actions row, an exploration board's tables open, the actions
     card chosen, a row just added by the page (in the page's language)."""
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:  # pragma: no cover - the test extra
-        pytest.skip("axe-playwright-python is not installed (pip install -e '.[test]')")
     devices = Devices(browser, app)
     try:
         page = devices.open(PHONE)
@@ -393,7 +391,7 @@ def test_the_boards_card_with_both_kinds_passes_axe(browser: Browser, app: Serve
         page.locator("#boards .csv-menu summary").first.click()
         expect(page.locator("#boards .csv-tables").first).to_be_visible()
         page.locator("#new-board-actions").focus()
-        violations = Axe().run(page).response["violations"]
+        violations = axe.run(page).response["violations"]
         serious = [
             f"{v['impact']}: {v['id']} — {[n['target'] for n in v['nodes'][:4]]}"
             for v in violations
