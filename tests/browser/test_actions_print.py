@@ -373,3 +373,68 @@ def test_print_pages_pass_axe(
                 print(line)
     page.context.close()
     assert not blocking, "axe-core found serious problems:\n" + "\n".join(blocking)
+
+
+def test_a_list_item_s_bullet_stays_inside_the_column_whatever_its_direction(
+    browser: Browser, app: ServerProcess
+) -> None:
+    """Issue 11: a solution written in Arabic, on a French fiche (or a French one on an Arabic fiche), had
+    its bullet outside the text column: the list's indent was on its page's side, the item's marker on the
+    item's own (`dir="auto"`). Every item of the fiche's lists keeps room for its marker on its own start
+    side, inside the list's box."""
+    data = app.create_workshop("Atelier Encagnane")
+    token = data["facilitator"]["token"]
+    residents = data["board"]["id"]
+    solution = {"op": "item.create", "kind": "solution", "x": 10, "y": 10}
+    seed(
+        app,
+        residents,
+        token,
+        [
+            {**solution, "id": "sol-ar", "text": "مترجمة في مركز الخدمات الاجتماعية"},
+            {**solution, "id": "sol-fr", "text": "Un atelier le samedi matin", "y": 300},
+        ],
+    )
+    board = app.post(
+        f"/api/workshops/{data['workshop']['id']}/boards", {"kind": "actions", "title": "Plan"}, token
+    ).json()["id"]
+    seed(
+        app,
+        board,
+        token,
+        [
+            {
+                "op": "action.create",
+                "id": "act-bidi",
+                "lane": "create",
+                "start": "2026-01",
+                "end": "2026-06",
+                "fiche": {
+                    "title": "Médiation en deux langues",
+                    "operational_objectives": [
+                        "Former deux médiatrices",
+                        "ترجمة الرسائل الإدارية إلى العربية",
+                    ],
+                },
+                "links": [{"board": residents, "item": "sol-ar"}, {"board": residents, "item": "sol-fr"}],
+            }
+        ],
+    )
+    for lang in ("fr", "ar"):
+        page = signed_in(browser, app, token, viewport={"width": 1024, "height": 900})
+        page.goto(f"{app.base_url}/boards/{board}/actions/act-bidi/print?lang={lang}")
+        page.emulate_media(media="print")
+        page.set_viewport_size({"width": round(190 * MM), "height": round(273 * MM)})
+        room = page.evaluate(
+            """() => [...document.querySelectorAll('.fiche-list > li, .fiche-linked > li')].map(li => {
+                 const list = li.parentElement.getBoundingClientRect(), r = li.getBoundingClientRect();
+                 const rtl = getComputedStyle(li).direction === 'rtl';
+                 return {text: li.textContent.trim(), rtl, room: rtl ? list.right - r.right : r.left - list.left};
+               })"""
+        )
+        assert len(room) == 4 and sum(r["rtl"] for r in room) == 2, room
+        # an outside marker needs a few millimetres on the item's start side, inside the list's box
+        cramped = [r for r in room if r["room"] < 4 * MM]
+        assert not cramped, f"{lang}: bullets outside the column: {cramped}"
+        page.screenshot(path=str(SHOTS / f"print-fiche-bidi-{lang}.png"), full_page=True)
+        page.context.close()
