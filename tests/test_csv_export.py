@@ -119,7 +119,7 @@ def test_activities_rows(document: dict[str, Any], catalogue: Catalogue) -> None
         "day": "mon",
         "slot": "morning",
         "x": "120",
-        "y": "-40.5",  # a plain negative number is not defused
+        "y": "-40",  # rounded (-40.5 on the board); a plain negative number is not defused
         "hidden": "false",
         "round": "",
     }
@@ -372,3 +372,26 @@ def test_whole_exploration_table_round_trips(document: dict[str, Any]) -> None:
     for name, rows in exploration_tables(document).items():
         back = round_trip(rows, EXPLORATION_COLUMNS[name])
         assert back == [{k: defuse(v) for k, v in row.items()} for row in rows]
+
+
+def test_coordinates_are_whole_in_csv_and_exact_in_the_json_export(catalogue: Catalogue) -> None:
+    """A dragged card sits at 760.000058662765: the spreadsheet gets 760 (whole units also read the same
+    with a French decimal comma), the JSON export keeps every digit."""
+    refs = {kind: catalogue.ids(kind) for kind in ("activity", "difficulty", "touchpoint", "solution")}
+    board = Board(Settings(title="Atelier", vote_budget=3), refs)
+    board.create_item(Item("act-1", "activity", "p-fati", 760.000058662765, 12.75, ref="go-to-work"))
+    board.create_item(Item("not-1", "note", "p-fati", -3.4999, 1e-9, text="Bus"))
+    doc = build_export(
+        board=board,
+        board_info={"id": "b", "kind": "exploration", "title": "Atelier", "seq": 2},
+        workshop={"id": "w", "title": "Atelier", "neighbourhood": None, "date": None},
+        participants=PARTICIPANTS,
+        catalogue=catalogue,
+    )
+    tables = exploration_tables(doc)
+    [activity] = round_trip(tables["activities"], EXPLORATION_COLUMNS["activities"])
+    [note] = round_trip(tables["notes"], EXPLORATION_COLUMNS["notes"])
+    assert (activity["x"], activity["y"]) == ("760", "13")
+    assert (note["x"], note["y"]) == ("-3", "0")
+    exact = {item["id"]: (item["x"], item["y"]) for item in doc["items"]}
+    assert exact["act-1"] == (760.000058662765, 12.75)

@@ -7,7 +7,8 @@
 - `to_csv(rows, columns)`: the text of one CSV file.
 
 Every cell is a `str`: lists are joined with `LIST_SEPARATOR`, `None` is the empty cell, booleans are
-`true`/`false`, whole coordinates are written without a decimal part.
+`true`/`false`, coordinates are rounded to whole board units (`760.000058662765` → `760`: a spreadsheet
+needs no sub-pixel, and a whole number reads the same with a decimal comma; the JSON export keeps them exact).
 
 Not wired yet: `GET /api/boards/{id}/export.csv` (one row per action for `actions` boards; for exploration
 boards a `table` parameter naming one of `EXPLORATION_COLUMNS`, `activities` by default) belongs with the room
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
@@ -76,6 +78,13 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+def coordinate(value: Any) -> str:
+    """A position on the board as cell text: rounded to a whole unit (`cell` for anything not a number)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
+        return str(round(value))
+    return cell(value)
+
+
 def _joined(values: Iterable[Any]) -> str:
     return LIST_SEPARATOR.join(cell(v) for v in values)
 
@@ -122,8 +131,8 @@ def exploration_tables(document: Mapping[str, Any]) -> dict[str, list[dict[str, 
             severity=cell(item.get("severity")),
             text=cell(item.get("text")),
             votes=cell(totals.get(item["id"], 0)),
-            x=cell(item["x"]),
-            y=cell(item["y"]),
+            x=coordinate(item["x"]),
+            y=coordinate(item["y"]),
             hidden=cell(item.get("hidden", False)),
             round=cell(item.get("round")),
         )
