@@ -599,12 +599,16 @@ def test_the_console_rows_give_each_kind_its_links_and_the_exports_to_the_owner_
         rows = _rows(page.text)
         assert list(rows) == [residents, plan]
         stem = "fresque-atelier-encagnane"
+        # French spreadsheets split on semicolons: a French console's CSV links ask for them (issue 11)
+        sep, delimiter = ("semicolon", ";") if lang == "fr" else ("comma", ",")
+        assert re.search(rf'<input type="radio" name="csv-sep" value="{sep}" checked>', page.text)
+        assert len(re.findall(r'name="csv-sep"[^>]* checked', page.text)) == 1
         assert _links(rows[plan]) == {
             f"/boards/{plan}": None,
             f"/boards/{plan}/print": None,
             f"/boards/{plan}/print?fiches=1": None,
             f"/api/boards/{plan}/export": f"{stem}-actions-2027-01-09.json",
-            f"/api/boards/{plan}/export.csv": f"{stem}-actions-2027-01-09.csv",
+            f"/api/boards/{plan}/export.csv?sep={sep}": f"{stem}-actions-2027-01-09.csv",
         }
         assert "?view=projector" not in rows[plan]  # the actions page has no projector view
         assert _links(rows[residents]) == {
@@ -612,7 +616,9 @@ def test_the_console_rows_give_each_kind_its_links_and_the_exports_to_the_owner_
             f"/boards/{residents}?view=projector": None,
             f"/api/boards/{residents}/export": f"{stem}-exploration-2027-01-09.json",
             **{
-                f"/api/boards/{residents}/export.csv?table={t}": f"{stem}-exploration-{t}-2027-01-09.csv"
+                f"/api/boards/{residents}/export.csv?table={t}&amp;sep={sep}": (
+                    f"{stem}-exploration-{t}-2027-01-09.csv"
+                )
                 for t in EXPLORATION_COLUMNS
             },
         }
@@ -645,7 +651,7 @@ def test_the_console_rows_give_each_kind_its_links_and_the_exports_to_the_owner_
                     header = answer.content.decode("utf-8").removeprefix("\ufeff").splitlines()[0]
                     table = re.search(r"table=(\w+)", href)
                     columns = EXPLORATION_COLUMNS[table.group(1)] if table else ("id", "number", "title")
-                    assert header.startswith(",".join(columns)), (href, header)
+                    assert header.startswith(delimiter.join(columns)), (href, header)
 
         # a co-facilitator prints but does not download, and adds no board
         link = httpx.post(

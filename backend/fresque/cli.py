@@ -5,18 +5,81 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from typing import TextIO
 
 from .config import Settings
+from .links import LAN_COMMAND
+
+ALL_INTERFACES = "0.0.0.0"  # noqa: S104 - what --lan asks for: every interface
 
 
 def _settings(args: argparse.Namespace) -> Settings:
     overrides = {
         k: v for k, v in vars(args).items() if k in {"host", "port", "database_url"} and v is not None
     }
+    if getattr(args, "lan", False):
+        overrides["host"] = ALL_INTERFACES
     return Settings(**overrides)
 
 
+def resident_urls(settings: Settings) -> list[str]:
+    """The addresses residents' devices open (`fresque.links`' order, seen from no request): the public
+    URL, else this machine's LAN addresses when the server listens beyond loopback; [] when it does not."""
+    from .addresses import ALL_INTERFACES as ANY
+    from .addresses import lan_addresses, listens_beyond_loopback
+
+    if settings.public_url:
+        return [settings.public_url + "/"]
+    if not listens_beyond_loopback(settings.host):
+        return []
+    hosts = lan_addresses() if settings.host in ANY else [settings.host]
+    return [f"http://{host}:{settings.port}/" for host in hosts]
+
+
+def _print_qr(url: str, out: TextIO) -> None:
+    import segno
+
+    qr = segno.make(url, error="m", micro=False)
+    try:  # half blocks (▀▄█) are half the height; a terminal that cannot print them gets ANSI colours
+        "▀▄█".encode(out.encoding or "ascii")
+        compact = True
+    except (UnicodeEncodeError, LookupError):
+        compact = False
+    qr.terminal(out=out, compact=compact)
+
+
+def announce(settings: Settings, out: TextIO = sys.stdout) -> None:
+    """The first lines `fresque serve` prints: where residents join (and a QR code to scan), or, on
+    loopback, that phones cannot and the flag that fixes it. Printed before anything else, flushed."""
+    from .addresses import ALL_INTERFACES as ANY
+    from .addresses import listens_beyond_loopback
+
+    urls = resident_urls(settings)
+    local = f"http://127.0.0.1:{settings.port}/"
+    if urls:
+        print(f"Residents join at: {urls[0]}  (on the room's network; or scan this QR code)", file=out)
+        _print_qr(urls[0], out)
+        if len(urls) > 1:
+            print(
+                f"Other addresses of this computer, if phones cannot open it: {', '.join(urls[1:])}", file=out
+            )
+        if settings.host in ANY:
+            print(f"On this computer: {local}", file=out)
+    elif listens_beyond_loopback(settings.host):
+        print(
+            f"No network address found: connect this computer to the room's Wi-Fi. For now: {local}", file=out
+        )
+    else:
+        print(
+            f"Serving this computer only: {local} (phones cannot open it). "
+            f"For a workshop on the room's network: {LAN_COMMAND} (or: fresque serve --lan)",
+            file=out,
+        )
+    out.flush()
+
+
 def serve(settings: Settings, *, migrate_first: bool = True) -> None:
+    announce(settings)  # first, before the imports and migrations log anything
     import uvicorn
 
     from .app import create_app
@@ -42,7 +105,13 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="fresque", description="Fresque workshop whiteboard server")
     commands = parser.add_subparsers(dest="command", required=True)
     run = commands.add_parser("serve", help="migrate the database, then serve")
-    run.add_argument("--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 for the local network)")
+    where = run.add_mutually_exclusive_group()
+    where.add_argument(
+        "--lan",
+        action="store_true",
+        help="serve the room's network (listen on 0.0.0.0) and print the address and QR code residents use",
+    )
+    where.add_argument("--host", help="address to listen on (default 127.0.0.1, this computer only)")
     run.add_argument("--port", type=int, help="port (default 8000)")
     run.add_argument(
         "--database-url", help="sqlite+aiosqlite:///path or postgresql+asyncpg://user:pw@host/db"

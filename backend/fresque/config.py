@@ -22,6 +22,19 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="where uploaded pictures are kept")
     host: str = "127.0.0.1"
     port: int = 8000
+    # The address residents' devices use, when it is not this machine's own (behind a proxy:
+    # https://fresque.ville.fr). Join links, QR codes and sign-in links are made from it (`fresque.links`).
+    public_url: str | None = Field(default=None, description="the origin other devices open")
+
+    @field_validator("public_url", mode="before")
+    @classmethod
+    def _origin_only(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/") or None
+            if value is not None and not value.startswith(("http://", "https://")):
+                raise ValueError("FRESQUE_PUBLIC_URL must start with http:// or https://")
+        return value
+
     # Origins allowed to open a board's WebSocket besides the server's own (exact match, e.g. https://fresque.ville.fr)
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
 

@@ -1,7 +1,8 @@
 """The pages' translations: `frontend/static/i18n/{fr,en,ar}.json`, flat dotted keys, read once.
 
 The language of a request: `?lang=` (which the page then stores in the cookie), else the `fresque_lang`
-cookie, else French. Templates get `t(key, **vars)`, `lang` and `dir`. A missing key shows as the key
+cookie, else the browser's `Accept-Language` (a first visit from an Arabic phone opens in Arabic), else
+French. Templates get `t(key, **vars)`, `lang` and `dir`. A missing key shows as the key
 itself (visible, never a crash); `{name}` in a string is replaced by the variable `name`.
 The same files and rules serve the browser (`frontend/static/js/core/i18n.js`).
 """
@@ -64,6 +65,30 @@ def translator(lang: str) -> Translate:
     return t
 
 
+def accepted_language(header: str | None) -> str | None:
+    """The language of ours the browser prefers most (`Accept-Language`, RFC 9110 §12.5.4), or None.
+
+    `ar-MA,ar;q=0.9,fr;q=0.8`: each range's primary subtag against ours, by weight (q, 1 when absent;
+    0 means "not this one"), the header's order breaking ties. `*` and unknown languages choose nothing."""
+    best: tuple[float, int, str] | None = None
+    for position, part in enumerate((header or "").split(",")[:40]):
+        tag, _, params = part.strip().partition(";")
+        weight = 1.0
+        for param in params.split(";"):
+            name, _, value = param.strip().partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        lang = tag.strip().lower().split("-")[0]
+        if lang not in LANGUAGES or not 0 < weight <= 1:
+            continue
+        if best is None or (-weight, position) < (-best[0], best[1]):
+            best = (weight, position, lang)
+    return best[2] if best else None
+
+
 def requested_language(request: Request) -> tuple[str, bool]:
     """The language for this request, and whether it came from `?lang=` (so the cookie must be set)."""
     asked = request.query_params.get("lang")
@@ -72,7 +97,7 @@ def requested_language(request: Request) -> tuple[str, bool]:
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in LANGUAGES:
         return cookie, False
-    return DEFAULT_LANGUAGE, False
+    return accepted_language(request.headers.get("accept-language")) or DEFAULT_LANGUAGE, False
 
 
 def remember_language(response: Response, lang: str) -> None:

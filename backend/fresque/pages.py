@@ -23,6 +23,7 @@ import re
 import unicodedata
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import jinja2
 from fastapi import APIRouter, Request
@@ -38,6 +39,7 @@ from .auth import csrf_token, display_join_code, hash_token, normalise_join_code
 from .csv_export import EXPLORATION_COLUMNS
 from .db.store import SessionInfo, now
 from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
+from .links import LAN_COMMAND
 from .people import AGE_BANDS, FRAGILITY_LEVELS
 from .profiles import PALETTE, all_colours, display_colour, palette_css
 from .roles import FACILITATOR, facilitates
@@ -46,6 +48,8 @@ REPO_ROOT: Final = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR: Final = REPO_ROOT / "frontend" / "templates"
 STATIC_DIR: Final = REPO_ROOT / "frontend" / "static"
 
+#: The CSV separator the console offers first in each language: French spreadsheets expect semicolons.
+CSV_SEPARATOR: Final = {"fr": "semicolon", "en": "comma", "ar": "comma"}
 #: Each language's name, written in that language (the switcher shows these).
 LANGUAGE_NAMES: Final = {"fr": "Français", "en": "English", "ar": "العربية"}
 
@@ -118,6 +122,7 @@ def render(
         request, template, {**base_context(request, lang), **(context or {})}, status_code=status
     )
     response.headers["Cache-Control"] = PAGE_CACHE
+    response.headers["Vary"] = "Accept-Language, Cookie"  # the language comes from either (fresque.i18n)
     if from_query:
         remember_language(response, lang)
     return response
@@ -251,8 +256,21 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
     found = await store.joining_of(workshop_id)
     assert found is not None
     day = workshop["date"] or ""
-    join_url = joining.join_link(request, found.join_token)
+    join_urls, reach = joining.join_links(request, found.join_token)
+    join_url = join_urls[0]
+    # French spreadsheets (Excel) split on semicolons: the console's CSV links follow the page's language
+    lang = requested_language(request)[0]
+    sep = CSV_SEPARATOR.get(lang, "comma")
     stem = "-".join(part for part in ("fresque", slug(str(workshop["title"]))) if part)
+    qr_svg_url = f"/api/workshops/{workshop_id}/join-qr.svg"
+    join_choices = [
+        {
+            "url": url,
+            "host": urlsplit(url).netloc,
+            "qr": (f"{qr_svg_url}?via={n}" if n else qr_svg_url) if owner else signin.qr_data_url(url),
+        }
+        for n, url in enumerate(join_urls)
+    ]
 
     def links(board_id: str, kind: str) -> dict[str, Any]:
         """A board row's links (also the placeholders of js/pages/facilitator.js's new rows: `__board__`).
@@ -264,7 +282,11 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
 
         csv_url = f"/api/boards/{board_id}/export.csv"
         tables = [
-            {"table": table, "url": f"{csv_url}?table={table}", "filename": file_name(table, ext="csv")}
+            {
+                "table": table,
+                "url": f"{csv_url}?table={table}&sep={sep}",
+                "filename": file_name(table, ext="csv"),
+            }
             for table in EXPLORATION_COLUMNS
         ]
         actions = kind == "actions"
@@ -275,7 +297,7 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
             "print_fiches_url": f"/boards/{board_id}/print?fiches=1" if actions else None,
             "export_url": f"/api/boards/{board_id}/export",
             "export_filename": file_name(ext="json"),
-            "csv": [{"table": "actions", "url": csv_url, "filename": file_name(ext="csv")}]
+            "csv": [{"table": "actions", "url": f"{csv_url}?sep={sep}", "filename": file_name(ext="csv")}]
             if actions
             else tables,
         }
@@ -314,8 +336,15 @@ async def facilitator_page(request: Request, workshop_id: str) -> Response:
             "me": session.participant_id,
             "code_groups": code_groups(code),
             "join_url": join_url,
+            # every address of this machine other devices may use (the first is join_url), and what is wrong
+            # when none: `loopback_only` (serve with --lan), `no_network` (no Wi-Fi), or None (fresque.links)
+            "join_urls": join_urls,
+            "join_warning": reach.warning,
+            "lan_command": LAN_COMMAND,
+            "csv_sep": sep,
             # the owner's <img> follows a new link (join-qr.svg is the owner's); a co-facilitator's is inline
-            "join_qr": f"/api/workshops/{workshop_id}/join-qr.svg" if owner else signin.qr_data_url(join_url),
+            "join_qr": join_choices[0]["qr"],
+            "join_choices": join_choices,
             "joining_open": found.open,
             "code_expired": found.code_expires_at <= now(),
             "boards": boards,

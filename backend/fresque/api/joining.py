@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from ..auth import new_token, normalise_join_code
 from ..db.store import Joining, now
+from ..links import Reach, shared_links
 from .deps import BrowserWriterSession, ReaderSession, Services, ServicesDep, require_facilitator
 from .errors import ApiError
 
@@ -71,15 +72,25 @@ async def by_token(services: Services, token: str) -> Joining:
     return found
 
 
+def join_links(request: Request, token: str) -> tuple[list[str], Reach]:
+    """Every join link other devices may open (`fresque.links`), the most likely first, and its reach."""
+    return shared_links(request, "join_by_link", token=token)
+
+
 def join_link(request: Request, token: str) -> str:
-    return str(request.url_for("join_by_link", token=token))
+    return join_links(request, token)[0][0]
 
 
 def joining_json(request: Request, joining: Joining) -> dict[str, Any]:
+    """The console's joining state: `join_link` (the QR code's), `join_links` (every address, the QR code of
+    the n-th is `join_qr?via=n`), `join_warning` (`loopback_only`, `no_network` or null: `fresque.links`)."""
+    links, found = join_links(request, joining.join_token)
     return {
         "open": joining.open,
         "join_code_expires_at": joining.code_expires_at.isoformat(),
-        "join_link": join_link(request, joining.join_token),
+        "join_link": links[0],
+        "join_links": links,
+        "join_warning": found.warning,
         "join_qr": f"/api/workshops/{joining.workshop_id}/join-qr.svg",
     }
 
@@ -131,13 +142,15 @@ def qr_svg(link: str) -> bytes:
 
 @router.get("/workshops/{workshop_id}/join-qr.svg")
 async def join_qr(
-    workshop_id: str, request: Request, session: ReaderSession, services: ServicesDep
+    workshop_id: str, request: Request, session: ReaderSession, services: ServicesDep, via: int = 0
 ) -> Response:
-    """The QR code of the absolute join link; a read, so the facilitator's cookie is enough (an `<img>`)."""
+    """The QR code of the absolute join link; a read, so the facilitator's cookie is enough (an `<img>`).
+    `via=n`: the link through the n-th address of `join_links` (a machine on several networks)."""
     require_facilitator(session, workshop_id)
     joining = await _joining_of(services, workshop_id)
+    links, _ = join_links(request, joining.join_token)
     return Response(
-        qr_svg(join_link(request, joining.join_token)),
+        qr_svg(links[via] if 0 <= via < len(links) else links[0]),
         media_type="image/svg+xml",
         headers={
             "Cache-Control": "private, no-store",

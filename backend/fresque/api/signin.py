@@ -39,6 +39,7 @@ from ..core.errors import RuleError
 from ..core.text import check_text
 from ..db.store import SessionInfo, now
 from ..i18n import requested_language, translator
+from ..links import reach, shared_link
 from ..roles import CO_FACILITATOR, FACILITATOR, OBSERVER, facilitates
 from .deps import BrowserWriterSession, Services, ServicesDep, origin_allowed
 from .errors import ApiError
@@ -57,7 +58,8 @@ def sign_in_hash(token: str) -> str:
 
 
 def sign_in_link(request: Request, token: str) -> str:
-    return str(request.url_for("sign_in_page", token=token))
+    """The link another device opens (`fresque.links`: the public URL, else an address it can reach)."""
+    return shared_link(request, "sign_in_page", token=token)
 
 
 def qr_data_url(link: str) -> str:
@@ -133,6 +135,8 @@ async def make_sign_in_link(
     link = sign_in_link(request, token)
     return {
         "link": link,
+        # `loopback_only` / `no_network` when only this computer can open it (`fresque.links`), else null
+        "warning": reach(request).warning,
         "expires_at": (now() + timedelta(minutes=SIGN_IN_MINUTES)).isoformat(),
         "qr": qr_data_url(link),
         "role": role,

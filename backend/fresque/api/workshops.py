@@ -31,6 +31,7 @@ from ..export import (
     snapshot_of,
     upgrade_document,
 )
+from ..i18n import requested_language, translator
 from ..people import Profile, ProfileError, check_profile
 from ..profiles import FACILITATOR_COLOUR, PALETTE_IDS, display_colour, least_used
 from ..profiles import colour as colour_of
@@ -158,7 +159,8 @@ async def create_workshop(
     await services.store.add_participant(
         participant_id=participant_id,
         workshop_id=workshop_id,
-        alias="Animation",
+        # the facilitator's name, in the language of the page that creates the workshop (`role.facilitator`)
+        alias=translator(requested_language(request)[0])("role.facilitator"),
         role="facilitator",
         token_hash=hash_token(token),
         colour=FACILITATOR_COLOUR.id,

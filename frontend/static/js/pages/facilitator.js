@@ -90,6 +90,13 @@ document.querySelectorAll('form[data-role]').forEach((element) => {
     if (heading) setWords(heading, `facilitator.sign_in_for.${role}`, { alias: answer.body.alias });
     const expiry = document.getElementById('sign-in-expiry');
     if (expiry) setWords(expiry, 'facilitator.sign_in_expiry', { time: clock(answer.body.expires_at) });
+    // phones cannot open a loopback link: the same warning as the join link's (fresque.links)
+    const warning = document.getElementById('sign-in-warning');
+    const warningText = document.getElementById('sign-in-warning-text');
+    const command = document.getElementById('sign-in-command');
+    if (warning) warning.hidden = !answer.body.warning;
+    if (command) command.hidden = answer.body.warning !== 'loopback_only';
+    if (warningText && answer.body.warning) setWords(warningText, `facilitator.reach.${answer.body.warning}`);
     if (signInResult) signInResult.hidden = false;
     if (aliasField) aliasField.value = '';
     sayIn(signInStatus, `facilitator.done.sign_in_ready.${role}`, { alias: answer.body.alias });
@@ -150,12 +157,48 @@ function showJoining(open) {
   }
 }
 
-/** @param {{join_link: string, join_qr: string}} joining */
-function showLink(joining) {
+/**
+ * Show one of the join link's addresses: the link field and the QR code.
+ * @param {string} link
+ * @param {string} qrSrc
+ */
+function showAddress(link, qrSrc) {
   const field = /** @type {HTMLInputElement | null} */ (document.getElementById('join-link'));
-  if (field) field.value = joining.join_link;
+  if (field) field.value = link;
   const qr = /** @type {HTMLImageElement | null} */ (document.getElementById('join-qr'));
-  if (qr) qr.src = `${joining.join_qr}?v=${Date.now()}`; // same URL, new picture: skip the cache
+  if (qr) qr.src = qrSrc;
+  document.querySelectorAll('#address-list .address-choice').forEach((button) => {
+    const choice = /** @type {HTMLElement} */ (button);
+    choice.setAttribute('aria-pressed', choice.dataset.link === link ? 'true' : 'false');
+  });
+}
+
+// A machine on several networks: the server put the most likely address first; a tap shows another.
+document.getElementById('address-list')?.addEventListener('click', (event) => {
+  const button = /** @type {HTMLElement | null} */ (
+    event.target instanceof Element ? event.target.closest('.address-choice') : null
+  );
+  if (button) showAddress(button.dataset.link || '', button.dataset.qr || '');
+});
+
+/**
+ * The joining state the server answered (`fresque.api.joining.joining_json`): a new token means new links.
+ * @param {{join_link: string, join_qr: string, join_links?: string[]}} joining
+ */
+function showLink(joining) {
+  const stamp = `v=${Date.now()}`; // same URL, new picture: skip the cache
+  const links = joining.join_links?.length ? joining.join_links : [joining.join_link];
+  const list = document.getElementById('address-list');
+  if (list) {
+    const buttons = /** @type {HTMLElement[]} */ ([...list.querySelectorAll('.address-choice')]);
+    links.forEach((link, n) => {
+      const button = buttons[n];
+      if (!button) return;
+      button.dataset.link = link;
+      button.dataset.qr = `${joining.join_qr}?${n ? `via=${n}&` : ''}${stamp}`;
+    });
+  }
+  showAddress(links[0], `${joining.join_qr}?${stamp}`);
 }
 
 toggle?.addEventListener('click', async () => {
@@ -241,4 +284,44 @@ addBoard?.addEventListener('submit', async (event) => {
   if (row) boards?.append(row);
   if (field) field.value = '';
   sayIn(boardsStatus, 'facilitator.done.board_added');
+});
+
+// -- the CSV tables' separator ------------------------------------------------------------------------------
+
+// Semicolons for a French spreadsheet, commas elsewhere: the server sets the links for the page's first
+// language; switching the language (without a reload) follows it, until the facilitator picks one.
+const separator = document.getElementById('csv-separator');
+let sepChosen = false;
+
+/** @param {string} sep */
+function useSeparator(sep) {
+  const value = sep === 'semicolon' ? 'semicolon' : 'comma';
+  const radio = /** @type {HTMLInputElement | null} */ (
+    separator?.querySelector(`input[name="csv-sep"][value="${value}"]`) || null
+  );
+  if (radio) radio.checked = true;
+  // the rows already there and the <template>s of rows still to come
+  const templates = [...document.querySelectorAll('template[id^="board-row-"]')].map(
+    (t) => /** @type {HTMLTemplateElement} */ (t).content
+  );
+  for (const scope of [document, ...templates]) {
+    scope.querySelectorAll('a.csv-link').forEach((link) => {
+      const href = link.getAttribute('href') || '';
+      const [path, query = ''] = href.split('?');
+      const params = new URLSearchParams(query);
+      params.set('sep', value);
+      link.setAttribute('href', `${path}?${params.toString()}`);
+    });
+  }
+}
+
+separator?.addEventListener('change', (event) => {
+  const radio = /** @type {HTMLInputElement} */ (event.target);
+  sepChosen = true;
+  useSeparator(radio.value);
+});
+
+document.addEventListener('fresque:lang', (event) => {
+  const lang = /** @type {CustomEvent<{lang: string}>} */ (event).detail?.lang;
+  if (!sepChosen) useSeparator(lang === 'fr' ? 'semicolon' : 'comma');
 });
