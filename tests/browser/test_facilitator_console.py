@@ -248,11 +248,12 @@ def test_the_facilitator_adds_an_action_fresco_prints_it_and_downloads_its_table
             "download", "fresque-atelier-jas-de-bouffan-actions.json"
         )
         csv = row.get_by_role("link", name="Tableur (CSV)")
-        expect(csv).to_have_attribute("href", f"/api/boards/{board}/export.csv")
+        # a French console: semicolons, for a French Excel (issue 11)
+        expect(csv).to_have_attribute("href", f"/api/boards/{board}/export.csv?sep=semicolon")
         expect(csv).to_have_attribute("download", "fresque-atelier-jas-de-bouffan-actions.csv")
         name, text = downloaded_text(page, csv)
         assert name.endswith(".csv")
-        header = text.splitlines()[0].split(",")
+        header = text.splitlines()[0].split(";")
         assert header[:4] == ["id", "number", "title", "lane"] and header[-1] == "votes"
         assert len(text.splitlines()) == 1  # no action yet: the header row only
 
@@ -283,12 +284,17 @@ def test_the_facilitator_adds_an_action_fresco_prints_it_and_downloads_its_table
             ]
         )
         links = tables.get_by_role("link")
-        expect(links.first).to_have_attribute("href", f"/api/boards/{ws.board}/export.csv?table=activities")
-        expect(links.last).to_have_attribute("href", f"/api/boards/{ws.board}/export.csv?table=participants")
+        csv_url = f"/api/boards/{ws.board}/export.csv"
+        expect(links.first).to_have_attribute("href", f"{csv_url}?table=activities&sep=semicolon")
+        expect(links.last).to_have_attribute("href", f"{csv_url}?table=participants&sep=semicolon")
         name, text = downloaded_text(page, tables.get_by_role("link", name="Participants"))
         assert name.endswith(".csv")
         lines = text.splitlines()
-        assert lines[0].startswith("id,alias,role,colour,") and len(lines) == 2  # the facilitator
+        assert lines[0].startswith("id;alias;role;colour;") and len(lines) == 2  # the facilitator
+        # the other separator, one tap away: every CSV link follows
+        page.get_by_role("radio", name="Virgule « , » (autres tableurs)").check()
+        expect(links.first).to_have_attribute("href", f"{csv_url}?table=activities&sep=comma")
+        expect(csv).to_have_attribute("href", f"/api/boards/{board}/export.csv?sep=comma")
         name, text = downloaded_text(page, tables.get_by_role("link", name="Activités"))
         assert text.splitlines()[0].startswith("id,author,author_id,ref,")
 
@@ -424,6 +430,13 @@ def test_a_board_added_after_a_language_switch_has_its_row_in_the_new_language(
         expect(row.get_by_role("link", name="Project here")).to_be_visible()
         row.locator("summary", has_text="Spreadsheet (CSV)").click()
         expect(row.locator(".csv-tables").get_by_role("link").first).to_have_text("Activities")
+        # in English, commas: the links already there and the new row's (a French page started with `;`)
+        expect(page.get_by_role("radio", name="Comma “,” (other spreadsheets)")).to_be_checked()
+        for link in page.locator("#boards a.csv-link").all():
+            assert (link.get_attribute("href") or "").endswith("sep=comma")
+        expect(row.locator("a.csv-link").first).to_have_attribute(
+            "href", re.compile(r"/export\.csv\?table=activities&sep=comma$")
+        )
         assert devices.errors == []
     finally:
         devices.close()
