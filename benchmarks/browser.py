@@ -30,7 +30,7 @@ Absolute times drift between runs on these machines; the ratios to the baseline 
 the figures: when each part of a load was complete (HTML, scripts, board state, items, pictures), what it
 fetched, the DevTools counters (`Performance.getMetrics`: tasks, script, style, layout) during the load and
 per drag frame, a fixed JavaScript loop's time (which shows the 4× slowdown in force) and the machine's load.
-`--profile` adds a Chromium trace and a JavaScript CPU profile of the phone's loads and drags, summed by
+`--profile` adds a Chromium trace and a JavaScript CPU profile of each board's last load and drag, summed by
 what the main thread did (profiling slows the page: those runs are not measurements).
 """
 
@@ -178,7 +178,10 @@ def build_board(base: str, ws_base: str, items: int) -> Scene:
             }
         )
     send_ops(ws_base, base, board, token, ops)
-    return Scene(board, token, items=items, threads=items - acts, mine=["act-00000"])
+    # the facilitator may move any card: the first activity on top of its pile is dragged
+    return Scene(
+        board, token, items, items - acts, [f"act-{i:05d}" for i in range(acts)], f"laptop, {items} item(s)"
+    )
 
 
 SEVERITIES = ["difficile", "bloque", "ok"]
@@ -383,8 +386,8 @@ Rows = list[tuple[str, float]]  # (what, ms), the largest first
 
 
 class Profile:
-    """`--profile`: a Chromium trace and a JavaScript CPU profile of the phone board's last load and of its
-    drag, summed by what the page's main thread did (self time: an event's time minus its children's)."""
+    """`--profile`: a Chromium trace and a JavaScript CPU profile of each board's last load and of its drag,
+    summed by what the page's main thread did (self time: an event's time minus its children's)."""
 
     def __init__(self) -> None:
         self.reports: list[
@@ -503,7 +506,7 @@ async def open_board(browser: Any, base: str, device: Device, scene: Scene, prof
     return context, page, cdp
 
 
-async def grab_target(page: Any, cdp: Any, mine: list[str]) -> tuple[str, float, float]:
+async def grab_target(page: Any, cdp: Any, device: Device, mine: list[str]) -> tuple[str, float, float]:
     """The first of the viewer's cards that a finger at its centre would touch, and that centre. When the
     opening view shows none of them, the board is first panned by a finger until the first one is mid-screen
     (a set-up step, not measured)."""
@@ -518,15 +521,15 @@ async def grab_target(page: Any, cdp: Any, mine: list[str]) -> tuple[str, float,
             }""",
             mine[0],
         )
-        await swipe_towards(page, cdp, target)
+        await swipe_towards(page, cdp, device, target)
         found = await touchable(page, mine)
     assert found is not None, "none of the viewer's cards could be brought on screen to drag"
     return str(found[0]), float(found[1]), float(found[2])
 
 
-async def swipe_towards(page: Any, cdp: Any, target: list[float]) -> None:
-    """One finger on empty board space moves the page point `target` up to a third of the board nearer
-    the board's middle."""
+async def swipe_towards(page: Any, cdp: Any, device: Device, target: list[float]) -> None:
+    """One finger (or the mouse) on empty board space moves the page point `target` up to a third of the
+    board nearer the board's middle."""
     box = await page.evaluate(
         "() => { const r = document.getElementById('viewport').getBoundingClientRect();"
         " return [r.left, r.top, r.width, r.height]; }"
@@ -547,10 +550,16 @@ async def swipe_towards(page: Any, cdp: Any, target: list[float]) -> None:
         candidates,
     )
     assert start is not None, "no empty board space to swipe from"
-    await touch(cdp, "touchStart", *start)
-    for k in range(1, 9):
-        await touch(cdp, "touchMove", start[0] + dx * k / 8, start[1] + dy * k / 8)
-    await touch(cdp, "touchEnd", 0, 0)
+    if device.touch:
+        await touch(cdp, "touchStart", *start)
+        for k in range(1, 9):
+            await touch(cdp, "touchMove", start[0] + dx * k / 8, start[1] + dy * k / 8)
+        await touch(cdp, "touchEnd", 0, 0)
+    else:
+        await page.mouse.move(*start)
+        await page.mouse.down()
+        await page.mouse.move(start[0] + dx, start[1] + dy, steps=8)
+        await page.mouse.up()
     await page.wait_for_timeout(300)
 
 
@@ -642,7 +651,7 @@ async def measure(
     await page.wait_for_function("() => window.__drawnAt", timeout=WAIT_MS)
     reload_ms = await page.evaluate("window.__drawnAt")
     cpu_check_ms = statistics.median([(await page.evaluate(CPU_CHECK))[0] for _ in range(3)])
-    item_id, x, y = await grab_target(page, cdp, scene.mine)
+    item_id, x, y = await grab_target(page, cdp, device, scene.mine)
     before = await world_position(page, item_id)
     scale = await page.evaluate("window.fresque.view.scale")
     await page.evaluate(RECORD_FRAMES)
@@ -659,9 +668,11 @@ async def measure(
     await context.close()
     moved = ((after[0] - before[0]) * scale, (after[1] - before[1]) * scale)  # in screen px
     finger = (end[0] - x, end[1] - y)
-    # the card must have followed the press (not the board panned): within 40 screen px of the finger's way
-    # (a drop into the week may snap the card to a slot of its cell)
-    followed = abs(moved[0] - finger[0]) < 40 and abs(moved[1] - finger[1]) < 40
+    # The card must have followed the press, not the board panned under it (a pan leaves the card where it
+    # was in the world): it moved at least half as far as the press, its way (a drop in the week may snap
+    # it into its cell, so not exactly as far).
+    along = (moved[0] * finger[0] + moved[1] * finger[1]) / max(1.0, finger[0] ** 2 + finger[1] ** 2)
+    followed = along >= 0.5
     gaps = sorted(b - a for a, b in itertools.pairwise(frames))
     return {
         "first_render_ms": statistics.median(renders),
@@ -744,8 +755,8 @@ async def run(args: argparse.Namespace, base: str, ws_base: str) -> dict[str, An
         if "laptop" in cases:
             small, big = build_board(base, ws_base, 1), build_board(base, ws_base, args.items)
             results["laptop"] = (
-                await measure(browser, base, LAPTOP, small, args.loads, args.moves),
-                await measure(browser, base, LAPTOP, big, args.loads, args.moves),
+                await measure(browser, base, LAPTOP, small, args.loads, args.moves, args.profile),
+                await measure(browser, base, LAPTOP, big, args.loads, args.moves, args.profile),
             )
         if "phone" in cases:
             small, big = build_phone_board(base, ws_base, 1), build_phone_board(base, ws_base, args.cards)
@@ -774,7 +785,7 @@ def main() -> None:
         "--profile",
         action="store_const",
         const=Profile(),
-        help="trace and profile the phone board's last load and its drag (then not valid measurements)",
+        help="trace and profile each board's last load and its drag (then not valid measurements)",
     )
     args = parser.parse_args()
     started = time.monotonic()

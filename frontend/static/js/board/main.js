@@ -9,7 +9,10 @@ import {
   removeVote, splitOps, threadAllowed, updateItem,
 } from '../core/protocol.js';
 import { BoardStore } from '../core/store.js';
-import { bandPlacement, cellAt, gridBounds, itemSize, placementNear, slotPosition, Viewport } from '../core/geometry.js';
+import {
+  bandPlacement, boundsOf, cellRect, gridBounds, itemRect, itemSize, openingView, placementNear, slotPosition,
+  snapToCell, Viewport,
+} from '../core/geometry.js';
 import { countOf } from '../core/i18n.js';
 import { UndoStack } from '../core/undo.js';
 import { currentI18n } from '../pages/lang.js';
@@ -31,7 +34,6 @@ import { isProjector, setupProjector } from './projector.js';
 
 const PRESENCE_INTERVAL_MS = 33; // ≈ 30 Hz: what the server relays at most
 const KEY_STEP = 20;
-const READABLE_SCALE = 0.5; // below this, a pictogram is under 48 px on screen: too small to touch or read
 const CATALOGUE_KEY = 'fresque.catalogue.v1';
 const ANSWERS_EVERY_MS = 60_000; // the actions answering solutions change on another board: asked again each minute
 const FLASH_MS = 4000; // how long a card shown by ?item= stays lit up
@@ -98,38 +100,67 @@ async function start() {
   // -- drawing ---------------------------------------------------------------------------------------------
   const viewportEl = byId('viewport');
   const world = byId('world');
-  const view = new Viewport({});
+  // « Voir tout » may zoom out far on a phone: it is an overview on demand (the opening view stays readable)
+  const view = new Viewport({ minScale: 0.1, maxScale: 3 });
   const renderer = new Renderer({ world, catalogue, i18n: i18nNow, person, me: () => me });
   catalogue.onChange(() => renderer.repaint());
   catalogue.followCustom(boot.workshop.id);
   renderer.ui = ui;
   /** @type {Follow | null} */
   let follow = null; // follow-me (follow.js): told when the view moves
-  const applyView = () => { world.style.transform = view.transform; follow?.viewChanged(); };
+  const zoomEl = /** @type {HTMLElement | null} */ (viewportEl.querySelector('.zoom'));
+  const applyView = () => {
+    world.style.transform = view.transform;
+    renderer.stick(view, viewportEl.clientWidth, viewportEl.clientHeight); // the week's labels stay in sight
+    follow?.viewChanged();
+  };
+  /**
+   * The strip of the board the zoom buttons cover (CSS px), measured: a column on the right edge, or a row along
+   * the bottom (a phone). The opening view, « Voir tout » and a new card keep out from under them.
+   */
+  function zoomReserve() {
+    if (!zoomEl || !zoomEl.offsetWidth) return { right: 0, bottom: 0 };
+    const r = viewportEl.getBoundingClientRect();
+    const z = zoomEl.getBoundingClientRect();
+    return z.height > z.width
+      ? { right: Math.max(0, r.right - z.left) + 8, bottom: 0 }
+      : { right: 0, bottom: Math.max(0, r.bottom - z.top) + 8 };
+  }
+  /** The opening view (geometry.openingView): readable first, the resident's own cards, else where cards are. */
   function fit() {
     const r = viewportEl.getBoundingClientRect();
-    const zoomColumn = 76; // the zoom buttons sit on the inline-end edge: keep the week out from under them
-    // The week first: the cards hanging under it are a swipe away, and reveal() brings a new one into sight.
-    const bounds = gridBounds();
-    view.fit(bounds, r.width - zoomColumn, r.height, 12);
-    if (view.scale < READABLE_SCALE) {
-      // A phone: the whole week would be too small to read or touch. Show it readable from Monday, top
-      // first; the rest is a swipe away.
-      view.set({ x: 12 - bounds.x * READABLE_SCALE, y: 12 - bounds.y * READABLE_SCALE, scale: READABLE_SCALE });
-    }
+    const items = [...store.view().items.values()];
+    const day = ['weekend', 'mon', 'tue', 'wed', 'thu', 'fri', 'weekend'][new Date().getDay()];
+    const free = zoomReserve();
+    view.set(openingView({
+      width: r.width - free.right, height: r.height - free.bottom, items, mine: items.filter((it) => it.author === me), today: day,
+    }));
     applyView();
   }
-  /** Pan just enough to bring a world rectangle into sight (a card just pulled below the week). */
+  /** « Voir tout »: the week and every card under it, as large as they fit (an overview: maybe small). */
+  function fitAll() {
+    const r = viewportEl.getBoundingClientRect();
+    const free = zoomReserve();
+    view.fit(boardBounds(), r.width - free.right, r.height - free.bottom, 12, 1);
+    applyView();
+  }
+  /**
+   * Pan just enough to bring a world rectangle into sight (a card just pulled below the week, a new note),
+   * never under the zoom buttons.
+   */
   function reveal(/** @type {{x: number, y: number, w: number, h: number}} */ rect) {
     const r = viewportEl.getBoundingClientRect();
     const a = view.toScreen(rect.x, rect.y);
     const b = view.toScreen(rect.x + rect.w, rect.y + rect.h);
     const margin = 24;
     let dx = 0;
+    const free = zoomReserve();
+    const right = r.width - Math.max(margin, free.right);
+    const bottom = r.height - Math.max(margin, free.bottom);
     let dy = 0;
-    if (b.y > r.height - margin) dy = r.height - margin - b.y;
+    if (b.y > bottom) dy = bottom - b.y;
     if (a.y + dy < margin) dy = margin - a.y;
-    if (b.x > r.width - margin - 76) dx = r.width - margin - 76 - b.x;
+    if (b.x > right) dx = right - b.x;
     if (a.x + dx < margin) dx = margin - a.x;
     if (dx || dy) {
       view.panBy(dx, dy);
@@ -148,14 +179,8 @@ async function start() {
     applyView();
   });
   function boardBounds() {
-    const b = gridBounds();
-    let [x0, y0, x1, y1] = [b.x, b.y, b.x + b.w, b.y + b.h];
-    for (const item of store.view().items.values()) {
-      const s = itemSize(item.kind);
-      x0 = Math.min(x0, item.x); y0 = Math.min(y0, item.y);
-      x1 = Math.max(x1, item.x + (item.w ?? s.w)); y1 = Math.max(y1, item.y + (item.h ?? s.h));
-    }
-    return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+  /** The week and every card: what « Voir tout » and the projector show. */
+    return boundsOf([gridBounds(), ...[...store.view().items.values()].map(itemRect)]);
   }
 
   const statusEl = byId('status');
@@ -232,9 +257,10 @@ async function start() {
   /** @param {string} ref @param {number} wx @param {number} wy world point under the finger */
   function placeAt(ref, wx, wy) {
     const s = sizeOf('activity');
-    const cell = cellAt(wx, wy);
+    // inside the box it was dropped in, whole: never across Matin and Après-midi
+    const { x, y, cell } = snapToCell({ x: wx - s.w / 2, y: wy - s.h / 2, ...s });
     const id = newId('act');
-    act([createItem({ id, kind: 'activity', x: wx - s.w / 2, y: wy - s.h / 2, ref, cell: cell ?? undefined })]);
+    act([createItem({ id, kind: 'activity', x, y, ref, cell: cell ?? undefined })]);
     announce('board.placed', ref);
   }
 
@@ -287,14 +313,18 @@ async function start() {
     const text = await sheet.askText(i18n.t('board.note.write'), '', true);
     if (!text) return;
     const r = viewportEl.getBoundingClientRect();
-    const centre = view.toWorld(r.width / 2, r.height / 2);
+    // centred in the part of the board not under the zoom buttons, moved down past the cards in the way
+    const free = zoomReserve();
+    const centre = view.toWorld((r.width - free.right) / 2, (r.height - free.bottom) / 2);
     const s = sizeOf('note');
-    const pos = placementNear({ id: '', kind: 'note', x: centre.x - s.w / 2, y: centre.y - s.h / 2, w: 0, h: 0 }, 'note', occupied());
+    const gap = 64; // placementNear's: it puts the card that far right of the rectangle given
+    const pos = placementNear({ id: '', kind: 'note', x: centre.x - s.w / 2 - gap, y: centre.y - s.h / 2, w: 0, h: 0 }, 'note', occupied());
     act([createItem({ id: newId('note'), kind: 'note', x: pos.x, y: pos.y, text })]);
   }
 
   /** @param {string} id */
   async function editText(id) {
+    reveal({ ...pos, ...s });
     const item = store.view().items.get(id);
     if (!item) return;
     const text = await sheet.askText(i18n.t('board.edit_words'), item.text ?? '', item.kind === 'note' || (item.kind === 'solution' && !item.ref));
@@ -461,7 +491,7 @@ async function start() {
   byId('undo').addEventListener('click', doUndo);
   byId('zoom-in').addEventListener('click', () => zoomBy(1.25));
   byId('zoom-out').addEventListener('click', () => zoomBy(0.8));
-  byId('zoom-fit').addEventListener('click', fit);
+  byId('zoom-fit').addEventListener('click', fitAll);
   /** @param {number} f */
   function zoomBy(f) {
     const r = viewportEl.getBoundingClientRect();
@@ -530,9 +560,10 @@ async function start() {
         /** @type {any} */
         const set = { x, y };
         if (item.kind === 'activity') {
-          const s = itemSize(item.kind);
-          const cell = cellAt(x + s.w / 2, y + s.h / 2);
-          if (!sameCell(cell, item.cell)) set.cell = cell;
+          // it lands whole inside the box under its centre
+          const snapped = snapToCell({ x, y, ...itemSize(item.kind) });
+          Object.assign(set, { x: snapped.x, y: snapped.y });
+          if (!sameCell(snapped.cell, item.cell)) set.cell = snapped.cell;
         }
         act([updateItem(id, set)]);
         sendPresence(presenceMessage({ drag: null }));
@@ -654,7 +685,7 @@ async function start() {
     const r = viewportEl.getBoundingClientRect();
     const p = renderer.position(item);
     const scale = Math.min(1.2, Math.max(view.scale, 0.8));
-    view.set({ x: (r.width - 76) / 2 - (p.x + p.w / 2) * scale, y: r.height / 2 - (p.y + p.h / 2) * scale, scale });
+    view.set({ x: (r.width - zoomReserve().right) / 2 - (p.x + p.w / 2) * scale, y: r.height / 2 - (p.y + p.h / 2) * scale, scale });
     applyView();
     ui.flash = id;
     renderer.repaint();
@@ -700,11 +731,7 @@ async function start() {
       const dy = e.key === 'ArrowUp' ? -KEY_STEP : e.key === 'ArrowDown' ? KEY_STEP : 0;
       /** @type {any} */
       const set = { x: item.x + dx, y: item.y + dy };
-      if (item.kind === 'activity') {
-        const s = itemSize(item.kind);
-        const cell = cellAt(set.x + s.w / 2, set.y + s.h / 2);
-        if (!sameCell(cell, item.cell)) set.cell = cell;
-      }
+      if (item.kind === 'activity') Object.assign(set, arrowInCells(item, dx, dy));
       const ops = [updateItem(id, set)];
       if (!mayMove(item)) {
         // Someone else's card stays put, without a « not yours » at each key press (as a finger does not pick
@@ -905,3 +932,23 @@ start().catch((err) => {
   if (el) el.hidden = false;
   console.error(err);
 });
+/**
+ * An activity moved by an arrow key: it stays whole inside its box, and at the box's edge the next press
+ * takes it into the next box (else it would be held at the edge for good).
+ * @param {any} item @param {number} dx @param {number} dy
+ * @returns {{x: number, y: number, cell?: {day: string, slot: string} | null}}
+ */
+function arrowInCells(item, dx, dy) {
+  const s = itemSize(item.kind);
+  let snapped = snapToCell({ x: item.x + dx, y: item.y + dy, ...s });
+  const box = item.cell?.slot ? cellRect(item.cell) : null;
+  if (box && Math.abs(snapped.x - item.x) < 0.5 && Math.abs(snapped.y - item.y) < 0.5) {
+    // held at the edge: put its centre just past it
+    const x = dx > 0 ? box.x + box.w + 1 - s.w / 2 : dx < 0 ? box.x - 1 - s.w / 2 : item.x;
+    const y = dy > 0 ? box.y + box.h + 1 - s.h / 2 : dy < 0 ? box.y - 1 - s.h / 2 : item.y;
+    snapped = snapToCell({ x, y, ...s });
+  }
+  const out = { x: snapped.x, y: snapped.y };
+  return sameCell(snapped.cell, item.cell) ? out : { ...out, cell: snapped.cell };
+}
+
