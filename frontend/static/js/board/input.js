@@ -9,6 +9,13 @@
 import { pinch } from '../core/geometry.js';
 
 const TAP_SLOP_PX = 8;
+/** Controls that sit over the board: a press on them is theirs, never a pan or a tap of the board. */
+const CONTROLS = 'button, a[href], input, select, textarea, .zoom';
+/** Wheel zoom: the scale changes by e^(-deltaY × this), at most e^±MAX_WHEEL_STEP per event. */
+const WHEEL_ZOOM = 0.0015;
+const MAX_WHEEL_STEP = 0.25;
+/** px per wheel unit when the browser counts in lines or pages (WheelEvent.deltaMode 1, 2). */
+const WHEEL_UNIT = [1, 16, 400];
 
 /**
  * @typedef {{
@@ -70,6 +77,9 @@ export class BoardInput {
   down(e) {
     if (e.pointerType === 'mouse' && e.button !== 0) return;
     const target = /** @type {Element} */ (e.target);
+    // The zoom buttons (and any control over the board) take their own clicks: capturing this pointer to the
+    // board would send its pointerup, hence its click, to the board instead (a mouse click on « + » did nothing).
+    if (target.closest(CONTROLS)) return;
     const itemEl = target.closest('.item');
     const p = this.local(e);
     /** @type {PointerState} */
@@ -175,10 +185,14 @@ export class BoardInput {
   wheel(e) {
     e.preventDefault();
     const r = this.el.getBoundingClientRect();
+    const unit = WHEEL_UNIT[e.deltaMode] ?? 1;
     if (e.ctrlKey || e.metaKey) {
-      this.view.zoomAt(e.clientX - r.left, e.clientY - r.top, Math.exp(-e.deltaY * 0.01));
+      // proportional to the turn (a trackpad pinch sends many small deltas, a mouse notch one of ~100), and
+      // bounded per event: one notch once went from the smallest scale to the largest
+      const step = Math.max(-MAX_WHEEL_STEP, Math.min(MAX_WHEEL_STEP, -e.deltaY * unit * WHEEL_ZOOM));
+      this.view.zoomAt(e.clientX - r.left, e.clientY - r.top, Math.exp(step));
     } else {
-      this.view.panBy(-e.deltaX, -e.deltaY);
+      this.view.panBy(-e.deltaX * unit, -e.deltaY * unit);
     }
     this.on.viewChanged();
   }

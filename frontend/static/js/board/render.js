@@ -4,11 +4,14 @@
  * item can take the keyboard focus). Redraws at most once per animation frame, and only what changed.
  */
 import { DAYS, SLOTS } from '../core/protocol.js';
-import { cellRect, gridBounds, itemSize, threadPath } from '../core/geometry.js';
+import { cellRect, curvesPath, gridBounds, itemSize, stickyLabels, threadPath } from '../core/geometry.js';
+import { routeThreads } from '../core/route.js';
 import { countOf } from '../core/i18n.js';
 import { h, picture } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
+const STICKY_DAYS_H = 30; // the sticky days' strip (board.css .sticky-days): the parts of the day start under it
+const STICKY_ROW_H = 36; // a sticky part of the day with its margin (board.css .sticky-row)
 
 /**
  * @typedef {{x: number, y: number, participant?: string}} Override
@@ -38,6 +41,17 @@ export class Renderer {
     this.itemLayer = h('div', { class: 'items' });
     this.overlay = h('div', { class: 'overlay', attrs: { 'aria-hidden': 'true' } });
     world.append(this.grid, this.threadLayer, this.itemLayer, this.overlay);
+    // screen-side, over the world: the week's labels that stay in sight while panning (stick)
+    this.stickyRows = h('div', { class: 'sticky-rows', attrs: { 'aria-hidden': 'true' } });
+    this.stickyDays = h('div', { class: 'sticky-days', attrs: { 'aria-hidden': 'true' } });
+    world.after(this.stickyRows, this.stickyDays);
+    /** @type {Map<string, HTMLElement>} */
+    this.stickyRowEls = new Map();
+    /** @type {Map<string, HTMLElement>} */
+    this.stickyDayEls = new Map();
+    this.stickSig = '';
+    /** @type {{key: string, routes: Map<string, import('../core/geometry.js').Curve[]>}} */
+    this.routeCache = { key: '', routes: new Map() };
     /** @type {Map<string, {el: HTMLElement, sig: string, box: string, dragging: boolean}>} */
     this.itemEls = new Map();
     /** @type {Map<string, {path: SVGPathElement, hit: SVGPathElement, d: string, look: string}>} */
@@ -67,6 +81,7 @@ export class Renderer {
      */
     this.answers = new Map();
     this.drawGrid();
+    this.drawSticky();
   }
 
   /** Queue a redraw for the next animation frame. */
@@ -299,6 +314,7 @@ export class Renderer {
    * @param {Map<string, any>} items
    */
   drawThreads(threads, items) {
+    const routes = this.routes(threads, items);
     const seen = new Set();
     for (const thread of threads.values()) {
       const a = items.get(thread.source);
@@ -312,11 +328,15 @@ export class Renderer {
         hit.dataset.thread = thread.id;
         const path = /** @type {SVGPathElement} */ (document.createElementNS(SVG, 'path'));
         path.classList.add('thread');
+        path.dataset.thread = thread.id;
         this.threadLayer.append(hit, path);
         entry = { path, hit, d: '', look: '' };
         this.threadEls.set(thread.id, entry);
       }
-      const d = threadPath(this.position(a), this.position(b));
+      const moved = this.local.has(a.id) || this.local.has(b.id) || this.remote.has(a.id) || this.remote.has(b.id);
+      const route = moved ? null : routes.get(thread.id);
+      // a thread following a finger is the plain curve: routing around cards waits for the drop
+      const d = route ? curvesPath(route) : threadPath(this.position(a), this.position(b));
       if (entry.d !== d) {
         entry.d = d;
         entry.path.setAttribute('d', d);
@@ -336,6 +356,73 @@ export class Renderer {
         this.threadEls.delete(id);
       }
     }
+  }
+
+  /**
+   * Every thread's way around the cards (core/route.js), worked out again only when a card or a thread
+   * changed. While cards follow fingers the last routes stay (the moving ones are drawn plain): routing each
+   * frame of a drag would cost the frame.
+   * @param {Map<string, any>} threads
+   * @param {Map<string, any>} items
+   * @returns {Map<string, import('../core/geometry.js').Curve[]>}
+   */
+  routes(threads, items) {
+    if (this.local.size || this.remote.size) return this.routeCache.routes;
+    const list = [...threads.values()].filter((th) => items.has(th.source) && items.has(th.target))
+      .sort((p, q) => (p.id < q.id ? -1 : p.id > q.id ? 1 : 0));
+    const parts = list.map((th) => `${th.id}>${th.source}>${th.target}`);
+    for (const it of items.values()) parts.push(`${it.id}@${it.x},${it.y},${it.w ?? ''},${it.h ?? ''},${it.kind}`);
+    const key = parts.join('|');
+    if (key !== this.routeCache.key) {
+      this.routeCache = { key, routes: list.length ? routeThreads(list, items) : new Map() };
+    }
+    return this.routeCache.routes;
+  }
+
+  /**
+   * Keep the parts of the day and the days on screen while the week is panned (geometry.stickyLabels): small
+   * labels at the screen's left and top edges, over the board, letting every touch through.
+   * @param {{x: number, y: number, scale: number}} view
+   * @param {number} width @param {number} height
+   */
+  stick(view, width, height) {
+    const at = stickyLabels(view, width, height, { strip: STICKY_DAYS_H, label: STICKY_ROW_H });
+    const sig = JSON.stringify(at);
+    if (sig === this.stickSig) return;
+    this.stickSig = sig;
+    this.stickyRows.hidden = !at.rowsShown;
+    this.stickyDays.hidden = !at.daysShown;
+    for (const [slot, el] of this.stickyRowEls) {
+      const row = at.rows.find((r) => r.slot === slot);
+      el.hidden = !row;
+      if (row) el.style.transform = `translate(0px, ${row.top}px)`;
+    }
+    for (const [day, el] of this.stickyDayEls) {
+      const col = at.days.find((d) => d.day === day);
+      el.hidden = !col;
+      if (col) {
+        el.style.transform = `translate(${col.left}px, 0px)`;
+        el.style.width = `${col.right - col.left}px`;
+      }
+    }
+  }
+
+  /** The sticky labels' words, in the page's language. */
+  drawSticky() {
+    const { t } = this.i18n();
+    this.stickyRowEls.clear();
+    this.stickyDayEls.clear();
+    this.stickyRows.replaceChildren(...SLOTS.map((slot) => {
+      const el = h('span', { class: `sticky-row slot-${slot}`, text: t(`board.slot.${slot}`), attrs: { dir: 'auto' } });
+      this.stickyRowEls.set(slot, el);
+      return el;
+    }));
+    this.stickyDays.replaceChildren(...DAYS.map((day) => {
+      const el = h('span', { class: `sticky-day day-${day}` }, [h('span', { text: t(`board.day.${day}`), attrs: { dir: 'auto' } })]);
+      this.stickyDayEls.set(day, el);
+      return el;
+    }));
+    this.stickSig = '';
   }
 
   drawCursors() {
@@ -362,6 +449,7 @@ export class Renderer {
   /** Language changed: labels, day names and aria labels are redrawn. */
   relabel() {
     this.drawGrid();
+    this.drawSticky();
     this.repaint();
   }
 

@@ -26,6 +26,19 @@ export const ITEM_SIZES = Object.freeze({
   note: Object.freeze({ w: 220, h: 140 }),
 });
 
+/**
+ * The world font sizes (CSS px at zoom 1) of what a resident must read on a card: a label (and a card's words)
+ * and a vote dot. board.css sets the same numbers (.item .label, .dot); the browser tests measure them.
+ */
+export const TEXT_PX = Object.freeze({ label: 16, dot: 16 });
+/** The smallest sizes on screen that read at a glance on a phone held at arm's length (CSS px). */
+export const READABLE_PX = Object.freeze({ label: 12, dot: 10 });
+
+/** The smallest zoom at which a card's label and its dots stay readable (0.75 with the sizes above). */
+export function readableScale() {
+  return Math.max(READABLE_PX.label / TEXT_PX.label, READABLE_PX.dot / TEXT_PX.dot);
+}
+
 /** The server's coordinate range (protocol.py Coord). */
 export const WORLD_LIMIT = 1_000_000;
 
@@ -130,6 +143,27 @@ export function slotPosition(cell, index, kind = 'activity') {
   };
 }
 
+const SNAP_PAD = 6;
+
+/**
+ * Where a card dropped with its rectangle at `rect` lands: inside the cell under its centre, whole (a card
+ * never straddles Matin and Après-midi), moved as little as possible; outside the cells, where it was dropped.
+ * @param {Rect} rect
+ * @returns {{x: number, y: number, cell: {day: string, slot: string} | null}}
+ */
+export function snapToCell(rect) {
+  const x = finite(rect.x);
+  const y = finite(rect.y);
+  const w = Math.max(0, finite(rect.w));
+  const h = Math.max(0, finite(rect.h));
+  const cell = cellAt(x + w / 2, y + h / 2);
+  if (!cell) return { x, y, cell: null };
+  const c = /** @type {Rect} */ (cellRect(cell));
+  const inside = (/** @type {number} */ v, /** @type {number} */ lo, /** @type {number} */ size, /** @type {number} */ room) =>
+    (size + 2 * SNAP_PAD > room ? lo + (room - size) / 2 : clamp(v, lo + SNAP_PAD, lo + room - size - SNAP_PAD));
+  return { x: inside(x, c.x, w, c.w), y: inside(y, c.y, h, c.h), cell };
+}
+
 // -- threads -----------------------------------------------------------------------------------------------
 
 /**
@@ -181,6 +215,62 @@ export function curvePoint([p0, c1, c2, p3], t) {
   const u = 1 - t;
   const k0 = u * u * u, k1 = 3 * u * u * t, k2 = 3 * u * t * t, k3 = t * t * t;
   return { x: k0 * p0.x + k1 * c1.x + k2 * c2.x + k3 * p3.x, y: k0 * p0.y + k1 * c1.y + k2 * c2.y + k3 * p3.y };
+}
+
+/** A cubic Bézier: start, two control points, end. @typedef {[Point, Point, Point, Point]} Curve */
+
+/** SVG path data of curves joined end to end (one `C` with its points repeated: still `M… C…`). @param {Curve[]} curves */
+export function curvesPath(curves) {
+  if (!curves.length) return '';
+  const [p0] = curves[0];
+  const pts = curves.flatMap(([, c1, c2, p3]) => [c1, c2, p3]).map((p) => `${fmt(p.x)} ${fmt(p.y)}`);
+  return `M${fmt(p0.x)} ${fmt(p0.y)} C${pts.join(' ')}`;
+}
+
+/** An upper bound of a curve's length (its control polygon), enough to choose how finely to sample it. @param {Curve} c */
+export function curveLength([p0, c1, c2, p3]) {
+  return Math.hypot(c1.x - p0.x, c1.y - p0.y) + Math.hypot(c2.x - c1.x, c2.y - c1.y) + Math.hypot(p3.x - c2.x, p3.y - c2.y);
+}
+
+/**
+ * Points along curves, at most `step` world px apart (both ends included).
+ * @param {Curve[]} curves @param {number} [step]
+ * @returns {Point[]}
+ */
+export function sampleCurves(curves, step = 4) {
+  /** @type {Point[]} */
+  const out = [];
+  for (const c of curves) {
+    // a cubic runs at most 3 × its longest control leg per unit of t: that many steps keep samples `step` apart
+    const [p0, c1, c2, p3] = c;
+    const leg = Math.max(Math.hypot(c1.x - p0.x, c1.y - p0.y), Math.hypot(c2.x - c1.x, c2.y - c1.y), Math.hypot(p3.x - c2.x, p3.y - c2.y));
+    const n = Math.max(1, Math.min(4000, Math.ceil((3 * leg) / Math.max(0.5, step))));
+    for (let i = out.length ? 1 : 0; i <= n; i += 1) out.push(curvePoint(c, i / n));
+  }
+  return out;
+}
+
+/** @param {Point} p @param {Rect} r strictly inside */
+const insideRect = (p, r) => p.x > r.x && p.x < r.x + r.w && p.y > r.y && p.y < r.y + r.h;
+
+/**
+ * How many times threads pass behind a card they do not join: the number of (thread, card) pairs where some
+ * point of the thread (sampled every `step` px) lies inside a card other than its two ends.
+ * @param {{source: string, target: string, curves: Curve[]}[]} threads
+ * @param {Iterable<{id: string} & Placed>} items
+ * @param {number} [step]
+ */
+export function threadCrossings(threads, items, step = 4) {
+  const cards = [...items].map((it) => ({ id: it.id, r: itemRect(it) }));
+  let n = 0;
+  for (const th of threads) {
+    const pts = sampleCurves(th.curves, step);
+    for (const { id, r } of cards) {
+      if (id === th.source || id === th.target) continue;
+      if (pts.some((p) => insideRect(p, r))) n += 1;
+    }
+  }
+  return n;
 }
 
 // -- placement ---------------------------------------------------------------------------------------------
@@ -304,12 +394,14 @@ export class Viewport {
   }
 
   /**
-   * Show `bounds` whole and centred in a width × height screen area, `margin` px from its edges.
-   * @param {Rect} bounds @param {number} width @param {number} height @param {number} [margin]
+   * Show `bounds` whole and centred in a width × height screen area, `margin` px from its edges, zoomed in no
+   * further than `maxScale`.
+   * @param {Rect} bounds @param {number} width @param {number} height @param {number} [margin] @param {number} [maxScale]
    */
-  fit(bounds, width, height, margin = 24) {
+  fit(bounds, width, height, margin = 24, maxScale = this.maxScale) {
     const room = { w: Math.max(1, width - 2 * margin), h: Math.max(1, height - 2 * margin) };
-    this.scale = this.clampScale(Math.min(room.w / Math.max(1, bounds.w), room.h / Math.max(1, bounds.h)));
+    const whole = Math.min(room.w / Math.max(1, bounds.w), room.h / Math.max(1, bounds.h));
+    this.scale = this.clampScale(Math.min(whole, maxScale));
     this.x = width / 2 - (bounds.x + bounds.w / 2) * this.scale;
     this.y = height / 2 - (bounds.y + bounds.h / 2) * this.scale;
     return this;
@@ -331,6 +423,103 @@ export class Viewport {
   get transform() {
     return `translate(${this.x}px, ${this.y}px) scale(${this.scale})`;
   }
+}
+
+/**
+ * What a screen shows first. The whole board (the week and the cards under it), else the week, when it fits
+ * at a readable zoom (a laptop, a wall screen); otherwise, at the smallest readable zoom (`readableScale`),
+ * the part of the board a resident wants first rather than everything too small to read: their own cards,
+ * else where most cards are, else today's column, else Monday's; with the row labels and the day header
+ * in sight when they fit beside it (the page keeps them on screen anyway: `stickyLabels`).
+ * @param {object} o
+ * @param {number} o.width @param {number} o.height the board's screen area (CSS px), less what covers it
+ * @param {Placed[]} o.items every card on the board
+ * @param {Placed[]} [o.mine] this resident's own cards
+ * @param {string | null} [o.today] today's day (one of DAYS), for an empty board
+ * @param {number} [o.margin] px kept free along the edges
+ * @returns {{x: number, y: number, scale: number}}
+ */
+export function openingView({ width, height, items, mine = [], today = null, margin = 12 }) {
+  const readable = readableScale();
+  const week = gridBounds();
+  const room = { w: Math.max(1, finite(width) - 2 * margin), h: Math.max(1, finite(height) - 2 * margin) };
+  for (const whole of [boundsOf([week, ...items.map(itemRect)]), week]) {
+    const s = Math.min(room.w / whole.w, room.h / whole.h, 1);
+    if (s >= readable) return { scale: s, x: width / 2 - (whole.x + whole.w / 2) * s, y: height / 2 - (whole.y + whole.h / 2) * s };
+  }
+  const scale = readable;
+  const vw = room.w / scale;
+  const vh = room.h / scale;
+  const rects = (mine.length ? mine : items).map(itemRect);
+  const focus = rects.length
+    ? densest(rects, vw, vh)
+    : /** @type {Rect} */ (cellRect({ day: DAYS.includes(/** @type {any} */ (today)) ? /** @type {string} */ (today) : DAYS[0] }));
+  let left = focus.w > vw ? focus.x : focus.x + focus.w / 2 - vw / 2;
+  let top = focus.h > vh ? focus.y : focus.y + focus.h / 2 - vh / 2;
+  if (focus.x + focus.w - week.x <= vw && focus.x >= week.x) left = week.x; // the row labels in sight too
+  if (focus.y + focus.h - week.y <= vh && focus.y >= week.y) top = week.y; // and the day header
+  return { scale, x: margin - left * scale, y: margin - top * scale };
+}
+
+/** The box around rectangles. @param {Rect[]} rects @returns {Rect} */
+export function boundsOf(rects) {
+  if (!rects.length) return { x: 0, y: 0, w: 0, h: 0 };
+  const x = Math.min(...rects.map((r) => r.x));
+  const y = Math.min(...rects.map((r) => r.y));
+  return { x, y, w: Math.max(...rects.map((r) => r.x + r.w)) - x, h: Math.max(...rects.map((r) => r.y + r.h)) - y };
+}
+
+/**
+ * The box around the largest group of rectangles a w × h window shows whole (ties: the one higher up, then
+ * further left: reading order). Candidate windows start at each rectangle or are centred on it.
+ * @param {Rect[]} rects @param {number} w @param {number} h
+ * @returns {Rect}
+ */
+export function densest(rects, w, h) {
+  let best = { count: -1, x: 0, y: 0, group: /** @type {Rect[]} */ ([]) };
+  for (const r of rects) {
+    for (const win of [{ x: r.x, y: r.y }, { x: r.x + r.w / 2 - w / 2, y: r.y + r.h / 2 - h / 2 }]) {
+      const group = rects.filter((q) => q.x >= win.x && q.y >= win.y && q.x + q.w <= win.x + w && q.y + q.h <= win.y + h);
+      const box = boundsOf(group.length ? group : [r]);
+      if (group.length > best.count || (group.length === best.count && (box.y < best.y || (box.y === best.y && box.x < best.x)))) {
+        best = { count: group.length, x: box.x, y: box.y, group: group.length ? group : [r] };
+      }
+    }
+  }
+  return boundsOf(best.group);
+}
+
+/**
+ * Where the week's labels go on screen so that they never scroll away: the parts of the day stay at the
+ * screen's left edge while the label column is panned off it, the days in a strip along its top while the
+ * header is. A row's label sits at the top of the row's visible part (under the days' strip when shown) and is
+ * left out when too little of the row shows for it; `rowsShown` / `daysShown` are false while the real labels
+ * are in sight (or the zoom is too small for any label to fit).
+ * @param {{x: number, y: number, scale: number}} view
+ * @param {number} width @param {number} height the board's screen size
+ * @param {{strip?: number, label?: number}} [sizes] the days' strip height and a row label's height (CSS px)
+ * @returns {{rows: {slot: string, top: number, bottom: number}[], rowsShown: boolean, days: {day: string, left: number, right: number}[], daysShown: boolean}}
+ */
+export function stickyLabels(view, width, height, { strip = 30, label = 36 } = {}) {
+  const s = finite(view.scale, 1) || 1;
+  const sx = (/** @type {number} */ wx) => wx * s + finite(view.x);
+  const sy = (/** @type {number} */ wy) => wy * s + finite(view.y);
+  const week = gridBounds();
+  const gridOnX = sx(week.x + week.w) > 0 && sx(week.x) < width;
+  const gridOnY = sy(week.y + week.h) > strip && sy(week.y) < height;
+  // zoomed out so far that a label would not fit its row or column: an overview, no labels stuck over it
+  const roomy = GRID.cellH * s >= 48 && GRID.cellW * s >= 64;
+  const days = DAYS.map((day, i) => {
+    const x0 = week.x + GRID.labelW + i * GRID.cellW;
+    return { day, left: Math.max(0, sx(x0)), right: Math.min(width, sx(x0 + GRID.cellW)) };
+  }).filter((d) => d.right > d.left);
+  const daysShown = roomy && sy(week.y) < 0 && gridOnY && gridOnX && days.length > 0;
+  const under = daysShown ? strip : 0;
+  const rows = SLOTS.map((slot, i) => {
+    const y0 = week.y + GRID.headerH + i * GRID.cellH;
+    return { slot, top: Math.max(under, sy(y0)), bottom: Math.min(height, sy(y0 + GRID.cellH)) };
+  }).filter((r) => r.bottom - r.top >= label);
+  return { rows, rowsShown: roomy && sx(week.x) < 0 && gridOnX && gridOnY && rows.length > 0, days, daysShown };
 }
 
 /**
