@@ -233,7 +233,8 @@ def printed(app: ServerProcess) -> dict[str, str]:
 
 
 def signed_in(browser: Browser, app: ServerProcess, token: str, **options: Any) -> Page:
-    context = browser.new_context(**options)
+    # a French browser: a first visit follows its language (Accept-Language); these pages are read in French
+    context = browser.new_context(locale="fr-FR", **options)
     context.add_cookies([{"name": "fresque_session", "value": token, "url": app.base_url}])
     return context.new_page()
 

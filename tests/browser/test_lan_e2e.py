@@ -1,0 +1,111 @@
+"""Joining from the room's network, in Chromium (issue 11).
+
+The facilitator opens the console on the laptop through 127.0.0.1, as the README says. On a server started
+for the room (`--lan`: every interface), the join link and QR code name the laptop's LAN address, and a second
+device (an Arabic phone) opens that very link, in Arabic, and joins the board through it: traffic to this
+machine's own interface address, nothing else. On a server that listens on loopback only, the console keeps
+the loopback link but says, visibly and in the page's language, that phones cannot use it, and how to fix it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+from fresque.addresses import is_loopback_host, lan_addresses
+from fresque.links import LAN_COMMAND
+from helpers import PHONE, Devices, create_workshop, wait_connected
+from playwright.sync_api import Browser, expect
+from support.server import ServerProcess
+
+LAPTOP_1366 = {"viewport": {"width": 1366, "height": 768}}
+
+
+@pytest.fixture
+def lan_server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
+    """`fresque serve` listening on every interface (what `--lan` does), reached here through 127.0.0.1."""
+    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env={"FRESQUE_HOST": "0.0.0.0"})
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+def test_a_phone_joins_through_the_lan_link_the_console_shows(
+    browser: Browser, lan_server: ServerProcess
+) -> None:
+    app = lan_server
+    devices = Devices(browser, app)
+    try:
+        laptop = devices.open(LAPTOP_1366)
+        ws = create_workshop(laptop, app)
+        laptop.goto(f"{app.base_url}/workshops/{ws.id}")
+        assert urlsplit(laptop.url).hostname == "127.0.0.1"
+        link = laptop.locator("#join-link").input_value()
+        room = lan_addresses()
+        if not room:
+            expect(laptop.locator("#join-warning")).to_be_visible()
+            expect(laptop.locator("#join-warning")).to_have_attribute("data-warning", "no_network")
+            pytest.skip(
+                "this machine has no non-loopback IPv4 interface: no second device can join through it"
+            )
+        host = urlsplit(link).hostname or ""
+        assert not is_loopback_host(host) and host == room[0], link
+        assert urlsplit(link).port == app.port and urlsplit(link).path.startswith("/j/t/")
+        expect(laptop.locator("#join-warning")).to_have_count(0)
+        laptop.wait_for_function("() => document.getElementById('join-qr').naturalWidth > 0")
+        qr_box = laptop.locator("#join-qr").bounding_box()
+        assert qr_box and qr_box["width"] >= 200  # big enough to scan from a chair
+
+        # a second device, with an Arabic phone's language, opens the link itself (this machine's address)
+        context = browser.new_context(locale="ar-MA", **PHONE)  # Chromium sends "Accept-Language: ar-MA"
+        phone = context.new_page()
+        phone.on("pageerror", lambda error: devices.errors.append(f"{phone.url}: {error}"))
+        devices.pages.append(phone)  # closed with the others
+        phone.goto(link)
+        expect(phone.locator("html")).to_have_attribute("lang", "ar")
+        expect(phone.locator("html")).to_have_attribute("dir", "rtl")
+        phone.locator("#alias-input").fill("أمينة")
+        phone.locator("label.swatch.colour-green").click()
+        phone.locator("#join-submit").click()
+        phone.wait_for_url(f"http://{host}:{app.port}/boards/*")
+        wait_connected(phone)
+        people = httpx.get(
+            f"{app.base_url}/api/workshops/{ws.id}/participants",
+            headers={"Authorization": f"Bearer {ws.token}"},
+            timeout=10,
+        ).json()["participants"]
+        assert {p["alias"]: p["present"] for p in people}["أمينة"] is True
+        assert devices.errors == []
+    finally:
+        devices.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("fr", "ne marchent que sur cet ordinateur"), ("ar", "على هذا الحاسوب فقط")]
+)
+def test_a_loopback_only_server_warns_on_the_console_with_the_command(
+    browser: Browser, app: ServerProcess, lang: str, words: str
+) -> None:
+    devices = Devices(browser, app)
+    try:
+        laptop = devices.open(LAPTOP_1366)
+        ws = create_workshop(laptop, app)
+        laptop.goto(f"{app.base_url}/workshops/{ws.id}?lang={lang}")
+        link = laptop.locator("#join-link").input_value()
+        assert urlsplit(link).hostname == "127.0.0.1"  # kept: it works on this computer
+        warning = laptop.locator("#join-warning")
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text(words)
+        expect(laptop.locator("#lan-command")).to_have_text(LAN_COMMAND)
+        # seen with the QR code, not scrolled away: above it, within the first screen
+        box, qr = warning.bounding_box(), laptop.locator("#join-qr").bounding_box()
+        assert box and qr and box["y"] + box["height"] <= qr["y"]
+        assert box["y"] < 768, box
+        assert devices.errors == []
+    finally:
+        devices.close()
