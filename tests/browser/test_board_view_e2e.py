@@ -44,9 +44,7 @@ def scene(playwright: Any) -> Iterator[tuple[str, dict[str, Any]]]:
 
 
 @pytest.fixture
-def open_scene(
-    browser: Browser, scene: tuple[str, dict[str, Any]]
-) -> Iterator[Any]:
+def open_scene(browser: Browser, scene: tuple[str, dict[str, Any]]) -> Iterator[Any]:
     """Open the filled board as someone, on a device (phone, laptop, wall), in a language."""
     base_url, shop = scene
     contexts: list[BrowserContext] = []
@@ -66,12 +64,14 @@ def open_scene(
 
 SIZES_ON_SCREEN = """() => {
   const vp = document.getElementById('viewport').getBoundingClientRect();
-  const inView = (r) => r.left >= vp.left - 0.5 && r.right <= vp.right + 0.5 && r.top >= vp.top - 0.5 && r.bottom <= vp.bottom + 0.5;
+  const inView = (r) => r.left >= vp.left - 0.5 && r.right <= vp.right + 0.5
+    && r.top >= vp.top - 0.5 && r.bottom <= vp.bottom + 0.5;
   const cards = [...document.querySelectorAll('#world .item')].map((el) => {
     const r = el.getBoundingClientRect();
     const scale = r.width / el.offsetWidth; // the world's scale, as drawn
     const label = el.querySelector('.label, .text');
-    return { id: el.dataset.id, shown: inView(r), label: label ? parseFloat(getComputedStyle(label).fontSize) * scale : null };
+    const px = label ? parseFloat(getComputedStyle(label).fontSize) * scale : null;
+    return { id: el.dataset.id, shown: inView(r), label: px };
   });
   const dots = [...document.querySelectorAll('#world .dot')].map((el) => el.getBoundingClientRect().width);
   return { cards, dots };
@@ -81,7 +81,9 @@ SIZES_ON_SCREEN = """() => {
 @pytest.mark.parametrize(
     ("size", "lang"), [("phone", "fr"), ("phone", "ar"), ("laptop", "fr"), ("wall", "ar")]
 )
-def test_the_opening_view_is_readable_and_shows_the_residents_cards(open_scene: Any, size: str, lang: str) -> None:
+def test_the_opening_view_is_readable_and_shows_the_residents_cards(
+    open_scene: Any, size: str, lang: str
+) -> None:
     page = open_scene("amina", size, lang)
     seen = page.evaluate(SIZES_ON_SCREEN)
     shown = [c for c in seen["cards"] if c["shown"]]
@@ -116,10 +118,16 @@ def test_the_week_labels_stay_in_sight_while_panning(open_scene: Any) -> None:
         label = page.locator(f".sticky-row.slot-{slot}")
         if label.is_hidden():
             continue
-        box, row = label.bounding_box(), page.locator(f'.cell[data-day="tue"][data-slot="{slot}"]').bounding_box()
+        box, row = (
+            label.bounding_box(),
+            page.locator(f'.cell[data-day="tue"][data-slot="{slot}"]').bounding_box(),
+        )
         assert box and row
         assert box["x"] - vp["x"] < 12 and row["y"] - 1 <= box["y"] <= row["y"] + row["height"]
-    assert page.evaluate("() => getComputedStyle(document.querySelector('.sticky-rows')).pointerEvents") == "none"
+    assert (
+        page.evaluate("() => getComputedStyle(document.querySelector('.sticky-rows')).pointerEvents")
+        == "none"
+    )
     expect(days.locator(".sticky-day:not([hidden])").first).to_contain_text("Mardi")
 
 
@@ -160,17 +168,24 @@ def test_threads_never_pass_behind_a_card_they_do_not_join(open_scene: Any) -> N
     crossings = page.evaluate(
         """() => {
           const threads = window.fresque.store.view().threads;
-          const cards = [...document.querySelectorAll('#world .item')].map((el) => ({ id: el.dataset.id, r: el.getBoundingClientRect() }));
+          const cards = [...document.querySelectorAll('#world .item')]
+            .map((el) => ({ id: el.dataset.id, r: el.getBoundingClientRect() }));
           const found = [];
-          for (const path of document.querySelectorAll('path.thread-hit')) { // the thread's own curve, named
+          // the thread-hit path: the thread's own curve, with its thread's id
+          for (const path of document.querySelectorAll('path.thread-hit')) {
             const th = threads.get(path.dataset.thread);
             const m = path.getScreenCTM();
             const length = path.getTotalLength();
             const points = [];
-            for (let l = 0; l <= length; l += 2) points.push(new DOMPoint(path.getPointAtLength(l).x, path.getPointAtLength(l).y).matrixTransform(m));
+            for (let l = 0; l <= length; l += 2) {
+              const q = path.getPointAtLength(l);
+              points.push(new DOMPoint(q.x, q.y).matrixTransform(m));
+            }
             for (const { id, r } of cards) {
               if (id === th.source || id === th.target) continue;
-              if (points.some((p) => p.x > r.left + 1 && p.x < r.right - 1 && p.y > r.top + 1 && p.y < r.bottom - 1)) found.push(`${th.id} behind ${id}`);
+              const behind = (p) => p.x > r.left + 1 && p.x < r.right - 1
+                && p.y > r.top + 1 && p.y < r.bottom - 1;
+              if (points.some(behind)) found.push(`${th.id} behind ${id}`);
             }
           }
           return found;
@@ -179,12 +194,15 @@ def test_threads_never_pass_behind_a_card_they_do_not_join(open_scene: Any) -> N
     assert crossings == []
     # threads leaving the same card side leave at distinct points: no two threads start at one point
     starts = page.evaluate(
-        "() => [...document.querySelectorAll('path.thread')].map((p) => { const q = p.getPointAtLength(0); return [Math.round(q.x), Math.round(q.y)]; })"
+        """() => [...document.querySelectorAll('path.thread')].map((p) => {
+          const q = p.getPointAtLength(0);
+          return [Math.round(q.x), Math.round(q.y)];
+        })"""
     )
     assert len({tuple(s) for s in starts}) == len(starts)
 
 
-# -- a board of one's own: mouse, wheel, snapping, new cards --------------------------------------------------
+# -- a board of one's own: mouse, wheel, snapping, new cards ------------------------------------------------
 
 
 @pytest.fixture
@@ -281,7 +299,8 @@ def test_cards_dropped_across_two_boxes_land_inside_one(devices: Devices, app: S
     mouse_drag(
         page,
         (doc["x"] + doc["width"] / 2, doc["y"] + doc["height"] / 2),
-        (tue_pm["x"] + tue_pm["width"] - 10, tue_pm["y"] + tue_pm["height"] + 5),  # its right half sticks out too
+        # let go on the line, near the box's right edge: it straddles both boxes and sticks out on the right
+        (tue_pm["x"] + tue_pm["width"] - 10, tue_pm["y"] + tue_pm["height"] + 5),
     )
     settled(page)
     moved = page.locator(".item[data-id='act-doc']").bounding_box()
@@ -290,7 +309,9 @@ def test_cards_dropped_across_two_boxes_land_inside_one(devices: Devices, app: S
     assert item["day"] == "tue" and item["slot"] in ("afternoon", "evening")
 
 
-def test_a_new_card_shows_beside_the_zoom_buttons_never_under_them(devices: Devices, app: ServerProcess) -> None:
+def test_a_new_card_shows_beside_the_zoom_buttons_never_under_them(
+    devices: Devices, app: ServerProcess
+) -> None:
     phone = devices.open(SHOTS_PHONE)
     ws = create_workshop(phone, app)
     # on the right of the week's first days: what is pulled from it hangs below, towards the buttons' corner
@@ -310,7 +331,11 @@ def test_a_new_card_shows_beside_the_zoom_buttons_never_under_them(devices: Devi
     assert_in_sight_and_clear(phone, ".item.kind-touchpoint")
 
 
-SHOTS_PHONE: dict[str, Any] = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
+SHOTS_PHONE: dict[str, Any] = {
+    "viewport": {"width": 360, "height": 740},
+    "has_touch": True,
+    "is_mobile": True,
+}
 
 
 def assert_in_sight_and_clear(page: Page, selector: str) -> None:
@@ -358,5 +383,5 @@ def test_the_wheel_and_buttons_keep_numbers_finite(devices: Devices, app: Server
     for _ in range(40):
         page.mouse.wheel(0, -400)
     page.keyboard.up("Control")
-    view = page.evaluate("() => ({s: window.fresque.view.scale, max: window.fresque.view.maxScale, x: window.fresque.view.x})")
+    view = page.evaluate("() => ({s: fresque.view.scale, max: fresque.view.maxScale, x: fresque.view.x})")
     assert math.isfinite(view["x"]) and view["s"] == pytest.approx(view["max"])
