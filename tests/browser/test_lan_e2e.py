@@ -9,6 +9,7 @@ the loopback link but says, visibly and in the page's language, that phones cann
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -22,6 +23,9 @@ from playwright.sync_api import Browser, expect
 from support.server import ServerProcess
 
 LAPTOP_1366 = {"viewport": {"width": 1366, "height": 768}}
+#: Two addresses for a laptop on two networks, pinned in the server process (`sitecustomize`): the page only
+#: shows them; nothing connects to them.
+TWO_NETWORKS = ["192.168.1.20", "10.8.0.3"]
 
 
 @pytest.fixture
@@ -106,6 +110,64 @@ def test_a_loopback_only_server_warns_on_the_console_with_the_command(
         box, qr = warning.bounding_box(), laptop.locator("#join-qr").bounding_box()
         assert box and qr and box["y"] + box["height"] <= qr["y"]
         assert box["y"] < 768, box
+        assert devices.errors == []
+    finally:
+        devices.close()
+
+
+@pytest.fixture
+def two_network_server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
+    """A server on every interface of a machine whose interfaces read `TWO_NETWORKS`."""
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        f"import fresque.addresses as a\na.lan_addresses = lambda: {TWO_NETWORKS!r}\n", encoding="utf-8"
+    )
+    env = {
+        "FRESQUE_HOST": "0.0.0.0",
+        "PYTHONPATH": f"{hook}:{Path(__file__).resolve().parents[2] / 'backend'}",
+    }
+    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env)
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+def test_a_laptop_on_two_networks_offers_both_addresses_the_likeliest_first(
+    browser: Browser, two_network_server: ServerProcess
+) -> None:
+    app = two_network_server
+    devices = Devices(browser, app)
+    try:
+        laptop = devices.open(LAPTOP_1366)
+        ws = create_workshop(laptop, app)
+        laptop.goto(f"{app.base_url}/workshops/{ws.id}")
+        field, qr = laptop.locator("#join-link"), laptop.locator("#join-qr")
+        choices = laptop.locator("#address-list .address-choice")
+        expect(choices).to_have_text([f"{ip}:{app.port}" for ip in TWO_NETWORKS])
+        expect(choices.first).to_have_attribute("aria-pressed", "true")
+        first = field.input_value()
+        assert first.startswith(f"http://{TWO_NETWORKS[0]}:{app.port}/j/t/")
+        # the other network: its link, and the QR code of that link (drawn by the server, through 127.0.0.1)
+        choices.nth(1).click()
+        expect(field).to_have_value(first.replace(TWO_NETWORKS[0], TWO_NETWORKS[1]))
+        expect(choices.nth(1)).to_have_attribute("aria-pressed", "true")
+        expect(choices.first).to_have_attribute("aria-pressed", "false")
+        expect(qr).to_have_attribute("src", re.compile(r"join-qr\.svg\?via=1$"))
+        laptop.wait_for_function("() => document.getElementById('join-qr').naturalWidth > 0")
+        # a new link: every address follows the new token, the picked one stays picked
+        laptop.locator("#new-link").click()
+        expect(laptop.locator("#console-status")).to_contain_text("Nouveau lien prêt")
+        token = field.input_value().rsplit("/", 1)[1]
+        assert token != first.rsplit("/", 1)[1]
+        assert field.input_value() == f"http://{TWO_NETWORKS[1]}:{app.port}/j/t/{token}"
+        expect(choices.first).to_have_attribute(
+            "data-link", f"http://{TWO_NETWORKS[0]}:{app.port}/j/t/{token}"
+        )
+        expect(qr).to_have_attribute("src", re.compile(r"join-qr\.svg\?via=1&v=\d+$"))
+        laptop.wait_for_function("() => document.getElementById('join-qr').naturalWidth > 0")
         assert devices.errors == []
     finally:
         devices.close()

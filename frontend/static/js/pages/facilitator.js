@@ -188,17 +188,17 @@ document.getElementById('address-list')?.addEventListener('click', (event) => {
 function showLink(joining) {
   const stamp = `v=${Date.now()}`; // same URL, new picture: skip the cache
   const links = joining.join_links?.length ? joining.join_links : [joining.join_link];
-  const list = document.getElementById('address-list');
-  if (list) {
-    const buttons = /** @type {HTMLElement[]} */ ([...list.querySelectorAll('.address-choice')]);
-    links.forEach((link, n) => {
-      const button = buttons[n];
-      if (!button) return;
-      button.dataset.link = link;
-      button.dataset.qr = `${joining.join_qr}?${n ? `via=${n}&` : ''}${stamp}`;
-    });
-  }
-  showAddress(links[0], `${joining.join_qr}?${stamp}`);
+  const buttons = /** @type {HTMLElement[]} */ ([...document.querySelectorAll('#address-list .address-choice')]);
+  // the address the facilitator picked stays picked: phones in the room reach that one
+  const picked = Math.max(0, buttons.findIndex((button) => button.getAttribute('aria-pressed') === 'true'));
+  links.forEach((link, n) => {
+    const button = buttons[n];
+    if (!button) return;
+    button.dataset.link = link;
+    button.dataset.qr = `${joining.join_qr}?${n ? `via=${n}&` : ''}${stamp}`;
+  });
+  const n = picked < links.length ? picked : 0;
+  showAddress(links[n], `${joining.join_qr}?${n ? `via=${n}&` : ''}${stamp}`);
 }
 
 toggle?.addEventListener('click', async () => {
