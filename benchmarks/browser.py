@@ -69,7 +69,8 @@ first render = navigation start -> end of the first rendering update (main threa
                median of {loads} loads, each in a fresh browser context (cold cache, nothing stored)
 reload       = the same, the board opened again in the same context (scripts and pictures cached)
 drag frames  = gaps between requestAnimationFrame timestamps from press to release while one of the
-               viewer's own activities is dragged (laptop: mouse; phone: one finger, moves at 60 Hz)"""
+               viewer's own activities is dragged (laptop: mouse; phone: one finger, moves at 60 Hz);
+               {drags} drags back and forth, their frames pooled"""
 
 
 @dataclass(frozen=True)
@@ -379,7 +380,14 @@ CPU_CHECK = """() => {
 METRICS = ("TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration")
 
 
-TRACE_CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "v8", "blink"]
+TRACE_CATEGORIES = [
+    "toplevel",
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "v8.execute",
+    "v8",
+    "blink",
+]
 
 
 Rows = list[tuple[str, float]]  # (what, ms), the largest first
@@ -405,45 +413,50 @@ class Profile:
         profile = (await cdp.send("Profiler.stop"))["profile"]
         trace = json.loads(await browser.stop_tracing())
         by_file, by_function = js_self_time(profile)
-        self.reports.append((what, frames, *main_thread_time(trace), by_file, by_function))
+        self.reports.append((what, frames, main_thread_time(trace), by_file, by_function))
 
     def print(self, top: int = 12) -> None:
-        for what, frames, events, spans, files, functions in self.reports:
-            busy = sum(ms for _, ms in events) or 1.0  # the main thread's time in traced events
+        for what, frames, main, files, functions in self.reports:
+            busy = sum(ms for _, ms in main.own) or 1.0  # the main thread's time in traced events
+            each = f", {frames} frames" if frames else ""
+            print(
+                f"\n{what}: main thread busy {main.wall:.0f} ms, of which CPU {main.cpu:.0f} ms{each}", end=""
+            )
+            print(f" ({main.cpu / frames:.1f} ms CPU per frame)" if frames else "")
             for title, rows in (
-                ("main thread, trace events by self time", events),
-                ("main thread, trace events by inclusive time (% of the self times' total)", spans),
+                ("main thread, trace events by self time", main.own),
+                ("main thread, trace events by inclusive time (% of the self times' total)", main.whole),
+                (f"the longest task ({main.longest[0]:.0f} ms), by self time", main.longest[1]),
                 ("JavaScript by file, self time", files),
                 ("JavaScript by function, self time", functions),
             ):
-                total = busy if rows is spans else sum(ms for _, ms in rows) or 1.0
-                each = f", {frames} frames" if frames else ""
-                print(f"\n{what}: {title} (total {total:.0f} ms{each})")
-                for name, ms in rows[:top]:
-                    per_frame = f"{ms / frames:6.2f} ms/frame" if frames else ""
+                total = busy if rows is main.whole else sum(ms for _, ms in rows) or 1.0
+                print(f"{what}: {title} (total {total:.0f} ms{each})")
+                for name, ms in rows[: top // 2 if rows is main.longest[1] else top]:
+                    per_frame = (
+                        f"{ms / frames:6.2f} ms/frame" if frames and rows is not main.longest[1] else ""
+                    )
                     print(f"  {ms:8.1f} ms {100 * ms / total:5.1f} % {per_frame}  {name}")
 
 
-def main_thread_time(trace: Any) -> tuple[Rows, Rows]:
-    """Self and inclusive time (ms) per trace event name on the busiest renderer main thread."""
-    events = trace["traceEvents"] if isinstance(trace, dict) else trace
-    mains = {
-        (e["pid"], e["tid"])
-        for e in events
-        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
-    }
-    spans: dict[tuple[int, int], list[tuple[float, float, str]]] = defaultdict(list)
-    for e in events:
-        if e.get("ph") == "X" and (e["pid"], e["tid"]) in mains and "dur" in e:
-            spans[(e["pid"], e["tid"])].append((e["ts"], e["dur"], e["name"]))
-    if not spans:
-        return [], []
-    busiest = max(spans.values(), key=lambda s: sum(d for _, d, _ in s))
-    busiest.sort(key=lambda s: (s[0], -s[1]))
+@dataclass
+class MainThread:
+    """What one renderer main thread did in a trace (ms)."""
+
+    own: Rows  # self time per event name
+    whole: Rows  # inclusive time per event name (nested events of the same name counted once)
+    wall: float  # time in top-level tasks
+    cpu: float  # the CPU time of those tasks (`tdur`): without the time other processes took, or the
+    # time the DevTools CPU slowdown held the thread
+    longest: tuple[float, Rows]  # the longest top-level task: its time and its self time per event name
+
+
+def self_times(spans: list[tuple[float, float, float, str]]) -> tuple[Counter[str], Counter[str]]:
+    """Self and inclusive time per event name of nested spans (ts, dur, tdur, name), sorted by start."""
     own: Counter[str] = Counter()
-    whole: Counter[str] = Counter()  # inclusive time, an event inside one of the same name not counted twice
+    whole: Counter[str] = Counter()
     stack: list[tuple[float, str]] = []  # (end, name) of the open events
-    for ts, dur, name in busiest:
+    for ts, dur, _, name in spans:
         while stack and stack[-1][0] <= ts:
             stack.pop()
         if stack:
@@ -452,13 +465,43 @@ def main_thread_time(trace: Any) -> tuple[Rows, Rows]:
             whole[name] += dur
         own[name] += dur
         stack.append((ts + dur, name))
-    return (
-        [(name, us / 1000) for name, us in own.most_common() if us > 0],
-        [
-            (name, us / 1000)
-            for name, us in whole.most_common()
-            if name not in ("RunTask", "ThreadControllerImpl::RunTask")
-        ],
+    return own, whole
+
+
+def main_thread_time(trace: Any) -> MainThread:
+    """What the busiest renderer main thread of a trace did."""
+    events = trace["traceEvents"] if isinstance(trace, dict) else trace
+    mains = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
+    }
+    threads: dict[tuple[int, int], list[tuple[float, float, float, str]]] = defaultdict(list)
+    for e in events:
+        if e.get("ph") == "X" and (e["pid"], e["tid"]) in mains and "dur" in e:
+            threads[(e["pid"], e["tid"])].append((e["ts"], e["dur"], e.get("tdur", e["dur"]), e["name"]))
+    if not threads:
+        return MainThread([], [], 0.0, 0.0, (0.0, []))
+    spans = max(threads.values(), key=lambda s: sum(d for _, d, _, _ in s))
+    spans.sort(key=lambda s: (s[0], -s[1]))
+    own, whole = self_times(spans)
+    tops, end = [], -1.0
+    for span in spans:
+        if span[0] >= end:
+            tops.append(span)
+            end = span[0] + span[1]
+    ts, dur, _, _ = max(tops, key=lambda t: t[1])
+    inside, _ = self_times([s for s in spans if ts <= s[0] < ts + dur])
+
+    def rows(counter: Counter[str]) -> Rows:
+        return [(name, us / 1000) for name, us in counter.most_common() if us > 0]
+
+    return MainThread(
+        own=rows(own),
+        whole=[(n, ms) for n, ms in rows(whole) if n not in ("RunTask", "ThreadControllerImpl::RunTask")],
+        wall=sum(t[1] for t in tops) / 1000,
+        cpu=sum(t[2] for t in tops) / 1000,
+        longest=(dur / 1000, rows(inside)),
     )
 
 
@@ -595,17 +638,19 @@ async def touch(cdp: Any, kind: str, x: float, y: float) -> None:
 
 
 async def drag(
-    page: Any, cdp: Any, device: Device, start: tuple[float, float], moves: int
+    page: Any, cdp: Any, device: Device, start: tuple[float, float], moves: int, back: bool
 ) -> tuple[float, float]:
-    """Drag from `start` towards the middle of the screen; returns where the press was released."""
+    """Drag from `start` (the mouse: rightwards, or leftwards when `back`; a finger: towards the middle of
+    the screen); returns where the press was released."""
     x, y = start
     if not device.touch:  # issue 3's drag: 120 mouse moves, as fast as the page takes them
+        way = -1 if back else 1
         await page.mouse.move(x, y)
         await page.mouse.down()
         for i in range(moves):
-            await page.mouse.move(x + (i % 60) * 8, y + (i // 60) * 20)
+            await page.mouse.move(x + way * (i % 60) * 8, y + (i // 60) * 20)
         await page.mouse.up()
-        return x + ((moves - 1) % 60) * 8, y + ((moves - 1) // 60) * 20
+        return x + way * ((moves - 1) % 60) * 8, y + ((moves - 1) // 60) * 20
     # A finger: a move every 1/60 s, about 150 px towards the middle of the screen. Each move is sent
     # without waiting for the previous one to be handled (Chromium answers a touchmove only once the page
     # handled it, a frame or more later): a finger does not wait for the page either, and Chromium's
@@ -631,8 +676,10 @@ async def measure(
     scene: Scene,
     loads: int,
     moves: int,
+    drags: int,
     profile: Profile | None = None,
 ) -> dict[str, Any]:
+    """First render (`loads` fresh loads, then a reload), then `drags` drags of one card of the viewer's."""
     renders: list[float] = []
     load_metrics: list[dict[str, float]] = []
     milestones: list[dict[str, float]] = []
@@ -651,29 +698,39 @@ async def measure(
     await page.wait_for_function("() => window.__drawnAt", timeout=WAIT_MS)
     reload_ms = await page.evaluate("window.__drawnAt")
     cpu_check_ms = statistics.median([(await page.evaluate(CPU_CHECK))[0] for _ in range(3)])
-    item_id, x, y = await grab_target(page, cdp, device, scene.mine)
-    before = await world_position(page, item_id)
-    scale = await page.evaluate("window.fresque.view.scale")
-    await page.evaluate(RECORD_FRAMES)
     if profile:
         await profile.start(browser, page, cdp)
     start_metrics = await metrics(cdp)
-    end = await drag(page, cdp, device, (x, y), moves)
-    frames = await page.evaluate("window.__recording = false, window.__frames")
+    gaps: list[float] = []
+    drag_ms, followed, ways = 0.0, True, []
+    item_id = ""
+    for n in range(drags):  # back and forth; the frames of every drag pooled
+        # the card dragged before, unless its drop left it under another card: then the next of the viewer's
+        item_id, x, y = await grab_target(
+            page, cdp, device, [item_id, *scene.mine] if item_id else scene.mine
+        )
+        before = await world_position(page, item_id)
+        scale = await page.evaluate("window.fresque.view.scale")
+        await page.evaluate(RECORD_FRAMES)
+        end = await drag(page, cdp, device, (x, y), moves, back=n % 2 == 1)
+        frames = await page.evaluate("window.__recording = false, window.__frames")
+        gaps += [b - a for a, b in itertools.pairwise(frames)]
+        drag_ms += frames[-1] - frames[0]
+        await page.wait_for_function("() => window.fresque.store.pendingCount === 0", timeout=WAIT_MS)
+        after = await world_position(page, item_id)
+        moved = ((after[0] - before[0]) * scale, (after[1] - before[1]) * scale)  # in screen px
+        finger = (end[0] - x, end[1] - y)
+        # The card must have followed the press, not the board panned under it (a pan leaves the card where
+        # it was in the world): it moved at least half as far as the press, its way (a drop in the week may
+        # snap it into its cell, so not exactly as far).
+        along = (moved[0] * finger[0] + moved[1] * finger[1]) / max(1.0, finger[0] ** 2 + finger[1] ** 2)
+        followed = followed and along >= 0.5
+        ways.append((item_id, moved, finger))
     drag_metrics = {k: v - start_metrics[k] for k, v in (await metrics(cdp)).items()}
     if profile:
-        await profile.stop(browser, cdp, f"{scene.name}, drag", len(frames) - 1)
-    await page.wait_for_function("() => window.fresque.store.pendingCount === 0", timeout=WAIT_MS)
-    after = await world_position(page, item_id)
+        await profile.stop(browser, cdp, f"{scene.name}, {drags} drags", len(gaps))
     await context.close()
-    moved = ((after[0] - before[0]) * scale, (after[1] - before[1]) * scale)  # in screen px
-    finger = (end[0] - x, end[1] - y)
-    # The card must have followed the press, not the board panned under it (a pan leaves the card where it
-    # was in the world): it moved at least half as far as the press, its way (a drop in the week may snap
-    # it into its cell, so not exactly as far).
-    along = (moved[0] * finger[0] + moved[1] * finger[1]) / max(1.0, finger[0] ** 2 + finger[1] ** 2)
-    followed = along >= 0.5
-    gaps = sorted(b - a for a, b in itertools.pairwise(frames))
+    gaps.sort()
     return {
         "first_render_ms": statistics.median(renders),
         "first_render_all": renders,
@@ -683,11 +740,9 @@ async def measure(
         "frame_p95_ms": gaps[min(len(gaps) - 1, int(len(gaps) * 0.95))],
         "frame_max_ms": gaps[-1],
         "frames": len(gaps),
-        "drag_ms": frames[-1] - frames[0],
-        "dragged": item_id,
+        "drag_ms": drag_ms,
         "followed": followed,
-        "moved_px": moved,
-        "finger_px": finger,
+        "ways": ways,
         "cpu_check_ms": cpu_check_ms,
         "load_metrics": {k: statistics.median(m[k] for m in load_metrics) for k in METRICS},
         "milestones": dict(
@@ -730,11 +785,11 @@ def report(name: str, label: str, baseline: dict[str, Any], case: dict[str, Any]
         print(f"{which} load fetched: {files}")
     for which, m in (("baseline", baseline), ("board", case)):
         ok = "the card followed" if m["followed"] else "THE CARD DID NOT FOLLOW (the drag is void)"
+        ways = "; ".join(f"{i} ({a:.0f}, {b:.0f}) for ({c:.0f}, {d:.0f})" for i, (a, b), (c, d) in m["ways"])
         print(
-            f"{which} drag: {m['frames']} frames in {m['drag_ms']:.0f} ms; {m['dragged']} moved"
-            f" ({m['moved_px'][0]:.0f}, {m['moved_px'][1]:.0f}) px for a press moved"
-            f" ({m['finger_px'][0]:.0f}, {m['finger_px'][1]:.0f}) px: {ok}"
+            f"{which} drags: {m['frames']} frames in {m['drag_ms']:.0f} ms; card moved for press moved, px:"
         )
+        print(f"  {ways}: {ok}")
         verdicts.append(bool(m["followed"]))
     print("main thread (DevTools Performance.getMetrics, ms): " + "  ".join(METRICS))
     for which, m in (("baseline", baseline), ("board", case)):
@@ -755,15 +810,19 @@ async def run(args: argparse.Namespace, base: str, ws_base: str) -> dict[str, An
         if "laptop" in cases:
             small, big = build_board(base, ws_base, 1), build_board(base, ws_base, args.items)
             results["laptop"] = (
-                await measure(browser, base, LAPTOP, small, args.loads, args.moves, args.profile),
-                await measure(browser, base, LAPTOP, big, args.loads, args.moves, args.profile),
+                await measure(browser, base, LAPTOP, small, args.loads, args.moves, args.drags, args.profile),
+                await measure(browser, base, LAPTOP, big, args.loads, args.moves, args.drags, args.profile),
             )
         if "phone" in cases:
             small, big = build_phone_board(base, ws_base, 1), build_phone_board(base, ws_base, args.cards)
             print(f"phone board: {big.items} cards ({phone_mix(args.cards)}), {big.threads} threads")
             results["phone"] = (
-                await measure(browser, base, PHONE, small, args.loads, args.touch_moves, args.profile),
-                await measure(browser, base, PHONE, big, args.loads, args.touch_moves, args.profile),
+                await measure(
+                    browser, base, PHONE, small, args.loads, args.touch_moves, args.drags, args.profile
+                ),
+                await measure(
+                    browser, base, PHONE, big, args.loads, args.touch_moves, args.drags, args.profile
+                ),
             )
         await browser.close()
     return results
@@ -782,6 +841,9 @@ def main() -> None:
     )
     parser.add_argument("--loads", type=int, default=3, help="loads per board (the median is kept)")
     parser.add_argument(
+        "--drags", type=int, default=3, help="drags per board, back and forth (frames pooled)"
+    )
+    parser.add_argument(
         "--profile",
         action="store_const",
         const=Profile(),
@@ -792,7 +854,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, server("fresque", Path(tmp)) as target:
         base, ws_base = f"http://127.0.0.1:{target.port}", f"ws://127.0.0.1:{target.port}"
         results = asyncio.run(run(args, base, ws_base))
-    print(DEFINITIONS.format(loads=args.loads))
+    print(DEFINITIONS.format(loads=args.loads, drags=args.drags))
     verdicts: list[bool] = []
     if "laptop" in results:
         label = f"laptop: 1920×1080, mouse, full CPU; {args.items} items"
