@@ -25,7 +25,8 @@ What is measured (also printed with the results, `DEFINITIONS`):
   release, while one of the viewer's own activities is dragged. Laptop: `--moves` mouse moves sent as fast
   as the page takes them (as in issue 3). Phone: one finger (`Input.dispatchTouchEvent`), `--touch-moves`
   moves at 60 Hz, each sent without waiting for the page to handle the previous one, like a real finger;
-  the card must end where the finger left it (checked: a drag that panned the board instead is void).
+  the card must have followed the press (checked: a drag that panned the board instead is void).
+  `--drags` drags of the viewer's card, back and forth, their frames pooled.
 Absolute times drift between runs on these machines; the ratios to the baseline hold better. Printed with
 the figures: when each part of a load was complete (HTML, scripts, board state, items, pictures), what it
 fetched, the DevTools counters (`Performance.getMetrics`: tasks, script, style, layout) during the load and
