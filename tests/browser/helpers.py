@@ -345,8 +345,9 @@ def session_token(page: Page) -> str:
     return next(c["value"] for c in page.context.cookies() if c["name"] == "fresque_session")
 
 
-def seed(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]]) -> int:
+def seed(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]], op_id: str = "seed:1") -> int:
     """Put things on a board the way any client does (a WebSocket, hello, one ops message); returns its seq.
+    A second seed of the same board needs its own `op_id` (the same one is a resend: acknowledged, not applied).
 
     For setting a scene only: what a test is about is always done through the page.
     """
@@ -362,7 +363,7 @@ def seed(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]]) 
         ws.send(json.dumps({"type": "hello", "protocol": 1, "client": "seed"}))
         while json.loads(ws.recv(timeout=10))["type"] != "welcome":
             pass
-        ws.send(json.dumps({"type": "ops", "op_id": "seed:1", "ops": ops}))
+        ws.send(json.dumps({"type": "ops", "op_id": op_id, "ops": ops}))
         while True:
             msg = json.loads(ws.recv(timeout=10))
             assert msg["type"] != "reject", msg

@@ -12,6 +12,7 @@ import {
 } from '../core/protocol.js';
 import { bigButton } from './bars.js';
 import { h, picture } from './dom.js';
+import { OverflowRow } from './overflow.js';
 import { PhaseBanner, phaseTools, refusal, showTools } from './phase.js';
 
 const TIMER_PRESETS = [5, 10, 15, 20];
@@ -102,7 +103,10 @@ export class Facilitation {
   constructor(o) {
     this.o = o;
     this.bar = document.getElementById('facilitator-bar');
-    this.closedNote = document.getElementById('palette-closed') ?? h('p');
+    /** « Images » asked for the palette in a step that does not show it by itself (reset by a new step) */
+    this.paletteAsked = false;
+    this.pictures = document.getElementById('show-palette');
+    this.pictures?.addEventListener('click', () => { this.paletteAsked = !this.paletteAsked; this.update(); });
     const bannerEl = document.getElementById('phase-banner');
     this.banner = bannerEl ? new PhaseBanner({
       root: bannerEl, i18n: o.i18n, now: () => o.store.serverNow(), icon: (n) => o.catalogue.icon(n),
@@ -125,6 +129,9 @@ export class Facilitation {
     this.shownView = null;
     /** @type {import('./table.js').Table | null} people this device acts for (table mode, people on paper) */
     this.table = null;
+    this.more = new OverflowRow({
+      host: this.bar ?? h('div'), id: 'facilitator-more', label: () => this.o.i18n().t('board.fac.more'),
+    });
   }
 
   /**
@@ -191,9 +198,10 @@ export class Facilitation {
     this.current = tools;
     const { t, lang } = this.o.i18n();
     this.banner?.update(settings, tools, this.facilitating);
+    if (settings.phase !== this.phaseSeen) this.paletteAsked = false;
     showTools(tools, {
-      vote: byIdOr('vote-mode'), note: byIdOr('add-note'), undo: byIdOr('undo'), palette: byIdOr('palette'), closed: this.closedNote,
-    }, { t });
+      vote: byIdOr('vote-mode'), note: byIdOr('add-note'), undo: byIdOr('undo'), palette: byIdOr('palette'), pictures: this.pictures,
+    }, { t, phase: settings.phase, asked: this.paletteAsked });
     document.body.dataset.facilitating = String(this.facilitating);
     this.o.renderer.facilitating = this.facilitating && !this.readOnly;
     // a tool the phase just closed lets go of what it held
@@ -298,7 +306,11 @@ export class Facilitation {
         attrs: { href: `${location.pathname}?view=projector`, target: '_blank', rel: 'noopener' },
       }, [t('board.fac.projector')]),
     ]);
-    bar.replaceChildren(toggle, h('div', { class: 'fac-controls', attrs: { id: 'facilitator-controls' } }, [phaseGroup, timerGroup, boardGroup]));
+    const row = h('div', { class: 'fac-controls', attrs: { id: 'facilitator-controls' } }, [phaseGroup, timerGroup, boardGroup]);
+    bar.replaceChildren(toggle, row);
+    // what does not fit goes into « Plus », the board's controls first, then the timer's, then « Étapes… »
+    const last = (/** @type {HTMLElement} */ g) => [...g.children].reverse();
+    this.more.fit(row, [...last(boardGroup), ...last(timerGroup), ...phaseGroup.querySelectorAll('.fac-steps')]);
   }
 
   /**

@@ -30,6 +30,7 @@ import { deviceKind } from '../core/table.js';
 import { Follow } from './follow.js';
 import { Table } from './table.js';
 import { Facilitation } from './facilitation.js';
+import { langMenu } from './header.js';
 import { isProjector, setupProjector } from './projector.js';
 
 const PRESENCE_INTERVAL_MS = 33; // ≈ 30 Hz: what the server relays at most
@@ -130,10 +131,11 @@ async function start() {
   function fit() {
     const r = viewportEl.getBoundingClientRect();
     const items = [...store.view().items.values()];
-    const day = ['weekend', 'mon', 'tue', 'wed', 'thu', 'fri', 'weekend'][new Date().getDay()];
     const free = zoomReserve();
+    // An empty board opens on Monday, not on today's column: residents tell a usual week from its start, and the
+    // same board must open the same way whatever the day of the workshop.
     view.set(openingView({
-      width: r.width - free.right, height: r.height - free.bottom, items, mine: items.filter((it) => it.author === me), today: day,
+      width: r.width - free.right, height: r.height - free.bottom, items, mine: items.filter((it) => it.author === me),
     }));
     applyView();
   }
@@ -153,10 +155,10 @@ async function start() {
     const a = view.toScreen(rect.x, rect.y);
     const b = view.toScreen(rect.x + rect.w, rect.y + rect.h);
     const margin = 24;
-    let dx = 0;
     const free = zoomReserve();
     const right = r.width - Math.max(margin, free.right);
     const bottom = r.height - Math.max(margin, free.bottom);
+    let dx = 0;
     let dy = 0;
     if (b.y > bottom) dy = bottom - b.y;
     if (a.y + dy < margin) dy = margin - a.y;
@@ -178,11 +180,12 @@ async function start() {
     view.panBy(-dx, -dy);
     applyView();
   });
-  function boardBounds() {
   /** The week and every card: what « Voir tout » and the projector show. */
+  function boardBounds() {
     return boundsOf([gridBounds(), ...[...store.view().items.values()].map(itemRect)]);
   }
 
+  langMenu(document.getElementById('lang-toggle'), document.querySelector('.lang-switcher'));
   const statusEl = byId('status');
   const presenceEl = byId('presence');
   const toasts = new Toasts(byId('toasts'));
@@ -281,6 +284,7 @@ async function start() {
     const t = i18n.t;
     const source = store.view().items.get(sourceId);
     if (!source || !threadAllowed(source.kind, kind)) return;
+    if (table.gate(() => pull(sourceId, kind))) return; // table mode: « Qui êtes-vous ? » before the sheets, not after
     /** @type {any} */
     const fields = {};
     if (kind === 'difficulty') {
@@ -310,6 +314,7 @@ async function start() {
   }
 
   async function addNote() {
+    if (table.gate(addNote)) return; // table mode: whose note, first
     const text = await sheet.askText(i18n.t('board.note.write'), '', true);
     if (!text) return;
     const r = viewportEl.getBoundingClientRect();
@@ -320,11 +325,11 @@ async function start() {
     const gap = 64; // placementNear's: it puts the card that far right of the rectangle given
     const pos = placementNear({ id: '', kind: 'note', x: centre.x - s.w / 2 - gap, y: centre.y - s.h / 2, w: 0, h: 0 }, 'note', occupied());
     act([createItem({ id: newId('note'), kind: 'note', x: pos.x, y: pos.y, text })]);
+    reveal({ ...pos, ...s });
   }
 
   /** @param {string} id */
   async function editText(id) {
-    reveal({ ...pos, ...s });
     const item = store.view().items.get(id);
     if (!item) return;
     const text = await sheet.askText(i18n.t('board.edit_words'), item.text ?? '', item.kind === 'note' || (item.kind === 'solution' && !item.ref));
@@ -341,6 +346,7 @@ async function start() {
 
   /** @param {string} id @param {1 | -1} delta */
   function vote(id, delta) {
+    if (table.gate(() => vote(id, delta))) return; // table mode: whose dot, first (and then their budget)
     if (delta > 0 && store.votesLeft(table.actor()) <= 0) {
       toasts.show(i18n.t('board.vote.none_left'));
       return;
@@ -385,11 +391,11 @@ async function start() {
     paletteEl.hidden = Boolean(item || thread);
     bar.hidden = !(item || thread);
     if (thread) {
-      bar.replaceChildren(
+      fillBar(`thread:${thread.id}`, [
         h('p', { class: 'bar-title', text: t('board.kind.thread') }),
         bigButton(icon('delete'), t('board.thread.cut'), () => { act([deleteThread(thread.id)]); select(null); }, 'danger'),
         bigButton(icon('close'), t('board.close'), () => select(null), 'close'),
-      );
+      ]);
       return;
     }
     if (!item) return;
@@ -402,7 +408,7 @@ async function start() {
       const left = store.votesLeft(table.actor());
       buttons.push(
         bigButton(icon('vote'), t('board.vote.give'), () => vote(item.id, 1), 'vote'),
-        store.myVotes(item.id, table.actor()) > 0 ? bigButton(icon('undo'), t('board.vote.take_back'), () => vote(item.id, -1)) : null,
+        store.myVotes(item.id, table.actor()) > 0 ? bigButton(icon('undo'), t('board.vote.take_back'), () => vote(item.id, -1), 'take-back') : null,
         h('p', { class: 'dots-left', text: countOf(t, 'board.vote.left', left, i18n.lang) }),
       );
     }
@@ -437,7 +443,30 @@ async function start() {
     if (mine && open.kinds.includes(item.kind)) buttons.push(bigButton(icon('delete'), t('board.delete'), () => remove(item.id), 'danger'));
     buttons.push(...facilitation.itemButtons(item));
     buttons.push(bigButton(icon('close'), t('board.close'), () => select(null), 'close'));
-    bar.replaceChildren(...buttons.filter((b) => b !== null));
+    fillBar(`item:${item.id}`, buttons.filter((b) => b !== null));
+  }
+
+  /** the card or thread whose actions the bar shows: another one starts at the bar's top */
+  let barFor = '';
+  /**
+   * Draw the bar's buttons again (the store changed, or the selection). The button that had the keyboard focus
+   * keeps it (Enter twice on « Donner un point » gives two dots); another card's bar starts scrolled to its top.
+   * @param {string} key what the bar is for @param {HTMLElement[]} children
+   */
+  function fillBar(key, children) {
+    const focused = bar.contains(document.activeElement) ? barKey(/** @type {HTMLElement} */ (document.activeElement)) : null;
+    bar.replaceChildren(...children);
+    if (key !== barFor) {
+      barFor = key;
+      bar.scrollTop = 0;
+      bar.scrollLeft = 0;
+      return;
+    }
+    if (focused) [...bar.querySelectorAll('button')].find((b) => barKey(b) === focused)?.focus({ preventScroll: true });
+  }
+  /** @param {HTMLElement} el */
+  function barKey(el) {
+    return `${el.className}|${el.textContent}`;
   }
 
   // -- palette, sheets, top bar ----------------------------------------------------------------------------
@@ -448,7 +477,7 @@ async function start() {
     onMode: () => { renderVoteButton(); follow?.update(); fit(); connection.rehello(); /* the console sees the new device kind */ },
     onActive: () => { renderVoteButton(); if (ui.selected) renderBar(); },
     say: (text) => { byId('announce').textContent = text; }, tools: /** @type {HTMLElement} */ (document.querySelector('.board-top .tools')),
-    bottom: /** @type {HTMLElement} */ (document.querySelector('.board-bottom')),
+    bottom: /** @type {HTMLElement} */ (document.querySelector('.board-strip')),
   });
   const palette = new Palette({
     root: paletteEl,
@@ -486,7 +515,13 @@ async function start() {
     const label = voteButton.querySelector('.label');
     if (label) label.textContent = left > 0 ? countOf(i18n.t, 'board.vote.mode', left, i18n.lang) : i18n.t('board.vote.mode_none');
   }
-  voteButton.addEventListener('click', () => { ui.voting = !ui.voting; renderVoteButton(); renderer.schedule(); table.render(); });
+  voteButton.addEventListener('click', function toggleVoting() {
+    if (!ui.voting && table.gate(toggleVoting)) return; // table mode: who votes, before the vote mode is on
+    ui.voting = !ui.voting;
+    renderVoteButton();
+    renderer.schedule();
+    table.render();
+  });
   byId('add-note').addEventListener('click', addNote);
   byId('undo').addEventListener('click', doUndo);
   byId('zoom-in').addEventListener('click', () => zoomBy(1.25));
@@ -580,6 +615,8 @@ async function start() {
           renderer.schedule();
         } else if (ui.armed) {
           placeInCell(ui.armed, cell);
+          disarm(); // one copy per arming: a later tap on the board must not place another
+          renderer.schedule();
         } else {
           select(null);
         }
@@ -712,7 +749,7 @@ async function start() {
       e.preventDefault();
       const cell = { day: String(cellEl.dataset.day), slot: String(cellEl.dataset.slot) };
       if (ui.moving) { moveToCell(ui.moving, cell); ui.moving = null; renderer.schedule(); }
-      else if (ui.armed) placeInCell(ui.armed, cell);
+      else if (ui.armed) { placeInCell(ui.armed, cell); disarm(); renderer.schedule(); }
       return;
     }
     const itemEl = target.closest('.item');
@@ -900,6 +937,26 @@ async function start() {
 }
 
 /**
+ * An activity moved by an arrow key: it stays whole inside its box, and at the box's edge the next press
+ * takes it into the next box (else it would be held at the edge for good).
+ * @param {any} item @param {number} dx @param {number} dy
+ * @returns {{x: number, y: number, cell?: {day: string, slot: string} | null}}
+ */
+function arrowInCells(item, dx, dy) {
+  const s = itemSize(item.kind);
+  let snapped = snapToCell({ x: item.x + dx, y: item.y + dy, ...s });
+  const box = item.cell?.slot ? cellRect(item.cell) : null;
+  if (box && Math.abs(snapped.x - item.x) < 0.5 && Math.abs(snapped.y - item.y) < 0.5) {
+    // held at the edge: put its centre just past it
+    const x = dx > 0 ? box.x + box.w + 1 - s.w / 2 : dx < 0 ? box.x - 1 - s.w / 2 : item.x;
+    const y = dy > 0 ? box.y + box.h + 1 - s.h / 2 : dy < 0 ? box.y - 1 - s.h / 2 : item.y;
+    snapped = snapToCell({ x, y, ...s });
+  }
+  const out = { x: snapped.x, y: snapped.y };
+  return sameCell(snapped.cell, item.cell) ? out : { ...out, cell: snapped.cell };
+}
+
+/**
  * @param {{day: string, slot?: string} | null | undefined} a
  * @param {{day: string, slot?: string} | null | undefined} b
  */
@@ -932,23 +989,3 @@ start().catch((err) => {
   if (el) el.hidden = false;
   console.error(err);
 });
-/**
- * An activity moved by an arrow key: it stays whole inside its box, and at the box's edge the next press
- * takes it into the next box (else it would be held at the edge for good).
- * @param {any} item @param {number} dx @param {number} dy
- * @returns {{x: number, y: number, cell?: {day: string, slot: string} | null}}
- */
-function arrowInCells(item, dx, dy) {
-  const s = itemSize(item.kind);
-  let snapped = snapToCell({ x: item.x + dx, y: item.y + dy, ...s });
-  const box = item.cell?.slot ? cellRect(item.cell) : null;
-  if (box && Math.abs(snapped.x - item.x) < 0.5 && Math.abs(snapped.y - item.y) < 0.5) {
-    // held at the edge: put its centre just past it
-    const x = dx > 0 ? box.x + box.w + 1 - s.w / 2 : dx < 0 ? box.x - 1 - s.w / 2 : item.x;
-    const y = dy > 0 ? box.y + box.h + 1 - s.h / 2 : dy < 0 ? box.y - 1 - s.h / 2 : item.y;
-    snapped = snapToCell({ x, y, ...s });
-  }
-  const out = { x: snapped.x, y: snapped.y };
-  return sameCell(snapped.cell, item.cell) ? out : { ...out, cell: snapped.cell };
-}
-

@@ -6,6 +6,7 @@
  * (Enter on the pictogram, then Enter on a cell). The workshop's own pictures (`custom:<id>`) come first, in
  * « Nos images », and again in their category; they are placed like the others.
  */
+import { softHyphens } from '../core/hyphen.js';
 import { OURS } from './catalogue.js';
 import { h, picture } from './dom.js';
 import { canSpeak, speak } from './speech.js';
@@ -61,6 +62,9 @@ export class Palette {
         );
       }),
     );
+    // a wide screen's tabs are pictures: the list says the chosen category's name above its pictures (board.css)
+    const chosen = this.catalogue.paletteCategories('').find((c) => c.id === this.category);
+    this.list.dataset.category = this.category === OURS ? t('board.palette.ours') : chosen ? this.catalogue.label(chosen, lang) : '';
     const speakable = canSpeak(lang);
     this.list.replaceChildren(
       ...this.catalogue.activitiesOf(this.category).map((entry) => {
@@ -72,7 +76,8 @@ export class Palette {
             attrs: { type: 'button', 'aria-pressed': String(this.armed === entry.id), 'aria-label': label },
             dataset: { entry: entry.id },
           },
-          [picture(entry.thumb_url ?? entry.picture_url), h('span', { class: 'label', text: label, attrs: { dir: 'auto' } })],
+          // a long word breaks at a syllable, with a hyphen, inside its tile (the button's name stays plain)
+          [picture(entry.thumb_url ?? entry.picture_url), h('span', { class: 'label', text: softHyphens(label, lang), attrs: { dir: 'auto' } })],
         );
         this.dragSource(button, entry.id, entry.thumb_url ?? entry.picture_url);
         const say = speakable

@@ -90,7 +90,8 @@ export function clockText(ms) {
  * @param {string} phase @param {import('../core/i18n.js').Translate} t
  */
 export function boardPhaseWords(phase, t) {
-  return { name: t(`board.phase.${phase}.name`), say: t(`board.phase.${phase}.say`) };
+  // the vote's instruction shows the thumb it names: a phone shows the vote button as that picture and a number
+  return { name: t(`board.phase.${phase}.name`), say: t(`board.phase.${phase}.say`), icon: phase === 'vote' ? 'vote' : null };
 }
 
 /** The banner at the top of the board: phase, instruction, speaker, timer, notes. */
@@ -101,8 +102,9 @@ export class PhaseBanner {
    * @param {() => {t: import('../core/i18n.js').Translate, lang: string}} o.i18n
    * @param {() => number} o.now the server's time now (ms since 1970)
    * @param {(name: string) => string} o.icon an interface picture's URL
-   * @param {(phase: string, t: import('../core/i18n.js').Translate) => {name: string, say: string}} [o.words]
-   *   a phase's name and instruction (another kind of board has its own phases and keys)
+   * @param {(phase: string, t: import('../core/i18n.js').Translate) => {name: string, say: string, icon?: string | null}} [o.words]
+   *   a phase's name and instruction, and a picture the instruction names (another kind of board has its own
+   *   phases and keys)
    */
   constructor({ root, i18n, now, icon, words = boardPhaseWords }) {
     this.root = root;
@@ -119,6 +121,25 @@ export class PhaseBanner {
     /** @type {ReturnType<typeof setInterval> | null} */
     this.tick = null;
     this.sig = '';
+    // On a phone the instruction folds to the step's name (board.css): a tap on the name unfolds it over the
+    // board, a touch elsewhere or Escape folds it again. The banner stays one line; the speaker stays.
+    this.sayOpen = false;
+    document.addEventListener('pointerdown', (e) => {
+      if (this.sayOpen && e.target instanceof Node && !root.contains(e.target)) this.setSayOpen(false);
+    }, { capture: true });
+    root.addEventListener('keydown', (e) => {
+      if (e.key === 'Escape' && this.sayOpen) {
+        this.setSayOpen(false);
+        /** @type {HTMLElement | null} */ (root.querySelector('.say-toggle'))?.focus();
+      }
+    });
+  }
+
+  /** @param {boolean} open */
+  setSayOpen(open) {
+    this.sayOpen = open;
+    this.root.classList.toggle('say-open', open);
+    this.root.querySelector('.say-toggle')?.setAttribute('aria-expanded', String(open));
   }
 
   /**
@@ -152,10 +173,15 @@ export class PhaseBanner {
     /** @type {(Node | null)[]} */
     const parts = [];
     if (phase) {
-      const { name, say } = this.words(phase, t);
+      const { name, say, icon } = this.words(phase, t);
       parts.push(h('div', { class: 'phase-text' }, [
         h('p', { class: 'phase-name', text: name }),
-        h('p', { class: 'phase-say', text: say }),
+        h('button', {
+          class: 'say-toggle',
+          attrs: { type: 'button', 'aria-expanded': String(this.sayOpen), 'aria-controls': 'phase-say' },
+          on: { click: () => this.setSayOpen(!this.sayOpen) },
+        }, [h('span', { class: 'say-name', text: name }), h('span', { class: 'say-more', attrs: { 'aria-hidden': 'true' } })]),
+        h('p', { class: 'phase-say', attrs: { id: 'phase-say' } }, [icon ? picture(this.icon(icon)) : null, say]),
       ]));
       if (canSpeak(lang)) {
         parts.push(h('button', {
@@ -175,6 +201,7 @@ export class PhaseBanner {
     if (notes.length) parts.push(h('div', { class: 'phase-notes' }, notes));
     this.root.replaceChildren(...parts.filter((p) => p !== null));
     this.root.dataset.phase = phase ?? 'free';
+    this.root.classList.toggle('say-open', this.sayOpen);
     this.root.classList.toggle('locked', Boolean(s.locked));
   }
 
@@ -215,22 +242,39 @@ export class PhaseBanner {
   }
 }
 
+/** The steps whose work is placing pictures of the week (and the free board): the palette shows by itself. */
+const PALETTE_STEPS = new Set([null, 'week']);
+
 /**
- * Shows what the tools at the top and the palette allow now: closed ones are disabled with a short reason
- * (the palette is replaced by one plain sentence).
- * @param {Tools} tools
- * @param {{vote: HTMLElement, note: HTMLElement, undo: HTMLElement, palette: HTMLElement, closed: HTMLElement}} els
- * @param {{t: import('../core/i18n.js').Translate}} i18n
+ * Whether the palette shows: in the steps that place pictures, or when asked (« Images », on demand) in a step
+ * that still lets this person place one. Elsewhere it takes no room: the board gets it.
+ * @param {Tools} tools @param {string | null} phase @param {boolean} asked
+ * @returns {{shown: boolean, offer: boolean}} offer: the « Images » switch has something to show
  */
-export function showTools(tools, els, { t }) {
+export function paletteShown(tools, phase, asked) {
+  const may = tools.kinds.includes('activity');
+  const byStep = PALETTE_STEPS.has(phase);
+  return { shown: may && (byStep || asked), offer: may && !byStep };
+}
+
+/**
+ * Shows what the tools at the top and the palette allow now: closed ones are disabled with a short reason;
+ * the palette shows by the step (paletteShown), and its « Images » switch where it is on demand.
+ * @param {Tools} tools
+ * @param {{vote: HTMLElement, note: HTMLElement, undo: HTMLElement, palette: HTMLElement, pictures: HTMLElement | null}} els
+ * @param {{t: import('../core/i18n.js').Translate, phase: string | null, asked: boolean}} o
+ */
+export function showTools(tools, els, { t, phase, asked }) {
   const reason = tools.locked ? t('board.locked') : t('board.closed');
   setOpen(els.vote, tools.votes, reason);
   setOpen(els.note, tools.kinds.includes('note'), reason);
   setOpen(els.undo, tools.any, reason);
-  const palette = tools.kinds.includes('activity');
-  els.palette.classList.toggle('closed', !palette);
-  els.closed.hidden = palette;
-  els.closed.textContent = tools.locked ? t('board.locked') : tools.votes ? t('board.vote_hint') : t('board.closed_palette');
+  const palette = paletteShown(tools, phase, asked);
+  els.palette.classList.toggle('closed', !palette.shown);
+  if (els.pictures) {
+    els.pictures.hidden = !palette.offer;
+    els.pictures.setAttribute('aria-pressed', String(palette.shown));
+  }
 }
 
 /** @param {HTMLElement} el @param {boolean} open @param {string} reason */
