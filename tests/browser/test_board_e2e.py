@@ -106,7 +106,7 @@ def test_a_resident_places_activities_by_touch_drag_and_by_tap_tap_and_the_other
     expect(work).to_have_attribute("aria-pressed", "true")
     fingers.tap(*cell_centre(phone, "mon", "morning"))
     tapped = the_item(phone, "it.ref === 'go-to-work'")
-    expect(work).to_have_attribute("aria-pressed", "true")  # still armed: the same activity, another day
+    expect(work).to_have_attribute("aria-pressed", "false")  # one tap-place per arming (test_board_bugs_e2e)
 
     assert dragged["cell"] == {"day": "tue", "slot": "evening"}
     assert tapped["cell"] == {"day": "mon", "slot": "morning"}

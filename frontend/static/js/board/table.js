@@ -3,9 +3,10 @@
  * Table mode: several residents share one touch screen (a social centre's big screen). Each resident of the
  * table is a person hosted by this device (`POST /api/workshops/{id}/hosted`, kind "table"), shown as a chip
  * along the bottom edge with their name, colour and counts. Every placement or vote is made as one of them
- * (the push carries `as`, docs/protocol.md "Acting for someone without a device"): tap your chip first, and
- * a tap on a pictogram asks « Qui êtes-vous ? » while nobody is chosen. On/off and who is active are kept in
- * this browser for this board.
+ * (the push carries `as`, docs/protocol.md "Acting for someone without a device"): tap your chip first (a
+ * second tap keeps you: only « J'ai fini » lets go); while nobody is chosen, starting an action (a pictogram,
+ * pulling a thread, voting, a note) asks « Qui êtes-vous ? » first, then goes on as that person. On/off and who
+ * is active are kept in this browser for this board.
  *
  * People on paper (docs/protocol.md, the console's « Ajouter une personne sur papier »): hosted by a
  * facilitator, so the facilitator's board acts for them the same way. The facilitator's bar turns on the paper
@@ -96,8 +97,15 @@ export class Table {
       class: 'table-add paper-console',
       attrs: { href: this.consoleUrl(), target: '_blank', rel: 'noopener' },
     }, [picture(catalogue.icon('people')), h('span', { class: 'label' })]);
+    // « J'ai fini »: the turn is over; the next action asks « Qui êtes-vous ? » instead of going on as them
+    this.doneButton = h('button', {
+      class: 'table-done',
+      attrs: { type: 'button' },
+      on: { click: () => this.setActive(null) },
+    }, [h('span', { class: 'label' })]);
     this.strip = h('section', { id: 'table-strip', class: 'table-strip', hidden: true }, [
       this.banner,
+      this.doneButton,
       this.backButton,
       h('div', { class: 'table-people' }, [this.chips, this.addButton, this.consoleLink]),
     ]);
@@ -290,6 +298,9 @@ export class Table {
     if (back) back.textContent = t('board.paper.back');
     const link = this.consoleLink.querySelector('.label');
     if (link) link.textContent = t('board.paper.console');
+    const done = this.doneButton.querySelector('.label');
+    if (done) done.textContent = t('table.done');
+    this.doneButton.hidden = paper || !this.active;
     if (!on) return;
     const view = this.store.view();
     const active = this.active;
@@ -299,7 +310,8 @@ export class Table {
         class: `table-chip${p.id === active ? ' active' : ''}`,
         attrs: { type: 'button', 'aria-pressed': String(p.id === active) },
         dataset: { person: p.id },
-        on: { click: () => this.setActive(p.id === active ? null : p.id) },
+        // a second tap on your own chip keeps you chosen (a tap meant to confirm must not undo the choice)
+        on: { click: () => { if (p.id !== this.active) this.setActive(p.id); } },
       }, [
         h('span', { class: 'avatar', text: [...p.alias][0]?.toUpperCase() ?? '?', attrs: { 'aria-hidden': 'true' } }),
         h('span', { class: 'who' }, [
