@@ -489,11 +489,11 @@ def test_a_residents_board_in_a_phase_with_the_timer_running_passes_axe(
             expect(page.locator("#phase-banner .phase-timer")).to_have_attribute("data-state", "running")
             expect(page.locator(".follow-chip")).to_be_visible()
             check_axe(axe, page, f"board, phase + timer + follow, {device['viewport']['width']} px, {lang}")
-    facilitate(shop, {"op": "board.update", "phase": "welcome"})  # tools closed: the palette's note
+    facilitate(shop, {"op": "board.update", "phase": "welcome"})  # tools closed: the board alone
     with context_for(browser, app, PHONE, lang, shop.residents["Karim"]) as context:
         page = context.new_page()
         open_board(page, app, shop.board, items=ITEMS)
-        expect(page.locator("#palette-closed")).to_be_visible()
+        expect(page.locator("#palette")).to_be_hidden()
         check_axe(axe, page, f"board, welcome phase (tools closed), {lang}")
 
 

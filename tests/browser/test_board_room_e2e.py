@@ -70,6 +70,15 @@ BAR_JS = """() => {
     const r = el.getBoundingClientRect();
     if (r.left < -0.5 || r.right > innerWidth + 0.5) out.push(el.textContent.trim() + ' ' + r.left + '..' + r.right);
     if (row.contains(el) && (r.left < rowRect.left - 0.5 || r.right > rowRect.right + 0.5)) out.push('clipped:' + el.textContent.trim());
+    // a control squeezed: its words run out of it, or over its neighbour
+    if (el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'SELECT') out.push('squeezed:' + el.textContent.trim());
+  }
+  const shown = [...row.querySelectorAll('button, select, a')].filter((el) => el.checkVisibility())
+    .map((el) => [el, el.getBoundingClientRect()]);
+  for (const [a, ra] of shown) for (const [b, rb] of shown) {
+    if (a !== b && ra.left < rb.right - 0.5 && rb.left < ra.right - 0.5 && ra.top < rb.bottom && rb.top < ra.bottom) {
+      out.push('overlap:' + a.textContent.trim() + '/' + b.textContent.trim());
+    }
   }
   const widths = [...row.querySelectorAll('.fac-group > *, .more-button')].filter((el) => el.checkVisibility())
     .map((el) => `${el.className.split(' ').pop()}:${Math.round(el.getBoundingClientRect().width)}`);

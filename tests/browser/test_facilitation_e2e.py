@@ -76,7 +76,7 @@ Room = tuple[Workshop, Page, Page]
 
 def test_the_phase_opens_and_closes_the_residents_tools(room: Room, app: ServerProcess) -> None:
     ws, facilitator, amina = room
-    palette, closed = amina.locator("#palette"), amina.locator("#palette-closed")
+    palette, side = amina.locator("#palette"), amina.locator(".board-bottom")
     note, vote = amina.locator("#add-note"), amina.locator("#vote-mode")
 
     # A free board (no phase yet): everything is open.
@@ -89,7 +89,7 @@ def test_the_phase_opens_and_closes_the_residents_tools(room: Room, app: ServerP
     setting(amina, "phase", "welcome")
     expect(amina.locator("#phase-banner .phase-name")).to_have_text("Accueil")
     expect(palette).to_be_hidden()
-    expect(closed).to_be_visible()
+    expect(side).to_be_hidden()  # nothing to place: the palette's room is the board's
     expect(note).to_be_disabled()
     expect(vote).to_be_disabled()
 
@@ -108,6 +108,16 @@ def test_the_phase_opens_and_closes_the_residents_tools(room: Room, app: ServerP
     settled(amina)
     placed = [it for it in export_items(app, ws.board, ws.token).values() if it["kind"] == "activity"]
     assert len(placed) == 1 and placed[0]["cell"] == {"day": "tue", "slot": "morning"}
+
+    # Tirer le fil: the palette steps aside, and comes back on demand (« Images ») for a forgotten activity.
+    choose_phase(facilitator, "threads")
+    setting(amina, "phase", "threads")
+    pictures = amina.locator("#show-palette")
+    expect(palette).to_be_hidden()
+    expect(pictures).to_be_visible()
+    pictures.click()
+    expect(palette).to_be_visible()
+    expect(pictures).to_have_attribute("aria-pressed", "true")
 
     # Vote: only the dots.
     seed(app, ws.board, ws.token, [SOLUTION])

@@ -261,7 +261,7 @@ def welcome(room: Room) -> None:
     for page in (room.table, room.phone):
         expect(page.locator("#phase-banner .phase-name")).to_have_text("Accueil")
         expect(page.locator("#palette")).to_be_hidden()
-        expect(page.locator("#palette-closed")).to_be_visible()
+        expect(page.locator(".board-bottom")).to_be_hidden()  # nothing to place: the board takes the room
         expect(page.locator("#add-note")).to_be_disabled()
         expect(page.locator("#vote-mode")).to_be_disabled()
     # the facilitator keeps every tool

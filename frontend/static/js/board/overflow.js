@@ -87,6 +87,10 @@ export class OverflowRow {
     if (!row.contains(this.button)) row.append(this.button);
     if (!this.host.contains(this.menu)) this.host.append(this.menu);
     this.button.hidden = false;
+    // first every control in its widest form; if that does not fit, the row's narrow form (board.css: a wall
+    // screen's phase chips become the drop-down), then controls move to the menu
+    row.classList.remove('narrow');
+    if (this.overflows()) row.classList.add('narrow');
     const queue = this.movable.filter((el) => row.contains(el));
     while (this.overflows() && queue.length) {
       const el = /** @type {Element} */ (queue.shift());
