@@ -16,7 +16,8 @@ Two cases, each measured on its baseline board (one activity) and on its own boa
 What is measured (also printed with the results, `DEFINITIONS`):
 - first render: from the navigation's start (`performance.timeOrigin`, the page's time 0) to the end of the
   first rendering update (style, layout and paint on the page's main thread) after which every item and
-  every thread of the board is in the page and every picture in them is loaded. A script injected before
+  every thread of the board is in the page and every picture in them is loaded (but for `loading="lazy"`
+  ones off screen, which the browser fetches only when they come near). A script injected before
   the page's own posts a message from each animation frame's callback; the message runs after that frame's
   rendering and checks. Median of `--loads` loads, each in a fresh browser context: no HTTP cache and no
   stored board, as when a resident opens the link for the first time. `reload`: the same board opened again
@@ -66,7 +67,8 @@ WAIT_MS = 180_000  # a cold load of a big board on a 4× slower CPU, on a busy m
 
 DEFINITIONS = """\
 first render = navigation start -> end of the first rendering update (main thread: style, layout, paint)
-               after which every item and thread is in the page and every picture in it is loaded;
+               after which every item and thread is in the page and every picture in it is loaded
+               (but for loading="lazy" ones off screen);
                median of {loads} loads, each in a fresh browser context (cold cache, nothing stored)
 reload       = the same, the board opened again in the same context (scripts and pictures cached)
 drag frames  = gaps between requestAnimationFrame timestamps from press to release while one of the
@@ -323,8 +325,13 @@ FIRST_RENDER_PROBE = """(() => {
     const items = mark('items drawn', count('.items > .item') >= want.items);
     const threads = count('svg.threads path.thread') >= want.threads
       && (!want.threads || mark('threads drawn', true)); // a board without threads: no milestone
-    const pictures = items && mark('pictures loaded',
-      [...document.querySelectorAll('.items img')].every((img) => img.complete));
+    // every picture loaded, but for lazy ones away from the screen (the browser fetches them when near)
+    const away = (img) => {
+      const r = img.getBoundingClientRect();
+      return r.bottom < 0 || r.right < 0 || r.top > innerHeight || r.left > innerWidth;
+    };
+    const pictures = items && mark('pictures loaded', [...document.querySelectorAll('.items img')]
+      .every((img) => img.complete || (img.loading === 'lazy' && away(img))));
     if (ready && items && threads && pictures) {
       window.__drawnAt = performance.now();
       return;
