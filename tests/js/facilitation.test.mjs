@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 
 import * as P from '../../frontend/static/js/core/protocol.js';
 import { BoardStore, defaultSettings, nextTimer, stateToSnapshot, timerLeft } from '../../frontend/static/js/core/store.js';
-import { clockText, phaseTools, refusal } from '../../frontend/static/js/board/phase.js';
+import { clockText, paletteShown, phaseTools, refusal } from '../../frontend/static/js/board/phase.js';
 
 const FAC = 'p-fac';
 const ME = 'p-amina';
@@ -345,4 +345,22 @@ test('clockText: mm:ss rounded up, hours when needed', () => {
   assert.equal(clockText(0), '00:00');
   assert.equal(clockText(-5), '00:00');
   assert.equal(clockText(3_600_000 + 61_000), '1:01:01');
+});
+
+test('the palette shows by itself where pictures are placed, on demand where they still may be, never where not', () => {
+  const access = { phases: {
+    week: { kinds: ['activity', 'note'] }, threads: { kinds: ['activity', 'difficulty'], threads: true }, vote: { votes: true },
+  } };
+  const resident = (/** @type {string | null} */ phase) => phaseTools(access, { phase, locked: false }, 'participant');
+  assert.deepEqual(paletteShown(resident(null), null, false), { shown: true, offer: false });
+  assert.deepEqual(paletteShown(resident('week'), 'week', false), { shown: true, offer: false });
+  assert.deepEqual(paletteShown(resident('threads'), 'threads', false), { shown: false, offer: true });
+  assert.deepEqual(paletteShown(resident('threads'), 'threads', true), { shown: true, offer: true });
+  assert.deepEqual(paletteShown(resident('vote'), 'vote', true), { shown: false, offer: false });
+  // a facilitator may place anything in any step: on demand in the vote, by itself in the week
+  const facilitator = phaseTools(access, { phase: 'vote', locked: false }, 'facilitator');
+  assert.deepEqual(paletteShown(facilitator, 'vote', false), { shown: false, offer: true });
+  // a paused board closes it for a resident, asked or not
+  assert.deepEqual(paletteShown(phaseTools(access, { phase: 'week', locked: true }, 'participant'), 'week', true),
+    { shown: false, offer: false });
 });
