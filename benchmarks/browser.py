@@ -559,18 +559,21 @@ async def open_board(browser: Any, base: str, device: Device, scene: Scene, prof
 
 async def grab_target(page: Any, cdp: Any, device: Device, mine: list[str]) -> tuple[str, float, float]:
     """The first of the viewer's cards that a finger at its centre would touch, and that centre. When the
-    opening view shows none of them, the board is first panned by a finger until the first one is mid-screen
-    (a set-up step, not measured)."""
+    opening view shows none of them, the board is first panned by a finger (or the mouse) towards the first
+    ones (a set-up step, not measured)."""
     found = await touchable(page, mine)
-    for _ in range(12):
+    for attempt in range(12):
         if found is not None:
             break
+        aim = mine[
+            attempt % min(3, len(mine))
+        ]  # one of the first three: a card dropped under another is skipped
         target = await page.evaluate(
             """(id) => {
                 const r = document.querySelector(`.item[data-id="${id}"]`).getBoundingClientRect();
                 return [r.left + r.width / 2, r.top + r.height / 2];
             }""",
-            mine[0],
+            aim,
         )
         await swipe_towards(page, cdp, device, target)
         found = await touchable(page, mine)
