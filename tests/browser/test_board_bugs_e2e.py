@@ -247,6 +247,46 @@ def test_a_cards_bar_fits_a_phone_nothing_overlaps_the_title_is_whole_and_a_new_
     phone.screenshot(path=f"/tmp/shots-bugs/bar-phone-{lang}.png")
 
 
+def test_a_cards_bar_on_a_laptop_keeps_each_buttons_words_inside_it(
+    app: ServerProcess, devices: Devices
+) -> None:
+    ws, laptop = facilitator_on(devices, app, {"viewport": {"width": 1366, "height": 768}})
+    seed(
+        app,
+        ws.board,
+        ws.token,
+        [
+            activity("act-health", "health-reimbursements", "mon", "morning", 40, 100),
+            {
+                "op": "item.create",
+                "id": "dif-online",
+                "kind": "difficulty",
+                "x": 40,
+                "y": 700,
+                "ref": "equipment",
+                "severity": "bloque",
+            },
+            {"op": "thread.create", "id": "th-one", "source": "act-health", "target": "dif-online"},
+        ],
+    )
+    laptop.locator('.item[data-id="act-health"]').click()
+    expect(laptop.locator("#actionbar")).to_be_visible()
+    found = laptop.evaluate(
+        """() => [...document.querySelectorAll('#actionbar .action')].map((b) => {
+            const r = b.getBoundingClientRect();
+            return {text: b.textContent, left: r.left, right: r.right, top: r.top, bottom: r.bottom,
+                    scrollHeight: b.scrollHeight, clientHeight: b.clientHeight};
+        })"""
+    )
+    assert len(found) >= 8, found
+    for b in found:
+        assert b["scrollHeight"] <= b["clientHeight"] + 1, b  # its words inside it, not over its neighbours
+        assert b["bottom"] - b["top"] >= 48, b
+    for i, a in enumerate(found):
+        for b in found[i + 1 :]:
+            assert not overlap(a, b), (a, b)
+
+
 # -- 3. the palette at 360 px --------------------------------------------------------------------------------
 
 
