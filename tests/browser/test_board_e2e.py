@@ -594,12 +594,15 @@ def test_the_keyboard_places_an_activity_and_moves_it(
     placed = the_item(laptop, "it.ref === 'training'")
     assert placed["cell"] == {"day": "thu", "slot": "afternoon"}
 
-    # Tab on to the new card, then arrows: 20 world units a press, down into the evening row
+    # Tab on to the new card, then arrows: 20 world units a press, down into the evening row. The card stays
+    # whole inside its box (it never straddles two): held at the afternoon's bottom edge (y 418), the next
+    # press takes it into the evening's top (542), then on 20 a press.
     press_until(laptop, "Tab", lambda f: f["id"] == placed["id"])
     for key in ["ArrowRight"] * 3 + ["ArrowDown"] * 7:
         laptop.keyboard.press(key)
         assert laptop.evaluate(FOCUSED)["id"] == placed["id"]  # the focus stays on the card it moves
-    want = {"x": placed["x"] + 60, "y": placed["y"] + 140, "cell": {"day": "thu", "slot": "evening"}}
+    assert placed["y"] == 360  # slotPosition's first place in the afternoon row (56 + 240 + 64)
+    want = {"x": placed["x"] + 60, "y": 602, "cell": {"day": "thu", "slot": "evening"}}
     wait_items_like(laptop, {placed["id"]: want})
     settled(laptop)
     wait_items_like(facilitator, {placed["id"]: want})
