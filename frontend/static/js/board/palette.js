@@ -64,7 +64,8 @@ export class Palette {
     );
     // a wide screen's tabs are pictures: the list says the chosen category's name above its pictures (board.css)
     const chosen = this.catalogue.paletteCategories('').find((c) => c.id === this.category);
-    this.list.dataset.category = this.category === OURS ? t('board.palette.ours') : chosen ? this.catalogue.label(chosen, lang) : '';
+    // (soft hyphens: a long word of it breaks at a syllable in a phone's narrow column, « forma-tion »)
+    this.list.dataset.category = softHyphens(this.category === OURS ? t('board.palette.ours') : chosen ? this.catalogue.label(chosen, lang) : '', lang);
     const speakable = canSpeak(lang);
     this.list.replaceChildren(
       ...this.catalogue.activitiesOf(this.category).map((entry) => {
