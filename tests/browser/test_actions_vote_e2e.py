@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 from helpers import LAPTOP, TABLET, Devices, Workshop, create_workshop, seed, settled, wait_connected
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(180)
@@ -30,6 +30,14 @@ WALL: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch"
 
 # three actions: the CCAS leads the first, the city the second, the third has no lead yet
 ATELIERS, PERMANENCES, TABLETTES = "act-vote-ateliers", "act-vote-permanences", "act-vote-tablettes"
+
+
+def press(bar: Locator, selector: str) -> None:
+    """A control of the facilitator's bar: in its one row, or in « Plus » when the row is full (issue 11)."""
+    control = bar.locator(selector)
+    if not control.is_visible():
+        bar.locator(".more-button").click()
+    control.click()
 
 
 def plan() -> list[dict[str, Any]]:
@@ -169,7 +177,7 @@ def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(
     expect(bar).to_be_visible()
 
     # The facilitator hides the votes, then opens the vote.
-    bar.locator(".fac-votes").click()
+    press(bar, ".fac-votes")
     setting(facilitator, "votes_hidden", True)
     expect(bar.locator(".fac-votes")).to_have_text("Révéler")
     bar.locator(".fac-select").select_option("vote")
@@ -235,7 +243,7 @@ def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(
     shoot(lina, "tablet-vote")
 
     # The reveal: every screen shows the totals and the ranking opens, most dots first.
-    bar.locator(".fac-votes").click()
+    press(bar, ".fac-votes")
     for page in (karim, lina, facilitator):
         setting(page, "votes_hidden", False)
         expect(vote(page, PERMANENCES).locator(".af-total")).to_have_text("3 points")
@@ -333,7 +341,10 @@ def test_filters_hide_cards_and_colour_by_changes_the_colours(app: ServerProcess
     expect(card(page, TABLETTES)).to_be_visible()
     assert "axis=" not in page.url
 
-    # The wall: the facilitator's bar and the filter bar, every criterion shown.
+    # The wall: the facilitator's bar and the filter bar; the criteria fold behind « Filtres » here too (the
+    # timeline gets the screen), one tap shows them all.
+    expect(facilitator.locator("#filters #af-filter-lead")).to_be_hidden()
+    facilitator.locator("#filters .af-filters-toggle").click()
     expect(facilitator.locator("#filters #af-filter-lead")).to_be_visible()
     shoot(facilitator, "wall-bar")
 
@@ -351,44 +362,44 @@ def test_timer_pause_and_spotlight_reach_the_stakeholders(app: ServerProcess, de
     # The timer: 5 minutes, on the stakeholder's banner, counting on the server's clock; +1, pause, stop.
     timer = banner.locator(".phase-timer")
     expect(timer).to_be_hidden()
-    bar.locator(".preset-5").click()
+    press(bar, ".preset-5")
     expect(timer).to_have_attribute("data-state", "running")
     expect(timer.locator(".timer-digits")).to_have_text(re.compile(r"^0[45]:[0-5]\d$"))
-    bar.locator(".fac-add").click()
+    press(bar, ".fac-add")
     expect(timer.locator(".timer-digits")).to_have_text(re.compile(r"^0[56]:[0-5]\d$"))
-    bar.locator(".fac-pause").click()
+    press(bar, ".fac-pause")
     expect(timer).to_have_attribute("data-state", "paused")
-    bar.locator(".fac-clear").click()
+    press(bar, ".fac-clear")
     expect(timer).to_be_hidden()
 
     # « Mettre en pause »: the stakeholder's dots close and the banner says why; « Rouvrir » opens them again.
     add = vote(karim, ATELIERS).locator(".af-vote-add")
     expect(add).to_be_visible()
-    bar.locator(".fac-lock").click()
+    press(bar, ".fac-lock")
     expect(banner.locator(".note-locked")).to_be_visible()
     expect(add).to_be_hidden()
-    bar.locator(".fac-lock").click()
+    press(bar, ".fac-lock")
     expect(banner.locator(".note-locked")).to_have_count(0)
     expect(add).to_be_visible()
 
     # The points per person: one more, said on the stakeholder's page at once.
     expect(karim.locator("#facilitation .af-left-text")).to_have_text("Il vous reste 3 points")
-    bar.locator(".af-budget-more").click()
+    press(bar, ".af-budget-more")
     expect(bar.locator(".af-budget-n")).to_have_text("4")
     expect(karim.locator("#facilitation .af-left-text")).to_have_text("Il vous reste 4 points")
 
     # The spotlight: with nothing selected the bar says what to do; a selected card is shown to everyone.
-    bar.locator(".fac-spotlight").click()
+    press(bar, ".fac-spotlight")
     expect(bar.locator(".af-bar-note")).to_have_text("Touchez d'abord une action.")
     card(facilitator, PERMANENCES).locator(".tl-card-title").click()
-    bar.locator(".fac-spotlight").click()
+    press(bar, ".fac-spotlight")
     setting(karim, "spotlight", PERMANENCES)
     expect(banner.locator(".af-spot-note")).to_have_text(
         "À regarder ensemble\u00a0: A2 · Permanences France Services"
     )
     expect(card(karim, PERMANENCES)).to_have_class(re.compile(r"\baf-spotlit\b"))
     expect(card(karim, ATELIERS)).not_to_have_class(re.compile(r"\baf-spotlit\b"))
-    bar.locator(".fac-spotlight").click()  # « Arrêter de montrer »
+    press(bar, ".fac-spotlight")  # « Arrêter de montrer »
     expect(banner.locator(".af-spot-note")).to_have_count(0)
     expect(card(karim, PERMANENCES)).not_to_have_class(re.compile(r"\baf-spotlit\b"))
 
@@ -409,7 +420,7 @@ def test_timer_pause_and_spotlight_reach_the_stakeholders(app: ServerProcess, de
     shoot(karim, "laptop-ar")
 
     # « Étapes… »: the action board's five steps by their names; one taken out, saved in one board.update.
-    bar.locator(".fac-steps").click()
+    press(bar, ".fac-steps")
     sheet = facilitator.locator("dialog.af-sheet")
     expect(sheet.locator(".steps-name")).to_have_text(
         ["Accueil", "Placer les actions", "Remplir les fiches", "Vote", "Restitution"]
@@ -421,6 +432,6 @@ def test_timer_pause_and_spotlight_reach_the_stakeholders(app: ServerProcess, de
     setting(karim, "phases", ["place", "fiches", "vote", "restitution"])
     expect(sheet).to_be_hidden()
     # ‹ goes back a step
-    bar.locator(".fac-prev").click()
+    press(bar, ".fac-prev")
     setting(karim, "phase", "fiches")
     expect(banner.locator(".phase-name")).to_have_text("ملء البطاقات")

@@ -22,6 +22,7 @@ import { Sheet } from '../board/dialogs.js';
 import { PhaseBanner } from '../board/phase.js';
 import { actionTools } from './tools.js';
 import { askPhases, button, chip, group, phaseSelect, phasesChange, toggleButton } from '../board/facilitation.js';
+import { OverflowRow } from '../board/overflow.js';
 
 const TIMER_PRESETS = [5, 10, 15, 20];
 
@@ -256,6 +257,9 @@ export function mountFacilitation(ctx, element) {
   const votebar = h('div', { class: 'af-votebar', hidden: true });
   const ranking = h('section', { class: 'af-ranking', attrs: { id: 'af-ranking', 'aria-labelledby': 'af-ranking-title' }, hidden: true });
   element.replaceChildren(bar, bannerEl, votebar, ranking);
+  // one row of controls at every width: what does not fit goes into « Plus », never off-screen or onto a
+  // second row that would take the timeline's room
+  const more = new OverflowRow({ host: bar, id: 'af-fac-more', label: () => t('board.fac.more') });
 
   const banner = new PhaseBanner({
     root: bannerEl,
@@ -514,7 +518,11 @@ export function mountFacilitation(ctx, element) {
           else tellBar(t('actions.fac.spotlight_none'));
         }, 'fac-spotlight'),
     ]);
-    bar.replaceChildren(toggle, h('div', { class: 'fac-controls', attrs: { id: 'af-fac-controls' } }, [phaseGroup, timerGroup, boardGroup]));
+    const controls = h('div', { class: 'fac-controls', attrs: { id: 'af-fac-controls' } }, [phaseGroup, timerGroup, boardGroup]);
+    bar.replaceChildren(toggle, controls);
+    // the last controls go first: the board's, then the timer's, then « Étapes… »; the steps themselves stay
+    const last = (/** @type {Element} */ g) => [...g.children].reverse();
+    more.fit(controls, [...last(boardGroup), ...last(timerGroup), ...phaseGroup.querySelectorAll('.fac-steps')]);
   };
 
   /** A short message under the bar. @param {string} text */

@@ -294,8 +294,8 @@ export function mountFilters(ctx, element) {
   const t = /** @type {Translate} */ ((key, vars) => ctx.t(key, vars));
   let { filter, colour } = filterFromHash(typeof location === 'undefined' ? '' : location.hash);
   let sig = '';
-  // wide screens show every criterion; narrower ones fold them behind « Filtres » (open when one is set)
-  let open = (typeof matchMedia === 'function' ? matchMedia('(min-width: 1200px)').matches : true) || isActive(filter);
+  // the criteria fold behind « Filtres » on every screen (open when one is set): the timeline gets the room
+  let open = isActive(filter);
   // a phone folds « Couleur selon » behind « Filtres » too (one button above the timeline, nothing more)
   const narrow = typeof matchMedia === 'function' ? matchMedia('(max-width: 600px)') : null;
   narrow?.addEventListener('change', () => draw(true));

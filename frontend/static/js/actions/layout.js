@@ -25,11 +25,13 @@ export function spanOf(a) {
 
 /**
  * The width of one month in px: wide enough to read a period's label and to grab a one-period card between
- * its two edge handles, and filling the screen when the timeline is short.
+ * its two edge handles, and filling the screen when the timeline is short. `type` is the page's type size
+ * against 16 px (larger on a touch table): a one-period card's title then keeps its words whole.
  * @param {string} scale @param {number} months how many months the timeline holds @param {number} available px
+ * @param {number} [type]
  */
-export function monthWidth(scale, months, available) {
-  const least = scale === 'month' ? 96 : scale === 'quarter' ? 52 : 30;
+export function monthWidth(scale, months, available, type = 1) {
+  const least = Math.round((scale === 'month' ? 96 : scale === 'quarter' ? 52 : 30) * Math.max(1, type));
   return Math.max(least, Math.floor(available / Math.max(1, months)));
 }
 

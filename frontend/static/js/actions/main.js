@@ -278,8 +278,7 @@ async function start() {
     const id = newActionId();
     if (send([createAction({ id, lane, start: formatMonth(span.start), end: formatMonth(span.end), fiche: { title } })])) {
       select(id);
-      timeline.render();
-      timeline.focusCard(id);
+      timeline.reveal(id); // in sight, also once the card's bar has opened under the timeline
     }
   }
 
@@ -302,8 +301,17 @@ async function start() {
 
   async function fromIdeas() {
     const m = await module('picker');
-    if (m?.openSolutionPicker) m.openSolutionPicker(ctx);
-    else toasts.show(t('actions.unavailable'));
+    if (!m?.openSolutionPicker) {
+      toasts.show(t('actions.unavailable'));
+      return;
+    }
+    // the cards made from the residents' ideas: the first one selected and brought into sight
+    const made = await m.openSolutionPicker(ctx);
+    const first = Array.isArray(made) ? made.find((id) => st.view().actions.has(id)) : undefined;
+    if (first) {
+      select(first);
+      timeline.reveal(first);
+    }
   }
 
   // -- the selected card's toolbar: a tap alternative for every drag ------------------------------------------

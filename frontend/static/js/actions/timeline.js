@@ -37,9 +37,22 @@ import { formatMonth, monthName, monthOf, periodLabel, spanLabel } from './month
  * }} TimelineEvents
  */
 
-const CARD_H = 84;
-const ROW_H = 96;
-const LANE_PAD = 8;
+/**
+ * Card heights. The lanes are given the timeline's height: a card is as tall as lets every lane be seen at once
+ * (three lanes of a few rows each on a 768 px laptop), between a compact card (its title on one line beside its
+ * dot votes) and a comfortable one (three lines of title above its dates and votes). More rows than fit keep the
+ * compact height, and the timeline scrolls down.
+ */
+const CARD_MIN = { fine: 40, coarse: 52 };
+const CARD_MAX = { fine: 104, coarse: 124 };
+const COMPACT_BELOW = 76; // px: a shorter card leaves its dates out (they are in its label, its bar, its fiche)
+const STACK_BELOW = 240; // px: a narrower card puts its votes under its title, not beside it
+const TITLE_EM = 0.98; // a card's title, in rem (actions.css), bold; its lines 1.2 high, 1.15 on a compact card
+const VOTE_H = { fine: 32, coarse: 44 }; // the dot-vote buttons (actions-facilitate.css)
+const GAP = 8; // between two rows of a lane
+const LANE_PAD = 6;
+const MAX_LINES = 5; // a title needing more is cut with « … » (its fiche has it whole)
+const REVEAL_MS = 1500; // how long a new card is kept in sight while the page around it settles (the bar opens)
 const TAP_SLOP = 8;
 const EDGE_SCROLL = 48; // px from the timeline's side where a drag scrolls it
 /** Lane colours until the filters choose another (Okabe–Ito, the same as filters.js's first three). */
@@ -99,6 +112,16 @@ export class Timeline {
     this.flash = null;
     /** @type {ReturnType<typeof setTimeout> | null} */
     this.flashTimer = null;
+    this.cardH = CARD_MAX.fine;
+    /** @type {Map<string, number[]>} each lane's row heights */
+    this.heights = new Map();
+    /** @type {CanvasRenderingContext2D | null} measures titles (linesOf) */
+    this.measure = null;
+    this.measureFont = '';
+    /** whether the timeline was scrolled to where the actions are (once, at the first drawing with cards) */
+    this.opened = false;
+    /** @type {{id: string, until: number} | null} a card kept in sight for a moment (a new one) */
+    this.revealing = null;
     this.canvas = h('div', { class: 'tl-canvas' });
     this.root.replaceChildren(this.canvas);
     this.listen();
@@ -149,18 +172,23 @@ export class Timeline {
     const settings = view.settings;
     const range = rangeOf(settings);
     const head = this.headWidth();
-    const monthPx = monthWidth(range.scale, range.months, this.root.clientWidth - head - 2);
+    const monthPx = monthWidth(range.scale, range.months, this.root.clientWidth - head - 2, this.rem() / 16);
     const lanes = settings.lanes;
     const shown = [...view.actions.values()].filter((a) => this.isVisible(a));
     const placed = stack(shown, lanes);
-    const sig = JSON.stringify([settings.timeline, lanes, monthPx, head, lang, [...placed.rows]]);
+    const cardH = this.fitCardHeight(placed.rows, lanes.length, head);
+    const heights = this.rowHeights(shown, placed, lanes, range, monthPx, cardH);
+    const sig = JSON.stringify([settings.timeline, lanes, monthPx, head, lang, [...placed.rows], cardH, [...heights]]);
     // Not while a card is being dragged: rebuilding the lanes would take it out of the page, and end the drag
     // (someone else's new card may add a row meanwhile: the lanes grow once the card is dropped).
     if (sig !== this.sig && !this.drag?.started) {
       this.sig = sig;
       this.range = range;
       this.monthPx = monthPx;
-      this.build(range, monthPx, head, lanes, placed.rows, t, lang);
+      this.cardH = cardH;
+      this.heights = heights;
+      this.density(cardH);
+      this.build(range, monthPx, head, lanes, heights, t, lang);
     }
     this.range = range;
     this.monthPx = monthPx;
@@ -186,7 +214,9 @@ export class Timeline {
       const start = preview ? preview.start : action.start;
       const end = preview ? preview.end : action.end;
       const row = placed.row.get(action.id) ?? 0;
-      let top = LANE_PAD + row * ROW_H;
+      const rowsOf = this.heights.get(lane) ?? [this.cardH];
+      const height = rowsOf[row] ?? this.cardH;
+      let top = LANE_PAD + rowsOf.slice(0, row).reduce((sum, rh) => sum + rh + GAP, 0);
       const target = preview && preview.lane !== lane ? this.laneBodies.get(preview.lane) : null;
       if (target && el.parentElement) {
         top = target.getBoundingClientRect().top - el.parentElement.getBoundingClientRect().top + LANE_PAD;
@@ -195,9 +225,11 @@ export class Timeline {
       el.classList.toggle('flash', this.flash === action.id);
       const s = spanOf({ ...action, start, end });
       el.style.left = `${(s.start - range.start) * monthPx + 2}px`;
-      el.style.width = `${Math.max(24, (s.end - s.start + 1) * monthPx - 4)}px`;
+      const width = Math.max(24, (s.end - s.start + 1) * monthPx - 4);
+      el.style.width = `${width}px`;
+      this.layoutCard(el, width, height);
       el.style.top = `${top}px`;
-      el.style.height = `${CARD_H}px`;
+      el.style.height = `${height}px`;
     }
     for (const [id, el] of this.cards) {
       if (!seen.has(id)) {
@@ -211,6 +243,154 @@ export class Timeline {
       const el = this.cards.get(refocus);
       if (el && document.activeElement !== el) this.focusCard(refocus);
     }
+    if (!this.opened && shown.length && this.root.clientWidth > 0) {
+      this.opened = true;
+      this.openAtActions(shown, range);
+    }
+    if (this.revealing) {
+      if (performance.now() > this.revealing.until) this.revealing = null;
+      else this.scrollToCard(this.revealing.id);
+    }
+  }
+
+  /** Whether this screen is mostly touched (bigger targets). */
+  coarse() {
+    return typeof matchMedia === 'function' && matchMedia('(pointer: coarse)').matches;
+  }
+
+  /**
+   * The height of a card that lets every lane be seen in the timeline's height (see CARD_MIN / CARD_MAX).
+   * @param {Map<string, number>} rows per lane @param {number} lanes @param {number} head the names' column (0: above)
+   */
+  fitCardHeight(rows, lanes, head) {
+    const kind = this.coarse() ? 'coarse' : 'fine';
+    const axis = this.canvas.querySelector('.tl-axis');
+    const axisH = axis instanceof HTMLElement ? axis.offsetHeight : 52;
+    // on a phone a lane's name sits above its band (actions.css), a line of its own
+    const nameH = head > 0 ? 0 : (this.canvas.querySelector('.tl-lane-head')?.getBoundingClientRect().height ?? 26);
+    const total = [...rows.values()].reduce((a, b) => a + b, 0) || lanes;
+    const perLane = 2 * LANE_PAD + 2 - GAP + nameH; // padding, its border, one gap less than rows
+    const room = this.root.clientHeight - axisH - lanes * perLane;
+    const fit = Math.floor(room / Math.max(1, total)) - GAP;
+    return Math.max(CARD_MIN[kind], Math.min(CARD_MAX[kind], fit));
+  }
+
+  /** How cards of `cardH` px lay out their words (actions.css reads it). @param {number} cardH */
+  density(cardH) {
+    this.root.dataset.density = cardH < COMPACT_BELOW ? 'compact' : 'comfortable';
+  }
+
+  /**
+   * How one card lays out its words: a narrow comfortable card puts its votes under its title ("stack", the
+   * title gets the card's whole width), any other keeps them beside it ("side"); the title gets the lines its
+   * height leaves, so that nothing lies over it and it is cut as late as can be.
+   * @param {HTMLElement} el @param {number} width px @param {number} height px
+   */
+  layoutCard(el, width, height) {
+    const { stacked, words, line } = this.cardShape(width, height);
+    el.dataset.layout = stacked ? 'stack' : 'side';
+    el.style.setProperty('--tl-title-lines', String(Math.max(1, Math.floor(words / line))));
+  }
+
+  /**
+   * A card's shape: its votes under its title or beside it, the px its title may take in height and in width,
+   * a line's height. @param {number} width @param {number} height
+   */
+  cardShape(width, height) {
+    const compact = this.cardH < COMPACT_BELOW;
+    const stacked = !compact && width < STACK_BELOW;
+    const vote = VOTE_H[this.coarse() ? 'coarse' : 'fine'];
+    // the card's borders (4) and padding (8), the rows' gap (2), the votes' own padding (4) or the dates' line (24)
+    const words = compact ? height - 8 : stacked ? height - 18 - (vote + 4) : height - 38;
+    // the stripe, the body's padding and borders; beside the votes, their width too (a give and a take back)
+    const across = width - 44 - (stacked ? 0 : 2 * vote + 16);
+    const rem = this.rem();
+    return { stacked, words, across, line: TITLE_EM * rem * (compact ? 1.15 : 1.2) };
+  }
+
+  /**
+   * Each lane's row heights: the fitted card height, more for a row whose card needs it to show its whole
+   * title (comfortable cards only, up to MAX_LINES lines: a compact laptop keeps every lane in sight instead).
+   * @param {Action[]} shown @param {{row: Map<string, number>, rows: Map<string, number>, laneOf: Map<string, string>}} placed
+   * @param {readonly {id: string}[]} lanes @param {Range} range @param {number} monthPx @param {number} cardH
+   * @returns {Map<string, number[]>}
+   */
+  rowHeights(shown, placed, lanes, range, monthPx, cardH) {
+    /** @type {Map<string, number[]>} */
+    const heights = new Map(lanes.map((l) => [l.id, Array.from({ length: placed.rows.get(l.id) ?? 1 }, () => cardH)]));
+    if (cardH < COMPACT_BELOW) return heights;
+    for (const a of shown) {
+      const s = spanOf(a);
+      const width = Math.max(24, (Math.min(s.end, range.end) - Math.max(s.start, range.start) + 1) * monthPx - 4);
+      const { words, across, line } = this.cardShape(width, cardH);
+      const title = `${a.fiche.number ? `${a.fiche.number} ` : ''}${a.fiche.title}`;
+      const lines = Math.min(MAX_LINES, this.linesOf(title, across));
+      const more = Math.ceil(lines * line - words);
+      if (more <= 0) continue;
+      const row = heights.get(placed.laneOf.get(a.id) ?? '');
+      const r = placed.row.get(a.id) ?? 0;
+      if (row && row[r] !== undefined) row[r] = Math.max(row[r], cardH + more);
+    }
+    return heights;
+  }
+
+  /** The page's rem in px (base.css makes it larger on big and touch screens). */
+  rem() {
+    return parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  }
+
+  /** How many lines a title takes in `width` px, words wrapped as the card wraps them (measured). @param {string} text @param {number} width */
+  linesOf(text, width) {
+    const font = `700 ${TITLE_EM * this.rem()}px ${getComputedStyle(this.root).fontFamily}`;
+    if (!this.measure || this.measureFont !== font) {
+      const ctx = document.createElement('canvas').getContext('2d');
+      if (!ctx) return 1;
+      ctx.font = font;
+      this.measure = ctx;
+      this.measureFont = font;
+    }
+    const ctx = this.measure;
+    let lines = 1;
+    let used = 0;
+    const space = ctx.measureText(' ').width;
+    for (const word of text.split(/\s+/).filter(Boolean)) {
+      const w = ctx.measureText(word).width;
+      if (used > 0 && used + space + w > width) {
+        lines += 1;
+        used = 0;
+      }
+      // a word longer than the line breaks where it must (overflow-wrap: break-word)
+      lines += Math.max(0, Math.ceil(w / Math.max(1, width)) - 1);
+      used = used > 0 ? used + space + w : w % Math.max(1, width);
+    }
+    return lines;
+  }
+
+  /**
+   * The first view: where the actions are, not the timeline's first month (a board planned from 2024 to 2027
+   * whose actions start in 2026 showed only empty lanes on a phone). The earliest action's start, or today
+   * when a card runs through today and the earliest would push it out of sight.
+   * @param {Action[]} shown @param {Range} range
+   */
+  openAtActions(shown, range) {
+    const spans = shown.map((a) => spanOf(a));
+    const first = Math.min(...spans.map((s) => s.start));
+    const visible = (this.root.clientWidth - this.headWidth()) / this.monthPx;
+    const today = monthOf();
+    // today, when a card runs through it and the earliest card is too far back to show both (a third of the
+    // view before today, or that card's start when it is nearer): a card is in sight either way
+    const through = spans.filter((s) => s.start <= today && today <= s.end).map((s) => s.start);
+    let from = first;
+    if (through.length && today - first > visible * 0.66) from = Math.max(Math.min(...through), today - Math.floor(visible / 3));
+    from = Math.max(range.start, from - (from % range.period));
+    this.root.scrollLeft = Math.max(0, (from - range.start) * this.monthPx - 8);
+  }
+
+  /** Keep a card in sight while the page settles around it (a new card: the bar opens under it). @param {string} id */
+  reveal(id) {
+    this.revealing = { id, until: performance.now() + REVEAL_MS };
+    this.render();
+    this.focusCard(id);
   }
 
   /** The width of the lane names' column (actions.css `--tl-head`; 0 on a phone, where names sit above their lane). */
@@ -228,7 +408,7 @@ export class Timeline {
   /**
    * The axis and the lanes (when the range, the lanes or the rows change).
    * @param {Range} range @param {number} monthPx @param {number} head @param {readonly {id: string, label: string | null}[]} lanes
-   * @param {Map<string, number>} rows @param {(key: string, vars?: any) => string} t @param {string} lang
+   * @param {Map<string, number[]>} rows each lane's row heights @param {(key: string, vars?: any) => string} t @param {string} lang
    */
   build(range, monthPx, head, lanes, rows, t, lang) {
     const width = range.months * monthPx;
@@ -261,7 +441,7 @@ export class Timeline {
     this.laneBodies = new Map();
     const laneEls = lanes.map((lane, i) => {
       const body = h('div', { class: 'tl-lane-body', dataset: { lane: lane.id } }, grid.map((g) => /** @type {HTMLElement} */ (g.cloneNode())));
-      body.style.height = `${(rows.get(lane.id) ?? 1) * ROW_H + LANE_PAD * 2 - (ROW_H - CARD_H)}px`;
+      body.style.height = `${(rows.get(lane.id) ?? [this.cardH]).reduce((sum, rh) => sum + rh + GAP, 0) - GAP + LANE_PAD * 2}px`;
       body.style.width = `${width}px`;
       this.laneBodies.set(lane.id, body);
       const words = choiceWords(lane, 'lane', t);
@@ -587,10 +767,28 @@ export class Timeline {
     const el = this.cards.get(id);
     if (!el) return;
     if (document.activeElement !== el) el.focus({ preventScroll: true });
-    const r = this.root.getBoundingClientRect();
+    this.scrollToCard(id);
+  }
+
+  /**
+   * Scroll the timeline, on both axes, so that a card is in sight: clear of the lane names at the left and of
+   * the months at the top (both sticky), its start shown when it is wider than the view.
+   * @param {string} id
+   */
+  scrollToCard(id) {
+    const el = this.cards.get(id);
+    if (!el) return;
+    const root = this.root;
+    const r = root.getBoundingClientRect();
     const c = el.getBoundingClientRect();
     const head = this.headWidth();
-    if (c.left < r.left + head) this.root.scrollLeft -= r.left + head - c.left + 16;
-    else if (c.right > r.right && c.width < r.width - head) this.root.scrollLeft += c.right - r.right + 16;
+    const right = r.left + root.clientWidth;
+    if (c.left < r.left + head) root.scrollLeft -= r.left + head - c.left + 16;
+    else if (c.right > right) root.scrollLeft += Math.min(c.right - right + 16, c.left - (r.left + head) - 16);
+    const axis = this.canvas.querySelector('.tl-axis');
+    const top = r.top + (axis instanceof HTMLElement ? axis.offsetHeight : 0);
+    const bottom = r.top + root.clientHeight;
+    if (c.top < top) root.scrollTop -= top - c.top + 12;
+    else if (c.bottom > bottom) root.scrollTop += Math.min(c.bottom - bottom + 12, c.top - top - 12);
   }
 }
