@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from playwright.sync_api import Browser, CDPSession, Page, expect
+from playwright.sync_api import Browser, CDPSession, Locator, Page, expect
 from support.server import ServerProcess
 
 WAIT_MS = 10_000  # the longest any single wait may take
@@ -347,7 +347,7 @@ def session_token(page: Page) -> str:
 
 def seed(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]], op_id: str = "seed:1") -> int:
     """Put things on a board the way any client does (a WebSocket, hello, one ops message); returns its seq.
-    A second seed of the same board needs its own `op_id` (the same one is a resend: acknowledged, not applied).
+    A second seed of a board needs its own `op_id` (the same one is a resend: acknowledged, not applied).
 
     For setting a scene only: what a test is about is always done through the page.
     """
@@ -374,3 +374,25 @@ def seed(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]], 
 def activity(id: str, ref: str, day: str, slot: str, x: float, y: float) -> dict[str, Any]:
     cell = {"day": day, "slot": slot}
     return {"op": "item.create", "id": id, "kind": "activity", "x": x, "y": y, "ref": ref, "cell": cell}
+
+
+def bar_control(page: Page, selector: str) -> Locator:
+    """A control of the facilitator's bar, brought into sight: in the row, or behind « Plus » when the row is
+    too narrow for it (js/board/overflow.js), as a facilitator would find it."""
+    control = page.locator(f"#facilitator-bar {selector}")
+    expect(control).to_have_count(1)
+    more = page.locator("#facilitator-bar .more-button")
+    if control.locator("xpath=ancestor::*[contains(@class, 'more-menu')]").count() and more.get_attribute(
+        "aria-expanded"
+    ) != "true":
+        more.click()
+    expect(control).to_be_visible()
+    return control
+
+
+def choose_language(page: Page, name: str) -> None:
+    """Tap a language by its name in the header; a narrow screen keeps them behind the globe button."""
+    button = page.locator(".lang-switcher").get_by_role("button", name=name)
+    if not button.is_visible() and page.locator("#lang-toggle").is_visible():
+        page.locator("#lang-toggle").click()
+    button.click()

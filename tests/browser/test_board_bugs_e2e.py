@@ -29,6 +29,7 @@ from helpers import (
     Fingers,
     Workshop,
     activity,
+    bar_control,
     cell_centre,
     create_workshop,
     export,
@@ -446,12 +447,7 @@ def test_the_timers_pause_and_the_boards_pause_say_which_is_which(
     assert timer in pause and board not in pause, names
     assert board in lock and timer not in lock, names
     for selector, name in ((".fac-pause", pause), (".fac-lock", lock)):
-        control = laptop.locator(f"#facilitator-bar {selector}")
-        more = laptop.locator("#facilitator-bar .more-button")
-        if not control.is_visible() and more.is_visible() and more.get_attribute("aria-expanded") != "true":
-            more.click()  # what does not fit the bar is behind « Plus »
-        expect(control).to_be_visible()
-        expect(control).to_have_accessible_name(name)
+        expect(bar_control(laptop, selector)).to_have_accessible_name(name)
 
 
 # -- 8. table mode -------------------------------------------------------------------------------------------

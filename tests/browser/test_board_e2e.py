@@ -27,6 +27,7 @@ from helpers import (
     cell_centre,
     cell_selector,
     centre_of,
+    choose_language,
     create_workshop,
     export,
     export_items,
@@ -405,7 +406,7 @@ def test_arabic_in_place_right_to_left_with_the_catalogue_labels(
     expect(phone.locator(".grid-head.day-mon")).to_have_text("Lundi")
     phone.evaluate("() => { window.samePage = true; window.fresque.connection.socket.sameSocket = true; }")
 
-    phone.get_by_role("button", name="العربية").tap()
+    choose_language(phone, "العربية")
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
     expect(phone.locator("html")).to_have_attribute("lang", "ar")
     for day in ("mon", "tue", "wed", "thu", "fri", "weekend"):
@@ -654,7 +655,7 @@ def test_the_speaker_reads_a_pictogram_in_the_chosen_language_and_is_absent_with
     assert page.evaluate("() => window.spoken") == [
         {"text": labels[entry]["fr"], "lang": "fr-FR", "voice": "fr-FR"}
     ]
-    page.get_by_role("button", name="English").click()
+    choose_language(page, "English")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     page.locator(".palette-list .palette-entry").first.locator(".speak").click()
     assert page.evaluate("() => window.spoken.at(-1)") == {

@@ -1,10 +1,11 @@
 """The board gets the screen, on every device, in every step, in French and in Arabic (issue 11).
 
 Measured, not guessed: a grid of points every 8 CSS px over the whole window, and at each the element a click
-reaches (`document.elementFromPoint`); a point counts as board when that element is the board (`[data-canvas]`)
-or a card on it, not a control lying over it (zoom buttons, follow chip). Devices: a facilitator's laptop
-(1366×768, mouse), a resident's phone (360×740, touch) and a touch table (1920×1080) in table mode with two
-people. The facilitator's bar must never hide a control off-screen: what does not fit is in « Plus ».
+reaches (`document.elementFromPoint`); a point counts as board when that element is the board
+(`[data-canvas]`) or a card on it, not a control lying over it (zoom buttons, follow chip). Devices: a
+facilitator's laptop (1366×768, mouse), a resident's phone (360×740, touch) and a touch table (1920×1080) in
+table mode with two people.
+The facilitator's bar must never hide a control off-screen: what does not fit is in « Plus ».
 
 Running this file prints the table of shares (pytest -s) that the issue's closing note quotes; with
 FRESQUE_SHOTS=DIR it also saves a screenshot of every device × step × language there, to look at.
@@ -24,7 +25,6 @@ from helpers import (
     Workshop,
     activity,
     create_workshop,
-    open_board,
     seed,
     session_token,
     settled,
@@ -50,7 +50,8 @@ SHARE_JS = """() => {
       all += 1;
       const el = document.elementFromPoint(x, y);
       if (!el || !el.closest('[data-canvas]')) continue;
-      if (el.closest('.item') || !el.closest('button, a, input, select, .zoom, .follow-chip, .projector-side')) board += 1;
+      const control = el.closest('button, a, input, select, .zoom, .follow-chip, .projector-side');
+      if (el.closest('.item') || !control) board += 1;
     }
   }
   return board / all;
@@ -68,19 +69,23 @@ BAR_JS = """() => {
     // (one of the two is not displayed at all)
     if (el.closest('.more-menu[hidden]') || !el.checkVisibility()) continue;
     const r = el.getBoundingClientRect();
-    if (r.left < -0.5 || r.right > innerWidth + 0.5) out.push(el.textContent.trim() + ' ' + r.left + '..' + r.right);
-    if (row.contains(el) && (r.left < rowRect.left - 0.5 || r.right > rowRect.right + 0.5)) out.push('clipped:' + el.textContent.trim());
+    const name = el.textContent.trim();
+    if (r.left < -0.5 || r.right > innerWidth + 0.5) out.push(`${name} ${r.left}..${r.right}`);
+    const inRow = r.left >= rowRect.left - 0.5 && r.right <= rowRect.right + 0.5;
+    if (row.contains(el) && !inRow) out.push('clipped:' + name);
     // a control squeezed: its words run out of it, or over its neighbour
-    if (el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'SELECT') out.push('squeezed:' + el.textContent.trim());
+    if (el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'SELECT') out.push('squeezed:' + name);
   }
   const shown = [...row.querySelectorAll('button, select, a')].filter((el) => el.checkVisibility())
     .map((el) => [el, el.getBoundingClientRect()]);
   for (const [a, ra] of shown) for (const [b, rb] of shown) {
-    if (a !== b && ra.left < rb.right - 0.5 && rb.left < ra.right - 0.5 && ra.top < rb.bottom && rb.top < ra.bottom) {
+    const across = ra.left < rb.right - 0.5 && rb.left < ra.right - 0.5;
+    if (a !== b && across && ra.top < rb.bottom && rb.top < ra.bottom) {
       out.push('overlap:' + a.textContent.trim() + '/' + b.textContent.trim());
     }
   }
-  const widths = [...row.querySelectorAll('.fac-group > *, .more-button')].filter((el) => el.checkVisibility())
+  const widths = [...row.querySelectorAll('.fac-group > *, .more-button')]
+    .filter((el) => el.checkVisibility())
     .map((el) => `${el.className.split(' ').pop()}:${Math.round(el.getBoundingClientRect().width)}`);
   return {offscreen: out, overflow: row.scrollWidth - row.clientWidth, row: row.clientWidth, widths,
           inMenu: [...bar.querySelectorAll('.more-menu > *')].length};
@@ -91,9 +96,10 @@ SCENE = [
     activity("act-school", "school-run", "tue", "morning", 450, 90),
     activity("act-doctor", "doctor", "wed", "afternoon", 750, 330),
     activity("act-caf", "caf-procedures", "thu", "morning", 1050, 90),
-    {"op": "item.create", "id": "dif-password", "kind": "difficulty", "x": 160, "y": 1000, "ref": "lost-login",
-     "severity": "bloque", "text": "Mot de passe"},
-    {"op": "item.create", "id": "sol-desk", "kind": "solution", "x": 160, "y": 1300, "ref": "digital-help-desk"},
+    {"op": "item.create", "id": "dif-password", "kind": "difficulty", "x": 160, "y": 1000,
+     "ref": "lost-login", "severity": "bloque", "text": "Mot de passe"},
+    {"op": "item.create", "id": "sol-desk", "kind": "solution", "x": 160, "y": 1300,
+     "ref": "digital-help-desk"},
     {"op": "thread.create", "id": "thr-caf01", "source": "act-caf", "target": "dif-password"},
     {"op": "thread.create", "id": "thr-pwd01", "source": "dif-password", "target": "sol-desk"},
 ]

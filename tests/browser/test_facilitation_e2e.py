@@ -18,6 +18,7 @@ from helpers import (
     TABLET,
     Devices,
     Workshop,
+    bar_control,
     create_workshop,
     export,
     export_items,
@@ -145,7 +146,7 @@ def test_the_timer_shows_on_the_residents_page_and_survives_a_reload(room: Room)
     timer = amina.locator("#phase-banner .phase-timer")
     expect(timer).to_be_hidden()
 
-    facilitator.locator("#facilitator-bar .preset-5").click()
+    bar_control(facilitator, ".preset-5").click()
     expect(timer).to_have_attribute("data-state", "running")
     expect(timer.locator(".timer-digits")).to_have_text(re.compile(r"^0[45]:[0-5]\d$"))
 
@@ -160,12 +161,12 @@ def test_the_timer_shows_on_the_residents_page_and_survives_a_reload(room: Room)
     )
 
     # Paused: shown as paused, and it stays put.
-    facilitator.locator("#facilitator-bar .fac-pause").click()
+    bar_control(facilitator, ".fac-pause").click()
     expect(timer).to_have_attribute("data-state", "paused")
     expect(timer).to_contain_text("En pause")
 
     # Cleared: gone.
-    facilitator.locator("#facilitator-bar .fac-clear").click()
+    bar_control(facilitator, ".fac-clear").click()
     expect(timer).to_be_hidden()
 
 
@@ -177,7 +178,7 @@ def test_hidden_votes_are_not_shown_until_the_reveal(room: Room, app: ServerProc
     expect(card.locator(".dot")).to_have_count(2)
     expect(card.locator(".total")).to_have_text("2")
 
-    facilitator.locator("#facilitator-bar .fac-votes").click()
+    bar_control(facilitator, ".fac-votes").click()
     setting(amina, "votes_hidden", True)
     expect(amina.locator("#phase-banner")).to_contain_text("Votes cachés jusqu'à la révélation")
     expect(card.locator(".dot")).to_have_count(0)
@@ -193,7 +194,7 @@ def test_hidden_votes_are_not_shown_until_the_reveal(room: Room, app: ServerProc
     expect(card.locator(".dot")).to_have_count(1)
     expect(card.locator(".dot.mine")).to_have_count(1)
 
-    facilitator.locator("#facilitator-bar .fac-votes").click()
+    bar_control(facilitator, ".fac-votes").click()
     setting(amina, "votes_hidden", False)
     expect(card.locator(".dot")).to_have_count(3)
     expect(card.locator(".total")).to_have_text("3")
@@ -203,7 +204,7 @@ def test_hidden_votes_are_not_shown_until_the_reveal(room: Room, app: ServerProc
 def test_the_lock_stops_changes_until_it_is_lifted(room: Room, app: ServerProcess) -> None:
     ws, facilitator, amina = room
     seed(app, ws.board, ws.token, [NOTE])
-    facilitator.locator("#facilitator-bar .fac-lock").click()
+    bar_control(facilitator, ".fac-lock").click()
     setting(amina, "locked", True)
     expect(amina.locator("#phase-banner")).to_contain_text("Le tableau est en pause")
     expect(amina.locator("#add-note")).to_be_disabled()
@@ -223,7 +224,7 @@ def test_the_lock_stops_changes_until_it_is_lifted(room: Room, app: ServerProces
     facilitator.keyboard.press("ArrowDown")
     settled(facilitator)
 
-    facilitator.locator("#facilitator-bar .fac-lock").click()
+    bar_control(facilitator, ".fac-lock").click()
     setting(amina, "locked", False)
     expect(amina.locator("#phase-banner")).not_to_contain_text("Le tableau est en pause")
     expect(amina.locator("#add-note")).to_be_enabled()
@@ -235,7 +236,7 @@ def test_the_projector_shows_the_phase_and_the_join_code_and_changes_nothing(
 ) -> None:
     ws, facilitator, _ = room
     choose_phase(facilitator, "week")
-    facilitator.locator("#facilitator-bar .preset-10").click()
+    bar_control(facilitator, ".preset-10").click()
     seed(app, ws.board, ws.token, [SOLUTION, {"op": "item.hide", "id": "sol-entraide1", "hidden": True}])
 
     projector = facilitator.context.new_page()
@@ -294,7 +295,7 @@ def test_a_private_round_hides_cards_from_the_others_until_the_reveal(
 ) -> None:
     ws, facilitator, amina = room
     karim = devices.resident(ws, TABLET, "Karim", "blue")
-    facilitator.locator("#facilitator-bar .fac-private").click()
+    bar_control(facilitator, ".fac-private").click()
     setting(amina, "private", {"active": True, "round": 1})
     expect(amina.locator("#phase-banner")).to_contain_text(
         "Vos cartes sont cachées aux autres jusqu'à la révélation"
@@ -311,7 +312,7 @@ def test_a_private_round_hides_cards_from_the_others_until_the_reveal(
     karim.wait_for_function("() => window.fresque.store.view().settings.private.active")
     expect(karim.locator(".item.kind-activity")).to_have_count(0)
 
-    facilitator.locator("#facilitator-bar .fac-private").click()
+    bar_control(facilitator, ".fac-private").click()
     expect(karim.locator(".item.kind-activity")).to_have_count(1)
     expect(facilitator.locator(".item.kind-activity.masked")).to_have_count(0)
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PHONE, Devices, Workshop, create_workshop, export, open_board, seed, settled
+from helpers import PHONE, Devices, Workshop, bar_control, create_workshop, export, open_board, seed, settled
 from playwright.sync_api import Browser, Page, expect
 from support.server import ServerProcess
 
@@ -105,7 +105,7 @@ def test_steps_are_chosen_and_ordered_and_a_paper_vote_is_kept_under_its_person(
     fac.locator('.fac-phase[data-phase="welcome"]').click()  # the step in progress, soon taken out
     expect(resident.locator("#phase-banner")).to_have_attribute("data-phase", "welcome")
     assert bar_phases(fac) == ["free", "welcome", "week", "threads", "solutions", "vote", "restitution"]
-    fac.locator(".fac-steps").click()
+    bar_control(fac, ".fac-steps").click()
     sheet = fac.locator("#sheet")
     expect(sheet).to_be_visible()
     expect(sheet.locator(".sheet-title")).to_have_text("Les étapes de ce tableau")
@@ -142,7 +142,7 @@ def test_steps_are_chosen_and_ordered_and_a_paper_vote_is_kept_under_its_person(
     expect(resident.locator("#phase-banner")).to_have_attribute("data-phase", "vote")
     expect(resident.locator("#phase-banner .phase-name")).to_have_text("Vote")
     # « Parcours habitants » puts the six back (not saved here)
-    fac.locator(".fac-steps").click()
+    bar_control(fac, ".fac-steps").click()
     sheet.locator(".steps-reset").click()
     assert (
         steps_rows(fac) == ticked(fac) == ["welcome", "week", "threads", "solutions", "vote", "restitution"]
@@ -233,7 +233,7 @@ def test_screenshots_of_the_steps_sheet_and_the_paper_banner(app: ServerProcess,
             page.locator('#sheet .steps-row[data-phase="vote"] .steps-up').click()
             page.screenshot(path=str(out / f"steps-sheet-{size}-{lang}.png"))
             page.locator("#sheet .sheet-close").click()
-            page.locator(".fac-paper").click()
+            bar_control(page, ".fac-paper").click()
             page.locator("#sheet .table-chip").first.click()
             page.locator("#table-strip .table-active.someone").wait_for()
             page.screenshot(path=str(out / f"paper-banner-{size}-{lang}.png"))

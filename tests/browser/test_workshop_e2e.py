@@ -31,6 +31,7 @@ from helpers import (
     Devices,
     Fingers,
     Workshop,
+    bar_control,
     cell_centre,
     create_workshop,
     export,
@@ -318,7 +319,7 @@ def my_week(app: ServerProcess, room: Room) -> None:
 
 def the_timer(room: Room) -> None:
     """The facilitator starts 5 minutes: the phone and the table show it; a reload finds it again."""
-    room.facilitator.locator("#facilitator-bar .preset-5").click()
+    bar_control(room.facilitator, ".preset-5").click()
     for page in (room.table, room.phone):
         timer = page.locator("#phase-banner .phase-timer")
         expect(timer).to_have_attribute("data-state", "running")
@@ -345,7 +346,7 @@ def hidden_vote(app: ServerProcess, room: Room) -> None:
     """Votes hidden, then Vote: only the dots work; the table's two residents and Nadia vote; only the
     facilitator sees totals until the reveal; then everyone sees the right ones."""
     facilitator, table, phone = room.facilitator, room.table, room.phone
-    facilitator.locator("#facilitator-bar .fac-votes").click()
+    bar_control(facilitator, ".fac-votes").click()
     for page in (table, phone):
         setting(page, "votes_hidden", True)
         expect(page.locator("#phase-banner")).to_contain_text("Votes cachés jusqu'à la révélation")
@@ -398,7 +399,7 @@ def hidden_vote(app: ServerProcess, room: Room) -> None:
         expect(page.locator(".item .total")).to_have_count(0)
 
     # The reveal.
-    facilitator.locator("#facilitator-bar .fac-votes").click()
+    bar_control(facilitator, ".fac-votes").click()
     for page in (table, phone, facilitator):
         setting(page, "votes_hidden", False)
         expect(page.locator(f"{desk} .total")).to_have_text("3")
@@ -417,7 +418,7 @@ def follow_me(room: Room) -> None:
     """Follow me: the facilitator zooms and pans; the phone's view follows, the table's does not move."""
     facilitator, table, phone = room.facilitator, room.table, room.phone
     table_before = view_of(table)
-    facilitator.locator("#facilitator-bar .fac-follow").click()
+    bar_control(facilitator, ".fac-follow").click()
     leader = me(facilitator)
     for page in (table, phone):
         setting(page, "follow", leader)
@@ -435,7 +436,7 @@ def follow_me(room: Room) -> None:
     assert view_of(table) == table_before
     expect(table.locator(".follow-chip")).to_be_hidden()
 
-    facilitator.locator("#facilitator-bar .fac-follow").click()
+    bar_control(facilitator, ".fac-follow").click()
     expect(chip).to_be_hidden()
 
 

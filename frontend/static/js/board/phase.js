@@ -267,6 +267,7 @@ export function paletteShown(tools, phase, asked) {
 export function showTools(tools, els, { t, phase, asked }) {
   const reason = tools.locked ? t('board.locked') : t('board.closed');
   setOpen(els.vote, tools.votes, reason);
+  els.vote.hidden = !tools.votes && !tools.locked; // the vote's tools come with the vote (greyed while paused)
   setOpen(els.note, tools.kinds.includes('note'), reason);
   setOpen(els.undo, tools.any, reason);
   const palette = paletteShown(tools, phase, asked);
