@@ -79,12 +79,17 @@ def action(action_id: str, title: str, start: str, end: str, links: list[dict[st
 
 
 def centre_offset(page: Page, selector: str) -> tuple[float, float]:
-    """How far a card's centre is from the middle of the board's visible area (less the zoom column)."""
+    """How far a card's centre is from the middle of the board's visible area, less the zoom buttons' strip
+    (a column on the right edge, or a row along the bottom on a phone; 8 px kept clear of them)."""
     box = page.locator(selector).bounding_box()
     view = page.locator("#viewport").bounding_box()
-    assert box is not None and view is not None
-    middle_x = view["x"] + (view["width"] - 76) / 2
-    middle_y = view["y"] + view["height"] / 2
+    zoom = page.locator(".zoom").bounding_box()
+    assert box is not None and view is not None and zoom is not None
+    column = zoom["height"] > zoom["width"]
+    right = view["x"] + view["width"] - zoom["x"] + 8 if column else 0
+    bottom = 0 if column else view["y"] + view["height"] - zoom["y"] + 8
+    middle_x = view["x"] + (view["width"] - right) / 2
+    middle_y = view["y"] + (view["height"] - bottom) / 2
     return box["x"] + box["width"] / 2 - middle_x, box["y"] + box["height"] / 2 - middle_y
 
 

@@ -722,7 +722,8 @@ async function start() {
     const r = viewportEl.getBoundingClientRect();
     const p = renderer.position(item);
     const scale = Math.min(1.2, Math.max(view.scale, 0.8));
-    view.set({ x: (r.width - zoomReserve().right) / 2 - (p.x + p.w / 2) * scale, y: r.height / 2 - (p.y + p.h / 2) * scale, scale });
+    const free = zoomReserve(); // centred in what the zoom buttons leave free
+    view.set({ x: (r.width - free.right) / 2 - (p.x + p.w / 2) * scale, y: (r.height - free.bottom) / 2 - (p.y + p.h / 2) * scale, scale });
     applyView();
     ui.flash = id;
     renderer.repaint();
