@@ -47,6 +47,7 @@ const CARD_MIN = { fine: 40, coarse: 52 };
 const CARD_MAX = { fine: 104, coarse: 124 };
 const COMPACT_BELOW = 76; // px: a shorter card leaves its dates out (they are in its label, its bar, its fiche)
 const STACK_BELOW = 240; // px: a narrower card puts its votes under its title, not beside it
+const TITLE_CAP = { wide: 30, phone: 16 }; // rem: a title's widest (actions.css), room to slide along a long card
 const TITLE_EM = 0.98; // a card's title, in rem (actions.css), bold; its lines 1.2 high, 1.15 on a compact card
 const VOTE_H = { fine: 32, coarse: 44 }; // the dot-vote buttons (actions-facilitate.css)
 const GAP = 8; // between two rows of a lane
@@ -272,7 +273,9 @@ export class Timeline {
     const perLane = 2 * LANE_PAD + 2 - GAP + nameH; // padding, its border, one gap less than rows
     const room = this.root.clientHeight - axisH - lanes * perLane;
     const fit = Math.floor(room / Math.max(1, total)) - GAP;
-    return Math.max(CARD_MIN[kind], Math.min(CARD_MAX[kind], fit));
+    // a phone scrolls its lanes rather than squeeze a narrow card's title beside its votes: comfortable cards
+    const least = head > 0 ? CARD_MIN[kind] : Math.max(CARD_MIN[kind], COMPACT_BELOW);
+    return Math.max(least, Math.min(CARD_MAX[kind], fit));
   }
 
   /** How cards of `cardH` px lay out their words (actions.css reads it). @param {number} cardH */
@@ -290,6 +293,9 @@ export class Timeline {
     const { stacked, words, line } = this.cardShape(width, height);
     el.dataset.layout = stacked ? 'stack' : 'side';
     el.style.setProperty('--tl-title-lines', String(Math.max(1, Math.floor(words / line))));
+    const extra = /** @type {HTMLElement | null} */ (el.querySelector('.tl-card-extra'));
+    const room = !stacked && extra ? extra.offsetWidth : 0;
+    el.style.setProperty('--tl-vote-room', `${room ? room + 6 : 0}px`);
   }
 
   /**
@@ -303,8 +309,9 @@ export class Timeline {
     // the card's borders (4) and padding (8), the rows' gap (2), the votes' own padding (4) or the dates' line (24)
     const words = compact ? height - 8 : stacked ? height - 18 - (vote + 4) : height - 38;
     // the stripe, the body's padding and borders; beside the votes, their width too (a give and a take back)
-    const across = width - 44 - (stacked ? 0 : 2 * vote + 16);
     const rem = this.rem();
+    const cap = (this.headWidth() > 0 ? TITLE_CAP.wide : TITLE_CAP.phone) * rem;
+    const across = Math.min(cap, width - 44 - (stacked ? 0 : 2 * vote + 16));
     return { stacked, words, across, line: TITLE_EM * rem * (compact ? 1.15 : 1.2) };
   }
 
