@@ -152,7 +152,8 @@ def test_steps_are_chosen_and_ordered_and_a_paper_vote_is_kept_under_its_person(
     assert bar_phases(fac) == ["free", "week", "vote", "threads", "solutions"]
 
     # -- people on paper -----------------------------------------------------------------------------------
-    start = fac.get_by_role("button", name="Saisir pour une personne sur papier")
+    start = bar_control(fac, ".fac-paper")
+    expect(start).to_have_accessible_name("Saisir pour une personne sur papier")
     start.click()
     expect(sheet).to_be_visible()  # nobody on paper yet: the way to the console
     link = sheet.locator("a.paper-console-link")
@@ -165,7 +166,7 @@ def test_steps_are_chosen_and_ordered_and_a_paper_vote_is_kept_under_its_person(
     benali = add_on_paper(devices, fac, ws, "Mme Benali")
     strip.get_by_role("button", name="Revenir à moi").click()
     expect(strip).to_be_hidden()
-    start.click()
+    bar_control(fac, ".fac-paper").click()
     who = sheet.locator(f'.table-chip[data-person="{benali}"]')
     expect(sheet.locator(".sheet-title")).to_have_text("Pour qui saisissez-vous\u202f?")
     expect(who.locator(".paper-tag")).to_have_text("papier")

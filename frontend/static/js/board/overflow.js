@@ -78,25 +78,14 @@ export class OverflowRow {
     if (movable) this.movable = movable;
     const row = this.row;
     if (!row || !row.isConnected) return;
-    for (const { el, parent, next } of this.moved.reverse()) {
-      parent.insertBefore(el, next && next.parentNode === parent ? next : null);
-    }
-    this.moved = [];
-    for (const group of row.querySelectorAll('.fac-group')) /** @type {HTMLElement} */ (group).hidden = false;
     /** @type {HTMLElement} */ (this.button.querySelector('.more-label')).textContent = this.label();
     if (!row.contains(this.button)) row.append(this.button);
     if (!this.host.contains(this.menu)) this.host.append(this.menu);
-    this.button.hidden = false;
-    // first every control in its widest form; if that does not fit, the row's narrow form (board.css: a wall
-    // screen's phase chips become the drop-down), then controls move to the menu
-    row.classList.remove('narrow');
-    if (this.overflows()) row.classList.add('narrow');
-    const queue = this.movable.filter((el) => row.contains(el));
-    while (this.overflows() && queue.length) {
-      const el = /** @type {Element} */ (queue.shift());
-      this.moved.push({ el, parent: /** @type {Element} */ (el.parentElement), next: el.nextSibling });
-      this.menu.prepend(el);
-    }
+    // every control in its widest form, the last ones moving to the menu until the row fits; if even the
+    // first ones do not fit, the row's narrow form (board.css: a wall screen's phase chips become the
+    // drop-down) and again
+    let queue = this.spill(row, false);
+    if (this.overflows()) queue = this.spill(row, true);
     // a group left empty in the row takes no room (its separator goes with it)
     for (const group of row.querySelectorAll('.fac-group')) {
       /** @type {HTMLElement} */ (group).hidden = group.childElementCount === 0;
@@ -112,6 +101,28 @@ export class OverflowRow {
         if (this.overflows() && queue.length) this.fit();
       });
     }
+  }
+
+  /**
+   * Put back what the menu holds, then move the row's controls into it, last first, until the row fits.
+   * @param {HTMLElement} row @param {boolean} narrow
+   * @returns {Element[]} the controls that could still move
+   */
+  spill(row, narrow) {
+    for (const { el, parent, next } of this.moved.reverse()) {
+      parent.insertBefore(el, next && next.parentNode === parent ? next : null);
+    }
+    this.moved = [];
+    for (const group of row.querySelectorAll('.fac-group')) /** @type {HTMLElement} */ (group).hidden = false;
+    this.button.hidden = false;
+    row.classList.toggle('narrow', narrow);
+    const queue = this.movable.filter((el) => row.contains(el));
+    while (this.overflows() && queue.length) {
+      const el = /** @type {Element} */ (queue.shift());
+      this.moved.push({ el, parent: /** @type {Element} */ (el.parentElement), next: el.nextSibling });
+      this.menu.prepend(el);
+    }
+    return queue;
   }
 
   /** The row, or a group squeezed inside it (its controls would overlap), is wider than its box. */
