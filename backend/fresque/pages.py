@@ -40,6 +40,7 @@ from .csv_export import EXPLORATION_COLUMNS
 from .db.store import SessionInfo, now
 from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
 from .links import LAN_COMMAND
+from .modules import module_urls
 from .people import AGE_BANDS, FRAGILITY_LEVELS
 from .profiles import PALETTE, all_colours, display_colour, palette_css
 from .roles import FACILITATOR, facilitates
@@ -89,6 +90,8 @@ def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    # `<link rel="modulepreload">` for a page's whole module graph (fresque.modules)
+    env.globals["module_urls"] = lambda entry: module_urls(STATIC_DIR, entry)
     return Jinja2Templates(env=env)
 
 

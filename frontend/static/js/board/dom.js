@@ -29,12 +29,17 @@ export function h(tag, props = {}, children = []) {
 
 /**
  * A picture from the catalogue. Decorative when it sits beside its label (alt="").
+ * `lazy`: the browser fetches and decodes it only when it comes near the screen (a card on the board: a phone
+ * shows a few of a full board's cards, and decoding every picture at once cost its first paint).
  * @param {string} src
  * @param {string} [alt]
+ * @param {{lazy?: boolean}} [o]
  */
-export function picture(src, alt = '') {
-  const img = /** @type {HTMLImageElement} */ (h('img', { attrs: { src, alt, draggable: 'false' } }));
+export function picture(src, alt = '', { lazy = false } = {}) {
+  const img = /** @type {HTMLImageElement} */ (h('img', { attrs: { alt, draggable: 'false' } }));
+  if (lazy) img.loading = 'lazy'; // before its src: set after, the fetch has already started
   img.decoding = 'async';
+  img.src = src;
   return img;
 }
 

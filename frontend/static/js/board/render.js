@@ -52,6 +52,10 @@ export class Renderer {
     this.stickSig = '';
     /** @type {{key: string, routes: Map<string, import('../core/geometry.js').Curve[]>}} */
     this.routeCache = { key: '', routes: new Map() };
+    /** whether threads were routed once (the first draw leaves them plain: routes()) */
+    this.routedOnce = false;
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    this.routeSoon = null;
     /** @type {Map<string, {el: HTMLElement, sig: string, box: string, dragging: boolean}>} */
     this.itemEls = new Map();
     /** @type {Map<string, {path: SVGPathElement, hit: SVGPathElement, d: string, look: string}>} */
@@ -236,9 +240,9 @@ export class Renderer {
     el.style.setProperty('--author', author.colour ?? 'var(--ink-soft)');
     /** @type {(Node | null)[]} */
     const parts = [];
-    if (entry) parts.push(picture(entry.picture_url));
+    if (entry) parts.push(picture(entry.picture_url, '', { lazy: true }));
     if (item.kind === 'difficulty' && item.severity) {
-      parts.push(h('span', { class: 'face' }, [picture(this.catalogue.icon(`severity-${item.severity}`))]));
+      parts.push(h('span', { class: 'face' }, [picture(this.catalogue.icon(`severity-${item.severity}`), '', { lazy: true })]));
     }
     if (label) parts.push(h('span', { class: 'label', text: label }));
     if (item.text) parts.push(h('span', { class: 'text', text: item.text, attrs: { dir: 'auto' } }));
@@ -374,6 +378,12 @@ export class Renderer {
     for (const it of items.values()) parts.push(`${it.id}@${it.x},${it.y},${it.w ?? ''},${it.h ?? ''},${it.kind}`);
     const key = parts.join('|');
     if (key !== this.routeCache.key) {
+      if (!this.routedOnce && list.length) {
+        // The page's first draw shows the board at once with plain threads; their ways around the cards follow
+        // a moment later (on a slow phone, routing a full board cost the first paint ~0.3 s: benchmarks/browser.py)
+        this.routeSoon ??= setTimeout(() => { this.routedOnce = true; this.schedule(); }, 50);
+        return this.routeCache.routes;
+      }
       this.routeCache = { key, routes: list.length ? routeThreads(list, items) : new Map() };
     }
     return this.routeCache.routes;
