@@ -430,7 +430,8 @@ def test_a_list_item_s_bullet_stays_inside_the_column_whatever_its_direction(
             """() => [...document.querySelectorAll('.fiche-list > li, .fiche-linked > li')].map(li => {
                  const list = li.parentElement.getBoundingClientRect(), r = li.getBoundingClientRect();
                  const rtl = getComputedStyle(li).direction === 'rtl';
-                 return {text: li.textContent.trim(), rtl, room: rtl ? list.right - r.right : r.left - list.left};
+                 const room = rtl ? list.right - r.right : r.left - list.left;
+                 return {text: li.textContent.trim(), rtl, room};
                })"""
         )
         assert len(room) == 4 and sum(r["rtl"] for r in room) == 2, room
