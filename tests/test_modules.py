@@ -32,4 +32,5 @@ def test_the_board_pages_preload_every_module_their_script_imports() -> None:
             assert (STATIC_DIR / url.removeprefix("/static/")).is_file(), url
     board = module_urls(STATIC_DIR, "js/board/main.js")
     # imported by main.js itself, and only through other modules (route.js ← render.js ← main.js)
-    assert {"/static/js/core/protocol.js", "/static/js/board/render.js", "/static/js/core/route.js"} <= set(board)
+    wanted = {"/static/js/core/protocol.js", "/static/js/board/render.js", "/static/js/core/route.js"}
+    assert wanted <= set(board)
