@@ -7,7 +7,7 @@ at the end. It builds a realistic workshop through the HTTP API and the board's 
 facilitator, two residents with their own colours, activities in several cells, difficulties with their
 severities and words in French and Arabic, touch points, solutions with votes, threads), then saves PNGs of
 the landing, join, facilitator and board pages (the board plain, with an item selected, with the difficulty
-sheet open) at 360×740, 1024×768 and 1920×1080 (touch screens), in fr and ar, into DIR
+sheet open) at 360×740 (touch), 1366×768 (a laptop) and 1920×1080 (touch), in fr and ar, into DIR
 (default /tmp/fresque-shots), and prints the files' names.
 
 Chromium is Debian's /usr/bin/chromium (Playwright drives it; nothing is downloaded).
@@ -47,7 +47,8 @@ VOICES = """(() => {
     window.speechSynthesis.speak = () => {};
   }
 })();"""
-SIZES = {"phone": (360, 740), "tablet": (1024, 768), "wall": (1920, 1080)}
+# a resident's phone, a facilitator's laptop (no touch), a touch table or wall screen
+SIZES = {"phone": (360, 740), "laptop": (1366, 768), "wall": (1920, 1080)}
 LANGS = ("fr", "ar")
 
 # The week grid of js/core/geometry.js (world px): a header row, a label column, 6 days × 3 parts of the day.
@@ -297,7 +298,7 @@ def new_context(browser: Browser, base_url: str, size: str, lang: str, token: st
     width, height = SIZES[size]
     context = browser.new_context(
         viewport={"width": width, "height": height},
-        has_touch=True,
+        has_touch=size != "laptop",
         is_mobile=size == "phone",
         device_scale_factor=1,
         locale="ar" if lang == "ar" else "fr-FR",
@@ -333,7 +334,7 @@ def select_item(page: Page, item_id: str) -> None:
         and box["y"] + box["height"] <= viewport["y"] + viewport["height"]
     )
     if inside:
-        item.tap()
+        item.click()  # a finger's tap or a mouse's click: the page reads both as Pointer Events
     else:  # out of sight on a small screen: the keyboard way (the board pans to the focused card)
         item.focus()
         page.keyboard.press("Enter")

@@ -396,3 +396,17 @@ def choose_language(page: Page, name: str) -> None:
     if not button.is_visible() and page.locator("#lang-toggle").is_visible():
         page.locator("#lang-toggle").click()
     button.click()
+
+
+def add_person(page: Page, alias: str, colour: str) -> str:
+    """Fill the « Ajouter une personne » sheet of table mode by touch; returns the new person's id (they
+    become the active one)."""
+    sheet = page.locator("#sheet")
+    expect(sheet).to_be_visible()
+    sheet.locator(".table-name").fill(alias)
+    sheet.locator(f"label.swatch.colour-{colour}").tap()
+    sheet.locator(".sheet-actions .primary").tap()  # « Ajouter », in the page's language
+    expect(sheet).to_be_hidden()
+    chip = page.locator(".table-chip[aria-pressed=true]")
+    expect(chip).to_contain_text(alias)
+    return str(chip.get_attribute("data-person"))

@@ -29,6 +29,7 @@ from helpers import (
     Fingers,
     Workshop,
     activity,
+    add_person,
     bar_control,
     cell_centre,
     create_workshop,
@@ -451,18 +452,6 @@ def test_the_timers_pause_and_the_boards_pause_say_which_is_which(
 
 
 # -- 8. table mode -------------------------------------------------------------------------------------------
-
-
-def add_person(page: Page, alias: str, colour: str) -> str:
-    sheet = page.locator("#sheet")
-    expect(sheet).to_be_visible()
-    sheet.locator(".table-name").fill(alias)
-    sheet.locator(f"label.swatch.colour-{colour}").tap()
-    sheet.get_by_role("button", name="Ajouter", exact=True).tap()
-    expect(sheet).to_be_hidden()
-    chip = page.locator(".table-chip[aria-pressed=true]")
-    expect(chip).to_contain_text(alias)
-    return str(chip.get_attribute("data-person"))
 
 
 def test_table_mode_your_chip_keeps_you_and_who_are_you_comes_first(

@@ -24,6 +24,7 @@ from helpers import (
     Devices,
     Workshop,
     activity,
+    add_person,
     create_workshop,
     seed,
     session_token,
@@ -167,9 +168,10 @@ def test_every_screen_gives_the_board_the_room_in_every_step(
     in_lang(phone, app, ws.board, lang)
     table = devices.resident(ws, TABLE_1920, "Table 1", "orange")
     in_lang(table, app, ws.board, lang)
-    table.locator("#table-mode").tap()
-    for alias, colour in (("Karim", "blue"), ("Sofia", "purple")):
-        add_person(table, alias, colour)
+    table.locator("#table-mode").tap()  # turning table mode on asks for the first person
+    add_person(table, "Karim", "blue")
+    table.locator(".table-add").first.tap()
+    add_person(table, "Sofia", "purple")
     expect(table.locator(".table-chip")).to_have_count(2)
 
     rows: list[tuple[str, float, float, float, float]] = []
@@ -205,17 +207,6 @@ def test_every_screen_gives_the_board_the_room_in_every_step(
     for name, *figures in rows:
         print(f"  {name:12} | " + " | ".join(f"{f:.1%}" for f in figures))
     assert not failures, failures
-
-
-def add_person(page: Page, alias: str, colour: str) -> None:
-    sheet = page.locator("#sheet")
-    expect(sheet).to_be_visible()
-    sheet.locator(".table-name").fill(alias)
-    sheet.locator(f"label.swatch.colour-{colour}").tap()
-    sheet.locator(".sheet-actions .primary").tap()
-    expect(sheet).to_be_hidden()
-    if page.locator(".table-chip").count() < 2:
-        page.locator(".table-add").first.tap()
 
 
 @pytest.mark.parametrize("lang", ["fr", "en", "ar"])

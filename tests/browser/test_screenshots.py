@@ -33,7 +33,7 @@ def test_every_page_is_photographed_at_three_sizes_in_french_and_arabic(
     files = shots.shoot(browser, app.base_url, shop, out)
     print(f"\n{len(files)} screenshots in {out}")
     names = {f.stem for f in files}
-    for size, width in (("phone", 360), ("tablet", 1024), ("wall", 1920)):
+    for size, width in (("phone", 360), ("laptop", 1366), ("wall", 1920)):
         for lang in ("fr", "ar"):
             for page in (
                 "landing",

@@ -25,6 +25,7 @@ from helpers import (
     Devices,
     Fingers,
     Workshop,
+    add_person,
     cell_centre,
     create_workshop,
     export,
@@ -87,19 +88,6 @@ def named(alias: str, rest: str) -> str:
 def me(page: Page) -> str:
     boot: dict[str, Any] = page.evaluate("() => JSON.parse(document.getElementById('bootstrap').textContent)")
     return str(boot["me"]["participant"])
-
-
-def add_person(page: Page, alias: str, colour: str) -> str:
-    """Fill the « Ajouter une personne » sheet; returns the new person's id (they become the active one)."""
-    sheet = page.locator("#sheet")
-    expect(sheet).to_be_visible()
-    sheet.locator(".table-name").fill(alias)
-    sheet.locator(f"label.swatch.colour-{colour}").tap()
-    sheet.get_by_role("button", name="Ajouter", exact=True).tap()
-    expect(sheet).to_be_hidden()
-    chip = page.locator(".table-chip[aria-pressed=true]")
-    expect(chip).to_contain_text(alias)
-    return str(chip.get_attribute("data-person"))
 
 
 def world_rect(page: Page) -> dict[str, float]:

@@ -31,6 +31,7 @@ from helpers import (
     Devices,
     Fingers,
     Workshop,
+    add_person,
     bar_control,
     cell_centre,
     create_workshop,
@@ -97,19 +98,6 @@ def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
 def me(page: Page) -> str:
     boot: dict[str, Any] = page.evaluate("() => JSON.parse(document.getElementById('bootstrap').textContent)")
     return str(boot["me"]["participant"])
-
-
-def add_person(page: Page, alias: str, colour: str) -> str:
-    """« + Ajouter une personne »'s sheet, filled by touch; returns the new member's id (now active)."""
-    sheet = page.locator("#sheet")
-    expect(sheet).to_be_visible()
-    sheet.locator(".table-name").fill(alias)
-    sheet.locator(f"label.swatch.colour-{colour}").tap()
-    sheet.get_by_role("button", name="Ajouter", exact=True).tap()
-    expect(sheet).to_be_hidden()
-    chip = page.locator(".table-chip[aria-pressed=true]")
-    expect(chip).to_contain_text(alias)
-    return str(chip.get_attribute("data-person"))
 
 
 def choose_phase(facilitator: Page, phase: str, *residents: Page) -> None:

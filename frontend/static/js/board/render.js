@@ -52,6 +52,11 @@ export class Renderer {
     this.stickSig = '';
     /** @type {{key: string, routes: Map<string, import('../core/geometry.js').Curve[]>}} */
     this.routeCache = { key: '', routes: new Map() };
+    /**
+     * What the last draw drew from: a frame of a drag with the same view redraws only what moves (draw()).
+     * @type {{view: any, ui: string, moving: Set<string>}}
+     */
+    this.drawn = { view: null, ui: '', moving: new Set() };
     /** whether threads were routed once (the first draw leaves them plain: routes()) */
     this.routedOnce = false;
     /** @type {ReturnType<typeof setTimeout> | null} */
@@ -150,18 +155,34 @@ export class Renderer {
   draw() {
     if (!this.view) return;
     const { items, threads } = this.view;
-    const seen = new Set();
-    for (const item of items.values()) {
-      seen.add(item.id);
-      this.drawItem(item);
-    }
-    for (const [id, entry] of this.itemEls) {
-      if (!seen.has(id)) {
-        entry.el.remove();
-        this.itemEls.delete(id);
+    // While cards follow fingers and nothing else changed (the same replica view, the same selection and
+    // language), only the moving cards and their threads are drawn again: checking all 200 cards of a full
+    // board every frame cost a slow phone its frame (benchmarks/browser.py).
+    const moving = new Set([...this.local.keys(), ...this.remote.keys()]);
+    const ui = `${this.i18n().lang}|${this.ui.selected}|${this.ui.selectedThread}|${this.ui.voting}|${this.ui.flash}`;
+    const onlyMoving = moving.size > 0 && this.view === this.drawn.view && ui === this.drawn.ui;
+    const redraw = onlyMoving ? new Set([...moving, ...this.drawn.moving]) : null;
+    this.drawn = { view: this.view, ui, moving };
+    if (redraw) {
+      for (const id of redraw) {
+        const item = items.get(id);
+        if (item) this.drawItem(item);
       }
+      this.drawThreads(threads, items, redraw);
+    } else {
+      const seen = new Set();
+      for (const item of items.values()) {
+        seen.add(item.id);
+        this.drawItem(item);
+      }
+      for (const [id, entry] of this.itemEls) {
+        if (!seen.has(id)) {
+          entry.el.remove();
+          this.itemEls.delete(id);
+        }
+      }
+      this.drawThreads(threads, items);
     }
-    this.drawThreads(threads, items);
     this.drawCursors();
     this.drawCellHints();
   }
@@ -316,8 +337,9 @@ export class Renderer {
   /**
    * @param {Map<string, any>} threads
    * @param {Map<string, any>} items
+   * @param {Set<string> | null} [only] draw only the threads of these cards (the others are as drawn)
    */
-  drawThreads(threads, items) {
+  drawThreads(threads, items, only = null) {
     const routes = this.routes(threads, items);
     const seen = new Set();
     for (const thread of threads.values()) {
@@ -325,6 +347,7 @@ export class Renderer {
       const b = items.get(thread.target);
       if (!a || !b) continue;
       seen.add(thread.id);
+      if (only && !only.has(a.id) && !only.has(b.id)) continue; // a thread between still cards is as drawn
       let entry = this.threadEls.get(thread.id);
       if (!entry) {
         const hit = /** @type {SVGPathElement} */ (document.createElementNS(SVG, 'path'));
@@ -469,6 +492,7 @@ export class Renderer {
    */
   repaint() {
     for (const entry of this.itemEls.values()) entry.sig = '';
+    this.drawn.view = null;
     this.schedule();
   }
 }
