@@ -185,8 +185,10 @@ async def serve(
                 if not await room.hello(conn, parsed):
                     break
                 greeted = True
-            elif not greeted:
+            elif not greeted:  # told why, then closed at once: no socket idles until the hello deadline
                 conn.send(error_frame("hello_required", "say hello first"))
+                conn.close_soon(CLOSE_HELLO_REQUIRED, "hello_required", flush=True)
+                break
             elif isinstance(parsed, Push):
                 await answers.submit(parsed)
             else:
