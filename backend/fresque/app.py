@@ -29,6 +29,7 @@ from .api import (
 from .api.deps import Services
 from .api.errors import ApiError, api_error_handler, validation_error_handler
 from .auth import load_secret
+from .bodylimit import BodyLimit
 from .catalogue import load_catalogue
 from .config import Settings
 from .db.store import Store
@@ -38,7 +39,9 @@ from .uploads import CustomPictures
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'"
+        "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
+        # a form never posts off the site (even one whose action a page got wrong), and no <base> moves links
+        "form-action 'self'; base-uri 'none'"
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
@@ -111,6 +114,14 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         return response
+
+    # Outermost (added last): an oversized body is refused before any other layer touches it.
+    app.add_middleware(
+        BodyLimit,
+        json_limit=settings.max_body_bytes,
+        import_limit=settings.max_import_bytes,
+        headers={**SECURITY_HEADERS},
+    )
 
     @app.get("/healthz")
     async def healthz(request: Request) -> JSONResponse:

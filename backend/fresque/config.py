@@ -72,6 +72,13 @@ class Settings(BaseSettings):
     # Uploaded pictures: seconds one picture may take to decode and re-encode (`fresque.uploads`)
     picture_timeout: float = Field(default=10.0, gt=0)
 
+    # Request bodies, capped by route before they are read (`fresque.bodylimit`; 413 body_too_large): the
+    # JSON commands are a few hundred bytes, so a cap of tens of KiB stops a 100 MB body costing memory.
+    # An exported board (5,000 items of 500 characters, Arabic, as JSON) fits well under the import cap.
+    # Uploads keep their own cap (`fresque.uploads.MAX_UPLOAD_BYTES` plus the form's overhead).
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+
     # Op log: a snapshot every N changes; payloads older than the snapshot by more than `keep` are dropped
     snapshot_every: int = 500
     log_keep: int = 1000

@@ -1,0 +1,130 @@
+"""Request bodies capped by route before they are read (a pure ASGI middleware).
+
+Without it, FastAPI reads a JSON body whole before validating it: four concurrent 100 MB bodies to
+`POST /api/join` cost the process over a gigabyte, with no session needed. Here each request gets a cap
+from its route, before the application sees it:
+
+- a declared `Content-Length` over the cap is refused at once, without reading a byte of the body;
+- a body without one (chunked) is counted as it arrives and refused as soon as the count passes the cap;
+  the application then sees the client as gone (`http.disconnect`) and stops, and whatever it would have
+  answered is dropped.
+
+The refusal is `413` in the house shape (`{"error", "message", "limit"}`) with `Connection: close`, so the
+server stops reading the rest of the body rather than receiving and discarding it. Memory held per request
+is then at most the cap plus the server's own read buffer (64 KiB in uvicorn).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .api.custom_pictograms import BODY_LIMIT as UPLOAD_BODY_LIMIT
+from .uploads import MAX_UPLOAD_BYTES
+
+
+@dataclass(frozen=True)
+class BodyRule:
+    limit: int  # bytes
+    code: str
+    message: str
+
+
+# Routes whose bodies may be larger than a JSON command's: (method, path pattern) → which cap.
+IMPORT_ROUTES: Final = (("POST", re.compile(r"^/api/boards/import$")),)
+UPLOAD_ROUTES: Final = (("POST", re.compile(r"^/api/workshops/[^/]+/pictograms$")),)
+
+
+def _matches(routes: tuple[tuple[str, re.Pattern[str]], ...], method: str, path: str) -> bool:
+    return any(method == m and pattern.match(path) for m, pattern in routes)
+
+
+class BodyLimit:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        json_limit: int,
+        import_limit: int,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        self.app = app
+        self.json_rule = BodyRule(
+            json_limit, "body_too_large", f"this request's body may weigh at most {json_limit} bytes"
+        )
+        self.import_rule = BodyRule(
+            import_limit, "body_too_large", f"an imported document may weigh at most {import_limit} bytes"
+        )
+        # Uploads keep their own cap and code (`fresque.api.custom_pictograms`: the picture plus the form).
+        self.upload_rule = BodyRule(
+            UPLOAD_BODY_LIMIT, "image_too_large", f"a picture may weigh at most {MAX_UPLOAD_BYTES} bytes"
+        )
+        self.headers = headers or {}
+
+    def rule_for(self, method: str, path: str) -> BodyRule:
+        if _matches(UPLOAD_ROUTES, method, path):
+            return self.upload_rule
+        if _matches(IMPORT_ROUTES, method, path):
+            return self.import_rule
+        return self.json_rule
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        rule = self.rule_for(scope["method"], scope["path"])
+        declared = _content_length(scope)
+        if declared is not None and declared > rule.limit:
+            await self._refuse(send, rule)
+            return
+
+        received = 0
+        refused = False
+        started = False
+
+        async def counted_receive() -> Message:
+            nonlocal received, refused
+            if refused:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > rule.limit:
+                    refused = True
+                    if not started:
+                        await self._refuse(send, rule)
+                    return {"type": "http.disconnect"}
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if refused:  # the 413 was the answer; what the application says after it goes nowhere
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        await self.app(scope, counted_receive, guarded_send)
+
+    async def _refuse(self, send: Send, rule: BodyRule) -> None:
+        body = json.dumps({"error": rule.code, "message": rule.message, "limit": rule.limit}).encode()
+        headers = [
+            (b"content-type", b"application/json"),
+            (b"content-length", str(len(body)).encode()),
+            (b"connection", b"close"),  # the rest of the body is not read: the connection cannot be reused
+            *((name.lower().encode(), value.encode()) for name, value in self.headers.items()),
+        ]
+        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            text = value.decode("latin-1").strip()
+            return int(text) if text.isdigit() else None
+    return None
