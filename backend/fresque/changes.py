@@ -13,7 +13,7 @@ from typing import Any
 
 from . import access
 from .boards import AnyBoard
-from .core.actions import ActionBoard, Choice
+from .core.actions import ActionBoard, Choice, Month, format_month
 from .core.board import UNSET, Board, Cell, Item, Thread
 from .core.errors import RuleError
 from .core.visibility import Viewer
@@ -85,16 +85,28 @@ def _choices(models: list[ChoiceModel] | None) -> tuple[Choice, ...] | None:
     return None if models is None else tuple(Choice(m.id, m.label) for m in models)
 
 
-def apply_op(board: AnyBoard, op: Any, author: str, links: KnownSolutions | None = None) -> None:
-    """Apply one op. `links`: what new links may name; None when replaying the log (checked when made)."""
+def apply_op(board: AnyBoard, op: Any, author: str, links: KnownSolutions | None = None) -> Any:
+    """Apply one op and return it as the board kept it: the same op, or (an action's dates snapped to the
+    timeline's scale by the rules) a copy with the dates the board holds, which is what the room stores,
+    acknowledges and broadcasts. `links`: what new links may name; None when replaying the log."""
     if isinstance(op, TimerSet):
         if op.at is None:  # pragma: no cover - the room stamps every timer op before applying it
             raise RuleError("server_field", "a timer op needs the server's time")
         board.set_timer(op.action, op.seconds, op.at)
-    elif isinstance(board, ActionBoard):
-        _apply_action_op(board, op, author, links)
-    else:
-        _apply_exploration_op(board, op, author)
+        return op
+    if isinstance(board, ActionBoard):
+        return _apply_action_op(board, op, author, links)
+    _apply_exploration_op(board, op, author)
+    return op
+
+
+def _as_kept(op: Any, **dates: Month) -> Any:
+    """The op with the dates the rules kept (`core.actions.snap` / `snap_end`: the one place of the rule);
+    the op itself when they are the ones it sent, so that an unchanged op is known by identity."""
+    wire = {name: format_month(month) for name, month in dates.items()}
+    if all(getattr(op, name) == value for name, value in wire.items()):
+        return op
+    return op.model_copy(update=wire)
 
 
 def _settings_sent(op: BoardUpdate, foreign: frozenset[str]) -> set[str]:
@@ -160,22 +172,25 @@ def _apply_exploration_op(board: Board, op: Any, author: str) -> None:
             raise RuleError("unknown_op", f"no rule for {type(op).__name__}")
 
 
-def _apply_action_op(board: ActionBoard, op: Any, author: str, links: KnownSolutions | None) -> None:
+def _apply_action_op(board: ActionBoard, op: Any, author: str, links: KnownSolutions | None) -> Any:
     match op:
         case ActionCreate():
-            board.create_action(
+            made = board.create_action(
                 op.id, author=author, lane=op.lane, start=op.start, end=op.end, fiche=op.fiche
             )
             for link in op.links or ():
                 if links is not None:
                     links.check(link.board, link.item)
                 board.add_link(op.id, link.board, link.item)
+            return _as_kept(op, start=made.start, end=made.end)
         case ActionUpdate():
             board.update_fiche(op.id, op.set)
         case ActionMove():
-            board.move_action(op.id, lane=op.lane, start=op.start)
+            moved = board.move_action(op.id, lane=op.lane, start=op.start)
+            return op if op.start is None else _as_kept(op, start=moved.start)
         case ActionResize():
-            board.resize_action(op.id, op.edge, op.month)
+            resized = board.resize_action(op.id, op.edge, op.month)
+            return _as_kept(op, month=resized.start if op.edge == "start" else resized.end)
         case ActionDelete():
             board.delete_action(op.id)
         case CapabilitySet():
@@ -226,6 +241,7 @@ def _apply_action_op(board: ActionBoard, op: Any, author: str, links: KnownSolut
                 )
         case _:
             raise RuleError("wrong_board", f"{op.op} is an op of the exploration fresco, not of this board")
+    return op
 
 
 def stamp(ops: Sequence[Any], now_ms: int) -> list[Any]:
@@ -257,8 +273,9 @@ def apply_batch(
     role: str,
     viewer: Viewer | None = None,
     links: KnownSolutions | None = None,
-) -> None:
+) -> list[Any]:
     """Apply a client's ops all or none; raises RuleError (with the board unchanged) on the first refusal.
+    Returns the ops as the board kept them (`apply_op`): what is stored and sent.
 
     Each op is checked (`fresque.access`) against the board as the ops before it left it. `links`: the
     solutions new links may name (`linked_boards` says which boards to look up); a batch that links without
@@ -266,6 +283,8 @@ def apply_batch(
     seen = viewer or Viewer(people=frozenset({author}))
     known = links or KnownSolutions(boards={})
     with board.transaction():
+        kept = []
         for op in ops:
             access.check(board, op, role=role, actor=author, viewer=seen)
-            apply_op(board, op, author, known)
+            kept.append(apply_op(board, op, author, known))
+    return kept

@@ -422,8 +422,8 @@ class Ack(Model):
     op_id: OpId
     seq: Seq
     duplicate: bool = False
-    # Present when the server completed the ops before storing them (a timer op's `at`): the sender applies
-    # these, as stored, instead of the ones it sent.
+    # Present when the server completed the ops before storing them (a timer op's `at`, an action's dates
+    # snapped to the timeline's scale): the sender applies these, as stored, instead of the ones it sent.
     ops: list[Op] | None = None
 
 

@@ -28,7 +28,6 @@ from ..protocol import (
     Hello,
     Presence,
     Push,
-    TimerSet,
     dumps,
     op_list_adapter,
     op_to_json,
@@ -276,11 +275,12 @@ class Room:
                 return
             seq = self.seq + 1
             try:
-                ops = stamp(push.ops, now_ms())
-                ops_json = dumps([op_to_json(op) for op in ops])  # type: ignore[arg-type]
-                change = LoggedChange(seq, push.op_id, actor, ops_json)
                 with self.board.transaction():
-                    apply_batch(self.board, ops, actor, role, viewer_of(conn), links)
+                    # As kept: timer ops stamped with the server's time, action dates snapped to the scale.
+                    stamped = stamp(push.ops, now_ms())
+                    ops = apply_batch(self.board, stamped, actor, role, viewer_of(conn), links)
+                    ops_json = dumps([op_to_json(op) for op in ops])  # type: ignore[arg-type]
+                    change = LoggedChange(seq, push.op_id, actor, ops_json)
                     snapshot = None
                     if seq - self.snapshot_seq >= self.settings.snapshot_every:
                         snapshot = dumps(self.board.to_snapshot())
@@ -316,8 +316,9 @@ class Room:
                 self.snapshot_seq = seq
             frame = encode_change(change)
             self._recent.append((seq, frame))
-            stamped = any(isinstance(op, TimerSet) for op in ops)
-            conn.send(self._ack(push.op_id, seq, ops=ops_json if stamped else None))
+            # The sender learns what the server completed or snapped (`ack.ops`); else its ops stand as sent.
+            completed = any(kept is not sent for kept, sent in zip(ops, push.ops, strict=True))
+            conn.send(self._ack(push.op_id, seq, ops=ops_json if completed else None))
             self._broadcast(conn, change, frame, resync=reveals(ops))
 
     async def _may_act_for(self, conn: Connection, person: str) -> bool:

@@ -1,0 +1,90 @@
+"""What a client written from the docs alone relies on, over real sockets against a real `fresque serve`:
+action dates come back snapped to the timeline's scale (in the sender's ack and in everyone else's change),
+so no client re-implements the snapping; and a socket whose first frame is not `hello` is told so and closed
+at once (`4001`), not left open until the hello deadline."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+import websockets
+from support.server import ServerProcess
+from support.workshop import Workshop, new_item_id
+
+
+@pytest.fixture
+def workshop(server: ServerProcess) -> Workshop:
+    return Workshop.create(server)
+
+
+def actions_board(workshop: Workshop) -> str:
+    response = workshop.server.post(
+        f"/api/workshops/{workshop.id}/boards",
+        {"kind": "actions", "title": "Plan d'action"},
+        workshop.facilitator_token,
+    )
+    assert response.status_code == 201, response.text
+    return str(response.json()["id"])
+
+
+async def test_action_dates_travel_snapped_in_acks_and_changes(workshop: Workshop) -> None:
+    board = actions_board(workshop)
+    amina, karim = workshop.client("Amina", board_id=board), workshop.client("Karim", board_id=board)
+    welcome = await amina.connect()
+    await karim.connect()
+    assert welcome["snapshot"]["settings"]["timeline"]["scale"] == "quarter"  # the default scale
+
+    card = new_item_id("act")
+    sent: list[dict[str, Any]] = [
+        {"op": "action.create", "id": card, "lane": "create", "start": "2026-02", "end": "2026-05",
+         "fiche": {"title": "Permanence numérique"}},
+        {"op": "action.move", "id": card, "start": "2026-05"},
+        {"op": "action.resize", "id": card, "edge": "end", "month": "2026-08"},
+        {"op": "action.resize", "id": card, "edge": "start", "month": "2026-03"},
+    ]
+    ack = await amina.commit(sent)
+    assert ack["type"] == "ack", ack
+    change = await karim.expect("change", seq=ack["seq"])
+    # Quarters: a start snaps down to its quarter's first month, an end up to its quarter's last month.
+    # Created Jan–Jun; moved to start in Apr (Apr–Sep); end to Sep (unchanged); start back to Jan.
+    snapped = [
+        {**sent[0], "start": "2026-01", "end": "2026-06"},
+        {**sent[1], "start": "2026-04"},
+        {**sent[2], "month": "2026-09"},
+        {**sent[3], "month": "2026-01"},
+    ]
+    assert ack["ops"] == snapped  # the sender learns the dates as kept
+    assert change["ops"] == snapped  # and so does everyone else
+
+    # Already snapped dates and dateless ops come back as sent: the ack carries no `ops` then.
+    plain = await amina.commit([{"op": "action.move", "id": card, "start": "2026-07"}])
+    assert plain["type"] == "ack" and "ops" not in plain
+    assert (await karim.expect("change", seq=plain["seq"]))["ops"] == [
+        {"op": "action.move", "id": card, "start": "2026-07"}
+    ]
+
+    # A latecomer's replay of the log (a delta) holds the same snapped dates.
+    late = workshop.client("Karim", board_id=board)
+    delta = await late.connect(last_seq=ack["seq"] - 1)
+    assert delta["resync"] == "delta" and delta["changes"][0]["ops"] == snapped
+    for client in (amina, karim, late):
+        await client.close()
+
+
+async def test_a_first_frame_that_is_not_hello_is_answered_then_closed_at_once(workshop: Workshop) -> None:
+    rude = workshop.client("Amina")
+    await rude.open()
+    started = time.monotonic()
+    await rude.send({"type": "presence", "cursor": {"x": 1, "y": 2}})
+    assert (await rude.expect("error"))["code"] == "hello_required"
+    with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+        await asyncio.wait_for(rude.ws.recv(), 3)
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+    assert time.monotonic() - started < 2  # not the 10 s hello deadline
+    # The resident's next try, done right, gets in.
+    polite = workshop.client("Amina")
+    assert (await polite.connect())["type"] == "welcome"
+    await polite.close()
