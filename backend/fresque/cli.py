@@ -84,11 +84,17 @@ def serve(settings: Settings, *, migrate_first: bool = True) -> None:
 
     from .app import create_app
     from .db import migrate
+    from .rooms.caps import expose_transport, quiet_floods, raise_file_limit
 
     if migrate_first:
         migrate.upgrade(settings.database_url)
+    # Before the app is made: the sockets' global cap is derived from the limit in force (`rooms.caps`).
+    limit = raise_file_limit()
+    logging.getLogger(__name__).info("open files limit: %d", limit)
+    quiet_floods()
     uvicorn.run(
-        create_app(settings),
+        # The transport reachable from each socket's scope: a socket that cannot be closed is aborted.
+        expose_transport(create_app(settings)),
         host=settings.host,
         port=settings.port,
         ws="websockets-sansio",

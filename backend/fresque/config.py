@@ -59,6 +59,14 @@ class Settings(BaseSettings):
     max_text: int = 500
     presence_hz: float = 30.0
     hello_timeout: float = 10.0
+    # Board sockets (`fresque.rooms.caps`): each costs a file descriptor, so one token or one address must
+    # not be able to take them all. Per session: a resident's phone and a second tab; per client address:
+    # generous, a community centre's Wi-Fi puts a whole room behind one. In all: unset, the process's
+    # open-file limit (raised to its hard limit at start) less a reserve for the database, logs, static files
+    # and /healthz.
+    max_sockets_per_session: int = Field(default=8, ge=1)
+    max_sockets_per_address: int = Field(default=200, ge=1)
+    max_sockets: int | None = Field(default=None, ge=1)
 
     # Joining (`fresque.api.joining`): the typed code expires this many hours after the workshop is created
     # (or joining is reopened); failed code attempts per client address and for the whole server, per

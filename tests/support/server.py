@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import resource
 import signal
 import socket
 import subprocess
@@ -23,8 +24,16 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    def __init__(self, database_url: str, *, log_path: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        *,
+        log_path: Path,
+        env: dict[str, str] | None = None,
+        file_limit: int | None = None,
+    ) -> None:
         self.database_url = database_url
+        self.file_limit = file_limit  # soft and hard RLIMIT_NOFILE of the server process, when given
         self.log_path = log_path
         self.port = free_port()
         self.env = env or {}
@@ -57,7 +66,20 @@ class ServerProcess:
         if not migrate:
             command.append("--no-migrate")
         self._log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        limit = self.file_limit
+
+        def lower_file_limit() -> None:  # in the child, before exec
+            if limit is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+        self.proc = subprocess.Popen(
+            command,
+            cwd=REPO,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lower_file_limit if limit is not None else None,
+        )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:

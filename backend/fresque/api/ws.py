@@ -22,6 +22,7 @@ from ..auth import hash_token, token_from
 from ..config import Settings
 from ..db.store import SessionInfo
 from ..protocol import Hello, ProtocolError, Push, dumps, parse_client_message
+from ..rooms.caps import Refusal, Slot, aborter
 from ..rooms.connection import (
     CLOSE_HELLO_REQUIRED,
     CLOSE_INTERNAL_ERROR,
@@ -38,10 +39,12 @@ log = logging.getLogger(__name__)
 router = APIRouter()
 
 
-async def deny(websocket: WebSocket, status: int, code: str, message: str) -> None:
+async def deny(
+    websocket: WebSocket, status: int, code: str, message: str, headers: dict[str, str] | None = None
+) -> None:
     if "websocket.http.response" in websocket.scope.get("extensions", {}):
         await websocket.send_denial_response(
-            JSONResponse({"error": code, "message": message}, status_code=status)
+            JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
         )
     else:  # the server cannot send a body: closing before accept still answers 403
         await websocket.close(code=4403, reason=code)
@@ -57,11 +60,27 @@ async def board_socket(websocket: WebSocket, board_id: str) -> None:
     if not origin_allowed(websocket, services.settings):
         await deny(websocket, 403, "origin_not_allowed", "this page's origin may not open boards here")
         return
+    # A slot among the process's sockets (`rooms.caps`), taken before any work is done for the socket.
+    slot = services.rooms.caps.admit(websocket.client.host if websocket.client else "unknown")
+    if isinstance(slot, Refusal):
+        await deny(websocket, slot.status, slot.code, slot.message, slot.headers)
+        return
+    try:
+        await _board_socket(websocket, board_id, services, slot)
+    finally:
+        slot.release()
+
+
+async def _board_socket(websocket: WebSocket, board_id: str, services: Services, slot: Slot) -> None:
     token = token_from(websocket, allow_cookie=True)
     token_hash = hash_token(token) if token else ""
     session = await services.store.session(token_hash) if token else None
     if session is None:
         await deny(websocket, 401, "session_required", "join the workshop first")
+        return
+    refused = slot.claim_session(token_hash)
+    if refused is not None:
+        await deny(websocket, refused.status, refused.code, refused.message)
         return
     row = await services.store.board(board_id)
     if row is None or row.workshop_id != session.workshop_id:
@@ -142,6 +161,7 @@ async def serve(
         max_outbox_bytes=settings.max_outbox_bytes,
         rate=TokenBucket(settings.rate_per_second, settings.rate_burst),
         hosted=hosted,
+        abort=aborter(websocket.scope),
     )
     answers = Answers(room, conn)
     greeted = False

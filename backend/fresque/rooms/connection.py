@@ -6,6 +6,10 @@ otherwise it waits in the outbox, which a task drains while the socket is behind
 slow the room, and a broadcast costs no task switch per receiver. Ephemeral frames (cursors, drag previews)
 are dropped first when a client falls behind; when even durable frames overflow the outbox, the client is
 closed with `CLOSE_SLOW_CONSUMER` and resumes from its last seq on reconnect, losing nothing.
+
+A close is a frame like any other: to a client that reads nothing it can never be written, and the socket,
+its file descriptor and megabytes of kernel send queue would stay until the client went away. So every close
+has a deadline, `CLOSE_DEADLINE`, after which the socket is aborted (`abort`, from `rooms.caps.aborter`).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import contextlib
 import time
 import types
 from collections import deque
-from collections.abc import Awaitable, Coroutine, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, Protocol
 
 CLOSE_SLOW_CONSUMER = 4008
@@ -25,6 +29,10 @@ CLOSE_PROTOCOL_MISMATCH = 4002
 CLOSE_HELLO_REQUIRED = 4001
 CLOSE_SERVER_SHUTDOWN = 1012
 CLOSE_INTERNAL_ERROR = 1011
+# Seconds a closing socket has to finish its closing handshake before it is aborted. A client that reads
+# gets its close code well before; one that reads nothing is gone after this (well within the 30 s promised
+# in docs/protocol.md), and its kernel buffers with it.
+CLOSE_DEADLINE = 10.0
 
 
 class Transport(Protocol):
@@ -84,8 +92,10 @@ class Connection:
         rate: TokenBucket,
         device: str | None = None,
         hosted: frozenset[str] = frozenset(),
+        abort: Callable[[], None] | None = None,
     ) -> None:
         self.transport = transport
+        self.abort = abort  # drops the socket at once; None where the transport is out of reach
         self.id = connection_id
         self.participant_id = participant_id
         self.alias = alias
@@ -104,6 +114,7 @@ class Connection:
         # drains the outbox in order. While it exists every new frame queues behind it.
         self._drainer: asyncio.Task[None] | None = None
         self._closer: asyncio.Task[None] | None = None
+        self._deadline: asyncio.TimerHandle | None = None
         self._last_rate_error = 0.0
         self._close_after: tuple[int, str] | None = None
 
@@ -176,6 +187,8 @@ class Connection:
         if self.closed:
             return
         self.closed = True
+        if self.abort is not None:
+            self._deadline = asyncio.get_running_loop().call_later(CLOSE_DEADLINE, self.abort)
         if flush and self._drainer is not None:
             self._close_after = (code, reason)  # the drainer closes once the backlog is out
             return
@@ -190,8 +203,12 @@ class Connection:
             await self.transport.close(code, reason)
 
     async def stop(self) -> None:
-        """The socket's loop is over: let a closing explanation reach the client, then stop writing."""
+        """The socket's loop is over: let a closing explanation reach the client, then stop writing. However
+        the loop ended, the socket is aborted if it still exists at the deadline (the server's own close waits
+        for its buffers to drain, which a client that reads nothing never lets happen)."""
         self.closed = True
+        if self.abort is not None and self._deadline is None:
+            self._deadline = asyncio.get_running_loop().call_later(CLOSE_DEADLINE, self.abort)
         if self._drainer is not None and self._close_after is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(asyncio.shield(self._drainer), 2.0)

@@ -21,6 +21,7 @@ from ..core.board import Board
 from ..core.visibility import Viewer, item_visible
 from ..db.store import Store
 from ..uploads import custom_ref
+from .caps import SocketCaps, default_max_sockets
 from .connection import CLOSE_SERVER_SHUTDOWN, Connection
 from .room import Room
 
@@ -39,6 +40,12 @@ class Rooms:
         self._rooms: dict[str, Room] = {}
         self._users: dict[str, int] = {}
         self._lock = asyncio.Lock()
+        # How many sockets may be open, per session, per address and in all (`api.ws` takes a slot per socket)
+        self.caps = SocketCaps(
+            per_session=settings.max_sockets_per_session,
+            per_address=settings.max_sockets_per_address,
+            total=settings.max_sockets or default_max_sockets(),
+        )
         self._erasing: set[str] = set()  # boards being erased: no room opens for them
         self._withdrawn: set[str] = set()  # custom refs being deleted: no board takes them anew
         # When each participant's last socket left a board (this process's memory only: the console's
