@@ -33,7 +33,7 @@ from .bodylimit import BodyLimit
 from .catalogue import load_catalogue
 from .config import Settings
 from .db.store import Store
-from .ratelimit import JoinLimiter
+from .ratelimit import CreationLimiter, JoinLimiter
 from .rooms.registry import Rooms
 from .uploads import CustomPictures
 
@@ -58,12 +58,25 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store.from_url(settings.database_url)
         rooms = Rooms(store, refs, settings)
-        pictures = CustomPictures(store, settings.data_dir, timeout=settings.picture_timeout)
+        pictures = CustomPictures(
+            store,
+            settings.data_dir,
+            timeout=settings.picture_timeout,
+            quota_bytes=settings.pictures_quota_mib * 1024 * 1024,
+        )
         join_limiter = JoinLimiter(
             per_address_per_minute=settings.join_rate_per_minute,
             per_address_burst=settings.join_rate_burst,
             global_per_minute=settings.join_global_per_minute,
             global_burst=settings.join_global_burst,
+            record_failures=settings.join_record_failures,
+            record_hours=settings.join_record_hours,
+        )
+        creation_limiter = CreationLimiter(
+            per_address_per_hour=settings.create_per_hour,
+            per_address_burst=settings.create_burst,
+            global_per_hour=settings.create_global_per_hour,
+            global_burst=settings.create_global_burst,
         )
         app.state.services = Services(
             settings=settings,
@@ -72,6 +85,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
             catalogue=catalogue,
             pictures=pictures,
             join_limiter=join_limiter,
+            creation_limiter=creation_limiter,
             secret=load_secret(settings.secret_key, settings.data_dir),
         )
         try:

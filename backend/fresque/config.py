@@ -76,6 +76,23 @@ class Settings(BaseSettings):
     join_rate_burst: int = Field(default=10, ge=1)
     join_global_per_minute: float = Field(default=100.0, gt=0)
     join_global_burst: int = Field(default=100, ge=1)
+    # While the server-wide budget above is spent, an address that has typed fewer than this many wrong codes
+    # in about `join_record_hours` is still heard (its right code admitted): others' guesses never lock an
+    # honest resident out (`fresque.ratelimit.JoinLimiter`, docs/security.md)
+    join_record_failures: int = Field(default=3, ge=1)
+    join_record_hours: float = Field(default=1.0, gt=0)
+
+    # Anonymous creation (`POST /api/workshops`), per client address and for the whole server, per hour with
+    # bursts: a training day creates 30 workshops at once from one address; a flood cannot fill the disk
+    create_per_hour: float = Field(default=20.0, gt=0)
+    create_burst: int = Field(default=30, ge=1)
+    create_global_per_hour: float = Field(default=200.0, gt=0)
+    create_global_burst: int = Field(default=200, ge=1)
+    # People one participant hosts (a table's members, or the facilitator's people on paper): a big room's
+    # table fits; one device cannot add hundreds of people
+    max_hosted_per_host: int = Field(default=50, ge=1)
+    # The uploaded pictures of every workshop together, on disk (MiB): past it, uploads get 507 storage_full
+    pictures_quota_mib: int = Field(default=2048, ge=1)
 
     # Uploaded pictures: seconds one picture may take to decode and re-encode (`fresque.uploads`)
     picture_timeout: float = Field(default=10.0, gt=0)

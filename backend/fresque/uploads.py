@@ -55,6 +55,9 @@ MAX_PIXELS: Final = 4096 * 4096  # 16.7 Mpx, ~67 MB decoded as RGBA: bounds memo
 PICTURE_SIDE: Final = 512  # a pictogram is shown at most a few hundred pixels wide
 THUMBNAIL_SIDE: Final = 128  # the palette's size
 MAX_PER_WORKSHOP: Final = 200  # with ≤ 1 MiB per picture, a workshop's pictures stay well under 250 MB
+# Every workshop's pictures together (FRESQUE_PICTURES_QUOTA_MIB): anyone may create a workshop, so the
+# per-workshop cap alone does not bound the disk. 2 GiB: ~10,000 pictures of a typical 200 KB.
+QUOTA_BYTES: Final = 2 * 1024 * 1024 * 1024
 DECODE_SLOTS: Final = 2  # decodes at once (this machine has 2 cores); more uploads wait their turn
 
 ALLOWED_FORMATS: Final = ("PNG", "JPEG", "WEBP")
@@ -82,6 +85,15 @@ class PictureRefused(Exception):
 
 def _too_large() -> PictureRefused:
     return PictureRefused(413, "image_too_large", f"a picture may weigh at most {MAX_UPLOAD_BYTES} bytes")
+
+
+def _storage_full(quota: int) -> PictureRefused:
+    return PictureRefused(
+        507,
+        "storage_full",
+        f"this server's room for pictures ({quota // (1024 * 1024)} MiB for every workshop) is full: "
+        "delete unused pictures, or ask the server's administrator",
+    )
 
 
 def _unsupported() -> PictureRefused:
@@ -223,11 +235,13 @@ class CustomPictures:
         timeout: float = 10.0,
         slots: int = DECODE_SLOTS,
         max_per_workshop: int = MAX_PER_WORKSHOP,
+        quota_bytes: int = QUOTA_BYTES,
     ) -> None:
         self.store = store
         self.root = Path(data_dir) / _SUBDIR
         self.timeout = timeout
         self.max_per_workshop = max_per_workshop
+        self.quota_bytes = quota_bytes
         self._slots = asyncio.Semaphore(slots)
         self._decoding = 0
         self._commit = asyncio.Lock()
@@ -267,11 +281,16 @@ class CustomPictures:
 
     # -- the pictograms ----------------------------------------------------------------------------------
 
-    async def check_room(self, workshop_id: str) -> None:
+    async def check_room(self, workshop_id: str, adding: int = 0) -> None:
+        """Refuse a new picture of `adding` bytes (0: not yet known, before reading the upload) when the
+        workshop has its most pictures (409) or the server's quota would be passed (507 `storage_full`)."""
         if await self.store.count_custom_pictograms(workshop_id) >= self.max_per_workshop:
             raise PictureRefused(
                 409, "too_many_pictograms", f"a workshop may have at most {self.max_per_workshop} pictograms"
             )
+        used = await self.store.custom_pictogram_bytes()
+        if used + max(adding, 1) > self.quota_bytes:
+            raise _storage_full(self.quota_bytes)
 
     async def add(
         self, workshop_id: str, data: bytes, labels: dict[str, str], category: str | None
@@ -291,8 +310,8 @@ class CustomPictures:
             picture_bytes=len(processed.picture),
             thumbnail_bytes=len(processed.thumbnail),
         )
-        async with self._commit:
-            await self.check_room(workshop_id)
+        async with self._commit:  # one commit at a time: two uploads cannot both take the quota's last room
+            await self.check_room(workshop_id, row.picture_bytes + row.thumbnail_bytes)
             files = {row.picture_file: processed.picture, row.thumbnail_file: processed.thumbnail}
             await asyncio.to_thread(self._write_files, workshop_id, files)
             try:

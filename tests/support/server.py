@@ -23,6 +23,12 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+# Test modules share one server and one address (127.0.0.1) for dozens of workshops (a fixture per case):
+# the creation allowance (`fresque.ratelimit.CreationLimiter`) is lifted unless a test's `env` sets it
+# (tests/test_abuse_creation.py tests the real defaults by passing them explicitly).
+LIFTED_LIMITS = {"FRESQUE_CREATE_BURST": "100000", "FRESQUE_CREATE_GLOBAL_BURST": "100000"}
+
+
 class ServerProcess:
     def __init__(
         self,
@@ -52,7 +58,7 @@ class ServerProcess:
         return f"ws://127.0.0.1:{self.port}/ws/boards/{board_id}"
 
     def start(self, *, migrate: bool = True, timeout: float = 30.0) -> None:
-        env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, **LIFTED_LIMITS, **self.env, "PYTHONUNBUFFERED": "1"}
         command = [
             sys.executable,
             "-m",

@@ -28,7 +28,7 @@ from starlette.requests import HTTPConnection
 from ..auth import CSRF_HEADER, SESSION_COOKIE, bearer_from, csrf_matches, hash_token, token_from
 from ..config import Settings
 from ..db.store import SessionInfo, Store
-from ..ratelimit import JoinLimiter
+from ..ratelimit import CreationLimiter, JoinLimiter
 from ..rooms.registry import Rooms
 from ..uploads import CustomPictures
 from .errors import ApiError
@@ -42,6 +42,7 @@ class Services:
     catalogue: Any
     pictures: CustomPictures
     join_limiter: JoinLimiter
+    creation_limiter: CreationLimiter  # new workshops, per address and server-wide
     secret: bytes  # the CSRF tokens' HMAC key (`fresque.auth.load_secret`)
 
 

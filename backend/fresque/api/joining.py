@@ -7,8 +7,10 @@ while joining is open. Unlike session tokens (hashed), it never identifies anyon
 joining, and rotate the token (the old link and QR code stop working at once).
 
 The typed code is 10 symbols of a 31-symbol alphabet: 31^10 ≈ 8.2e14, 49.5 bits. Wrong or expired code
-attempts are rate-limited per client address and for the whole server (`fresque.ratelimit`); the page
-`/j/{code}` goes through the same guard, since it too tells a right code from a wrong one.
+attempts are rate-limited per client address and for the whole server (`fresque.ratelimit.JoinLimiter`);
+the server-wide limit refuses only addresses that have been guessing, never a resident's right code because
+of others (docs/security.md counts what a many-address attacker gets). The page `/j/{code}` goes through the
+same guard, since it too tells a right code from a wrong one.
 """
 
 from __future__ import annotations

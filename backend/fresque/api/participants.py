@@ -10,7 +10,8 @@ workshop may add the residents who share their device (a table screen). Reads ta
   their boards send the presence list again;
 - `DELETE /api/workshops/{id}/participants/{pid}`: removed (kept as an author), every session of theirs and of
   the people they host revoked, every socket of theirs closed `4401 removed`; the owner cannot be removed;
-- `POST /api/workshops/{id}/hosted` `{alias, colour?, host?, kind, profile…}`: a person without a device;
+- `POST /api/workshops/{id}/hosted` `{alias, colour?, host?, kind, profile…}`: a person without a device (at
+  most FRESQUE_MAX_HOSTED_PER_HOST per host, else 409 `too_many_hosted`);
   `GET /api/workshops/{id}/hosted`: the caller's hosted people.
 """
 
@@ -159,6 +160,7 @@ async def add_hosted(
             raise ApiError(422, "invalid_host", "a hosted person cannot host others")
         host_id = host.id
     alias = _text(body.alias, "alias", 40).strip()
+    await _check_room_for_hosted(services, host_id)
     colour = check_colour(body.colour) or least_used(
         [p["colour"] for p in await services.store.roster(workshop_id)]
     )
@@ -177,6 +179,19 @@ async def add_hosted(
     created = await services.store.person(participant_id)
     assert created is not None
     return person_json(created)
+
+
+async def _check_room_for_hosted(services: Services, host_id: str) -> None:
+    """409 `too_many_hosted` past FRESQUE_MAX_HOSTED_PER_HOST people (removed ones do not count): a table of
+    a big room fits, one device cannot add hundreds of people."""
+    most = services.settings.max_hosted_per_host
+    if len(await services.store.hosted_by(host_id)) >= most:
+        raise ApiError(
+            409,
+            "too_many_hosted",
+            f"one participant may host at most {most} people: another device can host the others",
+            extra={"max": most},
+        )
 
 
 @router.get("/workshops/{workshop_id}/hosted")

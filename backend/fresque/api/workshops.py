@@ -139,11 +139,27 @@ async def _create_board(services: Services, workshop_id: str, kind: str, title: 
     return BoardRow(board_id, workshop_id, kind, title, 0)
 
 
+def limit_creation(services: Services, address: str) -> None:
+    """429 `too_many_workshops` (this address's allowance: FRESQUE_CREATE_PER_HOUR, _BURST) or
+    `server_busy_creating` (the whole server's: FRESQUE_CREATE_GLOBAL_PER_HOUR, _BURST), with Retry-After."""
+    wait, spent = services.creation_limiter.take(address)
+    if not wait:
+        return
+    if spent == "address":
+        code, who = "too_many_workshops", "this address has created many workshops"
+    else:
+        code, who = "server_busy_creating", "many workshops were created on this server"
+    message = f"{who}: try again in {wait} s"
+    raise ApiError(429, code, message, headers={"Retry-After": str(wait)}, extra={"retry_after": wait})
+
+
 @router.post("/workshops", status_code=201)
 async def create_workshop(
     body: WorkshopIn, request: Request, response: Response, services: ServicesDep
 ) -> dict[str, Any]:
+    """Anyone may create a workshop, within the creation allowance (`limit_creation`)."""
     title = _text(body.title, "title", 200)
+    limit_creation(services, client_address(request))
     neighbourhood = _text(body.neighbourhood, "neighbourhood", 200) if body.neighbourhood else None
     workshop_id, participant_id, token = new_id(), new_id(), new_token()
     join_code, join_token, expires = new_join_code(), new_token(), code_expiry(services)

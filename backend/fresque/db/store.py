@@ -567,6 +567,13 @@ class Store:
         async with self.engine.connect() as conn:
             return int(await conn.scalar(query) or 0)
 
+    async def custom_pictogram_bytes(self) -> int:
+        """The bytes every workshop's pictures and thumbnails take on disk together (the server's quota)."""
+        both = custom_pictograms.c.picture_bytes + custom_pictograms.c.thumbnail_bytes
+        total = func.coalesce(func.sum(both), 0)
+        async with self.engine.connect() as conn:
+            return int(await conn.scalar(select(total)) or 0)
+
     async def custom_pictogram_file(self, workshop_id: str, file_name: str) -> CustomPictogramRow | None:
         """The pictogram of this workshop whose picture or thumbnail is stored under `file_name`."""
         query = select(custom_pictograms).where(
