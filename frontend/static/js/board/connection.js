@@ -64,6 +64,8 @@ export class Connection {
     this.stopped = false;
     /** @type {Status} */
     this.status = 'connecting';
+    /** @type {(() => void)[] | null} what the page is to be told, kept in order while it sets itself up */
+    this.held = null;
     window.addEventListener('online', () => this.retryNow());
     window.addEventListener('offline', () => this.socket?.close());
   }
@@ -72,7 +74,30 @@ export class Connection {
   setStatus(status) {
     if (this.status === status) return;
     this.status = status;
-    this.onStatus(status);
+    this.tell(() => this.onStatus(status));
+  }
+
+  /**
+   * Open the socket before the page can hear anything: the server builds the welcome while the page loads its
+   * catalogue and draws its bars (a slow phone's first paint comes a few hundred ms sooner). What the page is
+   * to be told waits, in order, until `release`.
+   */
+  openEarly() {
+    this.held = [];
+    this.open();
+  }
+
+  /** The page is ready: tell it, in order, what came meanwhile; from now on at once. */
+  release() {
+    const held = this.held ?? /** @type {(() => void)[]} */ ([]);
+    this.held = null;
+    for (const tell of held) tell();
+  }
+
+  /** @param {() => void} message */
+  tell(message) {
+    if (this.held) this.held.push(message);
+    else message();
   }
 
   open() {
@@ -103,7 +128,7 @@ export class Connection {
         this.setStatus('connected');
       }
       if (msg.type === 'error' && msg.code === 'protocol_mismatch') this.stop('outdated');
-      this.onMessage(msg);
+      this.tell(() => this.onMessage(msg));
       if (msg.type === 'welcome') this.drain();
     });
     socket.addEventListener('close', (event) => {

@@ -28,7 +28,7 @@ import { Renderer } from './render.js';
 import { canSpeak, onVoicesChanged, speak } from './speech.js';
 import { deviceKind } from '../core/table.js';
 import { Follow } from './follow.js';
-import { Table } from './table.js';
+import { savedTableMode, Table } from './table.js';
 import { Facilitation } from './facilitation.js';
 import { langMenu } from './header.js';
 import { isProjector, setupProjector } from './projector.js';
@@ -47,6 +47,41 @@ async function start() {
   const colourOf = (/** @type {string | null | undefined} */ id) => (id ? hexOf.get(id) ?? null : null);
   let i18n = currentI18n();
   const i18nNow = () => i18n;
+
+  // -- the replica, restored from this browser if it holds one ----------------------------------------------
+  const key = storageKey(boot.board.id, me);
+  const saved = load(key);
+  const store = saved ? BoardStore.fromJSON(saved, { participant: me }) : new BoardStore({ participant: me, clientId: newClientId() });
+  // A fresh client id for this page: another tab may have restored the same saved replica, and two pages
+  // counting from the same id would make equal op_ids (the server would take the second for a resend).
+  if (saved) store.renewClientId();
+  const keep = saver(key, () => store.toJSON());
+  const undo = new UndoStack();
+
+  // -- the connection, opened first: the server builds the welcome while the page loads and sets itself up --
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  /** @param {boolean} tableMode */
+  const myDevice = (tableMode) => deviceKind({
+    width: Math.max(window.innerWidth, window.screen?.width ?? 0),
+    height: Math.max(window.innerHeight, window.screen?.height ?? 0),
+    touch: window.matchMedia('(any-pointer: coarse)').matches,
+    finePointer: window.matchMedia('(pointer: fine)').matches,
+    tableMode,
+  });
+  const connection = new Connection({
+    url: `${proto}//${location.host}/ws/boards/${encodeURIComponent(boot.board.id)}`,
+    clientId: store.clientId,
+    lastSeq: () => store.seq,
+    device: () => myDevice(savedTableMode(boot)), // the table's own switch once it is drawn (below)
+    // 401 from the workshop's own route: this session was revoked (removed from the workshop, or erased)
+    checkSession: async () => {
+      const r = await fetch(`/api/workshops/${encodeURIComponent(boot.workshop.id)}`, { credentials: 'same-origin' });
+      return r.status === 401 ? 'removed' : null;
+    },
+    onStatus: (status) => onConnectionStatus(status),
+    onMessage: (msg) => onServerMessage(msg),
+  });
+  connection.openEarly();
 
   const catalogue = new Catalogue(await cached('/api/pictograms', CATALOGUE_KEY));
   catalogue.setCustom(boot.custom_pictograms ?? []); // the workshop's own pictures (`custom:<id>`)
@@ -85,15 +120,6 @@ async function start() {
     }
   }
 
-  // -- the replica, restored from this browser if it holds one ----------------------------------------------
-  const key = storageKey(boot.board.id, me);
-  const saved = load(key);
-  const store = saved ? BoardStore.fromJSON(saved, { participant: me }) : new BoardStore({ participant: me, clientId: newClientId() });
-  // A fresh client id for this page: another tab may have restored the same saved replica, and two pages
-  // counting from the same id would make equal op_ids (the server would take the second for a resend).
-  if (saved) store.renewClientId();
-  const keep = saver(key, () => store.toJSON());
-  const undo = new UndoStack();
 
   /** @type {{selected: string | null, selectedThread: string | null, armed: string | null, moving: string | null, linking: string | null, voting: boolean, flash: string | null}} */
   const ui = { selected: null, selectedThread: null, armed: null, moving: null, linking: null, voting: false, flash: null };
@@ -785,84 +811,69 @@ async function start() {
   // -- the connection ----------------------------------------------------------------------------------------
   /** @type {Map<string, string>} connection → item it is dragging */
   const remoteDrags = new Map();
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const connection = new Connection({
-    url: `${proto}//${location.host}/ws/boards/${encodeURIComponent(boot.board.id)}`,
-    clientId: store.clientId,
-    lastSeq: () => store.seq,
-    device: () => deviceKind({
-      width: Math.max(window.innerWidth, window.screen?.width ?? 0),
-      height: Math.max(window.innerHeight, window.screen?.height ?? 0),
-      touch: window.matchMedia('(any-pointer: coarse)').matches,
-      finePointer: window.matchMedia('(pointer: fine)').matches,
-      tableMode: table.on,
-    }),
-    // 401 from the workshop's own route: this session was revoked (removed from the workshop, or erased)
-    checkSession: async () => {
-      const r = await fetch(`/api/workshops/${encodeURIComponent(boot.workshop.id)}`, { credentials: 'same-origin' });
-      return r.status === 401 ? 'removed' : null;
-    },
-    onStatus: (status) => {
-      connectionStatus = status;
-      showStatus(statusEl, status, store.pendingCount, i18n);
-      if (status === 'outdated') toasts.show(i18n.t('board.status.outdated'), { label: i18n.t('board.reload'), run: () => location.reload() });
-      if (status === 'removed' || status === 'erased') { // for good: nothing more can go from this page
-        facilitation.readOnly = true;
-        sheet.finish(null);
-        select(null);
-        refresh();
-        showEnded(byId('ended'), status);
-      }
-    },
-    onMessage: (msg) => {
-      switch (msg.type) {
-        case 'welcome':
-          myConnection = msg.you.connection;
-          for (const resend of store.applyWelcome(msg)) connection.sendDurable(resend);
-          keep.now();
-          if (!fitted) { fit(); fitted = true; }
-          showWanted(true);
-          break;
-        case 'change':
-          store.applyChange(msg);
-          for (const [conn, itemId] of remoteDrags) {
-            if (msg.ops.some((/** @type {any} */ op) => op.id === itemId)) { renderer.remote.delete(itemId); remoteDrags.delete(conn); }
-          }
-          break;
-        case 'resync': // something became visible or hidden for this screen (docs/protocol.md)
-          store.applyResync(msg);
-          break;
-        case 'ack':
-          store.applyAck(msg);
-          // an ack for a change this page never saw: two tabs shared an id. A snapshot puts it right.
-          if (store.resyncNeeded) connection.socket?.close();
-          break;
-        case 'reject': {
-          store.applyReject(msg);
-          undo.drop(msg.op_id);
-          const known = `board.reject.${msg.code}`;
-          const text = i18n.t(known);
-          toasts.show(text === known ? i18n.t('board.reject.other') : text);
-          break;
+  connection.device = () => myDevice(table.on);
+  /** @param {import('./connection.js').Status} status */
+  function onConnectionStatus(status) {
+    connectionStatus = status;
+    showStatus(statusEl, status, store.pendingCount, i18n);
+    if (status === 'outdated') toasts.show(i18n.t('board.status.outdated'), { label: i18n.t('board.reload'), run: () => location.reload() });
+    if (status === 'removed' || status === 'erased') { // for good: nothing more can go from this page
+      facilitation.readOnly = true;
+      sheet.finish(null);
+      select(null);
+      refresh();
+      showEnded(byId('ended'), status);
+    }
+  }
+  /** @param {any} msg */
+  function onServerMessage(msg) {
+    switch (msg.type) {
+      case 'welcome':
+        myConnection = msg.you.connection;
+        for (const resend of store.applyWelcome(msg)) connection.sendDurable(resend);
+        keep.now();
+        if (!fitted) { fit(); fitted = true; }
+        showWanted(true);
+        break;
+      case 'change':
+        store.applyChange(msg);
+        for (const [conn, itemId] of remoteDrags) {
+          if (msg.ops.some((/** @type {any} */ op) => op.id === itemId)) { renderer.remote.delete(itemId); remoteDrags.delete(conn); }
         }
-        case 'presence_list':
-          presentNow = msg.participants;
-          follow?.someoneArrived();
-          showPresence(presenceEl, msg.participants, person, me, i18n);
-          if (msg.participants.some((/** @type {any} */ p) => !people.has(p.participant))) {
-            for (const p of msg.participants) if (!people.has(p.participant)) people.set(p.participant, { alias: p.alias, colour: null });
-            loadPeople();
-          }
-          break;
-        case 'ephemeral':
-          for (const u of msg.updates) ephemeral(u);
-          renderer.schedule();
-          break;
-        default:
-          break;
+        break;
+      case 'resync': // something became visible or hidden for this screen (docs/protocol.md)
+        store.applyResync(msg);
+        break;
+      case 'ack':
+        store.applyAck(msg);
+        // an ack for a change this page never saw: two tabs shared an id. A snapshot puts it right.
+        if (store.resyncNeeded) connection.socket?.close();
+        break;
+      case 'reject': {
+        store.applyReject(msg);
+        undo.drop(msg.op_id);
+        const known = `board.reject.${msg.code}`;
+        const text = i18n.t(known);
+        toasts.show(text === known ? i18n.t('board.reject.other') : text);
+        break;
       }
-    },
-  });
+      case 'presence_list':
+        presentNow = msg.participants;
+        follow?.someoneArrived();
+        showPresence(presenceEl, msg.participants, person, me, i18n);
+        if (msg.participants.some((/** @type {any} */ p) => !people.has(p.participant))) {
+          for (const p of msg.participants) if (!people.has(p.participant)) people.set(p.participant, { alias: p.alias, colour: null });
+          loadPeople();
+        }
+        break;
+      case 'ephemeral':
+        for (const u of msg.updates) ephemeral(u);
+        renderer.schedule();
+        break;
+      default:
+        break;
+    }
+  }
   let fitted = false;
   /** @type {string | null} this socket's name in ephemeral updates (my other tabs show like anyone else) */
   let myConnection = null;
@@ -931,7 +942,7 @@ async function start() {
       applyView();
     } });
   }
-  connection.open();
+  connection.release(); // what the server said meanwhile (the welcome, most often), and from now on
   document.body.dataset.ready = 'true';
   // For the end-to-end tests and for debugging from the console: read-only looks at the live objects.
   Object.assign(window, { fresque: { store, view, connection, ui, table, follow, facilitation } });

@@ -28,6 +28,16 @@ const ADD = '\u0000add'; // the "add someone" answer of the who-are-you sheet (n
  * @typedef {{id: string, hex: string, text: string, name_key: string}} Colour
  */
 
+/** Where a screen keeps its table state (who is at the table, table mode on or off). @param {any} boot */
+function tableKey(boot) {
+  return `fresque.table.v1.${boot.board.id}.${boot.me.participant}`;
+}
+
+/** Whether this screen was left in table mode (said in the first hello, before the table is drawn). @param {any} boot */
+export function savedTableMode(boot) {
+  return tableState(load(tableKey(boot))).on;
+}
+
 export class Table {
   /**
    * @param {object} o
@@ -58,7 +68,7 @@ export class Table {
     this.onActive = onActive;
     this.say = say;
     this.me = /** @type {string} */ (boot.me.participant);
-    this.key = `fresque.table.v1.${boot.board.id}.${this.me}`;
+    this.key = tableKey(boot);
     const saved = load(this.key);
     this.state = tableState(saved);
     /** Paper mode: a facilitator enters what people taking part on paper did (kept with the table's state). */
