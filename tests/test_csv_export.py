@@ -186,6 +186,7 @@ def test_threads_votes_participants(document: dict[str, Any]) -> None:
         "fragility": "N2",
         "consent": "true",
         "host": "",
+        "host_id": "",
         "removed": "false",
     }
     assert (people[1]["language"], people[1]["consent"]) == ("", "")  # no profile given

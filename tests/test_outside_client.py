@@ -1,18 +1,27 @@
 """What a client written from the docs alone relies on, over real sockets against a real `fresque serve`:
 action dates come back snapped to the timeline's scale (in the sender's ack and in everyone else's change),
-so no client re-implements the snapping; and a socket whose first frame is not `hello` is told so and closed
-at once (`4001`), not left open until the hello deadline."""
+so no client re-implements the snapping; a socket whose first frame is not `hello` is told so and closed at
+once (`4001`), not left open until the hello deadline; an exploration board's snapshots, as a facilitator and
+as a resident get them, fit the published schema (`snapshot.exploration`); and `GET /api/workshops/{id}`
+answers what the README says (the join code at the top level, not in `you`)."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
 import websockets
+from jsonschema import Draft202012Validator
 from support.server import ServerProcess
-from support.workshop import Workshop, new_item_id
+from support.workshop import Workshop, activity, difficulty, new_item_id, note, solution, thread
+
+SNAPSHOT_SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "protocol.schema.json").read_text())[
+    "snapshot"
+]["exploration"]
 
 
 @pytest.fixture
@@ -39,8 +48,14 @@ async def test_action_dates_travel_snapped_in_acks_and_changes(workshop: Worksho
 
     card = new_item_id("act")
     sent: list[dict[str, Any]] = [
-        {"op": "action.create", "id": card, "lane": "create", "start": "2026-02", "end": "2026-05",
-         "fiche": {"title": "Permanence numérique"}},
+        {
+            "op": "action.create",
+            "id": card,
+            "lane": "create",
+            "start": "2026-02",
+            "end": "2026-05",
+            "fiche": {"title": "Permanence numérique"},
+        },
         {"op": "action.move", "id": card, "start": "2026-05"},
         {"op": "action.resize", "id": card, "edge": "end", "month": "2026-08"},
         {"op": "action.resize", "id": card, "edge": "start", "month": "2026-03"},
@@ -88,3 +103,60 @@ async def test_a_first_frame_that_is_not_hello_is_answered_then_closed_at_once(w
     polite = workshop.client("Amina")
     assert (await polite.connect())["type"] == "welcome"
     await polite.close()
+
+
+async def test_exploration_snapshots_fit_the_published_schema(workshop: Workshop) -> None:
+    facilitator, amina = workshop.client(), workshop.client("Amina")
+    await facilitator.connect()
+    await amina.connect()
+    act, dif, sol, hid = (new_item_id(k) for k in ("act", "dif", "sol", "not"))
+    slotted = {**activity(act), "cell": {"day": "weekend", "slot": "evening"}}
+    sized = {**note(hid, "Penser au bus 😀"), "w": 220, "h": 120}
+    for ops in (
+        [slotted, difficulty(dif), solution(sol), sized, thread(new_item_id("thr"), act, dif)],
+        [{"op": "board.update", "private": True}],
+        [difficulty(new_item_id("dif"))],  # made during private round 1
+        [{"op": "board.update", "private": False}],
+        [{"op": "item.hide", "id": hid, "hidden": True}],
+        [{"op": "timer.set", "action": "start", "seconds": 300}],
+        [{"op": "item.delete", "id": dif}],
+    ):
+        assert (await facilitator.commit(ops))["type"] == "ack"
+    two_dots = [{"op": "vote.add", "item": sol}, {"op": "vote.add", "item": sol}]
+    assert (await amina.commit(two_dots))["type"] == "ack"
+    validator = Draft202012Validator(SNAPSHOT_SCHEMA)
+    for alias in (None, "Amina"):  # the facilitator sees the hidden card; a resident does not
+        welcome = await workshop.client(alias).connect()
+        snapshot = welcome["snapshot"]
+        assert sorted(validator.iter_errors(snapshot), key=str) == []
+        items = {i["id"]: i for i in snapshot["items"]}
+        assert (hid in items) == (alias is None)
+        assert items[act]["cell"] == {"day": "weekend", "slot": "evening"}
+        assert any(i.get("round") == 1 for i in items.values()) and dif in snapshot["deleted"]
+        assert snapshot["settings"]["timer"]["ends_at"] is not None
+        assert snapshot["votes"] == [{"participant": amina.participant, "item": sol, "count": 2}]
+        assert items[act].keys() == {"id", "kind", "author", "x", "y", "ref", "cell"}  # unset ones left out
+
+
+def test_the_workshop_answer_is_as_the_readme_says(workshop: Workshop) -> None:
+    owner = workshop.server.get(f"/api/workshops/{workshop.id}", workshop.facilitator_token).json()
+    resident = workshop.server.get(f"/api/workshops/{workshop.id}", workshop.token("Amina")).json()
+    assert set(owner) == {
+        "id",
+        "title",
+        "neighbourhood",
+        "date",
+        "boards",
+        "participants",
+        "you",
+        "join_code",
+        "join_code_display",
+        "joining",
+    }
+    assert set(resident) == {"id", "title", "neighbourhood", "date", "boards", "participants", "you"}
+    for answer in (owner, resident):
+        assert set(answer["you"]) == {"participant", "alias", "role", "colour"}
+        assert {frozenset(p) for p in answer["participants"]} == {
+            frozenset({"id", "alias", "colour", "role"})
+        }
+        assert set(answer["boards"][0]) == {"id", "kind", "title", "websocket"}

@@ -56,7 +56,9 @@ EXPLORATION_COLUMNS: Final[Mapping[str, tuple[str, ...]]] = {
         "target_label_fr",
     ),
     "votes": ("participant", "participant_id", "item", "item_label_fr", "count"),
-    "participants": ("id", "alias", "role", "colour", *PROFILE_FIELDS, "host", "removed"),
+    # A person is named as everywhere in these tables: `host` the alias (for reading), `host_id` the id (the
+    # JSON export's `host`, for joining tables).
+    "participants": ("id", "alias", "role", "colour", *PROFILE_FIELDS, "host", "host_id", "removed"),
 }
 _TABLE_OF_KIND: Final = {
     "activity": "activities",
@@ -167,7 +169,7 @@ def exploration_tables(document: Mapping[str, Any]) -> dict[str, list[dict[str, 
 
     for person in document["participants"]:
         host = person.get("host")
-        values = {**person, "host": aliases.get(host, host) if host else None}
+        values = {**person, "host": aliases.get(host, host) if host else None, "host_id": host}
         tables["participants"].append(
             {name: cell(values.get(name)) for name in EXPLORATION_COLUMNS["participants"]}
         )

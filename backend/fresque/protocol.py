@@ -561,12 +561,16 @@ def op_to_json(op: BaseModel) -> dict[str, Any]:
 
 
 def json_schema() -> dict[str, Any]:
+    from .snapshots import json_schema as snapshot_schema  # it builds on this module's types
+
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "Fresque board protocol",
         "protocol_version": PROTOCOL_VERSION,
         "client_message": client_message_adapter.json_schema(),
         "server_message": server_message_adapter.json_schema(),
+        # What `welcome.snapshot` / `resync.snapshot` hold, by kind of board (`fresque.snapshots`).
+        "snapshot": snapshot_schema(),
     }
 
 
