@@ -23,7 +23,7 @@ import re
 import unicodedata
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 import jinja2
 from fastapi import APIRouter, Request
@@ -98,6 +98,16 @@ def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
 # -- what every page needs ----------------------------------------------------------------------------
 
 
+def same_site_path(path: str) -> str:
+    """`path` as a URL that can only name this site, for echoing it back in a page (the switcher's action).
+
+    `GET //evil.example/` has the path `//evil.example/`, which a browser reads as another host; so would
+    `/\\evil.example/` (a backslash is a slash to a browser) and `/<tab>/evil.example/` (tabs and newlines
+    are dropped). Every character but the slash and the unreserved ones is percent-encoded, and the leading
+    slashes become one: the page's own path, on this host."""
+    return "/" + quote(path, safe="/").lstrip("/")
+
+
 def base_context(request: Request, lang: str) -> dict[str, Any]:
     """`t`, `lang`, `dir`, and the language switcher's form (a GET form that keeps the other parameters,
     so that switching works without scripts too; `js/pages/lang.js` switches in place)."""
@@ -109,7 +119,7 @@ def base_context(request: Request, lang: str) -> dict[str, Any]:
             {"code": code, "name": LANGUAGE_NAMES[code], "dir": direction_of(code)} for code in LANGUAGES
         ],
         "lang_form": {
-            "action": request.url.path,
+            "action": same_site_path(request.scope["path"]),  # decoded: re-encoded once, here
             "keep": [(k, v) for k, v in request.query_params.multi_items() if k != "lang"],
         },
         "i18n_dict": dict(dictionaries()[lang]),
