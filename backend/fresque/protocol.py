@@ -391,8 +391,10 @@ class BoardInfo(Model):
 class Change(Model):
     type: Literal["change"]
     seq: Seq
-    op_id: OpId
-    author: str
+    # Absent when the receiver is sent none of the change's ops (a hidden vote, a card of someone's private
+    # round): then the frame only keeps `seq` gapless and says nothing of whose change it was.
+    op_id: OpId | None = None
+    author: str | None = None
     ops: list[Op]
 
 

@@ -131,7 +131,8 @@ class BoardClient:
         kind = message["type"]
         if kind == "change":
             assert message["seq"] == self.seq + 1, f"gap: had {self.seq}, got {message['seq']}"
-            self._apply(message["ops"], message["author"])
+            # No author when none of the change's ops was sent (`docs/protocol.md`): nothing to apply.
+            self._apply(message["ops"], message.get("author", ""))
             self.seq = message["seq"]
         elif kind == "ack" and not message.get("duplicate"):
             ops = self.pending.pop(message["op_id"], None)

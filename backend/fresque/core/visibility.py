@@ -7,6 +7,9 @@ so `Viewer.people` is a set. Leaving things out on the server, rather than hidin
 keeps a vote or a private card private from a curious device.
 
 On an action fresco nothing is anyone's secret but the dots while votes are hidden.
+
+The ephemeral lane follows the same rule: a drag preview of a card a viewer is not sent is not sent either,
+and a change whose ops are all left out for a viewer does not say whose it was (`rooms.room`).
 """
 
 from __future__ import annotations
@@ -49,6 +52,28 @@ def thread_visible(board: Board, thread: Thread, viewer: Viewer) -> bool:
 
 def votes_visible(board: AnyBoard, voter: str, viewer: Viewer) -> bool:
     return viewer.facilitating or not board.settings.votes_hidden or voter in viewer.people
+
+
+def drag_visible(board: AnyBoard, item_id: str, viewer: Viewer) -> bool:
+    """Whether a live drag preview of `item_id` may be sent to this viewer: only of a card they are sent.
+    A card not on the board (yet) is not previewed to non-facilitators either: a card created in a private
+    round and dragged before its commit would otherwise be placed for everyone."""
+    if viewer.facilitating or isinstance(board, ActionBoard):  # an action fresco's cards are everyone's
+        return True
+    item = board.items.get(item_id)
+    return item is not None and item_visible(board, item, viewer)
+
+
+def ephemeral_for(board: AnyBoard, updates: list[dict[str, Any]], viewer: Viewer) -> list[dict[str, Any]]:
+    """The ephemeral updates (`{participant, connection, cursor?, drag?, view?, gone?}`) as this viewer is
+    sent them: an update dragging a card they may not see loses its drag and its pointer (which carries the
+    card), keeping only who it is from."""
+    return [
+        u
+        if "drag" not in u or drag_visible(board, u["drag"]["item"], viewer)
+        else {k: v for k, v in u.items() if k not in ("drag", "cursor")}
+        for u in updates
+    ]
 
 
 def leaves_out_anything(board: AnyBoard) -> bool:

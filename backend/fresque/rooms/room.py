@@ -20,7 +20,14 @@ from ..boards import AnyBoard, state_from_snapshot
 from ..changes import KnownSolutions, apply_batch, apply_op, linked_boards, reveals, stamp
 from ..config import Settings
 from ..core.errors import RuleError
-from ..core.visibility import Viewer, leaves_out_anything, op_visible, snapshot_for
+from ..core.visibility import (
+    Viewer,
+    drag_visible,
+    ephemeral_for,
+    leaves_out_anything,
+    op_visible,
+    snapshot_for,
+)
 from ..db.store import BoardRow, DuplicateOp, HeadMoved, LoggedChange, Store
 from ..protocol import (
     PROTOCOL_VERSION,
@@ -380,7 +387,13 @@ class Room:
             snapshot = self._snapshot() if whole else dumps(snapshot_for(self.board, viewer))
             return dumps({**head, "ops": []}), f'{dumps(resync)[:-1]},"snapshot":{snapshot}}}'
         shown = [o for o in ops if op_visible(self.board, o, change.author_id, viewer, created)]
-        return (frame if len(shown) == len(ops) else dumps({**head, "ops": shown})), None
+        if len(shown) == len(ops):
+            return frame, None
+        if not shown:
+            # Nothing of it is sent (a hidden vote, a card of someone's private round): nor whose it was,
+            # nor its op_id (made from the sender's client id). Only its seq, which keeps the log gapless.
+            return dumps({"type": "change", "seq": change.seq, "ops": []}), None
+        return dumps({**head, "ops": shown}), None
 
     @staticmethod
     def _ack(op_id: str, seq: int, duplicate: bool = False, ops: str | None = None) -> str:
@@ -422,10 +435,26 @@ class Room:
     def _flush_presence(self) -> None:
         if not self._presence:
             return
-        frame = dumps({"type": "ephemeral", "updates": list(self._presence.values())})
+        updates = list(self._presence.values())
         self._presence.clear()
+        frame = dumps({"type": "ephemeral", "updates": updates})
+        dragged = {u["drag"]["item"] for u in updates if "drag" in u}
+        if all(drag_visible(self.board, item, NOBODY) for item in dragged):  # the common case: one frame
+            for c in self.connections.values():
+                c.send_ephemeral(frame)
+            return
+        # A card someone may not see is being dragged (a private round, a hidden card): each kind of viewer
+        # gets the updates it may see (`core.visibility.ephemeral_for`), made once per kind.
+        made: dict[frozenset[str], str] = {}
         for c in self.connections.values():
-            c.send_ephemeral(frame)
+            viewer = viewer_of(c)
+            if viewer.facilitating:
+                c.send_ephemeral(frame)
+                continue
+            if viewer.people not in made:
+                shown = ephemeral_for(self.board, updates, viewer)
+                made[viewer.people] = dumps({"type": "ephemeral", "updates": shown})
+            c.send_ephemeral(made[viewer.people])
 
     def shutdown(self) -> None:
         self._presence_pacer.cancel()

@@ -548,7 +548,7 @@ export class ActionStore {
 
   /** @param {any} msg @returns {import('../core/protocol.js').OpsMessage[]} the batches to resend, in order */
   applyWelcome(msg) { return this.inner.applyWelcome(msg); }
-  /** @param {{seq: number, op_id: string, author: string, ops: Op[]}} msg */
+  /** @param {{seq: number, op_id?: string | null, author?: string | null, ops: Op[]}} msg */
   applyChange(msg) { return this.inner.applyChange(msg); }
   /** @param {{op_id: string, seq: number, duplicate?: boolean, ops?: Op[]}} msg */
   applyAck(msg) { return this.inner.applyAck(msg); }

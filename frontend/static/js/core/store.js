@@ -660,8 +660,9 @@ export class BoardStore {
   }
 
   /**
-   * A change by anyone (also by us: our own change comes back in a delta when its ack was lost).
-   * @param {{seq: number, op_id: string, author: string, ops: Op[]}} msg
+   * A change by anyone (also by us: our own change comes back in a delta when its ack was lost). Without
+   * `op_id` and `author` when none of its ops is ours to see (a hidden vote): it only moves `seq` on.
+   * @param {{seq: number, op_id?: string | null, author?: string | null, ops: Op[]}} msg
    * @returns {boolean} whether it was new
    */
   applyChange(msg) {
@@ -671,13 +672,13 @@ export class BoardStore {
     return true;
   }
 
-  /** @param {{seq: number, op_id: string, author: string, ops: Op[]}} msg */
+  /** @param {{seq: number, op_id?: string | null, author?: string | null, ops: Op[]}} msg */
   _change(msg) {
     if (this._applied !== null && msg.seq <= this._applied) return false;
-    this.rules.applyBatch(this._confirmed, msg.ops, msg.author, { strict: false, now: this.serverNow() });
+    this.rules.applyBatch(this._confirmed, msg.ops, msg.author ?? '', { strict: false, now: this.serverNow() });
     // ours: made by us, or by one of the people we host (`as`)
     const ours = this._pending.find((m) => m.op_id === msg.op_id);
-    if (ours && (ours.as ?? this._participant) === msg.author) this._takePending(msg.op_id);
+    if (ours && (ours.as ?? this._participant) === msg.author) this._takePending(ours.op_id);
     this._applied = msg.seq;
     return true;
   }
