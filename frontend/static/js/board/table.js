@@ -517,6 +517,7 @@ export class Table {
     try { body = await res.json(); } catch { /* an empty or HTML answer */ }
     if (!res.ok) {
       if (body?.error === 'text_invalid' || body?.error === 'text_too_long') return 'join.error.alias_invalid';
+      if (body?.error === 'too_many_hosted') return 'table.add.too_many'; // FRESQUE_MAX_HOSTED_PER_HOST
       return 'common.error.failed';
     }
     const person = hostedPerson(body?.person ?? body);

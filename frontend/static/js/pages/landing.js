@@ -2,6 +2,7 @@
 /** The landing page: the join-code field, and creating a workshop (then its facilitator page). */
 import { enhanceCodeFields } from './code-field.js';
 import { hideError, postJson, showError } from './feedback.js';
+import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 
 enhanceCodeFields();
 
@@ -36,7 +37,11 @@ form?.addEventListener('submit', async (event) => {
   submit?.removeAttribute('disabled');
   submit?.removeAttribute('aria-busy');
   if (status === 0) showError(error, 'common.error.network');
-  else if (body?.error === 'text_required' || /title/.test(body?.message || '')) {
+  else if (status === 429) {
+    // The creation allowance (fresque.ratelimit.CreationLimiter): this address's, or the whole server's
+    const key = body?.error === 'too_many_workshops' ? 'landing.error.too_many_workshops' : 'landing.error.server_busy';
+    showError(error, key);
+  } else if (body?.error === 'text_required' || /title/.test(body?.message || '')) {
     showError(error, 'landing.error.title_required', title);
     title.focus();
   } else showError(error, 'common.error.failed');

@@ -24,6 +24,7 @@ const ERRORS = /** @type {Record<string, string>} */ ({
   image_timeout: 'facilitator.pictures.error.timeout',
   pictures_busy: 'facilitator.pictures.error.busy',
   too_many_pictograms: 'facilitator.pictures.error.too_many',
+  storage_full: 'facilitator.pictures.error.storage_full',
   text_required: 'facilitator.pictures.error.label_required',
   text_too_long: 'facilitator.pictures.error.label_too_long',
   text_invalid: 'facilitator.pictures.error.label_invalid',
