@@ -5,6 +5,7 @@
  * null / false when closed.
  */
 import { checkText, normalizeText } from '../core/protocol.js';
+import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 import { h } from '../board/dom.js';
 
 export class Ask {
@@ -47,7 +48,7 @@ export class Ask {
   text(title, label, okLabel, max = 200) {
     const { t } = this.i18n();
     const input = /** @type {HTMLInputElement} */ (h('input', {
-      class: 'ask-input', attrs: { id: 'ask-input', type: 'text', maxlength: String(max), autocomplete: 'off', dir: 'auto', required: true },
+      class: 'ask-input', attrs: { id: 'ask-input', type: 'text', 'data-max-chars': String(max), autocomplete: 'off', dir: 'auto', required: true },
     }));
     const error = h('p', { class: 'ask-error', attrs: { role: 'alert' } });
     const form = h('form', { class: 'ask-form', attrs: { method: 'dialog' } }, [

@@ -17,6 +17,7 @@
 import { h } from '../board/dom.js';
 import { countOf } from '../core/i18n.js';
 import { newMilestoneId } from '../core/protocol.js';
+import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 import { radarGeometry, radarSvg, seriesColour } from './radar.js';
 import { openSolutionPicker, wordsOf } from './picker.js';
 
@@ -523,8 +524,8 @@ export function openFiche(ctx, actionId) {
   function textField(name, { multiline = false, list, hint, wide = multiline } = {}) {
     const max = /** @type {Record<string, number>} */ (TEXT_LIMITS)[name];
     const control = /** @type {HTMLInputElement | HTMLTextAreaElement} */ (multiline
-      ? h('textarea', { attrs: { name, rows: 3, maxlength: max, dir: 'auto' } })
-      : h('input', { attrs: { name, type: 'text', maxlength: max, dir: 'auto', list, autocomplete: 'off', ...(name === 'title' ? { required: true } : {}) } }));
+      ? h('textarea', { attrs: { name, rows: 3, 'data-max-chars': max, dir: 'auto' } })
+      : h('input', { attrs: { name, type: 'text', 'data-max-chars': max, dir: 'auto', list, autocomplete: 'off', ...(name === 'title' ? { required: true } : {}) } }));
     control.addEventListener('input', () => typed(name));
     control.addEventListener('change', () => commit(name));
     control.addEventListener('blur', () => { if (dirty.has(name)) commit(name); });
@@ -739,7 +740,7 @@ export function openFiche(ctx, actionId) {
     function addRow(value) {
       const n = rows.children.length + 1;
       const input = /** @type {HTMLInputElement} */ (h(multiline ? 'textarea' : 'input', {
-        attrs: { type: multiline ? null : 'text', rows: multiline ? 2 : null, maxlength: max, dir: 'auto', 'aria-label': t(`actions.fiche.entry.${name}`, { n }) },
+        attrs: { type: multiline ? null : 'text', rows: multiline ? 2 : null, 'data-max-chars': max, dir: 'auto', 'aria-label': t(`actions.fiche.entry.${name}`, { n }) },
       }));
       input.value = value;
       input.addEventListener('input', () => typed(name));
@@ -804,7 +805,7 @@ export function openFiche(ctx, actionId) {
    * @param {'target_groups' | 'organisations'} list @param {string} buttonText @param {string} labelText
    */
   function adder(list, buttonText, labelText) {
-    const input = /** @type {HTMLInputElement} */ (h('input', { attrs: { type: 'text', maxlength: MAX_CHOICE_LABEL, dir: 'auto', 'aria-label': labelText, placeholder: labelText } }));
+    const input = /** @type {HTMLInputElement} */ (h('input', { attrs: { type: 'text', 'data-max-chars': MAX_CHOICE_LABEL, dir: 'auto', 'aria-label': labelText, placeholder: labelText } }));
     const problem = h('p', { class: 'fiche-error', hidden: true, attrs: { 'aria-live': 'polite' } });
     const add = () => {
       const made = listAddOp(list, input.value, settings());
@@ -851,7 +852,7 @@ export function openFiche(ctx, actionId) {
       const n = rows.children.length + 1;
       const select = /** @type {HTMLSelectElement} */ (h('select', { attrs: { 'aria-label': t('actions.fiche.partner_organisation', { n }) } }, orgOptions()));
       select.value = partner?.organisation ?? '';
-      const role = /** @type {HTMLInputElement} */ (h('input', { attrs: { type: 'text', maxlength: 200, dir: 'auto', 'aria-label': t('actions.fiche.partner_role', { n }), placeholder: t('actions.fiche.partner_role_placeholder') } }));
+      const role = /** @type {HTMLInputElement} */ (h('input', { attrs: { type: 'text', 'data-max-chars': 200, dir: 'auto', 'aria-label': t('actions.fiche.partner_role', { n }), placeholder: t('actions.fiche.partner_role_placeholder') } }));
       role.value = partner?.role ?? '';
       select.addEventListener('change', () => commit(name));
       role.addEventListener('input', () => typed(name));
@@ -937,7 +938,7 @@ export function openFiche(ctx, actionId) {
     /** @param {{source: string, amount: number, state: string} | null} line */
     function addRow(line) {
       const n = rows.children.length + 1;
-      const source = /** @type {HTMLInputElement} */ (h('input', { class: 'fiche-source', attrs: { type: 'text', maxlength: 120, dir: 'auto', 'aria-label': t('actions.fiche.funding_source', { n }), placeholder: t('actions.fiche.funding_source_placeholder') } }));
+      const source = /** @type {HTMLInputElement} */ (h('input', { class: 'fiche-source', attrs: { type: 'text', 'data-max-chars': 120, dir: 'auto', 'aria-label': t('actions.fiche.funding_source', { n }), placeholder: t('actions.fiche.funding_source_placeholder') } }));
       const amount = /** @type {HTMLInputElement} */ (h('input', { class: 'fiche-amount', attrs: { type: 'text', inputmode: 'numeric', 'aria-label': t('actions.fiche.funding_amount', { n }), placeholder: t('actions.fiche.funding_amount_placeholder') } }));
       const state = /** @type {HTMLSelectElement} */ (h('select', { class: 'fiche-state', attrs: { 'aria-label': t('actions.fiche.funding_state', { n }) } },
         FUNDING_STATES.map((s) => h('option', { attrs: { value: s }, text: t(`actions.funding.${s}`) }))));
@@ -1009,7 +1010,7 @@ export function openFiche(ctx, actionId) {
       const kind = /** @type {HTMLSelectElement} */ (h('select', { class: 'fiche-ind-kind', attrs: { 'aria-label': t('actions.fiche.indicator_kind', { n }) } },
         INDICATOR_KINDS.map((k) => h('option', { attrs: { value: k }, text: t(`actions.indicator.${k}`) }))));
       const input = (/** @type {string} */ cls, /** @type {string} */ key, /** @type {number} */ max) => /** @type {HTMLInputElement} */ (h('input', {
-        class: cls, attrs: { type: 'text', maxlength: max, dir: 'auto', 'aria-label': t(`actions.fiche.indicator_${key}`, { n }), placeholder: t(`actions.fiche.indicator_${key}_placeholder`) },
+        class: cls, attrs: { type: 'text', 'data-max-chars': max, dir: 'auto', 'aria-label': t(`actions.fiche.indicator_${key}`, { n }), placeholder: t(`actions.fiche.indicator_${key}_placeholder`) },
       }));
       const label = input('fiche-ind-label', 'label', 300);
       const target = input('fiche-ind-target', 'target', 120);
@@ -1060,7 +1061,7 @@ export function openFiche(ctx, actionId) {
     const list = h('ul', { class: 'fiche-rows fiche-milestones' });
     // the months of the card, in words (a list works the same in every browser, and cannot fall outside)
     const month = /** @type {HTMLSelectElement} */ (h('select', { class: 'fiche-milestone-month-select', attrs: { 'aria-label': t('actions.fiche.milestone_month') } }));
-    const label = /** @type {HTMLInputElement} */ (h('input', { attrs: { type: 'text', maxlength: MAX_MILESTONE_LABEL, dir: 'auto', 'aria-label': t('actions.fiche.milestone_label'), placeholder: t('actions.fiche.milestone_label_placeholder') } }));
+    const label = /** @type {HTMLInputElement} */ (h('input', { attrs: { type: 'text', 'data-max-chars': MAX_MILESTONE_LABEL, dir: 'auto', 'aria-label': t('actions.fiche.milestone_label'), placeholder: t('actions.fiche.milestone_label_placeholder') } }));
     const add = () => {
       const a = action();
       if (!a) return;

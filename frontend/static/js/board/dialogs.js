@@ -5,6 +5,7 @@
  * to the answer, or null when the resident closes it.
  */
 import { checkText, MAX_TEXT } from '../core/protocol.js';
+import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 import { h, picture } from './dom.js';
 import { canSpeak, speak } from './speech.js';
 
@@ -155,7 +156,7 @@ export class Sheet {
     const { t } = this.i18n();
     const area = /** @type {HTMLTextAreaElement} */ (h('textarea', {
       class: 'text-input',
-      attrs: { maxlength: String(MAX_TEXT), rows: '3', dir: 'auto', 'aria-label': title },
+      attrs: { 'data-max-chars': String(MAX_TEXT), rows: '3', dir: 'auto', 'aria-label': title },
     }));
     area.value = initial;
     const error = h('p', { class: 'sheet-error', attrs: { role: 'alert' } });

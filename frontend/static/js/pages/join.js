@@ -7,6 +7,7 @@
  */
 import { enhanceCodeFields } from './code-field.js';
 import { hideError, postJson, showError } from './feedback.js';
+import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 
 enhanceCodeFields();
 

@@ -2,6 +2,7 @@
 /** The landing page: the join-code field, and creating a workshop (then its facilitator page). */
 import { enhanceCodeFields } from './code-field.js';
 import { hideError, postJson, showError } from './feedback.js';
+import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 
 enhanceCodeFields();
 

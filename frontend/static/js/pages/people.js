@@ -8,6 +8,7 @@
  */
 import { call, clock, failure, say, translated } from './console-api.js';
 import { currentI18n } from './lang.js';
+import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 
 /**
  * @typedef {{id: string, alias: string, colour: string, role: string, host_id: string | null,
@@ -115,7 +116,8 @@ function renameForm(person) {
   const form = document.createElement('form');
   form.className = 'rename-form';
   const input = document.createElement('input');
-  Object.assign(input, { className: 'input', type: 'text', maxLength: 40, required: true, autocomplete: 'off' });
+  Object.assign(input, { className: 'input', type: 'text', required: true, autocomplete: 'off' });
+  input.dataset.maxChars = '40';
   input.size = 1; // no intrinsic width: the field takes the row's (a phone's 360 px too)
   input.value = editing?.value ?? person.alias;
   input.dataset.focusKey = `${person.id}:input`;
