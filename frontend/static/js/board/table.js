@@ -420,7 +420,7 @@ export class Table {
     const { t } = this.i18n();
     const name = /** @type {HTMLInputElement} */ (h('input', {
       class: 'text-input table-name',
-      attrs: { type: 'text', maxlength: '40', autocomplete: 'off', dir: 'auto', 'aria-label': t('table.add.name') },
+      attrs: { type: 'text', 'data-max-chars': '40', autocomplete: 'off', dir: 'auto', 'aria-label': t('table.add.name') },
     }));
     const aliases = Array.isArray(this.boot.aliases) ? this.boot.aliases : []; // pages.py ALIAS_SUGGESTIONS
     const suggestions = aliases.map((/** @type {string} */ id) => {
