@@ -1,4 +1,5 @@
-"""Creating the async engine: the URL picks the backend; SQLite gets WAL, a busy timeout and foreign keys."""
+"""Creating the async engine: the URL picks the backend; SQLite gets WAL, a busy timeout, foreign keys and
+secure deletion."""
 
 from __future__ import annotations
 
@@ -20,6 +21,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.execute("PRAGMA foreign_keys=ON")
+    # Deleted content is overwritten with zeros (in the pages written, hence in the WAL's new frames too), so
+    # an erased workshop's text does not linger in free space; `Store.erase_workshop` then checkpoints and
+    # truncates the WAL, whose older frames still hold it.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import secrets
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from .engine import make_engine
 from .models import Board, BoardOp, BoardSnapshot, CustomPictogram, Participant, Session, Workshop
+
+log = logging.getLogger(__name__)
 
 workshops = cast(Table, Workshop.__table__)
 participants = cast(Table, Participant.__table__)
@@ -637,7 +640,32 @@ class Store:
                 return None
             for table, statement in steps:
                 counts[table] = int((await conn.execute(statement)).rowcount or 0)
+        await self._reclaim([table for table, _ in steps])
         return counts
+
+    async def _reclaim(self, tables: list[str]) -> None:
+        """After an erase, take the deleted rows' bytes off the disk where the database lets us.
+
+        SQLite: `secure_delete` (`fresque.db.engine`) zeroed them in the pages the erase wrote, but the WAL's
+        older frames still hold the text as it was written; a TRUNCATE checkpoint copies the pages back
+        into the database file and empties the WAL. It waits for readers up to the busy timeout; writers
+        wait on the write lock meanwhile.
+        PostgreSQL: deleted rows stay in the table files as dead tuples until VACUUM, which is run here
+        (outside a transaction, skipping a table another VACUUM holds). What stays even then is in
+        docs/protocol.md, "Storage behind it". A failure is logged; the erase itself is done."""
+        try:
+            if self._write_lock is not None:
+                async with self._write_lock, self.engine.connect() as conn:
+                    # (busy, frames in the WAL, frames checkpointed)
+                    outcome = (await conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")).one()
+                if outcome[0]:
+                    log.warning("after an erase the WAL could not be truncated (a reader held it)")
+            elif self.engine.dialect.name == "postgresql":
+                async with self.engine.connect() as conn:
+                    await conn.execution_options(isolation_level="AUTOCOMMIT")
+                    await conn.exec_driver_sql(f"VACUUM (SKIP_LOCKED) {', '.join(tables)}")
+        except Exception:
+            log.exception("after an erase, reclaiming the deleted rows' space failed")
 
     # -- sign-in links (`fresque.api.signin`): one-time tokens kept as sessions under another hash ---------
 
