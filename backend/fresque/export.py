@@ -405,9 +405,7 @@ def actions_snapshot_of(
             }
             for action in document.actions
         ],
-        "votes": [
-            {**v.model_dump(), "participant": who(v.participant)} for v in document.votes.by_participant
-        ],
+        "votes": _votes_of(document.votes.by_participant, who),
         "deleted": list(document.deleted),
     }
 
@@ -477,6 +475,16 @@ def upgrade_document(raw: dict[str, Any]) -> dict[str, Any]:
     return raw
 
 
+def _votes_of(entries: list[VoteEntry], who: Any) -> list[dict[str, Any]]:
+    """The document's dots with participant ids remapped; two people mapped to one (a document's
+    facilitators are all the importing facilitator) put their dots on one count, within the budget."""
+    counts: dict[tuple[str, str], int] = {}
+    for v in entries:
+        key = (who(v.participant), v.item)
+        counts[key] = counts.get(key, 0) + v.count
+    return [{"participant": p, "item": i, "count": c} for (p, i), c in counts.items()]
+
+
 def snapshot_of(document: ExportDocument, author_map: dict[str, str]) -> dict[str, Any]:
     """The board-state part of a document, in `Board.from_snapshot` form, with participant ids remapped."""
 
@@ -493,9 +501,7 @@ def snapshot_of(document: ExportDocument, author_map: dict[str, str]) -> dict[st
             {**item.model_dump(exclude_none=True), "author": who(item.author)} for item in document.items
         ],
         "threads": [{**t.model_dump(), "author": who(t.author)} for t in document.threads],
-        "votes": [
-            {**v.model_dump(), "participant": who(v.participant)} for v in document.votes.by_participant
-        ],
+        "votes": _votes_of(document.votes.by_participant, who),
         "deleted": list(document.deleted),
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
@@ -21,7 +22,7 @@ from ..core.actions import ActionBoard
 from ..core.board import Board
 from ..core.errors import RuleError
 from ..core.text import check_text
-from ..db.store import BoardRow, now
+from ..db.store import BoardRow, SessionInfo, now
 from ..export import (
     ActionsExportDocument,
     ExportDocument,
@@ -36,6 +37,7 @@ from ..people import Profile, ProfileError, check_profile
 from ..profiles import FACILITATOR_COLOUR, PALETTE_IDS, display_colour, least_used
 from ..profiles import colour as colour_of
 from ..protocol import dumps
+from ..roles import FACILITATOR
 from ..uploads import CUSTOM_REF_PREFIX
 from .board_exports import actions_document, board_row, exploration_document
 from .deps import (
@@ -319,9 +321,7 @@ async def import_board(raw: dict[str, Any], session: WriterSession, services: Se
     if isinstance(document, ActionsExportDocument):
         referenced = [a.author for a in document.actions]
         referenced += [v.participant for v in document.votes.by_participant]
-        author_map, newcomers = await _plan_participants(
-            services, session.workshop_id, document.participants, referenced
-        )
+        author_map, newcomers = await _plan_participants(services, session, document.participants, referenced)
         # Links to resident solutions stay when they name an exploration board of this workshop (a board
         # re-imported where it was made); elsewhere they would point at another workshop's residents.
         here = {b.id for b in await services.store.boards_of(session.workshop_id) if b.kind == "exploration"}
@@ -330,9 +330,7 @@ async def import_board(raw: dict[str, Any], session: WriterSession, services: Se
         _check_custom_refs(document, refs)
         referenced = [i.author for i in document.items] + [t.author for t in document.threads]
         referenced += [v.participant for v in document.votes.by_participant]
-        author_map, newcomers = await _plan_participants(
-            services, session.workshop_id, document.participants, referenced
-        )
+        author_map, newcomers = await _plan_participants(services, session, document.participants, referenced)
         snapshot = snapshot_of(document, author_map)
     try:
         state = state_from_snapshot(document.board.kind, snapshot, refs, services.settings)
@@ -384,14 +382,23 @@ def _check_custom_refs(document: ExportDocument, refs: Mapping[str, frozenset[st
 
 
 async def _plan_participants(
-    services: Services, workshop_id: str, participants: list[ParticipantEntry], referenced: list[str]
+    services: Services, importer: SessionInfo, participants: list[ParticipantEntry], referenced: list[str]
 ) -> tuple[dict[str, str], list[ParticipantEntry]]:
-    """Participants keep their ids where they can; an id taken by another workshop gets a fresh one.
+    """Who the document's participants are in the importing workshop (`docs/protocol.md`, "Importing a
+    board"), so that an import never adds a second facilitator nor the same person twice:
+
+    - one of this workshop's own (the board re-imported where it was made): that person;
+    - a facilitator of the document: the importing facilitator (a workshop has one owner, who cannot be
+      removed; their cards and dots become the importer's);
+    - anyone else keeps their id where it is free; an id of another workshop becomes `imported_id`, the same
+      id at every import into this workshop, so a second import of an export finds the people the first
+      one made (the same participant imported twice is one person).
 
     `referenced`: the participant ids the board names (authors, voters). Returns the id map (document id →
     id in this workshop) and the participants to create, every host before the people it hosts. Hosts must
     be listed too; profiles and colours are checked as on joining.
     """
+    workshop_id = importer.workshop_id
     listed = {p.id for p in participants}
     referenced = referenced + [p.host for p in participants if p.host is not None]
     for participant in participants:
@@ -403,14 +410,36 @@ async def _plan_participants(
             raise ApiError(422, "unknown_participant", f"{pid} is not in the document's participants")
     known = await services.store.participant_workshops(sorted(listed))
     author_map: dict[str, str] = {}
-    newcomers: list[ParticipantEntry] = []
     for participant in participants:
         owner = known.get(participant.id)
         if owner == workshop_id:
             continue
-        author_map[participant.id] = participant.id if owner is None else new_id()
+        if participant.role == FACILITATOR:
+            author_map[participant.id] = importer.participant_id
+        else:
+            author_map[participant.id] = (
+                participant.id if owner is None else imported_id(workshop_id, participant.id)
+            )
+    made_before = await services.store.participant_workshops(
+        sorted(v for k, v in author_map.items() if v != k and v != importer.participant_id)
+    )
+    newcomers: list[ParticipantEntry] = []
+    for participant in participants:
+        local = author_map.get(participant.id)
+        if local is None or local == importer.participant_id:
+            continue
+        if local != participant.id and local in made_before:
+            if made_before[local] == workshop_id:
+                continue  # an earlier import of this export made them here
+            author_map[participant.id] = new_id()  # pragma: no cover - a 128-bit hash collision
         newcomers.append(participant)
     return author_map, _hosts_first(newcomers)
+
+
+def imported_id(workshop_id: str, participant_id: str) -> str:
+    """The id, in the importing workshop, of a document's participant whose id another workshop holds:
+    derived from both, so that importing the same export again names the same person (no table to keep)."""
+    return hashlib.sha256(f"import:{workshop_id}:{participant_id}".encode()).hexdigest()[:32]
 
 
 def _hosts_first(people: list[ParticipantEntry]) -> list[ParticipantEntry]:
