@@ -256,10 +256,13 @@ def _failed_accept(record: logging.LogRecord) -> bool:
     return str(record.msg).startswith("socket.accept() out of system resource")
 
 
-def _refused_upgrade(record: logging.LogRecord) -> bool:
+def _redundant_socket_line(record: logging.LogRecord) -> bool:
     # The lines per refused upgrade, uvicorn's ('%s - "WebSocket %s" %d') and websockets' ('connection
-    # rejected (%d %s)'), both on uvicorn's logger: `SocketCaps` logs them summed instead.
+    # rejected (%d %s)'), both on uvicorn's logger: `SocketCaps` logs them summed instead. Also websockets'
+    # "connection open", which says nothing uvicorn's "[accepted]" line beside it does not (with the address).
     args, msg = record.args, str(record.msg)
+    if msg == "connection open":
+        return True
     if not isinstance(args, tuple):
         return False
     if msg.startswith("connection rejected") and len(args) == 2:
@@ -269,9 +272,10 @@ def _refused_upgrade(record: logging.LogRecord) -> bool:
 
 def quiet_floods() -> None:
     """Keep the log's growth bounded under a flood of sockets: asyncio's accept() errors once per interval
-    (each came with a traceback, a hundred per loop turn), uvicorn's line per refused upgrade not at all."""
+    (each came with a traceback, a hundred per loop turn), the lines per refused upgrade not at all (they are
+    counted), one line per accepted socket instead of two."""
     logging.getLogger("asyncio").addFilter(RateLimitedFilter(_failed_accept))
-    logging.getLogger("uvicorn.error").addFilter(_DropFilter(_refused_upgrade))
+    logging.getLogger("uvicorn.error").addFilter(_DropFilter(_redundant_socket_line))
 
 
 class _DropFilter(logging.Filter):
