@@ -23,6 +23,8 @@ import os
 import resource
 import socket
 import struct
+import subprocess
+import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -376,6 +378,7 @@ async def test_beyond_the_global_cap_upgrades_get_503_before_the_process_runs_ou
     print(
         f"\n300 hostile sockets, file limit 256: {dict(statuses)}; healthz {health_s:.3f} s; log +{grown} B"
     )
+    assert "open files limit: 256" in log
     assert "Traceback" not in log and "out of system resource" not in log
     assert log.count("board sockets refused") == 1
     assert '" 503' not in log  # no line per refused attempt
@@ -465,3 +468,18 @@ def test_refused_upgrades_are_counted_not_logged_one_by_one(caplog: pytest.LogCa
             slot.release()
             slot.release()  # idempotent
     assert limits.held == 0 and isinstance(limits.admit("10.0.0.1"), caps.Slot)
+
+
+def test_the_soft_file_limit_is_raised_to_the_hard_one_and_the_cap_derived_from_it() -> None:
+    def soft_256_hard_1024() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (256, 1024))
+
+    code = "from fresque.rooms.caps import *; print(file_limit(), raise_file_limit(), default_max_sockets())"
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        preexec_fn=soft_256_hard_1024,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert out.stdout.split() == ["256", "1024", str(1024 - 128)]
