@@ -140,3 +140,33 @@ async def test_a_hidden_vote_tells_others_nothing_of_its_voter(workshop: Worksho
     assert (await karim.expect("change", seq=4))["author"] == amina.participant
     for c in (amina, amina_again, karim, fac):
         await c.close()
+
+
+async def test_a_hidden_dot_on_the_action_fresco_tells_others_nothing_of_its_voter(
+    workshop: Workshop,
+) -> None:
+    made = workshop.server.post(
+        f"/api/workshops/{workshop.id}/boards",
+        {"kind": "actions", "title": "Plan"},
+        workshop.facilitator_token,
+    )
+    assert made.status_code == 201, made.text
+    board = made.json()["id"]
+    fac, amina, karim = (workshop.client(a, board_id=board) for a in (None, "Amina", "Karim"))
+    await connected(fac, amina, karim)
+    act = new_item_id("act")
+    create = {
+        "op": "action.create",
+        "id": act,
+        "lane": "create",
+        "start": "2026-02",
+        "end": "2026-05",
+        "fiche": {"title": "Permanence numérique"},
+    }
+    assert (await fac.commit([create, {"op": "board.update", "votes_hidden": True}]))["type"] == "ack"
+    await karim.expect("resync", seq=1)
+    assert (await amina.commit([{"op": "vote.add", "item": act}]))["type"] == "ack"
+    assert await karim.expect("change", seq=2) == {"type": "change", "seq": 2, "ops": []}
+    assert (await fac.expect("change", seq=2))["author"] == amina.participant
+    for c in (fac, amina, karim):
+        await c.close()

@@ -443,18 +443,17 @@ class Room:
             for c in self.connections.values():
                 c.send_ephemeral(frame)
             return
-        # A card someone may not see is being dragged (a private round, a hidden card): each kind of viewer
-        # gets the updates it may see (`core.visibility.ephemeral_for`), made once per kind.
-        made: dict[frozenset[str], str] = {}
+        # A card someone may not see is being dragged (a private round, a hidden card): each socket gets the
+        # updates it may see (`core.visibility.ephemeral_for`), one frame per set of cards left out (a private
+        # round's drags make a few such sets, not one per participant).
+        made: dict[frozenset[str], str] = {frozenset(): frame}
         for c in self.connections.values():
             viewer = viewer_of(c)
-            if viewer.facilitating:
-                c.send_ephemeral(frame)
-                continue
-            if viewer.people not in made:
+            unseen = frozenset(i for i in dragged if not drag_visible(self.board, i, viewer))
+            if unseen not in made:
                 shown = ephemeral_for(self.board, updates, viewer)
-                made[viewer.people] = dumps({"type": "ephemeral", "updates": shown})
-            c.send_ephemeral(made[viewer.people])
+                made[unseen] = dumps({"type": "ephemeral", "updates": shown})
+            c.send_ephemeral(made[unseen])
 
     def shutdown(self) -> None:
         self._presence_pacer.cancel()
