@@ -160,3 +160,24 @@ def test_the_workshop_answer_is_as_the_readme_says(workshop: Workshop) -> None:
             frozenset({"id", "alias", "colour", "role"})
         }
         assert set(answer["boards"][0]) == {"id", "kind", "title", "websocket"}
+
+
+async def test_malformed_frames_do_not_push_the_hello_deadline_back(sqlite_url: str, tmp_path: Path) -> None:
+    """The hello deadline is one deadline from the upgrade: a frame every so often (answered with its error)
+    does not keep an ungreeted socket open."""
+    server = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env={"FRESQUE_HELLO_TIMEOUT": "2"})
+    server.start()
+    try:
+        rude = Workshop.create(server).client("Amina")
+        await rude.open()
+        started = time.monotonic()
+        with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+            while time.monotonic() - started < 6:
+                await rude.send_raw("{not json")
+                assert (await rude.expect("error", timeout=3))["code"] == "malformed_json"
+                await asyncio.sleep(0.5)
+            await rude.expect("welcome", timeout=1)  # never: the socket must have been closed by now
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4001
+        assert time.monotonic() - started < 3.5
+    finally:
+        server.stop()

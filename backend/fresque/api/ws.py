@@ -165,13 +165,15 @@ async def serve(
     )
     answers = Answers(room, conn)
     greeted = False
+    clock = asyncio.get_running_loop()
+    hello_by = clock.time() + settings.hello_timeout  # one deadline: frames before the hello never move it
     try:
         while not conn.closed or greeted:
             try:
                 if greeted:
                     message = await websocket.receive()
                 else:
-                    message = await asyncio.wait_for(websocket.receive(), settings.hello_timeout)
+                    message = await asyncio.wait_for(websocket.receive(), max(0.0, hello_by - clock.time()))
             except TimeoutError:
                 conn.send(error_frame("hello_required", "say hello first"))
                 conn.close_soon(CLOSE_HELLO_REQUIRED, "hello_required", flush=True)
