@@ -181,3 +181,24 @@ async def test_malformed_frames_do_not_push_the_hello_deadline_back(sqlite_url: 
         assert time.monotonic() - started < 3.5
     finally:
         server.stop()
+
+
+async def test_an_import_answers_a_new_board_that_starts_at_seq_0(workshop: Workshop) -> None:
+    """What the README says of `POST /api/boards/import`: 201 with the new board (a new id), its history
+    starting again at `seq` 0 (the export's `board.seq` is not kept), the document's ids kept."""
+    facilitator = workshop.client()
+    await facilitator.connect()
+    act, sol = new_item_id("act"), new_item_id("sol")
+    for ops in ([activity(act)], [solution(sol)], [{"op": "item.update", "id": act, "set": {"x": 42}}]):
+        assert (await facilitator.commit(ops))["type"] == "ack"
+    await facilitator.close()
+    document = workshop.export()
+    assert document["board"]["seq"] == 3
+    response = workshop.server.post("/api/boards/import", document, workshop.facilitator_token)
+    assert response.status_code == 201, response.text
+    board = response.json()
+    assert set(board) == {"id", "kind", "title", "websocket"} and board["id"] != workshop.board_id
+    assert (board["kind"], board["websocket"]) == ("exploration", f"/ws/boards/{board['id']}")
+    welcome = await workshop.client(board_id=board["id"]).connect()
+    assert (welcome["seq"], welcome["resync"]) == (0, "snapshot")
+    assert {i["id"] for i in welcome["snapshot"]["items"]} == {act, sol}
