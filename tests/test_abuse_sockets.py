@@ -483,3 +483,31 @@ def test_the_soft_file_limit_is_raised_to_the_hard_one_and_the_cap_derived_from_
         check=True,
     )
     assert out.stdout.split() == ["256", "1024", str(1024 - 128)]
+
+
+def test_accept_errors_when_the_process_runs_out_do_not_flood_the_log(
+    tmp_path: Path, server_factory: list[ServerProcess]
+) -> None:
+    # Connections that never upgrade are not board sockets: 400 of them take the last of 256 files, and
+    # asyncio's accept() fails (before: a traceback a hundred times a loop turn, 18 MB of log in 10 s).
+    server = start_server(tmp_path, {}, file_limit=256)
+    server_factory.append(server)
+    before = log_size(server)
+    idle = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(400)]
+    time.sleep(5)
+    grown = log_size(server) - before
+    for sock in idle:
+        sock.close()
+    log = server.log_path.read_text(errors="replace")
+    print(f"\n400 idle connections under a 256 file limit, 5 s: log +{grown} B")
+    assert log.count("socket.accept() out of system resource") == 1
+    assert grown < 4096, grown
+    # Once they are gone, the server answers again.
+    deadline = time.monotonic() + 5
+    while True:
+        try:
+            assert httpx.get(f"{server.base_url}/healthz", timeout=1).status_code == 200
+            break
+        except httpx.HTTPError:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
