@@ -19,9 +19,8 @@ from jsonschema import Draft202012Validator
 from support.server import ServerProcess
 from support.workshop import Workshop, activity, difficulty, new_item_id, note, solution, thread
 
-SNAPSHOT_SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "protocol.schema.json").read_text())[
-    "snapshot"
-]["exploration"]
+SNAPSHOTS = json.loads((Path(__file__).parents[1] / "docs" / "protocol.schema.json").read_text())["snapshot"]
+SNAPSHOT_SCHEMA = SNAPSHOTS["exploration"]
 
 
 @pytest.fixture
@@ -85,6 +84,24 @@ async def test_action_dates_travel_snapped_in_acks_and_changes(workshop: Worksho
     late = workshop.client("Karim", board_id=board)
     delta = await late.connect(last_seq=ack["seq"] - 1)
     assert delta["resync"] == "delta" and delta["changes"][0]["ops"] == snapped
+
+    # The action fresco's snapshot fits the published schema (`snapshot.actions`), a full card included.
+    filled = [
+        {"op": "action.update", "id": card, "set": {"budget": 8000, "priority": "high", "lead": "ccas"}},
+        {"op": "capability.set", "id": card, "series": "targeted", "axis": "rights", "level": 3},
+        {
+            "op": "milestone.add",
+            "id": card,
+            "milestone": new_item_id("mil"),
+            "month": "2026-08",
+            "label": "Lancement",
+        },
+        {"op": "vote.add", "item": card},
+    ]
+    assert (await amina.commit(filled))["type"] == "ack"
+    snapshot = (await workshop.client(board_id=board).connect())["snapshot"]
+    assert sorted(Draft202012Validator(SNAPSHOTS["actions"]).iter_errors(snapshot), key=str) == []
+    assert snapshot["actions"][0]["capabilities"] == {"targeted": {"rights": 3}}
     for client in (amina, karim, late):
         await client.close()
 

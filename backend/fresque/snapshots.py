@@ -1,10 +1,11 @@
-"""The shape of an exploration board's snapshot, as `welcome.snapshot` and `resync.snapshot` carry it.
+"""The shape of a board's snapshot, as `welcome.snapshot` and `resync.snapshot` carry it, by kind of board.
 
-The snapshot itself is made by the core (`Board.to_snapshot`, then `core.visibility.snapshot_for` for what a
-viewer may see); these models only describe it, so that `docs/protocol.schema.json` publishes it
-(`snapshot.exploration`) and a client written from the docs need not guess. Tests check the docs' example
-and a real server's snapshots against that schema. An absent optional property is left out of a snapshot
-(never sent as `null`), except the settings, which always carry every key.
+The snapshot itself is made by the core (`Board.to_snapshot` / `ActionBoard.to_snapshot`, then
+`core.visibility` for what a viewer may see); these models only describe it, so that
+`docs/protocol.schema.json` publishes it (`snapshot.exploration`, `snapshot.actions`) and a client written
+from the docs need not guess. Tests check the docs' example and a real server's snapshots against that
+schema. On an exploration board an item's absent optional property is left out (never sent as `null`);
+settings always carry every key, and an action always carries every fiche field.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, TypeAdapter
 
+from .export import ActionBoardSettings, ActionEntry
 from .protocol import CellModel, Coord, Id, ItemKind, Millis, Model, PhaseId, Ref, Severity, Size
 
 Count = Annotated[int, Field(ge=0)]
@@ -81,5 +83,24 @@ class ExplorationSnapshot(Model):
     deleted: list[str]  # retired ids: never reused
 
 
+# The action fresco's snapshot has the shape of its export's parts (`fresque.export`, which describes every
+# fiche field): the settings with the board's title, the actions as exported (links without the reader's
+# `board_title` and `label`), votes and retired ids as on exploration boards.
+
+
+class ActionsSettings(ActionBoardSettings):
+    title: str
+
+
+class ActionsSnapshot(Model):
+    settings: ActionsSettings
+    actions: list[ActionEntry]  # by id
+    votes: list[SnapshotVote]
+    deleted: list[str]
+
+
 def json_schema() -> dict[str, Any]:
-    return {"exploration": TypeAdapter(ExplorationSnapshot).json_schema()}
+    return {
+        "exploration": TypeAdapter(ExplorationSnapshot).json_schema(),
+        "actions": TypeAdapter(ActionsSnapshot).json_schema(),
+    }
