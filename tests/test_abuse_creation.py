@@ -20,13 +20,13 @@ Start = Callable[[dict[str, str]], ServerProcess]
 
 
 @pytest.fixture
-def start(sqlite_url: str, tmp_path: Path) -> Iterator[Start]:
-    """Start one SQLite server with these settings (its pictures under tmp_path/data)."""
+def start(database_url: str, tmp_path: Path) -> Iterator[Start]:
+    """Start a server with these settings, on SQLite and on PostgreSQL (its pictures in tmp_path/data)."""
     started: list[ServerProcess] = []
 
     def run(env: dict[str, str]) -> ServerProcess:
         proc = ServerProcess(
-            sqlite_url,
+            database_url,
             log_path=tmp_path / "server.log",
             env={"FRESQUE_DATA_DIR": str(tmp_path / "data"), **env},
         )
