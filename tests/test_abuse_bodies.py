@@ -140,3 +140,56 @@ def test_the_413_says_which_limit_in_the_house_shape(sqlite_server_in: ServerPro
     response = httpx.post(f"{sqlite_server_in.base_url}/api/workshops", content=pieces(), timeout=10)
     assert response.status_code == 413, response.text
     assert response.json()["error"] == "body_too_large"
+
+
+def answer_to_head(port: int, head: str, timeout: float = 3) -> tuple[int | None, bytes]:
+    """Send only a request's head (its body never comes) and read the answer."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(head.encode())
+        received = b""
+        try:
+            while b"\r\n\r\n" not in received or not received.rstrip().endswith(b"}"):
+                data = sock.recv(65536)
+                if not data:
+                    break
+                received += data
+        except TimeoutError:
+            pass
+    parts = received.split(b"\r\n", 1)[0].split()
+    return (int(parts[1]) if len(parts) > 1 else None), received.split(b"\r\n\r\n", 1)[-1]
+
+
+def test_a_large_import_body_is_read_only_for_a_facilitator(sqlite_server_in: ServerProcess) -> None:
+    """An import may be 16 MiB, but FastAPI reads a body before its route checks the session: an anonymous
+    client or a resident is answered before a byte of it is read, and holds no more than the JSON cap."""
+    server = sqlite_server_in
+    workshop = server.create_workshop()
+    resident = server.join(workshop["join_code_display"], "Amina")
+    facilitator = workshop["facilitator"]["token"]
+
+    def head(token: str | None, framing: str) -> str:
+        auth = f"Authorization: Bearer {token}\r\n" if token else ""
+        return (
+            f"POST /api/boards/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"{auth}{framing}\r\n\r\n"
+        )
+
+    declared = f"Content-Length: {8 * MIB}"
+    chunked = "Transfer-Encoding: chunked"
+    for token, framing, status, code in [
+        (None, declared, 401, b"session_required"),
+        (None, chunked, 401, b"session_required"),
+        ("not-a-token", declared, 401, b"session_invalid"),
+        (resident["token"], declared, 403, b"facilitator_only"),
+        (resident["token"], chunked, 403, b"facilitator_only"),
+        (facilitator, f"Content-Length: {16 * MIB + 1}", 413, b"body_too_large"),
+    ]:
+        started = time.monotonic()
+        answered, body = answer_to_head(server.port, head(token, framing))
+        assert (answered, code in body) == (status, True), (token, framing, answered, body)
+        assert time.monotonic() - started < 2
+    # The facilitator's 8 MiB body is awaited (the route reads it): no answer while it has not come.
+    answered, _ = answer_to_head(server.port, head(facilitator, declared), timeout=1)
+    assert answered is None
+    # A small import from anyone still reaches its route, which answers as before.
+    assert server.post("/api/boards/import", {"format": "x"}).status_code == 401

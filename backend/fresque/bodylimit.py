@@ -9,6 +9,11 @@ from its route, before the application sees it:
   the application then sees the client as gone (`http.disconnect`) and stops, and whatever it would have
   answered is dropped.
 
+Imports and uploads may be larger than a JSON command, and both are a facilitator's alone; FastAPI would
+read such a body before the route checks the session, so here a body that may pass the JSON cap is let in
+only with a facilitator's session (`facilitator_gate`): anyone else gets the route's own 401/403 before a
+byte is read, and an anonymous client can never make the server hold more than the JSON cap.
+
 The refusal is `413` in the house shape (`{"error", "message", "limit"}`) with `Connection: close`, so the
 server stops reading the rest of the body rather than receiving and discarding it. Memory held per request
 is then at most the cap plus the server's own read buffer (64 KiB in uvicorn).
@@ -21,9 +26,13 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .api.custom_pictograms import BODY_LIMIT as UPLOAD_BODY_LIMIT
+from .api.deps import browser_write_session
+from .api.errors import ApiError
+from .roles import FACILITATOR
 from .uploads import MAX_UPLOAD_BYTES
 
 
@@ -37,6 +46,19 @@ class BodyRule:
 # Routes whose bodies may be larger than a JSON command's: (method, path pattern) → which cap.
 IMPORT_ROUTES: Final = (("POST", re.compile(r"^/api/boards/import$")),)
 UPLOAD_ROUTES: Final = (("POST", re.compile(r"^/api/workshops/[^/]+/pictograms$")),)
+
+
+async def facilitator_gate(scope: Scope) -> ApiError | None:
+    """None when the request carries a facilitator's session (Bearer, or the cookie with Origin and CSRF
+    token, as `browser_write_session` checks); otherwise the refusal its route would give. The route checks
+    again, precisely (which workshop, which kind of session)."""
+    try:
+        session, _ = await browser_write_session(Request(scope))
+    except ApiError as refusal:
+        return refusal
+    if session.role != FACILITATOR:
+        return ApiError(403, "facilitator_only", "only a workshop's facilitator may send this")
+    return None
 
 
 def _matches(routes: tuple[tuple[str, re.Pattern[str]], ...], method: str, path: str) -> bool:
@@ -81,6 +103,14 @@ class BodyLimit:
         if declared is not None and declared > rule.limit:
             await self._refuse(send, rule)
             return
+        if rule is not self.json_rule and (declared is None or declared > self.json_rule.limit):
+            refusal = await facilitator_gate(scope)
+            if refusal is not None:
+                extra = refusal.extra or {}
+                await self._answer(
+                    send, refusal.status, {**extra, "error": refusal.code, "message": refusal.message}
+                )
+                return
 
         received = 0
         refused = False
@@ -111,14 +141,17 @@ class BodyLimit:
         await self.app(scope, counted_receive, guarded_send)
 
     async def _refuse(self, send: Send, rule: BodyRule) -> None:
-        body = json.dumps({"error": rule.code, "message": rule.message, "limit": rule.limit}).encode()
+        await self._answer(send, 413, {"error": rule.code, "message": rule.message, "limit": rule.limit})
+
+    async def _answer(self, send: Send, status: int, content: dict[str, object]) -> None:
+        body = json.dumps(content).encode()
         headers = [
             (b"content-type", b"application/json"),
             (b"content-length", str(len(body)).encode()),
             (b"connection", b"close"),  # the rest of the body is not read: the connection cannot be reused
             *((name.lower().encode(), value.encode()) for name, value in self.headers.items()),
         ]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
