@@ -32,6 +32,8 @@ from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..ratelimit import address_key
+
 log = logging.getLogger(__name__)
 
 REFUSAL_LOG_INTERVAL = 60.0  # seconds between two log lines about refused sockets (or failed accepts)
@@ -131,7 +133,9 @@ class SocketCaps:
         return self._total
 
     def admit(self, address: str) -> Slot | Refusal:
-        """A slot for a new socket from `address`, or why not. Checked and taken with no await between."""
+        """A slot for a new socket from `address`, or why not. Checked and taken with no await between.
+        Addresses count as the other per-address limits do (an IPv6 address by its /64)."""
+        address = address_key(address)
         if self._total >= self.total:
             return self._refuse(
                 Refusal(503, "server_full", "the server holds all the boards it can: retry later")
