@@ -1,8 +1,9 @@
 """`/ws/boards/{board_id}`: the upgrade's checks, then one loop per socket feeding the board's room.
 
 Checks happen before `accept`, in this order, each refusing with an HTTP status and a JSON reason:
-the Origin (exact match: the server's own origin or a configured one), the session (Bearer header or
-cookie), and that the session's workshop owns this board. After that every frame is parsed and validated
+the Origin (exact match: the server's own origin or a configured one), a place among the process's sockets
+(`rooms.caps`: in all, then per address), the session (Bearer header or cookie) and its own socket cap, and
+that the session's workshop owns this board. After that every frame is parsed and validated
 before the room sees it; a bad frame gets an `error` naming what was wrong, and the socket stays open.
 """
 
