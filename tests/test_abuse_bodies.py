@@ -193,3 +193,46 @@ def test_a_large_import_body_is_read_only_for_a_facilitator(sqlite_server_in: Se
     assert answered is None
     # A small import from anyone still reaches its route, which answers as before.
     assert server.post("/api/boards/import", {"format": "x"}).status_code == 401
+
+
+def test_large_imports_take_turns_and_a_trickle_cannot_hold_the_turn(tmp_path: Path) -> None:
+    """A parsed JSON document takes many times its size in memory (four 16 MiB `[{},{},…]` imports at once
+    grew the process by 1.25 GB), and anyone may create a workshop: large imports are handled one at a time,
+    and each body must arrive in time."""
+    server = ServerProcess(
+        f"sqlite+aiosqlite:///{tmp_path / 'fresque.sqlite3'}",
+        log_path=tmp_path / "server.log",
+        env={"FRESQUE_DATA_DIR": str(tmp_path), "FRESQUE_IMPORT_BODY_SECONDS": "7"},
+    )
+    server.start()
+    try:
+        token = server.create_workshop()["facilitator"]["token"]
+        head = (
+            f"POST /api/boards/import HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Length: {8 * MIB}\r\n\r\n"
+        )
+
+        def trickle() -> tuple[int | None, bytes, float]:
+            started = time.monotonic()
+            status, body = answer_to_head(server.port, head + "[", timeout=15)
+            return status, body, time.monotonic() - started
+
+        def second() -> tuple[int | None, bytes, float]:
+            time.sleep(0.5)  # the trickle has the turn
+            started = time.monotonic()
+            status, body = answer_to_head(server.port, head, timeout=15)
+            return status, body, time.monotonic() - started
+
+        async def both() -> list[tuple[int | None, bytes, float]]:
+            return list(await asyncio.gather(asyncio.to_thread(trickle), asyncio.to_thread(second)))
+
+        (slow_status, slow_body, slow_took), (busy_status, busy_body, busy_took) = asyncio.run(both())
+        assert busy_status == 503 and b"server_busy" in busy_body, busy_body
+        assert 4 < busy_took < 7
+        assert slow_status == 408 and b"body_too_slow" in slow_body, slow_body
+        assert 6 < slow_took < 9
+        # The turn is free again: a facilitator's large import reaches its route (which judges the document).
+        answer = server.post("/api/boards/import", {"format": "nothing", "pad": "x" * (100 * 1024)}, token)
+        assert answer.status_code == 422, answer.text
+    finally:
+        server.stop()

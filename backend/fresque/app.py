@@ -134,6 +134,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
         BodyLimit,
         json_limit=settings.max_body_bytes,
         import_limit=settings.max_import_bytes,
+        import_seconds=settings.import_body_seconds,
         headers={**SECURITY_HEADERS},
     )
 

@@ -21,6 +21,7 @@ is then at most the cap plus the server's own read buffer (64 KiB in uvicorn).
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass
@@ -42,6 +43,12 @@ class BodyRule:
     code: str
     message: str
 
+    def content(self) -> dict[str, object]:
+        return {"error": self.code, "message": self.message, "limit": self.limit}
+
+
+IMPORTS_AT_ONCE: Final = 1  # large import bodies read and handled at the same time (`_one_import_at_a_time`)
+IMPORT_WAIT_SECONDS: Final = 5.0  # how long a second one waits for its turn before 503 server_busy
 
 # Routes whose bodies may be larger than a JSON command's: (method, path pattern) → which cap.
 IMPORT_ROUTES: Final = (("POST", re.compile(r"^/api/boards/import$")),)
@@ -72,9 +79,12 @@ class BodyLimit:
         *,
         json_limit: int,
         import_limit: int,
+        import_seconds: float = 120.0,
         headers: dict[str, str] | None = None,
     ) -> None:
         self.app = app
+        self.import_seconds = import_seconds
+        self._imports = asyncio.Semaphore(IMPORTS_AT_ONCE)
         self.json_rule = BodyRule(
             json_limit, "body_too_large", f"this request's body may weigh at most {json_limit} bytes"
         )
@@ -101,38 +111,77 @@ class BodyLimit:
         rule = self.rule_for(scope["method"], scope["path"])
         declared = _content_length(scope)
         if declared is not None and declared > rule.limit:
-            await self._refuse(send, rule)
+            await self._refuse(send, 413, rule.content())
             return
-        if rule is not self.json_rule and (declared is None or declared > self.json_rule.limit):
+        large = rule is not self.json_rule and (declared is None or declared > self.json_rule.limit)
+        if large:
             refusal = await facilitator_gate(scope)
             if refusal is not None:
                 extra = refusal.extra or {}
-                await self._answer(
-                    send, refusal.status, {**extra, "error": refusal.code, "message": refusal.message}
-                )
+                content = {**extra, "error": refusal.code, "message": refusal.message}
+                await self._refuse(send, refusal.status, content)
                 return
+        if large and rule is self.import_rule:
+            await self._one_import_at_a_time(scope, receive, send)
+            return
+        await self._counted(scope, receive, send, rule, seconds=None)
 
+    async def _one_import_at_a_time(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A JSON document takes many times its size in memory once parsed (`[{},{},…]`: ~25 times), and any
+        visitor can make a workshop and so be a facilitator: large imports are read and handled one at a time,
+        each body within `import_seconds` (a client trickling one in cannot keep the others out)."""
+        try:
+            await asyncio.wait_for(self._imports.acquire(), IMPORT_WAIT_SECONDS)
+        except TimeoutError:
+            busy: dict[str, object] = {
+                "error": "server_busy",
+                "message": "another import is being read; try again in a moment",
+            }
+            await self._refuse(send, 503, busy, retry_after=int(IMPORT_WAIT_SECONDS))
+            return
+        try:
+            await self._counted(scope, receive, send, self.import_rule, seconds=self.import_seconds)
+        finally:
+            self._imports.release()
+
+    async def _counted(
+        self, scope: Scope, receive: Receive, send: Send, rule: BodyRule, *, seconds: float | None
+    ) -> None:
+        """The application, with its body counted as it arrives (and, given `seconds`, timed)."""
+        loop = asyncio.get_running_loop()
+        deadline = None if seconds is None else loop.time() + seconds
         received = 0
         refused = False
         started = False
 
+        async def refuse(status: int, content: dict[str, object]) -> Message:
+            nonlocal refused
+            refused = True
+            if not started:
+                await self._refuse(send, status, content)
+            return {"type": "http.disconnect"}
+
         async def counted_receive() -> Message:
-            nonlocal received, refused
+            nonlocal received
             if refused:
                 return {"type": "http.disconnect"}
-            message = await receive()
+            if deadline is None:
+                message = await receive()
+            else:
+                try:
+                    message = await asyncio.wait_for(receive(), max(0.0, deadline - loop.time()))
+                except TimeoutError:
+                    slow = f"an imported document must arrive within {seconds:g} seconds"
+                    return await refuse(408, {"error": "body_too_slow", "message": slow})
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > rule.limit:
-                    refused = True
-                    if not started:
-                        await self._refuse(send, rule)
-                    return {"type": "http.disconnect"}
+                    return await refuse(413, rule.content())
             return message
 
         async def guarded_send(message: Message) -> None:
             nonlocal started
-            if refused:  # the 413 was the answer; what the application says after it goes nowhere
+            if refused:  # the refusal was the answer; what the application says after it goes nowhere
                 return
             if message["type"] == "http.response.start":
                 started = True
@@ -140,10 +189,10 @@ class BodyLimit:
 
         await self.app(scope, counted_receive, guarded_send)
 
-    async def _refuse(self, send: Send, rule: BodyRule) -> None:
-        await self._answer(send, 413, {"error": rule.code, "message": rule.message, "limit": rule.limit})
-
-    async def _answer(self, send: Send, status: int, content: dict[str, object]) -> None:
+    async def _refuse(
+        self, send: Send, status: int, content: dict[str, object], *, retry_after: int | None = None
+    ) -> None:
+        """An answer in the house shape, sent before the body is read (so the connection closes after it)."""
         body = json.dumps(content).encode()
         headers = [
             (b"content-type", b"application/json"),
@@ -151,6 +200,8 @@ class BodyLimit:
             (b"connection", b"close"),  # the rest of the body is not read: the connection cannot be reused
             *((name.lower().encode(), value.encode()) for name, value in self.headers.items()),
         ]
+        if retry_after is not None:
+            headers.append((b"retry-after", str(retry_after).encode()))
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     # Uploads keep their own cap (`fresque.uploads.MAX_UPLOAD_BYTES` plus the form's overhead).
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
     max_import_bytes: int = Field(default=16 * 1024 * 1024, ge=1024)
+    # A large import is read and handled one at a time (parsed JSON takes many times its size in memory), so
+    # its body must arrive within this many seconds: 16 MiB at ~1.2 Mbit/s; a trickle cannot hold the turn
+    import_body_seconds: float = Field(default=120.0, gt=0)
 
     # Op log: a snapshot every N changes; payloads older than the snapshot by more than `keep` are dropped
     snapshot_every: int = 500
