@@ -111,6 +111,39 @@ def test_hosted_people_per_host_are_capped(start: Start) -> None:
     assert paper.status_code == 201
 
 
+# -- people and boards of one workshop -----------------------------------------------------------------------
+
+
+def test_a_workshop_s_people_and_boards_are_capped(start: Start) -> None:
+    """Anyone may create a workshop and join it through its link again and again, or add boards to it."""
+    assert Settings.model_fields["max_people_per_workshop"].default == 500
+    assert Settings.model_fields["max_boards_per_workshop"].default == 50
+    server = start({"FRESQUE_MAX_PEOPLE_PER_WORKSHOP": "4", "FRESQUE_MAX_BOARDS_PER_WORKSHOP": "3"})
+    created = server.create_workshop()
+    workshop_id, facilitator = created["workshop"]["id"], created["facilitator"]["token"]
+    link_token = created["join_link"].rsplit("/", 1)[1]
+    for n in range(3):  # the facilitator and three residents: four people
+        assert server.post("/api/join", {"token": link_token, "alias": f"R{n}"}).status_code == 201
+    for way in ({"token": link_token}, {"code": created["join_code"]}):
+        full = server.post("/api/join", {**way, "alias": "R4"})
+        assert full.status_code == 409 and full.json()["error"] == "workshop_full", full.text
+        assert full.json()["max"] == 4
+    hosted = server.post(
+        f"/api/workshops/{workshop_id}/hosted", {"alias": "P", "kind": "paper"}, token=facilitator
+    )
+    assert hosted.status_code == 409 and hosted.json()["error"] == "workshop_full"
+
+    boards = f"/api/workshops/{workshop_id}/boards"
+    for n in range(2):  # the first board and two more
+        assert (
+            server.post(boards, {"kind": "exploration", "title": f"B{n}"}, token=facilitator).status_code
+            == 201
+        )
+    refused = server.post(boards, {"kind": "actions", "title": "B3"}, token=facilitator)
+    assert refused.status_code == 409 and refused.json()["error"] == "too_many_boards"
+    assert len(server.get(f"/api/workshops/{workshop_id}", token=facilitator).json()["boards"]) == 3
+
+
 # -- pictures ----------------------------------------------------------------------------------------------
 
 

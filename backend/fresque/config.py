@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     # People one participant hosts (a table's members, or the facilitator's people on paper): a big room's
     # table fits; one device cannot add hundreds of people
     max_hosted_per_host: int = Field(default=50, ge=1)
+    # Everyone a workshop has ever had (joined, hosted, removed ones too), and its boards: anyone may create a
+    # workshop, then join it through its link again and again; a city's biggest forum stays far below
+    max_people_per_workshop: int = Field(default=500, ge=2)
+    max_boards_per_workshop: int = Field(default=50, ge=1)
     # The uploaded pictures of every workshop together, on disk (MiB): past it, uploads get 507 storage_full
     pictures_quota_mib: int = Field(default=2048, ge=1)
 

@@ -132,3 +132,27 @@ def test_the_console_says_the_pictures_room_is_full_and_a_host_has_its_most_peop
         assert devices.errors == []
     finally:
         devices.close()
+
+
+@pytest.mark.parametrize("app", [{"FRESQUE_MAX_PEOPLE_PER_WORKSHOP": "2"}], indirect=True)
+def test_the_join_page_says_the_workshop_is_full(browser: Browser, app: ServerProcess) -> None:
+    created = httpx.post(f"{app.base_url}/api/workshops", json={"title": "Petit atelier"}).json()
+    assert (
+        httpx.post(f"{app.base_url}/api/join", json={"code": created["join_code"], "alias": "A"}).status_code
+        == 201
+    )
+    devices = Devices(browser, app)
+    try:
+        for lang in ("fr", "ar"):
+            page = devices.open(PHONE)
+            page.goto(f"{app.base_url}/j/{created['join_code']}?lang={lang}")
+            page.locator("#alias-input").fill("Karim")
+            page.locator("label.swatch.colour-green").click()
+            page.locator("#join-form button[type=submit]").click()
+            error = page.locator("#join-error")
+            expect(error).to_have_text(words(lang, "join.error.workshop_full"))
+            error.scroll_into_view_if_needed()
+            shoot(page, f"creation-409-join-full-phone-{lang}")
+        assert devices.errors == []
+    finally:
+        devices.close()

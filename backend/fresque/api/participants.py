@@ -30,7 +30,7 @@ from ..roles import FACILITATOR, OBSERVER, PARTICIPANT, facilitates
 from ..rooms.connection import CLOSE_REMOVED
 from .deps import BrowserWriterSession, ReaderSession, Services, ServicesDep
 from .errors import ApiError
-from .workshops import Closed, ProfileIn, _text, check_colour, profile_of
+from .workshops import Closed, ProfileIn, _text, check_colour, check_room_for_person, profile_of
 
 router = APIRouter(prefix="/api")
 
@@ -161,6 +161,7 @@ async def add_hosted(
         host_id = host.id
     alias = _text(body.alias, "alias", 40).strip()
     await _check_room_for_hosted(services, host_id)
+    await check_room_for_person(services, workshop_id)
     colour = check_colour(body.colour) or least_used(
         [p["colour"] for p in await services.store.roster(workshop_id)]
     )

@@ -155,6 +155,15 @@ def limit_creation(services: Services, address: str) -> None:
     raise ApiError(429, code, message, headers={"Retry-After": str(wait)}, extra={"retry_after": wait})
 
 
+async def check_room_for_person(services: Services, workshop_id: str) -> None:
+    """409 `workshop_full` past FRESQUE_MAX_PEOPLE_PER_WORKSHOP people (removed ones included: rows stay)."""
+    most = services.settings.max_people_per_workshop
+    if len(await services.store.roster(workshop_id)) >= most:
+        raise ApiError(
+            409, "workshop_full", f"this workshop has {most} people, its most", extra={"max": most}
+        )
+
+
 @router.post("/workshops", status_code=201)
 async def create_workshop(
     body: WorkshopIn, request: Request, response: Response, services: ServicesDep
@@ -240,6 +249,11 @@ async def add_board(
     workshop_id: str, body: BoardIn, session: BrowserWriterSession, services: ServicesDep
 ) -> dict[str, Any]:
     require_facilitator(session, workshop_id)
+    most = services.settings.max_boards_per_workshop
+    if len(await services.store.boards_of(workshop_id)) >= most:
+        raise ApiError(
+            409, "too_many_boards", f"a workshop may have at most {most} boards", extra={"max": most}
+        )
     row = await _create_board(services, workshop_id, body.kind, _text(body.title, "title", 200))
     return _board_json(row)
 
@@ -255,6 +269,7 @@ async def join(body: JoinIn, request: Request, response: Response, services: Ser
         assert body.code is not None
         found = await by_code(services, body.code, client_address(request))
     workshop_id = found.workshop_id
+    await check_room_for_person(services, workshop_id)
     colour = body.colour or least_used([p["colour"] for p in await services.store.roster(workshop_id)])
     participant_id, token = new_id(), new_token()
     await services.store.add_participant(

@@ -518,6 +518,7 @@ export class Table {
     if (!res.ok) {
       if (body?.error === 'text_invalid' || body?.error === 'text_too_long') return 'join.error.alias_invalid';
       if (body?.error === 'too_many_hosted') return 'table.add.too_many'; // FRESQUE_MAX_HOSTED_PER_HOST
+      if (body?.error === 'workshop_full') return 'join.error.workshop_full'; // FRESQUE_MAX_PEOPLE_PER_WORKSHOP
       return 'common.error.failed';
     }
     const person = hostedPerson(body?.person ?? body);

@@ -277,7 +277,8 @@ addBoard?.addEventListener('submit', async (event) => {
   submit?.removeAttribute('aria-busy');
   adding = false;
   if (answer.status !== 201 || !answer.body?.id) {
-    sayIn(boardsStatus, failure(answer.status));
+    const full = answer.body?.error === 'too_many_boards'; // FRESQUE_MAX_BOARDS_PER_WORKSHOP
+    sayIn(boardsStatus, full ? 'facilitator.done.too_many_boards' : failure(answer.status));
     return;
   }
   const row = boardRow(answer.body);

@@ -54,6 +54,7 @@ const ERRORS = {
   code_expired: 'join.error.code_expired',
   joining_closed: 'join.error.joining_closed',
   too_many_attempts: 'join.error.too_many_attempts',
+  workshop_full: 'join.error.workshop_full',
   text_required: 'join.error.alias_required',
   text_invalid: 'join.error.alias_invalid',
   text_too_long: 'join.error.alias_invalid',

@@ -347,6 +347,7 @@ paperForm?.addEventListener('submit', async (event) => {
   const answer = await call('POST', `${api}/hosted`, { alias, kind: 'paper' });
   if (answer.status !== 201) {
     if (answer.body?.error === 'too_many_hosted') say(status, 'facilitator.done.too_many_hosted');
+    else if (answer.body?.error === 'workshop_full') say(status, 'join.error.workshop_full');
     else say(status, answer.status === 422 ? 'facilitator.done.alias_invalid' : failure(answer.status));
     return;
   }
