@@ -49,10 +49,11 @@ def hostile_post(port: int, path: str, *, chunked: bool) -> tuple[int | None, in
     sent = 0
     received = b""
     deadline = time.monotonic() + 40
+    closed = False  # the server closed its side: nothing more can be sent
     with socket.create_connection(("127.0.0.1", port)) as sock:
         sock.setblocking(False)
         while b"\r\n" not in received and time.monotonic() < deadline:
-            if not pending and sent < HOSTILE_BYTES:
+            if not pending and not closed and sent < HOSTILE_BYTES:
                 piece = ((opening + CHUNK[len(opening) :]) if sent == 0 else CHUNK)[: HOSTILE_BYTES - sent]
                 sent += len(piece)
                 pending = b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece
@@ -71,8 +72,7 @@ def hostile_post(port: int, path: str, *, chunked: bool) -> tuple[int | None, in
                 try:
                     pending = pending[sock.send(pending) :]
                 except (BrokenPipeError, ConnectionResetError):
-                    pending = b""
-                    sent = HOSTILE_BYTES  # nothing more can be sent; wait for what was answered
+                    pending, closed = b"", True  # wait for what was answered
     parts = received.split(b"\r\n", 1)[0].split()
     return (int(parts[1]) if len(parts) > 1 else None), sent
 
