@@ -22,7 +22,7 @@ def client(server: ServerProcess, source: str) -> httpx.Client:
 
 @pytest.fixture
 def guarded(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
-    """A server with the join limits' guarded: 10 wrong codes a minute per address (burst 10), a server-wide
+    """A server with the join limits' defaults: 10 wrong codes a minute per address (burst 10), a server-wide
     burst of 100; the server-wide budget comes back at 1 a minute instead of 100, so that a slow test machine
     does not refill it while the 110 wrong codes are sent."""
     env = {"FRESQUE_JOIN_GLOBAL_PER_MINUTE": "1"}
