@@ -512,3 +512,48 @@ def test_accept_errors_when_the_process_runs_out_do_not_flood_the_log(
             assert time.monotonic() < deadline
             time.sleep(0.1)
     server.kill()  # not a test of shutdown: a graceful one waits for the half-open connections accepted late
+
+
+async def test_connections_that_never_send_a_request_are_closed_at_the_first_request_deadline(
+    tmp_path: Path, server_factory: list[ServerProcess]
+) -> None:
+    # 400 connections that say nothing (or half a request line) under a 256 file limit, and kept open by
+    # their clients: before, they held the process's last descriptors for good and /healthz never answered.
+    server = start_server(tmp_path, {"FRESQUE_FIRST_REQUEST_SECONDS": "2"}, file_limit=256)
+    server_factory.append(server)
+    workshop = Workshop.create(server, residents=("Amina",))
+    resident = workshop.client("Amina")
+    await resident.connect()  # an upgraded board socket is not a connection waiting for its first request
+    silent = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(390)]
+    halting = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(10)]
+    for sock in halting:
+        sock.sendall(b"GET /healthz HT")
+    try:
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                status, health_s = timed_get(f"{server.base_url}/healthz")
+                if status == 200 and health_s < 1.0:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the server never answered again"
+            time.sleep(0.2)
+        # The server closed its side of every silent and halting connection: reading gives end of file.
+        for sock in silent[:20] + halting:
+            assert closed_by_the_server(sock)
+        await check_an_honest_resident(server, workshop, "Karim")
+        # The board socket opened before the deadline is still live.
+        assert (await resident.commit([note(new_item_id(), "toujours là")]))["type"] == "ack"
+    finally:
+        for sock in silent + halting:
+            sock.close()
+        await resident.close()
+
+
+def closed_by_the_server(sock: socket.socket) -> bool:
+    sock.settimeout(5)
+    try:
+        return sock.recv(16) == b""  # end of file
+    except ConnectionResetError:
+        return True

@@ -84,6 +84,7 @@ def serve(settings: Settings, *, migrate_first: bool = True) -> None:
 
     from .app import create_app
     from .db import migrate
+    from .first_request import first_request_protocol
     from .rooms.caps import expose_transport, quiet_floods, raise_file_limit
 
     if migrate_first:
@@ -97,6 +98,8 @@ def serve(settings: Settings, *, migrate_first: bool = True) -> None:
         expose_transport(create_app(settings)),
         host=settings.host,
         port=settings.port,
+        # Connections that never send their first request are let go (each holds a file descriptor).
+        http=first_request_protocol(settings.first_request_seconds),
         ws="websockets-sansio",
         ws_max_size=settings.max_frame_bytes,
         # Compression costs CPU and ~40 KiB per socket, for frames of a hundred bytes: off.

@@ -67,6 +67,9 @@ class Settings(BaseSettings):
     max_sockets_per_session: int = Field(default=8, ge=1)
     max_sockets_per_address: int = Field(default=200, ge=1)
     max_sockets: int | None = Field(default=None, ge=1)
+    # A connection whose first request has not arrived whole by then is closed (`fresque.first_request`):
+    # otherwise connections that never ask for anything hold a file descriptor each, for good.
+    first_request_seconds: float = Field(default=10.0, gt=0)
 
     # Joining (`fresque.api.joining`): the typed code expires this many hours after the workshop is created
     # (or joining is reopened); failed code attempts per client address and for the whole server, per
