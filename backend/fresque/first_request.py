@@ -1,5 +1,5 @@
-"""A deadline for a connection's first request, so that connections which never ask for anything let go of their
-file descriptor.
+"""A deadline for a connection's first request, so that connections which never ask for anything let go of
+their file descriptor.
 
 uvicorn closes a keep-alive connection that stays idle between two requests (`timeout_keep_alive`), but it
 waits forever for the first one: a client that opens TCP connections and sends nothing (or half a request
