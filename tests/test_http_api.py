@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import copy
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from fresque.raster import PICTURE_PX
 from jsonschema import Draft202012Validator
+from PIL import Image
 from support.server import ServerProcess
 from support.workshop import Workshop, activity, difficulty, new_item_id, note, solution, thread
 
@@ -270,12 +273,23 @@ def test_catalogue_api_and_pictures(sqlite_server: ServerProcess) -> None:
     assert catalogue["attribution"]["licence"] == "CC BY-SA 4.0"
     first = catalogue["activities"][0]
     assert set(first["labels"]) >= {"fr", "en", "ar"} and first["when"] in {"semaine", "week-end", "both"}
+    # The pages get a PNG (`fresque.raster`: a phone decodes it off its main thread), drawn from the SVG.
+    assert first["picture_url"].endswith(".png")
     picture = httpx.get(sqlite_server.base_url + first["picture_url"])
-    assert picture.status_code == 200 and picture.content.lstrip().startswith(b"<svg")
-    assert picture.headers["content-type"].startswith("image/svg+xml")
-    assert (
-        "max-age" in picture.headers["cache-control"]
-        and picture.headers["x-content-type-options"] == "nosniff"
-    )
-    for probe in ("/pictograms/..%2F..%2Fetc%2Fpasswd.svg", "/pictograms/1F4A9-NOT-USED.svg"):
-        assert httpx.get(sqlite_server.base_url + probe).status_code == 404
+    assert picture.status_code == 200 and picture.headers["content-type"] == "image/png"
+    with Image.open(io.BytesIO(picture.content)) as image:
+        assert image.format == "PNG" and image.size == (PICTURE_PX, PICTURE_PX)
+        alpha = image.convert("RGBA").getchannel("A")
+        assert alpha.getpixel((0, 0)) == 0  # a transparent corner, on any card colour
+        assert alpha.getbbox() is not None  # and a drawing
+    svg = httpx.get(sqlite_server.base_url + first["picture_url"].removesuffix(".png") + ".svg")
+    assert svg.status_code == 200 and svg.content.lstrip().startswith(b"<svg")
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    for served in (picture, svg):
+        assert (
+            "max-age" in served.headers["cache-control"]
+            and served.headers["x-content-type-options"] == "nosniff"
+        )
+    for probe in ("/pictograms/..%2F..%2Fetc%2Fpasswd", "/pictograms/1F4A9-NOT-USED"):
+        for suffix in (".svg", ".png"):
+            assert httpx.get(sqlite_server.base_url + probe + suffix).status_code == 404

@@ -259,7 +259,7 @@ async def test_sources_and_answers_follow_the_links_of_actions(workshop: Worksho
     behind = sol1["behind"]
     assert [a["item"] for a in behind["activities"]] == ["act-001", "act-003"]
     assert behind["activities"][0]["cell"] == {"day": "mon", "slot": None}
-    assert behind["activities"][0]["label"]["fr"] and behind["activities"][0]["picture_url"].endswith(".svg")
+    assert behind["activities"][0]["label"]["fr"] and behind["activities"][0]["picture_url"].endswith(".png")
     assert [(d["item"], d["severity"]) for d in behind["difficulties"]] == [("dif-001", "difficile")]
     assert [t["item"] for t in behind["touchpoints"]] == ["tpt-001"]
     assert behind["threads"] == 5

@@ -5,9 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from ..catalogue import catalogue_to_json
+from ..raster import png_of
 from .deps import ServicesDep
 from .errors import ApiError
 
@@ -17,7 +19,8 @@ PICTURE_CACHE = "public, max-age=604800"  # a week: pictures change only with th
 
 
 def picture_url(code: str) -> str:
-    return f"/pictograms/{code}.svg"
+    """What the pages show: the PNG (`fresque.raster` says why); `/pictograms/{code}.svg` stays."""
+    return f"/pictograms/{code}.png"
 
 
 @router.get("/api/pictograms")
@@ -33,5 +36,18 @@ async def picture(code: str, services: ServicesDep) -> FileResponse:
     return FileResponse(
         path,
         media_type="image/svg+xml",
+        headers={"Cache-Control": PICTURE_CACHE, "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/pictograms/{code}.png")
+async def picture_png(code: str, services: ServicesDep) -> Response:
+    path = services.catalogue.picture_file(code)  # as for the SVG: only the catalogue's pictures
+    if path is None:
+        raise ApiError(404, "picture_not_found", "no such pictogram")
+    png = await run_in_threadpool(png_of, path)  # drawn once, then from memory
+    return Response(
+        png,
+        media_type="image/png",
         headers={"Cache-Control": PICTURE_CACHE, "X-Content-Type-Options": "nosniff"},
     )
