@@ -66,6 +66,8 @@ export class Connection {
     this.status = 'connecting';
     /** @type {(() => void)[] | null} what the page is to be told, kept in order while it sets itself up */
     this.held = null;
+    /** @type {(() => void)[]} told once the socket is greeted, or closed (`welcomed`) */
+    this.waiting = [];
     window.addEventListener('online', () => this.retryNow());
     window.addEventListener('offline', () => this.socket?.close());
   }
@@ -92,6 +94,27 @@ export class Connection {
     const held = this.held ?? /** @type {(() => void)[]} */ ([]);
     this.held = null;
     for (const tell of held) tell();
+  }
+
+  /**
+   * Resolves once the server's welcome is here (held for the page), the socket closed, or `ms` passed. A page
+   * that awaits it before drawing paints the board in its first frame: while it waits the main thread is free
+   * to answer the socket (a slow phone's first draw otherwise ran before the hello was even sent).
+   * @param {number} ms
+   * @returns {Promise<void>}
+   */
+  welcomed(ms) {
+    if (this.greeted || this.stopped) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.waiting.push(() => { clearTimeout(timer); resolve(); });
+    });
+  }
+
+  wake() {
+    const waiting = this.waiting;
+    this.waiting = [];
+    for (const resolve of waiting) resolve();
   }
 
   /** @param {() => void} message */
@@ -129,9 +152,13 @@ export class Connection {
       }
       if (msg.type === 'error' && msg.code === 'protocol_mismatch') this.stop('outdated');
       this.tell(() => this.onMessage(msg));
-      if (msg.type === 'welcome') this.drain();
+      if (msg.type === 'welcome') {
+        this.drain();
+        this.wake();
+      }
     });
     socket.addEventListener('close', (event) => {
+      this.wake(); // no welcome from this socket: whoever waits for one goes on without it
       if (this.socket !== socket) return;
       const refused = !this.greeted; // closed before any welcome: maybe refused at the upgrade
       this.socket = null;

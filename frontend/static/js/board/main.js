@@ -37,7 +37,8 @@ const PRESENCE_INTERVAL_MS = 33; // ≈ 30 Hz: what the server relays at most
 const KEY_STEP = 20;
 const CATALOGUE_KEY = 'fresque.catalogue.v1';
 const ANSWERS_EVERY_MS = 60_000; // the actions answering solutions change on another board: asked again each minute
-const FLASH_MS = 4000; // how long a card shown by ?item= stays lit up
+const FLASH_MS = 4000;
+const WELCOME_WAIT_MS = 400; // how long the page's first draw waits for the board's state (else it draws what it holds) // how long a card shown by ?item= stays lit up
 
 async function start() {
   const boot = JSON.parse(byId('bootstrap').textContent ?? '{}');
@@ -83,7 +84,9 @@ async function start() {
   });
   connection.openEarly();
 
-  const catalogue = new Catalogue(await cached('/api/pictograms', CATALOGUE_KEY));
+  // The catalogue, and the board's state when it comes soon: then the first frame draws the whole board.
+  const [catalogueDoc] = await Promise.all([cached('/api/pictograms', CATALOGUE_KEY), connection.welcomed(WELCOME_WAIT_MS)]);
+  const catalogue = new Catalogue(catalogueDoc);
   catalogue.setCustom(boot.custom_pictograms ?? []); // the workshop's own pictures (`custom:<id>`)
   /** @type {Map<string, {alias: string, colour: string | null}>} */
   const people = new Map([[me, { alias: boot.me.alias, colour: colourOf(boot.me.colour) }]]);
