@@ -1,7 +1,9 @@
-"""The docs' examples are tested as code: every JSON example of docs/protocol.md parses and is valid against
-the part of docs/protocol.schema.json it is marked with (`<!-- example: client_message -->` just before the
-block); the exploration snapshot example is a board the core rules accept; the README's list of CSV tables is
-the one the server serves; and the README's description of `GET /api/workshops/{id}` is what it answers."""
+"""The docs' examples are tested as code: every JSON example of docs/protocol.md and docs/actions.md parses
+and is valid against the part of docs/protocol.schema.json it is marked with
+(`<!-- example: client_message -->` just before the block); the snapshot examples are boards the core rules
+accept (the action fresco's exactly as `to_snapshot` writes it back), and the action fresco's `ops` examples
+are batches the server applies to it; the README's list of CSV tables is the one the server serves; and the
+README's description of `GET /api/workshops/{id}` is what it answers."""
 
 from __future__ import annotations
 
@@ -12,24 +14,29 @@ from typing import Any
 
 import pytest
 from fresque.catalogue import load_catalogue
+from fresque.changes import KnownSolutions, apply_batch
+from fresque.core.actions import ActionBoard
 from fresque.core.board import Board
 from fresque.csv_export import EXPLORATION_COLUMNS
+from fresque.protocol import Push, parse_client_message
 from jsonschema import Draft202012Validator
 
 REPO = Path(__file__).resolve().parents[1]
 PROTOCOL_MD = (REPO / "docs" / "protocol.md").read_text()
+ACTIONS_MD = (REPO / "docs" / "actions.md").read_text()
 SCHEMA = json.loads((REPO / "docs" / "protocol.schema.json").read_text())
 
 _BLOCK = re.compile(r"(?:<!-- example: ([a-z_.]+) -->\n)?```json\n(.*?)```", re.S)
 
 
-def examples() -> list[tuple[str | None, str]]:
-    return [(mark, text) for mark, text in _BLOCK.findall(PROTOCOL_MD)]
+def examples(doc: str = PROTOCOL_MD) -> list[tuple[str | None, str]]:
+    return [(mark, text) for mark, text in _BLOCK.findall(doc)]
 
 
 def schema_for(mark: str) -> dict[str, Any]:
     """`client_message`, `server_message`, `snapshot.exploration`, or a `$defs` entry below one of them
     (`snapshot.exploration.settings` → the type of that snapshot's `settings`)."""
+    assert mark, "a JSON example needs its `<!-- example: part -->` mark"
     parts = mark.split(".")
     if parts[0] == "snapshot":
         root, rest = SCHEMA["snapshot"][parts[1]], parts[2:]
@@ -88,3 +95,52 @@ def test_the_readme_lists_the_exploration_csv_tables_and_their_columns() -> None
         if found:
             documented[found[1]] = re.findall(r"`([a-z_]+)`", found[2])
     assert documented == {name: list(columns) for name, columns in EXPLORATION_COLUMNS.items()}
+
+
+# -- docs/actions.md: the action fresco --------------------------------------------------------------------
+
+
+def test_every_code_block_of_the_actions_note_is_a_marked_json_example() -> None:
+    """An unmarked or untagged block (```` ``` ```` or ```` ```js ````) would escape the checks below."""
+    fences = re.findall(r"^```(.*)$", ACTIONS_MD, re.M)
+    assert fences[::2] == ["json"] * (len(fences) // 2), "every block of docs/actions.md is ```json"
+    found = examples(ACTIONS_MD)
+    assert len(found) == len(fences) // 2
+    marks = sorted(mark or "" for mark, text in found)
+    assert marks == ["client_message", "client_message", "snapshot.actions"]
+    assert [text[:40] for mark, text in found if mark is None] == []
+
+
+@pytest.mark.parametrize(
+    ("mark", "text"), examples(ACTIONS_MD), ids=lambda v: v if isinstance(v, str) and len(v) < 40 else ""
+)
+def test_each_actions_json_example_parses_and_fits_the_schema(mark: str, text: str) -> None:
+    test_each_json_example_parses_and_fits_the_schema(mark, text)
+
+
+def _actions_snapshot() -> dict[str, Any]:
+    found = [text for mark, text in examples(ACTIONS_MD) if mark == "snapshot.actions"]
+    assert len(found) == 1
+    snapshot: dict[str, Any] = json.loads(found[0])
+    return snapshot
+
+
+def test_the_actions_snapshot_example_is_what_the_board_writes_back() -> None:
+    """Every rule accepts it (`from_snapshot` replays them all) and `to_snapshot` gives it back key for key:
+    it is a board a server could send, with no field missing or invented."""
+    snapshot = _actions_snapshot()
+    assert ActionBoard.from_snapshot(snapshot).to_snapshot() == snapshot
+
+
+@pytest.mark.parametrize(
+    "text", [text for mark, text in examples(ACTIONS_MD) if mark == "client_message"], ids=lambda v: v[:30]
+)
+def test_each_actions_ops_example_is_a_batch_the_server_applies(text: str) -> None:
+    """The server's own parser reads it, and a participant's batch on the snapshot example's board is
+    applied whole, the linked solution being one the sender sees; the kept ops are the ones sent."""
+    message = parse_client_message(text)
+    assert isinstance(message, Push)
+    board = ActionBoard.from_snapshot(_actions_snapshot())
+    seen = KnownSolutions(boards={"3f9c2a7e41b04d5c8e6a1f2b9d0c7e35": frozenset({"sol-8e4f12"})})
+    kept = apply_batch(board, message.ops, author="p8Lw3nT6vX", role="participant", links=seen)
+    assert kept == message.ops
