@@ -18,6 +18,7 @@ from fresque.changes import KnownSolutions, apply_batch
 from fresque.core.actions import ActionBoard
 from fresque.core.board import Board
 from fresque.csv_export import EXPLORATION_COLUMNS
+from fresque.export import ActionsExportDocument, actions_snapshot_of, build_actions_export
 from fresque.protocol import Push, parse_client_message
 from jsonschema import Draft202012Validator
 
@@ -25,6 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 PROTOCOL_MD = (REPO / "docs" / "protocol.md").read_text()
 ACTIONS_MD = (REPO / "docs" / "actions.md").read_text()
 SCHEMA = json.loads((REPO / "docs" / "protocol.schema.json").read_text())
+EXPORT_SCHEMA = json.loads((REPO / "docs" / "export.schema.json").read_text())
 
 _BLOCK = re.compile(r"(?:<!-- example: ([a-z_.]+) -->\n)?```json\n(.*?)```", re.S)
 
@@ -35,8 +37,11 @@ def examples(doc: str = PROTOCOL_MD) -> list[tuple[str | None, str]]:
 
 def schema_for(mark: str) -> dict[str, Any]:
     """`client_message`, `server_message`, `snapshot.exploration`, or a `$defs` entry below one of them
-    (`snapshot.exploration.settings` → the type of that snapshot's `settings`)."""
+    (`snapshot.exploration.settings` → the type of that snapshot's `settings`); `export` is a whole
+    document of docs/export.schema.json."""
     assert mark, "a JSON example needs its `<!-- example: part -->` mark"
+    if mark == "export":
+        return dict(EXPORT_SCHEMA)
     parts = mark.split(".")
     if parts[0] == "snapshot":
         root, rest = SCHEMA["snapshot"][parts[1]], parts[2:]
@@ -107,7 +112,7 @@ def test_every_code_block_of_the_actions_note_is_a_marked_json_example() -> None
     found = examples(ACTIONS_MD)
     assert len(found) == len(fences) // 2
     marks = sorted(mark or "" for mark, text in found)
-    assert marks == ["client_message", "client_message", "snapshot.actions"]
+    assert marks == ["client_message", "client_message", "export", "snapshot.actions"]
     assert [text[:40] for mark, text in found if mark is None] == []
 
 
@@ -144,3 +149,28 @@ def test_each_actions_ops_example_is_a_batch_the_server_applies(text: str) -> No
     seen = KnownSolutions(boards={"3f9c2a7e41b04d5c8e6a1f2b9d0c7e35": frozenset({"sol-8e4f12"})})
     kept = apply_batch(board, message.ops, author="p8Lw3nT6vX", role="participant", links=seen)
     assert kept == message.ops
+
+
+def test_the_actions_export_example_is_the_document_of_the_snapshot_example() -> None:
+    """The server's own builder, given the snapshot example and the document's workshop, board, people and
+    link titles, writes the example (but the time); the pydantic model reads it; and importing it gives back
+    the snapshot."""
+    found = [text for mark, text in examples(ACTIONS_MD) if mark == "export"]
+    assert len(found) == 1
+    document = json.loads(found[0])
+    snapshot = _actions_snapshot()
+    titles = {
+        (link["board"], link["item"]): (link["board_title"], link["label"])
+        for action in document["actions"]
+        for link in action["links"]
+    }
+    built = build_actions_export(
+        snapshot=snapshot,
+        board_info=document["board"],
+        workshop=document["workshop"],
+        participants=document["participants"],
+        links=titles,
+    )
+    assert {**built, "exported_at": document["exported_at"]} == document
+    model = ActionsExportDocument.model_validate(document)
+    assert actions_snapshot_of(model, {}) == snapshot
