@@ -34,9 +34,10 @@ from pathlib import Path
 import httpx
 import pytest
 from fresque.protocol import PROTOCOL_VERSION
+from fresque.ratelimit import TokenBucket
 from fresque.rooms import caps, connection
 from fresque.rooms.caps import RateLimitedFilter
-from fresque.rooms.connection import Connection, TokenBucket
+from fresque.rooms.connection import Connection
 from support.client import BoardClient
 from support.server import ServerProcess
 from support.workshop import Workshop, new_item_id, note
@@ -420,7 +421,7 @@ async def test_a_close_that_cannot_be_written_is_aborted_at_the_deadline(
         alias="Lina",
         role="participant",
         max_outbox_bytes=100,
-        rate=TokenBucket(60, 120),
+        rate=TokenBucket.per_second(60, 120),
         abort=lambda: aborted.append(time.monotonic()),
     )
     conn.send("x" * 80)  # the socket takes nothing: this one waits

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 import websockets
-from fresque.rooms.connection import CLOSE_SLOW_CONSUMER, Connection, TokenBucket
+from fresque.ratelimit import TokenBucket
+from fresque.rooms.connection import CLOSE_SLOW_CONSUMER, Connection
 from fresque.rooms.room import Pacer
 from support.server import ServerProcess
 from support.workshop import Workshop, new_item_id, note
@@ -126,7 +127,7 @@ def connection(socket: FakeSocket, max_outbox_bytes: int = 64 * 1024) -> Connect
         alias="Amina",
         role="participant",
         max_outbox_bytes=max_outbox_bytes,
-        rate=TokenBucket(60, 120),
+        rate=TokenBucket.per_second(60, 120),
     )
     conn.ready = True
     return conn

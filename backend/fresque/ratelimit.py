@@ -1,4 +1,5 @@
-"""Token buckets, the one place for them: the join code's guard and the anonymous creations' allowance.
+"""Token buckets, the one place for them: the join code's guard, the anonymous creations' allowance and each
+board socket's message rate.
 
 In-process only: each bucket lives in this process's memory. Several server processes (or hosts) would each
 keep their own buckets, multiplying the allowance; they would need a shared store (Redis, a database table)
@@ -38,6 +39,19 @@ class TokenBucket:
         self.burst = float(burst)
         self.clock = clock
         self._bucket = _Bucket(self.burst, clock())
+
+    @classmethod
+    def per_second(cls, rate: float, burst: int) -> TokenBucket:
+        """A socket's messages: `rate` a second on average, bursts up to `burst`."""
+        return cls(rate * 60.0, burst)
+
+    def take(self) -> bool:
+        """Spend a token when one is there: what is over the rate is refused at once, never waited for."""
+        b = self._refill()
+        if b.tokens >= 1.0:
+            b.tokens -= 1.0
+            return True
+        return False
 
     def _refill(self) -> _Bucket:
         now = self.clock()

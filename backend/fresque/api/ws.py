@@ -23,13 +23,13 @@ from ..auth import hash_token, token_from
 from ..config import Settings
 from ..db.store import SessionInfo
 from ..protocol import Hello, ProtocolError, Push, dumps, parse_client_message
+from ..ratelimit import TokenBucket
 from ..rooms.caps import Refusal, Slot, aborter
 from ..rooms.connection import (
     CLOSE_HELLO_REQUIRED,
     CLOSE_INTERNAL_ERROR,
     CLOSE_REMOVED,
     Connection,
-    TokenBucket,
 )
 from ..rooms.registry import BoardNotFound
 from ..rooms.room import Room
@@ -160,7 +160,7 @@ async def serve(
         alias=session.alias,
         role=session.role,
         max_outbox_bytes=settings.max_outbox_bytes,
-        rate=TokenBucket(settings.rate_per_second, settings.rate_burst),
+        rate=TokenBucket.per_second(settings.rate_per_second, settings.rate_burst),
         hosted=hosted,
         abort=aborter(websocket.scope),
     )

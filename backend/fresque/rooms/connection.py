@@ -22,6 +22,8 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any, Protocol
 
+from ..ratelimit import TokenBucket
+
 CLOSE_SLOW_CONSUMER = 4008
 CLOSE_WORKSHOP_ERASED = 4004
 CLOSE_REMOVED = 4401  # a facilitator removed this participant: their sessions are revoked too
@@ -42,25 +44,6 @@ class Transport(Protocol):
     async def send_text(self, data: str) -> None: ...
 
     async def close(self, code: int = 1000, reason: str | None = None) -> None: ...
-
-
-class TokenBucket:
-    """`rate` messages a second on average, bursts up to `burst`."""
-
-    def __init__(self, rate: float, burst: int) -> None:
-        self.rate = rate
-        self.burst = float(burst)
-        self.tokens = float(burst)
-        self.stamp = time.monotonic()
-
-    def take(self) -> bool:
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
-        self.stamp = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return True
-        return False
 
 
 @types.coroutine
