@@ -2,8 +2,9 @@
 and is valid against the part of docs/protocol.schema.json it is marked with
 (`<!-- example: client_message -->` just before the block); the snapshot examples are boards the core rules
 accept (the action fresco's exactly as `to_snapshot` writes it back), and the action fresco's `ops` examples
-are batches the server applies to it; the README's list of CSV tables is the one the server serves; and the
-README's description of `GET /api/workshops/{id}` is what it answers."""
+are batches the server applies to it; and the README's list of CSV tables is the one the server serves. (The
+README's description of `GET /api/workshops/{id}` is checked against a real server in
+test_outside_client.py.)"""
 
 from __future__ import annotations
 
