@@ -82,14 +82,14 @@ def scene() -> list[dict[str, Any]]:
     ]
 
 
-def open_in(page: Page, app: ServerProcess, board: str, lang: str) -> None:
-    """The board in `lang` (the language switcher's own link), its cards drawn."""
+def open_in(page: Page, app: ServerProcess, board: str, lang: str, cards: int | None = None) -> None:
+    """The board in `lang` (the language switcher's own link), its `cards` (the scene's) drawn."""
     page.goto(f"{app.base_url}/boards/{board}?lang={lang}")
     expect(page.locator("html")).to_have_attribute("lang", lang)
     page.wait_for_function(
         "() => window.fresque && window.fresque.connection.ready && window.fresque.store.seq !== null"
     )
-    expect(page.locator(".tl-card")).to_have_count(len(scene()) - 1)
+    expect(page.locator(".tl-card")).to_have_count(len(scene()) - 1 if cards is None else cards)
     # the timeline settles to the page's final height (fonts, the bars' first drawing)
     page.wait_for_timeout(300)
 
@@ -294,3 +294,152 @@ def test_a_phone_opens_where_the_actions_are_and_shows_a_new_one(
     assert view["left"] - 1 <= card_rect["left"] < view["right"] - 60, (card_rect, view)
     assert view["top"] - 1 <= card_rect["top"], (card_rect, view)
     assert card_rect["bottom"] <= view["bottom"] + 1, (card_rect, view)
+
+
+# -- issue 11's leftovers: a narrow card's title stays readable, a long card's title stays in sight ----------
+
+LONG_FR = "Nouvelle action pour l'accès aux droits"
+LONG_AR = "عمل جديد من أجل الوصول إلى الحقوق"
+
+
+def voting_scene() -> list[dict[str, Any]]:
+    """The usual plan, the vote open (each card shows its ●+), and two one-quarter cards with long titles, in
+    rows the plan already has (the laptop's card height stays the same)."""
+    q = this_quarter()
+    return [
+        *scene(),
+        card("act-droits", "create", q + 6, 1, LONG_FR),
+        card("act-huquq", "reinforce", q + 6, 1, LONG_AR),
+        card("act-tariq", "create", q - 9, 3, "طريق آمن إلى المدرسة لأطفال الحي"),
+        {"op": "board.update", "phase": "vote"},
+    ]
+
+
+# Each word of a card's title as it is drawn: its line boxes (one per line it runs on: two are a word broken
+# mid-letters), whether all of it lies inside the title's box (not cut by the box, nor by its last line).
+WORDS_JS = """(id) => {
+  const title = document.querySelector(`.tl-card[data-id="${id}"] .tl-card-name`);
+  const box = title.closest('.tl-card-title');
+  const b = box.getBoundingClientRect();
+  const node = title.firstChild;
+  const text = node.textContent;
+  const words = [];
+  for (const m of text.matchAll(/\\S+/g)) {
+    const range = document.createRange();
+    range.setStart(node, m.index);
+    range.setEnd(node, m.index + m[0].length);
+    const rects = [...range.getClientRects()].filter(r => r.width > 0.5);
+    const tops = [...new Set(rects.map(r => Math.round(r.top)))];
+    // a glyph box is taller than a tight line: its line is in sight when its middle is inside the title's box
+    const inside = rects.every(r => r.left >= b.left - 1 && r.right <= b.right + 1
+      && (r.top + r.bottom) / 2 > b.top && (r.top + r.bottom) / 2 < b.top + box.clientHeight);
+    const rounded = rects.map(r => [r.left, r.top, r.right, r.bottom].map(Math.round));
+    words.push({word: m[0], lines: tops.length, inside, rects: rounded});
+  }
+  const add = document.querySelector(`.tl-card[data-id="${id}"] .af-vote-add`);
+  const a = add && !add.hidden ? add.getBoundingClientRect() : null;
+  return {
+    words, scrollWidth: box.scrollWidth, clientWidth: box.clientWidth,
+    add: a && {left: a.left, top: a.top, right: a.right, bottom: a.bottom, width: a.width, height: a.height},
+    box: {left: b.left, top: b.top, right: b.right, bottom: b.bottom},
+  };
+}"""
+
+
+def scroll_card_to_middle(page: Page, action_id: str) -> None:
+    page.evaluate(
+        """(id) => {
+            const root = document.querySelector('#timeline');
+            const card = document.querySelector(`.tl-card[data-id="${id}"]`);
+            const r = root.getBoundingClientRect(), c = card.getBoundingClientRect();
+            root.scrollLeft += c.left - r.left - window.fresque.timeline.headWidth() - 200;
+            root.scrollTop += c.top - r.top - root.clientHeight / 2;
+        }""",
+        action_id,
+    )
+    page.wait_for_timeout(100)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_laptop_keeps_a_narrow_cards_title_readable_beside_its_vote(
+    devices: Devices, app: ServerProcess, lang: str
+) -> None:
+    host = devices.open(LAPTOP_1366)
+    ws = create_workshop(host, app)
+    board = actions_board(app, ws, voting_scene())
+    open_in(host, app, board, lang, cards=len(voting_scene()) - 2)
+    for action_id, title in (("act-droits", LONG_FR), ("act-huquq", LONG_AR)):
+        scroll_card_to_middle(host, action_id)
+        expect(host.locator(f'.tl-card[data-id="{action_id}"] .af-vote-add')).to_be_visible()
+        drawn = host.evaluate(WORDS_JS, action_id)
+        host.screenshot(path=f"/tmp/shots-fresco/test-laptop-narrow-{action_id}-{lang}.png")
+        words = drawn["words"]
+        assert [w["word"] for w in words] == title.split(), drawn
+        # the title's box is not cut sideways, and no word is broken mid-letters
+        assert drawn["scrollWidth"] <= drawn["clientWidth"], drawn
+        assert all(w["lines"] == 1 for w in words), drawn
+        # its first two words whole and in sight
+        assert all(w["inside"] for w in words[:2]), drawn
+        # the ●+ lies over no word, and keeps its size (a mouse: 32 px)
+        add = drawn["add"]
+        assert add["width"] >= 32 and add["height"] >= 32, add
+        for w in words:
+            for left, top, right, bottom in w["rects"]:
+                assert not (
+                    left < add["right"]
+                    and right > add["left"]
+                    and top < add["bottom"]
+                    and bottom > add["top"]
+                ), (w, add)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_phone_keeps_a_long_cards_title_in_sight_when_its_start_is_off_screen(
+    devices: Devices, app: ServerProcess, lang: str
+) -> None:
+    host = devices.open(LAPTOP)
+    ws = create_workshop(host, app)
+    board = actions_board(app, ws, voting_scene())
+    phone = stakeholder(devices, ws, board, PHONE, "Amina")
+    open_in(phone, app, board, lang, cards=len(voting_scene()) - 2)
+    for action_id in ("act-bus", "act-jardin", "act-sante", "act-tariq"):
+        # the card's start a third of the screen off its left side (the timeline reads left to right in ar)
+        phone.evaluate(
+            """(id) => {
+                const root = document.querySelector('#timeline');
+                const card = document.querySelector(`.tl-card[data-id="${id}"]`);
+                const r = root.getBoundingClientRect(), c = card.getBoundingClientRect();
+                root.scrollLeft += c.left - r.left + Math.min(root.clientWidth, c.width) / 3;
+                root.scrollTop += c.top - r.top - root.clientHeight / 2;
+            }""",
+            action_id,
+        )
+        phone.wait_for_timeout(100)
+        seen = phone.evaluate(
+            """(id) => {
+                const root = document.querySelector('#timeline');
+                const card = document.querySelector(`.tl-card[data-id="${id}"]`);
+                const name = card.querySelector('.tl-card-name');
+                const range = document.createRange();
+                range.setStart(name.firstChild, 0);
+                range.setEnd(name.firstChild, 1);
+                const f = range.getBoundingClientRect();
+                const c = card.getBoundingClientRect();
+                const r = root.getBoundingClientRect();
+                const at = document.elementFromPoint((f.left + f.right) / 2, (f.top + f.bottom) / 2);
+                return {first: {left: f.left, right: f.right, top: f.top, bottom: f.bottom},
+                        card: {left: c.left, right: c.right},
+                        view: {left: r.left, right: r.left + root.clientWidth},
+                        hit: at?.closest('.tl-card-name') === name};
+            }""",
+            action_id,
+        )
+        phone.screenshot(path=f"/tmp/shots-fresco/test-phone-sticky-{action_id}-{lang}.png")
+        # the card's start is off the screen's left side, most of it in sight
+        assert seen["card"]["left"] < seen["view"]["left"] - 20, seen
+        assert seen["card"]["right"] > seen["view"]["left"] + 150, seen
+        # its title's first letter is in sight, and nothing lies over it
+        assert (
+            seen["view"]["left"] <= seen["first"]["left"] and seen["first"]["right"] <= seen["view"]["right"]
+        ), seen
+        assert seen["hit"], seen

@@ -48,7 +48,7 @@ const CARD_MAX = { fine: 104, coarse: 124 };
 const COMPACT_BELOW = 76; // px: a shorter card leaves its dates out (they are in its label, its bar, its fiche)
 const STACK_BELOW = 240; // px: a narrower card puts its votes under its title, not beside it
 const TITLE_CAP = { wide: 30, phone: 16 }; // rem: a title's widest (actions.css), room to slide along a long card
-const TITLE_EM = 0.98; // a card's title, in rem (actions.css), bold; its lines 1.2 high, 1.15 on a compact card
+const TITLE_EM = 0.98; // a card's title, in rem (actions.css), bold; its lines 1.2 high, 1.1 on a compact card
 const VOTE_H = { fine: 32, coarse: 44 }; // the dot-vote buttons (actions-facilitate.css)
 const GAP = 8; // between two rows of a lane
 const LANE_PAD = 6;
@@ -306,13 +306,14 @@ export class Timeline {
     const compact = this.cardH < COMPACT_BELOW;
     const stacked = !compact && width < STACK_BELOW;
     const vote = VOTE_H[this.coarse() ? 'coarse' : 'fine'];
-    // the card's borders (4) and padding (8), the rows' gap (2), the votes' own padding (4) or the dates' line (24)
-    const words = compact ? height - 8 : stacked ? height - 18 - (vote + 4) : height - 38;
+    // the card's borders (4) and padding (8; none on a compact card: two lines fit in its 36 px), the rows'
+    // gap (2), the votes' own padding (4) or the dates' line (24)
+    const words = compact ? height - 4 : stacked ? height - 18 - (vote + 4) : height - 38;
     // the stripe, the body's padding and borders; beside the votes, their width too (a give and a take back)
     const rem = this.rem();
     const cap = (this.headWidth() > 0 ? TITLE_CAP.wide : TITLE_CAP.phone) * rem;
     const across = Math.min(cap, width - 44 - (stacked ? 0 : 2 * vote + 16));
-    return { stacked, words, across, line: TITLE_EM * rem * (compact ? 1.15 : 1.2) };
+    return { stacked, words, across, line: TITLE_EM * rem * (compact ? 1.1 : 1.2) };
   }
 
   /**
@@ -366,9 +367,8 @@ export class Timeline {
         lines += 1;
         used = 0;
       }
-      // a word longer than the line breaks where it must (overflow-wrap: break-word)
-      lines += Math.max(0, Math.ceil(w / Math.max(1, width)) - 1);
-      used = used > 0 ? used + space + w : w % Math.max(1, width);
+      // a word longer than the line takes a line of its own, cut at the card's end (actions.css: never split)
+      used = used > 0 ? used + space + w : w;
     }
     return lines;
   }
