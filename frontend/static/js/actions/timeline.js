@@ -56,6 +56,7 @@ const MAX_LINES = 5; // a title needing more is cut with « … » (its fiche ha
 const REVEAL_MS = 1500; // how long a new card is kept in sight while the page around it settles (the bar opens)
 const TAP_SLOP = 8;
 const EDGE_SCROLL = 48; // px from the timeline's side where a drag scrolls it
+const SHIFT_KEEP = 140; // px of a card its words keep at least when its start is off the side (shiftWords)
 /** Lane colours until the filters choose another (Okabe–Ito, the same as filters.js's first three). */
 const LANE_COLOURS = ['#0072B2', '#E69F00', '#009E73', '#CC79A7', '#56B4E9', '#D55E00'];
 
@@ -127,6 +128,24 @@ export class Timeline {
     this.root.replaceChildren(this.canvas);
     this.listen();
     new ResizeObserver(() => { this.sig = ''; this.schedule(); }).observe(this.root);
+    this.shiftFrame = 0;
+    this.root.addEventListener('scroll', () => {
+      if (!this.shiftFrame) this.shiftFrame = requestAnimationFrame(() => { this.shiftFrame = 0; this.shiftWords(); });
+    }, { passive: true });
+  }
+
+  /**
+   * A card whose start is off the timeline's left side (past the lane names) has its words begin at that side:
+   * its body's start padding grows by the hidden part (--tl-shift, actions.css), and its title wraps in what is
+   * in sight. The title's `position: sticky` alone could not: a title as wide as its card has no room to slide.
+   */
+  shiftWords() {
+    const side = this.root.getBoundingClientRect().left + this.headWidth();
+    const shifts = [...this.cards.values()].map((el) => {
+      const r = el.getBoundingClientRect();
+      return /** @type {[HTMLElement, string]} */ ([el, `${Math.round(Math.max(0, Math.min(side - r.left, r.width - SHIFT_KEEP)))}px`]);
+    });
+    for (const [el, px] of shifts) if (el.style.getPropertyValue('--tl-shift') !== px) el.style.setProperty('--tl-shift', px);
   }
 
   schedule() {
@@ -252,6 +271,7 @@ export class Timeline {
       if (performance.now() > this.revealing.until) this.revealing = null;
       else this.scrollToCard(this.revealing.id);
     }
+    this.shiftWords();
   }
 
   /** Whether this screen is mostly touched (bigger targets). */
