@@ -31,10 +31,12 @@ import pytest
 import segno
 from fresque import addresses
 from fresque.addresses import is_loopback_host, listens_beyond_loopback, rank_addresses
+from fresque.api.deps import origin_allowed
 from fresque.config import Settings
 from fresque.db import migrate
 from fresque.links import LAN_COMMAND, Reach, choose_reach
 from pydantic import ValidationError
+from starlette.requests import HTTPConnection
 from support.server import free_port
 
 REPO = Path(__file__).resolve().parents[1]
@@ -113,6 +115,28 @@ def reach(**overrides: Any) -> Reach:
 def test_the_public_url_comes_first() -> None:
     assert reach(public_url="https://fresque.ville.fr") == Reach(("https://fresque.ville.fr",))
     assert reach(public_url="https://fresque.ville.fr", listen_host="127.0.0.1").warning is None
+
+
+def test_pages_of_the_public_url_may_open_sockets_and_write_behind_a_proxy_that_rewrites_host() -> None:
+    # A proxy serving https://fresque.ville.fr may reach the server as http://127.0.0.1:8000 (Host rewritten):
+    # the residents' pages then send `Origin: https://fresque.ville.fr`, which is not the Host they came with.
+    def allowed(origin: str, **settings: Any) -> bool:
+        scope = {
+            "type": "http",
+            "scheme": "http",
+            "path": "/",
+            "query_string": b"",
+            "server": ("127.0.0.1", 8000),
+            "headers": [(b"host", b"127.0.0.1:8000"), (b"origin", origin.encode())],
+        }
+        return origin_allowed(HTTPConnection(scope), Settings(**settings))
+
+    assert not allowed("https://fresque.ville.fr")  # before: FRESQUE_ALLOWED_ORIGINS had to repeat it
+    assert allowed("https://fresque.ville.fr", public_url="https://fresque.ville.fr")
+    assert allowed("https://fresque.ville.fr", public_url="https://fresque.ville.fr/ateliers/")  # its origin
+    assert not allowed("https://fresque.ville.fr.evil.example", public_url="https://fresque.ville.fr")
+    assert not allowed("http://fresque.ville.fr", public_url="https://fresque.ville.fr")  # exact scheme
+    assert allowed("http://127.0.0.1:8000", public_url="https://fresque.ville.fr")  # its own, as before
 
 
 def test_a_page_opened_through_loopback_gets_the_lan_addresses_most_likely_first() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -34,6 +35,15 @@ class Settings(BaseSettings):
             if value is not None and not value.startswith(("http://", "https://")):
                 raise ValueError("FRESQUE_PUBLIC_URL must start with http:// or https://")
         return value
+
+    @property
+    def public_origin(self) -> str | None:
+        """The origin of `public_url` (scheme and host, no path): the pages residents open come from there, so
+        their sockets and writes are allowed from it without repeating it in `allowed_origins`."""
+        if not self.public_url:
+            return None
+        parts = urlsplit(self.public_url)
+        return f"{parts.scheme}://{parts.netloc}"
 
     # Origins allowed to open a board's WebSocket besides the server's own (exact match, e.g. https://fresque.ville.fr)
     allowed_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)

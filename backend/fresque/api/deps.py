@@ -62,7 +62,8 @@ async def _session(request: Request, *, allow_cookie: bool) -> SessionInfo:
 
 
 def origin_allowed(connection: HTTPConnection, settings: Settings) -> bool:
-    """The `Origin` header names this server (scheme and Host as the request came) or a configured origin.
+    """The `Origin` header names this server (scheme and Host as the request came), `FRESQUE_PUBLIC_URL`'s
+    origin (behind a proxy that rewrites Host) or one of `FRESQUE_ALLOWED_ORIGINS`.
 
     Exact string match; no Origin, no entry. Used by the WebSocket upgrade and by cookie-authenticated writes.
     """
@@ -71,7 +72,7 @@ def origin_allowed(connection: HTTPConnection, settings: Settings) -> bool:
         return False
     scheme = "https" if connection.url.scheme in ("https", "wss") else "http"
     own = f"{scheme}://{connection.headers.get('host', '')}"
-    return origin == own or origin in settings.allowed_origins
+    return origin in (own, settings.public_origin) or origin in settings.allowed_origins
 
 
 async def browser_write_session(request: Request) -> tuple[SessionInfo, str]:
