@@ -33,6 +33,8 @@ from .bodylimit import BodyLimit
 from .catalogue import load_catalogue
 from .config import Settings
 from .db.store import Store
+from .db.studies import StudyStore
+from .db.surveys import SurveyStore
 from .ratelimit import CreationLimiter, JoinLimiter
 from .rooms.registry import Rooms
 from .uploads import CustomPictures
@@ -87,6 +89,8 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
             join_limiter=join_limiter,
             creation_limiter=creation_limiter,
             secret=load_secret(settings.secret_key, settings.data_dir),
+            studies=StudyStore(store),
+            surveys=SurveyStore(store),
         )
         try:
             yield

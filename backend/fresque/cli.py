@@ -128,14 +128,32 @@ def main(argv: list[str] | None = None) -> None:
     run.add_argument("--no-migrate", action="store_true", help="do not apply migrations before serving")
     mig = commands.add_parser("migrate", help="apply database migrations and exit")
     mig.add_argument("--database-url", help="as for serve")
+    admin = commands.add_parser("admin", help="the operator's tasks (accounts of study teams)")
+    tasks = admin.add_subparsers(dest="task", required=True)
+    user = tasks.add_parser("create-user", help="make a study-team account (asks its password)")
+    user.add_argument("username")
+    user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    user.add_argument("--database-url", help="as for serve")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    quiet = args.command == "admin"  # the operator reads one line, not the migration log
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
     settings = _settings(args)
     if args.command == "migrate":
         from .db import migrate
 
         migrate.upgrade(settings.database_url)
         print(f"database at head: {settings.database_url.split('@')[-1]}", file=sys.stderr)
+    elif args.command == "admin":
+        from .admin import AdminError, create_user, read_password
+
+        try:
+            made = create_user(settings, args.username, read_password(from_stdin=args.password_stdin))
+        except AdminError as exc:
+            print(f"fresque admin: {exc}", file=sys.stderr)
+            raise SystemExit(1) from None
+        print(f"account {made!r} created: sign in at /sign-in", file=sys.stderr)
     else:
         serve(settings, migrate_first=not args.no_migrate)
 

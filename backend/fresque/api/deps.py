@@ -28,6 +28,8 @@ from starlette.requests import HTTPConnection
 from ..auth import CSRF_HEADER, SESSION_COOKIE, bearer_from, csrf_matches, hash_token, token_from
 from ..config import Settings
 from ..db.store import SessionInfo, Store
+from ..db.studies import StudyStore
+from ..db.surveys import SurveyStore
 from ..ratelimit import CreationLimiter, JoinLimiter
 from ..rooms.registry import Rooms
 from ..uploads import CustomPictures
@@ -44,6 +46,8 @@ class Services:
     join_limiter: JoinLimiter
     creation_limiter: CreationLimiter  # new workshops, per address and server-wide
     secret: bytes  # the CSRF tokens' HMAC key (`fresque.auth.load_secret`)
+    studies: StudyStore  # accounts, studies, their teams and workshops (`fresque.db.studies`)
+    surveys: SurveyStore  # the street survey's questionnaires and responses (`fresque.db.surveys`)
 
 
 def services(request: Request) -> Services:

@@ -135,3 +135,148 @@ class CustomPictogram(Base):
 
 
 Index("ix_participants_workshop_alias", Participant.workshop_id, Participant.alias)
+
+
+# -- the study level (issue 13): accounts, studies and their team, neighbourhoods, street surveys -----------
+#
+# The study's tables only point at the workshop's tables from new link tables (`study_workshops`,
+# `account_participants`), never by new columns on `workshops` or `participants`: a workshop without a study
+# is unchanged, and SQLite would have to copy those tables (and everything their deletion cascades to) to add
+# a foreign key.
+
+
+class Account(Base):
+    """A member of a study's team. The password is kept only as its argon2id hash (`fresque.accounts`)."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)  # stored folded (`accounts.fold_username`)
+    password_hash: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class AccountSession(Base):
+    """An account's signed-in device: only the token's SHA-256 is stored, as for `sessions`."""
+
+    __tablename__ = "account_sessions"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Study(Base):
+    __tablename__ = "studies"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    territory: Mapped[str] = mapped_column(String(200))  # the city, or the intercommunality
+    period_start: Mapped[str | None] = mapped_column(String(10))  # ISO dates, as the team typed them
+    period_end: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StudyMember(Base):
+    """Who is on a study's team: `owner` (invites, erases) or `member`."""
+
+    __tablename__ = "study_members"
+
+    study_id: Mapped[str] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True)
+    account_id: Mapped[str] = mapped_column(
+        ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class StudyInvite(Base):
+    """A one-time link that puts whoever opens it on a study's team (kept as a hash, like sign-in links)."""
+
+    __tablename__ = "study_invites"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    study_id: Mapped[str] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Neighbourhood(Base):
+    __tablename__ = "neighbourhoods"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    study_id: Mapped[str] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    qpv_code: Mapped[str | None] = mapped_column(String(16))  # e.g. QN01301M: a quartier prioritaire's code
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class StudyWorkshop(Base):
+    """A workshop that belongs to a study, and the neighbourhood it was held for (none: the whole territory,
+    as the partners' workshop)."""
+
+    __tablename__ = "study_workshops"
+
+    workshop_id: Mapped[str] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), primary_key=True)
+    study_id: Mapped[str] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    neighbourhood_id: Mapped[str | None] = mapped_column(
+        ForeignKey("neighbourhoods.id", ondelete="SET NULL"), index=True
+    )
+
+
+class AccountParticipant(Base):
+    """The facilitating participant an account has in a study's workshop (so the console opens from the
+    study's dashboard without a join code)."""
+
+    __tablename__ = "account_participants"
+
+    participant_id: Mapped[str] = mapped_column(
+        ForeignKey("participants.id", ondelete="CASCADE"), primary_key=True
+    )
+    account_id: Mapped[str] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+
+
+class SurveyQuestionnaire(Base):
+    """A version of a study's street-survey questionnaire (JSON, `fresque.survey`); responses name theirs."""
+
+    __tablename__ = "survey_questionnaires"
+
+    study_id: Mapped[str] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SurveyResponse(Base):
+    """One anonymous street-survey response. `client_id` is made by the surveyor's phone: a resend of the
+    same response is recognised (unique per study) and acknowledged, never stored twice."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (UniqueConstraint("study_id", "client_id", name="uq_survey_responses_client"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    study_id: Mapped[str] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    client_id: Mapped[str] = mapped_column(String(64))
+    questionnaire_version: Mapped[int] = mapped_column(Integer)
+    neighbourhood_id: Mapped[str | None] = mapped_column(ForeignKey("neighbourhoods.id", ondelete="SET NULL"))
+    answers: Mapped[str] = mapped_column(Text)  # {question id: answer id | [answer ids]}, canonical JSON
+    fragility: Mapped[str | None] = mapped_column(String(4))  # N0..N4, by the rule of docs/diagnostic.md
+    source: Mapped[str] = mapped_column(String(10))  # "phone" (the street) or "paper" (typed afterwards)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # the phone's clock
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WorkQuestion(Base):
+    """A « question de travail »: a finding of the diagnostic the team pinned, and the question it asks."""
+
+    __tablename__ = "work_questions"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    study_id: Mapped[str] = mapped_column(ForeignKey("studies.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    finding: Mapped[str] = mapped_column(Text)  # JSON: what was pinned (`fresque.api.work_questions`)
+    question: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

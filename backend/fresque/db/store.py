@@ -143,6 +143,11 @@ class Store:
     async def close(self) -> None:
         await self.engine.dispose()
 
+    def write(self) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
+        """A write transaction, behind SQLite's one write lock: for the other stores on this engine
+        (`fresque.db.studies`, `fresque.db.surveys`), which share the lock with this one."""
+        return self._write()
+
     @contextlib.asynccontextmanager
     async def _write(self) -> AsyncIterator[AsyncConnection]:
         if self._write_lock is None:
