@@ -13,14 +13,16 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__, pages, print_pages
+from . import __version__, pages, print_pages, study_pages
 from .api import (
+    accounts,
     board_exports,
     custom_pictograms,
     joining,
     participants,
     pictograms,
     signin,
+    studies,
     traceability,
     workshop_data,
     workshops,
@@ -120,6 +122,9 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(board_exports.router)
     app.include_router(traceability.router)
     app.include_router(ws.router)
+    app.include_router(accounts.router)
+    app.include_router(studies.router)
+    app.include_router(study_pages.router)
     app.include_router(pages.router)
     app.include_router(print_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")

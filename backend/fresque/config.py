@@ -101,6 +101,15 @@ class Settings(BaseSettings):
     create_burst: int = Field(default=30, ge=1)
     create_global_per_hour: float = Field(default=200.0, gt=0)
     create_global_burst: int = Field(default=200, ge=1)
+    # Signing in to a study team's account (`fresque.api.accounts`). Every attempt from an address spends one
+    # of its tokens, right password or not, since each costs an argon2id hash (~0.2 s of CPU, 64 MiB): a team
+    # behind one address signs in a few times a day. Failed attempts on a username spend that username's
+    # tokens whoever sends them, so a guesser spread over many addresses still gets about
+    # `sign_in_username_per_hour` guesses an hour at one account (a 12-character password holds for ages)
+    sign_in_per_minute: float = Field(default=6.0, gt=0)
+    sign_in_burst: int = Field(default=10, ge=1)
+    sign_in_username_per_hour: float = Field(default=10.0, gt=0)
+    sign_in_username_burst: int = Field(default=10, ge=1)
     # People one participant hosts (a table's members, or the facilitator's people on paper): a big room's
     # table fits; one device cannot add hundreds of people
     max_hosted_per_host: int = Field(default=50, ge=1)

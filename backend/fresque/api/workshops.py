@@ -172,13 +172,33 @@ async def create_workshop(
     title = _text(body.title, "title", 200)
     limit_creation(services, client_address(request))
     neighbourhood = _text(body.neighbourhood, "neighbourhood", 200) if body.neighbourhood else None
+    answer = await new_workshop(
+        services, request, response, title=title, neighbourhood=neighbourhood, date=body.date
+    )
+    return answer
+
+
+async def new_workshop(
+    services: Services,
+    request: Request,
+    response: Response,
+    *,
+    title: str,
+    neighbourhood: str | None,
+    date: str | None,
+    first_board: Literal["exploration", "actions"] = "exploration",
+) -> dict[str, Any]:
+    """A new workshop (checked title and neighbourhood), its facilitator and first board, the facilitator's
+    session cookie set on `response`: the answer of `POST /api/workshops`, which a study's workshop
+    (`fresque.api.studies`) gives too. The facilitator's participant id is `answer["facilitator"]
+    ["participant"]`."""
     workshop_id, participant_id, token = new_id(), new_id(), new_token()
     join_code, join_token, expires = new_join_code(), new_token(), code_expiry(services)
     await services.store.create_workshop(
         workshop_id=workshop_id,
         title=title,
         neighbourhood=neighbourhood,
-        date=body.date,
+        date=date,
         join_code=join_code,
         join_code_expires_at=expires,
         join_token=join_token,
@@ -192,10 +212,10 @@ async def create_workshop(
         token_hash=hash_token(token),
         colour=FACILITATOR_COLOUR.id,
     )
-    board = await _create_board(services, workshop_id, "exploration", title)
+    board = await _create_board(services, workshop_id, first_board, title)
     set_session_cookie(response, token, services)
     return {
-        "workshop": {"id": workshop_id, "title": title, "neighbourhood": neighbourhood, "date": body.date},
+        "workshop": {"id": workshop_id, "title": title, "neighbourhood": neighbourhood, "date": date},
         "board": _board_json(board),
         "facilitator": {"participant": participant_id, "token": token},
         "join_code": join_code,

@@ -17,13 +17,16 @@ from .models import (
     Account,
     AccountParticipant,
     AccountSession,
+    Board,
     Neighbourhood,
     Participant,
+    Session,
     Study,
     StudyInvite,
     StudyMember,
     StudyWorkshop,
     SurveyQuestionnaire,
+    SurveyResponse,
     Workshop,
 )
 from .store import Store, _utc, now
@@ -39,6 +42,9 @@ account_participants = cast(Table, AccountParticipant.__table__)
 survey_questionnaires = cast(Table, SurveyQuestionnaire.__table__)
 workshops = cast(Table, Workshop.__table__)
 participants = cast(Table, Participant.__table__)
+sessions = cast(Table, Session.__table__)
+boards = cast(Table, Board.__table__)
+survey_responses = cast(Table, SurveyResponse.__table__)
 
 OWNER = "owner"
 MEMBER = "member"
@@ -47,6 +53,15 @@ STUDY_ROLES = (OWNER, MEMBER)
 
 class UsernameTaken(Exception):
     pass
+
+
+class NeighbourhoodInUse(Exception):
+    """A neighbourhood that workshops or survey responses name cannot be taken off the study."""
+
+    def __init__(self, neighbourhood_id: str, name: str) -> None:
+        super().__init__(name)
+        self.neighbourhood_id = neighbourhood_id
+        self.name = name
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,16 @@ class StudyWorkshopRow:
     date: str | None
     neighbourhood_id: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class WorkshopFacts:
+    """What the dashboard says of a study's workshop besides its title and date."""
+
+    boards: dict[str, int]  # board kind → how many
+    people: int  # participants who are not removed (facilitators, residents, people on paper)
+    joining_open: bool
+    code_expires_at: datetime
 
 
 @dataclass(frozen=True)
@@ -414,6 +439,125 @@ class StudyStore:
         async with self.engine.connect() as conn:
             found = await conn.scalar(query)
         return None if found is None else str(found)
+
+    # -- what the team's dashboard shows and changes (`fresque.api.studies`) --------------------------------
+
+    async def set_neighbourhoods(
+        self, study_id: str, wanted: list[tuple[str, str, str | None]], fresh: set[str]
+    ) -> None:
+        """The study's neighbourhoods become `wanted`, in that order: (id, name, QPV code), where the ids in
+        `fresh` are new ones (made by the caller). A known id is renamed and moved; an id that is neither the
+        study's nor fresh is refused (KeyError); one left out is removed, unless workshops or survey
+        responses name it (`NeighbourhoodInUse`): those would lose their place in the diagnostic."""
+        async with self.store.write() as conn:
+            rows = (
+                await conn.execute(
+                    select(neighbourhoods.c.id, neighbourhoods.c.name).where(
+                        neighbourhoods.c.study_id == study_id
+                    )
+                )
+            ).all()
+            known = {row.id: row.name for row in rows}
+            kept = {nid for nid, _, _ in wanted}
+            unknown = kept - set(known) - fresh
+            if unknown:
+                raise KeyError(sorted(unknown)[0])
+            for gone in sorted(set(known) - kept):
+                workshops_there = await conn.scalar(
+                    select(func.count())
+                    .select_from(study_workshops)
+                    .where(study_workshops.c.neighbourhood_id == gone)
+                )
+                responses_there = await conn.scalar(
+                    select(func.count())
+                    .select_from(survey_responses)
+                    .where(survey_responses.c.neighbourhood_id == gone)
+                )
+                if workshops_there or responses_there:
+                    raise NeighbourhoodInUse(gone, known[gone])
+                await conn.execute(delete(neighbourhoods).where(neighbourhoods.c.id == gone))
+            for position, (nid, name, qpv) in enumerate(wanted):
+                if nid in known:
+                    await conn.execute(
+                        update(neighbourhoods)
+                        .where(neighbourhoods.c.id == nid)
+                        .values(name=name, qpv_code=qpv, position=position)
+                    )
+                else:
+                    await conn.execute(
+                        insert(neighbourhoods).values(
+                            id=nid, study_id=study_id, name=name, qpv_code=qpv, position=position
+                        )
+                    )
+
+    async def workshop_facts(self, workshop_ids: list[str]) -> dict[str, WorkshopFacts]:
+        """Boards by kind, people and joining state of each workshop, in three queries (not three per
+        workshop: a study holds dozens)."""
+        if not workshop_ids:
+            return {}
+        async with self.engine.connect() as conn:
+            board_counts = (
+                await conn.execute(
+                    select(boards.c.workshop_id, boards.c.kind, func.count())
+                    .where(boards.c.workshop_id.in_(workshop_ids))
+                    .group_by(boards.c.workshop_id, boards.c.kind)
+                )
+            ).all()
+            people = (
+                await conn.execute(
+                    select(participants.c.workshop_id, func.count())
+                    .where(participants.c.workshop_id.in_(workshop_ids), participants.c.removed_at.is_(None))
+                    .group_by(participants.c.workshop_id)
+                )
+            ).all()
+            joining = (
+                await conn.execute(
+                    select(workshops.c.id, workshops.c.joining_open, workshops.c.join_code_expires_at).where(
+                        workshops.c.id.in_(workshop_ids)
+                    )
+                )
+            ).all()
+        by_kind: dict[str, dict[str, int]] = {wid: {} for wid in workshop_ids}
+        for wid, kind, count in board_counts:
+            by_kind[wid][kind] = int(count)
+        counted = {wid: int(count) for wid, count in people}
+        return {
+            row.id: WorkshopFacts(
+                boards=by_kind[row.id],
+                people=counted.get(row.id, 0),
+                joining_open=bool(row.joining_open),
+                code_expires_at=_utc(row.join_code_expires_at),
+            )
+            for row in joining
+        }
+
+    async def end_workshop_sessions(self, study_id: str, account_id: str) -> list[str]:
+        """Revoke the workshop sessions of the participants an account facilitates the study's workshops as
+        (taken off the team, it must not keep a console open); returns those participants' ids, whose
+        sockets the caller closes. The participants stay (their cards and the workshop's owner stay)."""
+        async with self.store.write() as conn:
+            ids = list(
+                (
+                    await conn.execute(
+                        select(account_participants.c.participant_id)
+                        .join(participants, participants.c.id == account_participants.c.participant_id)
+                        .join(study_workshops, study_workshops.c.workshop_id == participants.c.workshop_id)
+                        .where(
+                            account_participants.c.account_id == account_id,
+                            study_workshops.c.study_id == study_id,
+                        )
+                    )
+                )
+                .scalars()
+                .all()
+            )
+            if ids:
+                await conn.execute(
+                    update(sessions)
+                    .where(sessions.c.participant_id.in_(ids), sessions.c.revoked_at.is_(None))
+                    .values(revoked_at=now())
+                )
+        return [str(pid) for pid in ids]
 
 
 def _study(row: Row[Any]) -> StudyRow:
