@@ -18,6 +18,7 @@ from .api import (
     accounts,
     board_exports,
     custom_pictograms,
+    diagnostic,
     joining,
     participants,
     pictograms,
@@ -124,6 +125,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(ws.router)
     app.include_router(accounts.router)
     app.include_router(studies.router)
+    app.include_router(diagnostic.router)
     app.include_router(study_pages.router)
     app.include_router(pages.router)
     app.include_router(print_pages.router)

@@ -15,10 +15,11 @@ Labels = dict[str, str]  # {"fr": …, "en": …, "ar": …} (a resident's own w
 
 
 class Cell(TypedDict):
-    """One figure. `value`: what is counted (respondents giving an answer, cards, dots); `people`: the distinct
-    people behind it (the threshold applies to this); `n`: the population it is a share of (the group's
-    respondents, participants or voters); `rate`: `value / n` for survey answers and votes, `people / n` for
-    workshop cells (the share of participants), null when it has no meaning (a group's own headcount)."""
+    """One figure. `value`: what is counted (respondents giving an answer, cards, dots); `people`: the
+    distinct people behind it (the threshold applies to this); `n`: the population it is a share of (the
+    group's respondents, participants or voters); `rate`: `value / n` for survey answers and votes,
+    `people / n` for workshop cells (the share of participants), null when it has no meaning (a group's own
+    headcount)."""
 
     value: int | None
     people: int | None
