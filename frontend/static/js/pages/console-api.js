@@ -9,7 +9,7 @@ import { currentI18n } from './lang.js';
 const csrf = document.querySelector('meta[name="fresque-csrf"]')?.getAttribute('content') || '';
 
 /**
- * @param {'GET' | 'POST' | 'PATCH' | 'DELETE'} method
+ * @param {'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'} method
  * @param {string} path
  * @param {unknown} [body]
  * @returns {Promise<{status: number, body: any}>} status 0 when the server cannot be reached
