@@ -447,16 +447,17 @@ def _group(
     touchpoints: list[TouchpointRow] = [
         {"ref": p[2], "cell": cell(*p)} for p in paths if p[:2] == ("w", "touchpoint")
     ]
+    people = cell("w", "people")
+    # A free-text idea's words are a resident's words: shown only where the group's words are.
     solutions: list[SolutionRow] = [
         {
             "ref": None if p[2].startswith("text:") else p[2],
-            "text": gc.labels.get(p[2]) if p[2].startswith("text:") else None,
+            "text": gc.labels.get(p[2]) if p[2].startswith("text:") and not people["suppressed"] else None,
             "cell": cell(*p),
         }
         for p in paths
         if p[:2] == ("w", "solution")
     ]
-    people = cell("w", "people")
     workshops: WorkshopFigures = {
         "people": people,
         "voters": cell("w", "voters"),
