@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__, pages, print_pages, study_pages
+from . import __version__, pages, print_pages, study_pages, survey_pages
 from .api import (
     accounts,
     board_exports,
@@ -24,6 +24,7 @@ from .api import (
     pictograms,
     signin,
     studies,
+    surveys,
     traceability,
     workshop_data,
     workshops,
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(study_pages.router)
     app.include_router(pages.router)
     app.include_router(print_pages.router)
+    app.include_router(surveys.router)
+    app.include_router(survey_pages.router)
     app.mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static")
 
     @app.middleware("http")

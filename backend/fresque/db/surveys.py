@@ -89,6 +89,30 @@ class SurveyStore:
             )
         return version
 
+    async def add_questionnaire_version_if_unanswered(self, study_id: str, body: str) -> int | None:
+        """Store a new version unless the study has a response (then `None`): checked and written in one
+        transaction, so an edit cannot slip in after a first response that the team did not see."""
+        async with self.store.write() as conn:
+            answered = await conn.scalar(
+                select(func.count())
+                .select_from(survey_responses)
+                .where(survey_responses.c.study_id == study_id)
+            )
+            if answered:
+                return None
+            latest = await conn.scalar(
+                select(func.max(survey_questionnaires.c.version)).where(
+                    survey_questionnaires.c.study_id == study_id
+                )
+            )
+            version = int(latest or 0) + 1
+            await conn.execute(
+                insert(survey_questionnaires).values(
+                    study_id=study_id, version=version, body=body, created_at=now()
+                )
+            )
+        return version
+
     async def add_response(self, new: NewResponse) -> tuple[ResponseRow, bool]:
         """Store a response unless its client id is known: (the stored response, whether it is new)."""
         try:

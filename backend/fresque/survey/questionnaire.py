@@ -1,11 +1,13 @@
 """The street survey's default questionnaire, and the shape every questionnaire has.
 
 A questionnaire is JSON: `{"questions": [question, ...]}`; a question is
-`{"id", "kind", "labels": {fr, en, ar}, "answers": [{"id", "labels": {fr, en, ar}, "picture"?}, ...]}` where
+`{"id", "kind", "labels": {fr, en, ar}, "answers": [{"id", "labels", "picture"?, "exclusive"?}, ...]}` where
 `kind` is `single` (one answer), `multiple` (several) or `neighbourhood` (one of the study's neighbourhoods:
 its answers are not listed, the study's are used). `picture` is a catalogue pictogram's code (an OpenMoji
-hexcode) shown beside the answer. A response is `{question id: answer id}` for `single` / `neighbourhood` and
-`{question id: [answer ids]}` for `multiple`; a question left unanswered is absent.
+hexcode) shown beside the answer; an `exclusive` answer of a `multiple` question (« none », « nobody »)
+cannot be chosen with another. A response is `{question id: answer id}` for `single` / `neighbourhood` and
+`{question id: [answer ids]}` for `multiple`; a question left unanswered is absent. `fresque.survey.checks`
+checks a questionnaire, and a response against it.
 
 The question and answer ids below are a contract: the fragility rule (`fresque.survey.fragility`) and the
 diagnostic (`fresque.diagnostic`) read them. A team may relabel, reorder, add or remove questions in its own
@@ -52,7 +54,7 @@ AUTONOMY: Final[tuple[str, ...]] = ("alone", "with_help", "cannot")
 _AUTONOMY_ANSWERS: Final = (
     ("alone", _l("Seul·e", "Alone", "وحدي"), "1F44D"),
     ("with_help", _l("Avec de l'aide", "With help", "بمساعدة"), "1F91D"),
-    ("cannot", _l("Je ne peux pas", "I cannot", "لا أستطيع"), "1F6AB"),
+    ("cannot", _l("Je ne peux pas", "I cannot", "لا أستطيع"), "1F62B"),
 )
 
 _QUESTIONS: Final[list[dict[str, Any]]] = [
@@ -108,7 +110,7 @@ _QUESTIONS: Final[list[dict[str, Any]]] = [
                 "labels": _l("Un smartphone", "A smartphone", "هاتف ذكي"),
                 "picture": "1F4F1",
             },
-            {"id": "computer", "labels": _l("Un ordinateur", "A computer", "حاسوب"), "picture": "1F4BB"},
+            {"id": "computer", "labels": _l("Un ordinateur", "A computer", "حاسوب"), "picture": "1F5A5"},
             {"id": "tablet", "labels": _l("Une tablette", "A tablet", "جهاز لوحي"), "picture": "1F4F2"},
             {
                 "id": "internet_home",
@@ -124,6 +126,7 @@ _QUESTIONS: Final[list[dict[str, Any]]] = [
                 "id": "none",
                 "labels": _l("Rien de tout ça", "None of these", "لا شيء من هذا"),
                 "picture": "274C",
+                "exclusive": True,
             },
         ],
     },
@@ -136,29 +139,45 @@ _QUESTIONS: Final[list[dict[str, Any]]] = [
             "ما الخدمات التي تستعملها عبر الإنترنت؟",
         ),
         "answers": [
-            {"id": "caf", "labels": _l("CAF", "CAF (family benefits)", "CAF (المنح العائلية)")},
+            {
+                "id": "caf",
+                "labels": _l("CAF", "CAF (family benefits)", "CAF (المنح العائلية)"),
+                "picture": "1F9D1-200D-1F9D1-200D-1F9D2",
+            },
             {
                 "id": "ameli",
                 "labels": _l(
                     "Ameli (Assurance maladie)", "Ameli (health insurance)", "Ameli (التأمين الصحي)"
                 ),
+                "picture": "1F48A",
             },
-            {"id": "impots", "labels": _l("impots.gouv", "impots.gouv (taxes)", "impots.gouv (الضرائب)")},
+            {
+                "id": "impots",
+                "labels": _l("impots.gouv", "impots.gouv (taxes)", "impots.gouv (الضرائب)"),
+                "picture": "1F4B6",
+            },
             {
                 "id": "france_travail",
                 "labels": _l("France Travail", "France Travail (jobs)", "France Travail (التشغيل)"),
+                "picture": "1F4BC",
             },
             {
                 "id": "ent",
                 "labels": _l("Pronote / ENT (école)", "Pronote / ENT (school)", "Pronote / ENT (المدرسة)"),
+                "picture": "1F4D3",
             },
-            {"id": "bank", "labels": _l("Banque", "Bank", "البنك")},
-            {"id": "doctolib", "labels": _l("Doctolib (médecin)", "Doctolib (doctor)", "Doctolib (الطبيب)")},
+            {"id": "bank", "labels": _l("Banque", "Bank", "البنك"), "picture": "1F4B3"},
+            {
+                "id": "doctolib",
+                "labels": _l("Doctolib (médecin)", "Doctolib (doctor)", "Doctolib (الطبيب)"),
+                "picture": "1F4C5",
+            },
             {
                 "id": "ants",
                 "labels": _l("ANTS (papiers, permis)", "ANTS (ID, licence)", "ANTS (الوثائق، رخصة السياقة)"),
+                "picture": "1FAAA",
             },
-            {"id": "none", "labels": _l("Aucun", "None", "لا شيء")},
+            {"id": "none", "labels": _l("Aucun", "None", "لا شيء"), "picture": "274C", "exclusive": True},
         ],
     },
     *[
@@ -175,10 +194,11 @@ _QUESTIONS: Final[list[dict[str, Any]]] = [
         "kind": "multiple",
         "labels": _l("Qui vous aide ?", "Who helps you?", "من يساعدك؟"),
         "answers": [
-            {"id": "family", "labels": _l("La famille", "Family", "العائلة")},
+            {"id": "family", "labels": _l("La famille", "Family", "العائلة"), "picture": "1F46A"},
             {
                 "id": "friends",
                 "labels": _l("Des amis, des voisins", "Friends, neighbours", "الأصدقاء والجيران"),
+                "picture": "1F9D1-200D-1F91D-200D-1F9D1",
             },
             {
                 "id": "mediator",
@@ -187,13 +207,24 @@ _QUESTIONS: Final[list[dict[str, Any]]] = [
                     "A digital adviser, France services",
                     "مستشار رقمي، France services",
                 ),
+                "picture": "E246",
             },
             {
                 "id": "social_worker",
                 "labels": _l("Un travailleur social", "A social worker", "مساعد اجتماعي"),
+                "picture": "1F9D1-200D-1F4BC",
             },
-            {"id": "association", "labels": _l("Une association", "An association", "جمعية")},
-            {"id": "nobody", "labels": _l("Personne", "Nobody", "لا أحد")},
+            {
+                "id": "association",
+                "labels": _l("Une association", "An association", "جمعية"),
+                "picture": "E098",
+            },
+            {
+                "id": "nobody",
+                "labels": _l("Personne", "Nobody", "لا أحد"),
+                "picture": "1F645",
+                "exclusive": True,
+            },
         ],
     },
     {
@@ -205,24 +236,24 @@ _QUESTIONS: Final[list[dict[str, Any]]] = [
             "ما الذي يعيقك على الإنترنت؟",
         ),
         "answers": [
-            {"id": "cost", "labels": _l("Le prix", "The cost", "الثمن"), "picture": "1F4B6"},
+            {"id": "cost", "labels": _l("Le prix", "The cost", "الثمن"), "picture": "1F4B8"},
             {
                 "id": "skills",
                 "labels": _l("Je ne sais pas faire", "I don't know how", "لا أعرف كيف"),
-                "picture": "2753",
+                "picture": "1F615",
             },
-            {"id": "language", "labels": _l("La langue", "The language", "اللغة"), "picture": "1F5E3"},
+            {"id": "language", "labels": _l("La langue", "The language", "اللغة"), "picture": "1F524"},
             {
                 "id": "trust",
                 "labels": _l("Je n'ai pas confiance", "I don't trust it", "لا أثق به"),
-                "picture": "1F512",
+                "picture": "1F628",
             },
             {
                 "id": "disability",
                 "labels": _l("Un handicap, ma vue", "A disability, my sight", "إعاقة، بصري"),
                 "picture": "267F",
             },
-            {"id": "none", "labels": _l("Rien", "Nothing", "لا شيء")},
+            {"id": "none", "labels": _l("Rien", "Nothing", "لا شيء"), "picture": "1F642", "exclusive": True},
         ],
     },
 ]
