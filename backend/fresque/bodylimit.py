@@ -33,6 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .api.custom_pictograms import BODY_LIMIT as UPLOAD_BODY_LIMIT
 from .api.deps import browser_write_session
 from .api.errors import ApiError
+from .api.study_data import account_gate
 from .roles import FACILITATOR
 from .uploads import MAX_UPLOAD_BYTES
 
@@ -51,7 +52,12 @@ IMPORTS_AT_ONCE: Final = 1  # large import bodies read and handled at the same t
 IMPORT_WAIT_SECONDS: Final = 5.0  # how long a second one waits for its turn before 503 server_busy
 
 # Routes whose bodies may be larger than a JSON command's: (method, path pattern) → which cap.
-IMPORT_ROUTES: Final = (("POST", re.compile(r"^/api/boards/import$")),)
+IMPORT_ROUTES: Final = (
+    ("POST", re.compile(r"^/api/boards/import$")),
+    ("POST", re.compile(r"^/api/studies/import$")),
+)
+# Of those, the ones for a signed-in account rather than a workshop's facilitator (`account_gate`).
+ACCOUNT_ROUTES: Final = (("POST", re.compile(r"^/api/studies/import$")),)
 UPLOAD_ROUTES: Final = (("POST", re.compile(r"^/api/workshops/[^/]+/pictograms$")),)
 
 
@@ -115,7 +121,8 @@ class BodyLimit:
             return
         large = rule is not self.json_rule and (declared is None or declared > self.json_rule.limit)
         if large:
-            refusal = await facilitator_gate(scope)
+            account = _matches(ACCOUNT_ROUTES, scope["method"], scope["path"])
+            refusal = await (account_gate if account else facilitator_gate)(scope)
             if refusal is not None:
                 extra = refusal.extra or {}
                 content = {**extra, "error": refusal.code, "message": refusal.message}

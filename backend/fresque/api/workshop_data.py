@@ -28,10 +28,10 @@ from ..auth import SESSION_COOKIE
 from ..export import participant_entry
 from ..pages import slug
 from ..rooms.connection import CLOSE_WORKSHOP_ERASED
+from .board_exports import actions_document, exploration_document
 from .custom_pictograms import pictogram_json
-from .deps import ReaderSession, ServicesDep, WriterSession, require_facilitator
+from .deps import ReaderSession, Services, ServicesDep, WriterSession, require_facilitator
 from .errors import ApiError
-from .workshops import export_board
 
 log = logging.getLogger(__name__)
 
@@ -52,15 +52,18 @@ def _read_base64(path: Path | None) -> str | None:
     return None if path is None else base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-@router.get("/workshops/{workshop_id}/export")
-async def export_workshop(workshop_id: str, session: ReaderSession, services: ServicesDep) -> JSONResponse:
-    require_facilitator(session, workshop_id)
+async def workshop_document(services: Services, workshop_id: str) -> dict[str, Any] | None:
+    """The `fresque-workshop` document of a workshop (None when there is no such workshop): also each
+    workshop's part of a study's export (`fresque.api.study_data`)."""
     workshop = await services.store.workshop(workshop_id)
     if workshop is None:
-        raise ApiError(404, "workshop_not_found", "no such workshop")
-    boards = [
-        await export_board(row.id, session, services) for row in await services.store.boards_of(workshop_id)
-    ]
+        return None
+    boards = []
+    for board in await services.store.boards_of(workshop_id):
+        if board.kind == "actions":
+            boards.append(await actions_document(services, board))
+        else:
+            boards.append(await exploration_document(services, board))
     people = await services.store.people(workshop_id)
     pictograms = []
     for row in await services.store.custom_pictograms(workshop_id):
@@ -68,7 +71,7 @@ async def export_workshop(workshop_id: str, session: ReaderSession, services: Se
         picture = services.pictures.file_of(row, row.picture_file)
         entry["picture_png_base64"] = await asyncio.to_thread(_read_base64, picture)
         pictograms.append(entry)
-    document = {
+    return {
         "format": WORKSHOP_FORMAT,
         "format_version": WORKSHOP_FORMAT_VERSION,
         "generator": {"name": "fresque", "version": __version__},
@@ -78,20 +81,37 @@ async def export_workshop(workshop_id: str, session: ReaderSession, services: Se
         "participants": [participant_entry(p) for p in people],
         "custom_pictograms": pictograms,
     }
-    name = export_file_name(workshop)
+
+
+@router.get("/workshops/{workshop_id}/export")
+async def export_workshop(workshop_id: str, session: ReaderSession, services: ServicesDep) -> JSONResponse:
+    require_facilitator(session, workshop_id)
+    document = await workshop_document(services, workshop_id)
+    if document is None:
+        raise ApiError(404, "workshop_not_found", "no such workshop")
+    name = export_file_name(document["workshop"])
     return JSONResponse(document, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+async def erase_workshop_data(services: Services, workshop_id: str) -> dict[str, int] | None:
+    """Erase one workshop (None when there is no such workshop): its live boards close with
+    `4004 workshop_erased`, its rows go in one transaction, then its pictures' folder. Also each workshop's
+    part of a study's erase (`fresque.api.study_data`)."""
+    board_ids = [row.id for row in await services.store.boards_of(workshop_id)]
+    async with services.rooms.erasing(board_ids, CLOSE_WORKSHOP_ERASED, ERASED_REASON):
+        counts = await services.store.erase_workshop(workshop_id)
+    if counts is None:
+        return None
+    pictures = await services.pictures.erase_workshop(workshop_id)
+    log.info("workshop %s erased: %s, %d custom pictogram rows after", workshop_id, counts, pictures)
+    return counts
 
 
 @router.delete("/workshops/{workshop_id}", status_code=204)
 async def erase_workshop(workshop_id: str, session: WriterSession, services: ServicesDep) -> Response:
     require_facilitator(session, workshop_id)
-    board_ids = [row.id for row in await services.store.boards_of(workshop_id)]
-    async with services.rooms.erasing(board_ids, CLOSE_WORKSHOP_ERASED, ERASED_REASON):
-        counts = await services.store.erase_workshop(workshop_id)
-    if counts is None:
+    if await erase_workshop_data(services, workshop_id) is None:
         raise ApiError(404, "workshop_not_found", "no such workshop")
-    pictures = await services.pictures.erase_workshop(workshop_id)
-    log.info("workshop %s erased: %s, %d custom pictogram rows after", workshop_id, counts, pictures)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
