@@ -24,6 +24,7 @@ from .api import (
     pictograms,
     signin,
     studies,
+    study_data,
     surveys,
     traceability,
     workshop_data,
@@ -118,6 +119,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(joining.router)
     app.include_router(signin.router)
     app.include_router(workshop_data.router)
+    app.include_router(study_data.router)
     app.include_router(participants.router)
     app.include_router(pictograms.router)
     app.include_router(custom_pictograms.router)
