@@ -9,6 +9,7 @@ who said no to the diagnostic (`consent: false`), notes; and people hosted on a 
 from __future__ import annotations
 
 import asyncio
+import functools
 import itertools
 import json
 import random
@@ -35,8 +36,13 @@ def new_id(prefix: str) -> str:
     return f"{prefix}-{next(_ids):07d}-{uuid.uuid4().hex[:6]}"
 
 
+@functools.cache
+def _catalogue() -> Any:
+    return default_catalogue()
+
+
 def catalogue_refs(refs: set[str]) -> dict[str, Any]:
-    catalogue = default_catalogue()
+    catalogue = _catalogue()
     out = {}
     for ref in sorted(refs):
         entry = catalogue.get(ref)
@@ -46,7 +52,12 @@ def catalogue_refs(refs: set[str]) -> dict[str, Any]:
 
 
 def board_document(
-    rng: random.Random, workshop: dict[str, Any], *, residents: int, cards_each: int = 4
+    rng: random.Random,
+    workshop: dict[str, Any],
+    *,
+    residents: int,
+    cards_each: int = 4,
+    max_items: int | None = None,
 ) -> dict[str, Any]:
     """An exploration board's export document: `residents` people (2 of them hosted), each placing about
     `cards_each` activities with difficulties, touch-points and ideas, and their dots."""
@@ -80,6 +91,8 @@ def board_document(
     for person in authors:
         pid = person["id"]
         for _ in range(max(1, int(rng.gauss(cards_each, 1)))):
+            if max_items is not None and len(items) >= max_items - 5:
+                break
             act = new_id("act")
             items.append(
                 {
@@ -143,6 +156,17 @@ def board_document(
             items.append(
                 {"id": new_id("not"), "kind": "note", "author": pid, "x": 1, "y": 1, "text": "Une note"}
             )
+    while max_items is not None and len(items) < max_items:
+        items.append(
+            {
+                "id": new_id("not"),
+                "kind": "note",
+                "author": rng.choice(people[2:])["id"],
+                "x": 1,
+                "y": 1,
+                "text": "Une note",
+            }
+        )
     for person in people:
         if solutions and rng.random() < 0.8:
             budget = 3
@@ -284,6 +308,7 @@ def seed_study(
     residents: list[int],
     responses: list[int],
     cards_each: int = 4,
+    max_items: int | None = None,
     no_neighbourhood_responses: int = 0,
 ) -> SeededStudy:
     """A study with one neighbourhood and one workshop per entry of `residents` (its residents' board
@@ -318,7 +343,9 @@ def seed_study(
         workshop = answer.json()
         seeded.workshops.append(workshop)
         wid = workshop["workshop"]["id"]
-        document = board_document(rng, workshop["workshop"], residents=count, cards_each=cards_each)
+        document = board_document(
+            rng, workshop["workshop"], residents=count, cards_each=cards_each, max_items=max_items
+        )
         imported = server.post("/api/boards/import", document, workshop["facilitator"]["token"])
         assert imported.status_code == 201, imported.text
         seeded.boards[wid] = [workshop["board"]["id"], imported.json()["id"]]

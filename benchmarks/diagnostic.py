@@ -1,0 +1,121 @@
+"""The study's diagnostic at scale: `GET /api/studies/{id}/diagnostic` on a study of 10 workshops whose boards
+hold 1,000 items each and 2,000 street-survey responses, against a small study (1 workshop of 50 items, 60
+responses) measured in the same run, on the same server.
+
+    .venv/bin/python benchmarks/diagnostic.py [--samples 15] [--database-url URL]
+
+A fresh `fresque serve` (SQLite in a temporary folder unless --database-url) is seeded through its API
+(boards imported as export documents, as in tests/test_diagnostic.py) and the responses through the store.
+Printed: the first answer (cold: every board is opened and read), then the median and worst of the next
+samples (warm: boards unchanged since, their facts kept per head_seq), for each study, and the ratio large /
+small. Target: the large study's warm median ≤ 500 ms. Then one board changes (a resident's card through the
+board's socket) and the next answer is timed: one board read again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from support.server import ServerProcess  # noqa: E402
+from support.study_seed import SeededStudy, seed_study  # noqa: E402
+
+TARGET_MS = 500.0
+
+
+def timed(study: SeededStudy) -> tuple[float, int]:
+    start = time.perf_counter()
+    answer = study.diagnostic()
+    elapsed = (time.perf_counter() - start) * 1000
+    assert answer.status_code == 200, answer.text
+    return elapsed, len(answer.content)
+
+
+def measure(study: SeededStudy, samples: int) -> dict[str, float]:
+    cold, size = timed(study)
+    warm = [timed(study)[0] for _ in range(samples)]
+    return {"cold": cold, "median": statistics.median(warm), "max": max(warm), "bytes": size}
+
+
+async def touch_one_board(study: SeededStudy) -> None:
+    """One change on one board (the facilitator adds a note), so that its head_seq moves."""
+    from support.client import BoardClient
+
+    answer = study.workshops[0]
+    board = study.boards[answer["workshop"]["id"]][1]
+    client = BoardClient(study.server.ws_url(board), study.server.origin, answer["facilitator"]["token"])
+    await client.connect()
+    got = await client.commit(
+        [
+            {
+                "op": "item.create",
+                "id": f"not-bench{random.randrange(10**9):09d}",
+                "kind": "note",
+                "x": 1,
+                "y": 1,
+                "text": "Changement",
+            }
+        ]
+    )
+    assert got["type"] == "ack", got
+    await client.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=15)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="fresque-diagnostic-bench-"))
+    url = args.database_url or f"sqlite+aiosqlite:///{folder / 'fresque.sqlite3'}"
+    server = ServerProcess(url, log_path=folder / "server.log")
+    server.start()
+    try:
+        rng = random.Random(2026)
+        began = time.perf_counter()
+        small = seed_study(server, url, rng, residents=[12], responses=[60], max_items=50)
+        large = seed_study(
+            server,
+            url,
+            rng,
+            residents=[70] * 10,
+            responses=[200] * 10,
+            cards_each=8,
+            max_items=1000,
+        )
+        items = sum(len(e["items"]) for e in large.exports())
+        print(
+            f"seeded in {time.perf_counter() - began:.1f} s: large study {len(large.workshops)} workshops, "
+            f"{items} items on their boards, {len(large.responses)} responses; small study "
+            f"{sum(len(e['items']) for e in small.exports())} items, {len(small.responses)} responses"
+        )
+        small_figures = measure(small, args.samples)
+        large_figures = measure(large, args.samples)
+        asyncio.run(touch_one_board(large))
+        after_change, _ = timed(large)
+        print(f"{'study':<8}{'cold ms':>10}{'median ms':>12}{'max ms':>10}{'JSON KiB':>10}")
+        for name, f in (("small", small_figures), ("large", large_figures)):
+            print(
+                f"{name:<8}{f['cold']:>10.1f}{f['median']:>12.1f}{f['max']:>10.1f}{f['bytes'] / 1024:>10.1f}"
+            )
+        ratio = large_figures["median"] / small_figures["median"]
+        verdict = "PASS" if large_figures["median"] <= TARGET_MS else "FAIL"
+        print(
+            f"large warm median {large_figures['median']:.1f} ms ({verdict}: target ≤ {TARGET_MS:.0f} ms), "
+            f"ratio large/small {ratio:.1f}x; after one board changed: {after_change:.1f} ms"
+        )
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main()
