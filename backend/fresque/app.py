@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__, pages, print_pages, study_pages, survey_pages
+from . import __version__, diagnostic_pages, pages, print_pages, study_pages, survey_pages
 from .api import (
     accounts,
     board_exports,
@@ -130,6 +130,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(studies.router)
     app.include_router(diagnostic.router)
     app.include_router(study_pages.router)
+    app.include_router(diagnostic_pages.router)
     app.include_router(pages.router)
     app.include_router(print_pages.router)
     app.include_router(surveys.router)

@@ -13,7 +13,7 @@ from .svg import FONT, LINE, MUTED, OKABE_ITO, SMALL, SUPPRESSED_FILL, Canvas, t
 
 BAR_HEIGHT = 18
 GAP = 12
-WIDTH = 360
+WIDTH = 340
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,10 @@ class Words:
             return SUPPRESSED
         return f"{cell['value']} / {cell['n']}" if cell["n"] is not None else str(cell["value"])
 
+    def n(self, value: int | None) -> str:
+        """« n = 40 », or « n < 5 » for a suppressed headcount."""
+        return self.t("diagnostic.n_small") if value is None else self.t("diagnostic.n", n=value)
+
     def count_and_percent(self, cell: Cell) -> str:
         if cell["suppressed"] or cell["value"] is None:
             return SUPPRESSED
@@ -257,7 +261,7 @@ def fragility_figure(groups: Sequence[tuple[str, Mapping[str, Any]]], words: Wor
         rows.append(
             StackRow(
                 name,
-                t("diagnostic.n", n=words.count(respondents)),
+                words.n(_headcount(respondents)),
                 tuple(Segment(_pct(c), words.percent(c)) for c in cells),
                 suppressed=SUPPRESSED if is_suppressed(respondents) else None,
             )
@@ -318,7 +322,7 @@ def equipment_figure(diagnostic: Mapping[str, Any], group: Mapping[str, Any], wo
     return Figure(
         "chart-equipment",
         heading,
-        t("diagnostic.n", n=words.count(group["surveys"]["respondents"])),
+        words.n(_headcount(group["surveys"]["respondents"])),
         bar_chart(
             "chart-equipment",
             heading,
@@ -356,7 +360,7 @@ def autonomy_figure(diagnostic: Mapping[str, Any], group: Mapping[str, Any], wor
         rows.append(
             StackRow(
                 label,
-                t("diagnostic.n", n=n if n is not None else SUPPRESSED),
+                words.n(n),
                 tuple(Segment(_pct(c), words.percent(c)) for c in cells),
                 suppressed=SUPPRESSED if everyone else None,
             )
@@ -594,6 +598,10 @@ def solutions_figure(diagnostic: Mapping[str, Any], group: Mapping[str, Any], wo
 
 def _none() -> dict[str, Any]:
     return {"value": 0, "people": 0, "n": None, "rate": None, "suppressed": False}
+
+
+def _headcount(cell: Cell) -> int | None:
+    return None if is_suppressed(cell) else int(cell["value"])
 
 
 def _pct(cell: Cell) -> float | None:

@@ -24,11 +24,11 @@ from .svg import (
     wrap,
 )
 
-CELL_WIDTH = 72
+CELL_WIDTH = 66
 MIN_ROW = 40
 GUTTER = 2  # white between cells
 MIN_LABELS = 130
-WIDTH = 360
+WIDTH = 340
 
 
 @dataclass(frozen=True)

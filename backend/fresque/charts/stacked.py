@@ -14,7 +14,7 @@ from .svg import FONT, INK, LINE, MUTED, OKABE_ITO, SMALL, SUPPRESSED_FILL, Canv
 
 BAR_HEIGHT = 24
 GAP = 14
-WIDTH = 360
+WIDTH = 340
 PATTERNS = ("plain", "stripes", "dots", "cross")
 
 

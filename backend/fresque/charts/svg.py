@@ -15,9 +15,10 @@ SUPPRESSED: Final = "< 5"
 FSI: Final = "\u2068"  # first-strong isolate: the text's own direction, from its first letter
 PDI: Final = "\u2069"  # pop directional isolate
 
-FONT: Final = 14  # px: labels (a chart is drawn about its own width: 14 stays ≥ 12 on a 360 px phone)
-SMALL: Final = 13  # px: values written beside bars and in cells, never less
-LINE: Final = 18  # px between two lines of a label
+#: A chart is drawn 340 px wide and shown at about 0.89× in a 360 px phone's card: 15 px is 13.4 px there.
+FONT: Final = 15  # px: labels
+SMALL: Final = 14  # px: values beside bars, legends (12.5 px on that phone: never less than 12)
+LINE: Final = 19  # px between two lines of a label
 #: An average glyph's width in ems, for wrapping without font metrics: generous, so that a line fits.
 CHAR_EM: Final = 0.58
 INK: Final = "#1a1a1a"
