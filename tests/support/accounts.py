@@ -50,7 +50,9 @@ class Member:
         return httpx.get(self.server.base_url + path, headers=self.bearer(), timeout=30)
 
     def send(self, method: str, path: str, json: Any = None) -> httpx.Response:
-        return httpx.request(method, self.server.base_url + path, json=json, headers=self.bearer(), timeout=30)
+        return httpx.request(
+            method, self.server.base_url + path, json=json, headers=self.bearer(), timeout=30
+        )
 
     def browser(self) -> httpx.Client:
         """A page of this origin: the account cookie; writes must add Origin and the CSRF token."""
