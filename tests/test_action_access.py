@@ -14,7 +14,9 @@ from fresque.core.visibility import Viewer, leaves_out_anything, op_visible, sna
 from fresque.protocol import ACTION_OPS, op_list_adapter
 
 NOW = 1_800_000_000_000
-LINKABLE = KnownSolutions({"explore-1": frozenset({"solution-1", "solution-2"})})
+LINKABLE = KnownSolutions(
+    {"explore-1": frozenset({"solution-1", "solution-2"})}, questions=frozenset({"question-1"})
+)
 
 # phase → (cards: create/move/resize/delete, fiches: fiche/capabilities/milestones/links/lists, votes)
 PHASE_RULE: dict[str | None, tuple[bool, bool, bool]] = {
@@ -73,6 +75,11 @@ SAMPLES: list[tuple[str, dict[str, Any], str]] = [
     (
         "unlink one",
         {"op": "action.unlink", "id": "act-bob001", "board": "explore-1", "item": "solution-1"},
+        "fiches",
+    ),
+    (
+        "answer a question de travail",
+        {"op": "action.question", "id": "act-bob001", "question": "question-1"},
         "fiches",
     ),
     (

@@ -69,6 +69,7 @@ FICHE_OPS = frozenset(
         "milestone.remove",
         "action.link",
         "action.unlink",
+        "action.question",
         "list.add",
     }
 )

@@ -23,6 +23,7 @@ from .protocol import (
     ActionDelete,
     ActionLink,
     ActionMove,
+    ActionQuestion,
     ActionResize,
     ActionUnlink,
     ActionUpdate,
@@ -59,6 +60,13 @@ class KnownSolutions:
     exploration board of this workshop)."""
 
     boards: Mapping[str, frozenset[str] | None]
+    # The ids of the questions de travail of the workshop's study (issue 13; None: not looked up, so
+    # nothing may name one)
+    questions: frozenset[str] | None = None
+
+    def check_question(self, question: str | None) -> None:
+        if question is not None and question not in (self.questions or ()):
+            raise RuleError("unknown_question", f"{question} is not a question de travail of this study")
 
     def check(self, board: str, item: str) -> None:
         solutions = self.boards.get(board)
@@ -66,6 +74,14 @@ class KnownSolutions:
             raise RuleError("link_board_unknown", f"{board} is not an exploration board of this workshop")
         if item not in solutions:
             raise RuleError("link_item_unknown", f"no solution {item} on board {board}")
+
+
+def names_question(ops: Sequence[Any]) -> bool:
+    """Whether the ops name a question de travail (what the room must look up first)."""
+    return any(
+        isinstance(op, ActionQuestion) or (isinstance(op, ActionCreate) and op.question is not None)
+        for op in ops
+    )
 
 
 def linked_boards(ops: Sequence[Any]) -> set[str]:
@@ -182,6 +198,10 @@ def _apply_action_op(board: ActionBoard, op: Any, author: str, links: KnownSolut
                 if links is not None:
                     links.check(link.board, link.item)
                 board.add_link(op.id, link.board, link.item)
+            if op.question is not None:
+                if links is not None:
+                    links.check_question(op.question)
+                board.set_question(op.id, op.question)
             return _as_kept(op, start=made.start, end=made.end)
         case ActionUpdate():
             board.update_fiche(op.id, op.set)
@@ -206,6 +226,11 @@ def _apply_action_op(board: ActionBoard, op: Any, author: str, links: KnownSolut
             board.add_link(op.id, op.board, op.item)
         case ActionUnlink():
             board.remove_link(op.id, op.board, op.item)
+        case ActionQuestion():
+            board.live(op.id)
+            if links is not None:
+                links.check_question(op.question)
+            board.set_question(op.id, op.question)
         case ListAdd():
             board.add_choice(op.list, op.id, op.label)
         case VoteAdd():

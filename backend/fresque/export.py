@@ -279,7 +279,8 @@ class MilestoneEntry(Closed):
 class LinkEntry(Closed):
     """A resident solution the action answers: `board` and `item` are what the board keeps; `board_title`
     and `label` (the solution's words, in French, when it still exists) are for the reader, ignored on
-    import. An import keeps the links whose board is an exploration board of the importing workshop."""
+    import. An import keeps the links whose board is an exploration board of the importing workshop, or
+    of another workshop of its study (issue 13)."""
 
     board: Id
     item: Id
@@ -301,6 +302,9 @@ class ActionEntry(Closed):
     # series id → axis id → level 0–4 (an axis not scored is absent)
     capabilities: dict[str, dict[str, Level]] = {}
     links: Annotated[list[LinkEntry], Field(max_length=50)] = []
+    # The question de travail of the workshop's study it answers (issue 13): absent when none. An import
+    # keeps it only into a workshop whose study has that question (else 422 `unknown_question`).
+    question: Id | None = None
 
 
 class ActionsExportDocument(Closed):
@@ -395,7 +399,8 @@ def actions_snapshot_of(
         },
         "actions": [
             {
-                **action.model_dump(exclude={"links"}),
+                **action.model_dump(exclude={"links", "question"}),
+                **({"question": action.question} if action.question is not None else {}),
                 "author": who(action.author),
                 "links": [
                     {"board": link.board, "item": link.item}

@@ -202,6 +202,7 @@ class ActionCreate(Model):
     end: YearMonth
     fiche: FicheValues
     links: Annotated[list[LinkModel], Field(max_length=50)] | None = None
+    question: Id | None = None  # a question de travail of the workshop's study (issue 13)
 
 
 class ActionUpdate(Model):
@@ -265,6 +266,14 @@ class ActionUnlink(Model):
     item: Id
 
 
+class ActionQuestion(Model):
+    """Which question de travail of the workshop's study the action answers; null: none (issue 13)."""
+
+    op: Literal["action.question"]
+    id: Id
+    question: Id | None
+
+
 class ListAdd(Model):
     """A stakeholder adds a public or an organisation the fiches need (removing and relabelling are the
     facilitator's, through `board.update`)."""
@@ -287,6 +296,7 @@ ACTION_OPS = frozenset(
         "milestone.remove",
         "action.link",
         "action.unlink",
+        "action.question",
         "list.add",
     }
 )
@@ -313,6 +323,7 @@ Op = Annotated[
     | MilestoneRemove
     | ActionLink
     | ActionUnlink
+    | ActionQuestion
     | ListAdd,
     Field(discriminator="op"),
 ]

@@ -36,6 +36,7 @@ from ..export import build_actions_export, build_export, participant_entry
 from ..i18n import LANGUAGES, dictionaries
 from ..radar import MAX_AXES, MIN_AXES, SERIES_COLOURS, render_radar_png
 from ..rooms.registry import BoardNotFound
+from ..study_scope import peers, viewer_for, within_reach
 from ..uploads import custom_ref
 from .custom_pictograms import file_url
 from .deps import ReaderSession, Services, ServicesDep, require_facilitator
@@ -125,7 +126,11 @@ async def actions_document(services: Services, row: BoardRow) -> dict[str, Any]:
     state = await board_state(services, row)
     links = [link for action in state.snapshot["actions"] for link in action["links"]]
     labels = await solution_labels(services, row.workshop_id, links, "fr")
-    titles = {b.id: b.title for b in await services.store.boards_of(row.workshop_id)}
+    titles = {
+        b.id: b.title
+        for wid in await peers(services.store, row.workshop_id)
+        for b in await services.store.boards_of(wid)
+    }
     return build_actions_export(
         snapshot=state.snapshot,
         board_info={
@@ -206,13 +211,18 @@ async def solution_labels(
     for link in links:
         wanted.setdefault(link["board"], set()).add(link["item"])
     out: dict[tuple[str, str], str | None] = {}
-    custom = None
+    custom: dict[str, Mapping[str, Mapping[str, str]]] = {}  # each workshop's own pictures' labels
     for board_id, items in sorted(wanted.items()):
         for item in items:
             out[(board_id, item)] = None
         row = await services.store.board(board_id)
-        if row is None or row.workshop_id != workshop_id or row.kind != "exploration":
+        if row is None or row.kind != "exploration":
             continue
+        # A study's action fresco links the solutions of its study's other workshops (`study_scope`), seen
+        # as a stranger sees them; any other workshop's board stays unread.
+        if not await within_reach(services.store, workshop_id, row.workshop_id):
+            continue
+        seen = None if viewer is None else viewer_for(viewer, workshop_id, row.workshop_id)
         try:
             async with services.rooms.use(board_id) as room, room.lock:
                 board = room.board
@@ -222,7 +232,7 @@ async def solution_labels(
                     i: card
                     for i in items
                     if (card := board.items.get(i)) is not None
-                    and (viewer is None or item_visible(board, card, viewer))
+                    and (seen is None or item_visible(board, card, seen))
                 }
         except BoardNotFound:
             continue
@@ -235,12 +245,12 @@ async def solution_labels(
                 if entry is not None:
                     label = entry.labels.get(lang) or entry.labels.get("fr") or label
                 else:
-                    if custom is None:
-                        custom = {
+                    if row.workshop_id not in custom:
+                        custom[row.workshop_id] = {
                             custom_ref(p.id): p.labels
-                            for p in await services.store.custom_pictograms(workshop_id)
+                            for p in await services.store.custom_pictograms(row.workshop_id)
                         }
-                    labels = custom.get(solution.ref) or {}
+                    labels = custom[row.workshop_id].get(solution.ref) or {}
                     label = labels.get(lang) or labels.get("fr") or label
             out[(board_id, item_id)] = label or solution.ref or item_id
     return out

@@ -16,6 +16,12 @@ Three reads, for any session of the workshop (`ReaderSession`: the board pages, 
 - `GET /api/boards/{exploration board}/answers`: for every solution of that board the caller may see and some
   action of the workshop's actions boards links to, those actions (earliest start first).
 
+In a study (issue 13, `fresque.study_scope`), the three reach every workshop of the study: the solutions of
+all its exploration boards (each with its `workshop` and `neighbourhood`), the links of an action to them
+(with, per action, the neighbourhoods and the number of residents behind it: `behind_actions`), and the
+actions of all its actions boards. Another workshop's boards are read as a stranger reads them. A workshop
+on its own answers exactly as before (no new keys).
+
 What a non-facilitator may not see on an exploration board (moderated cards, others' cards in an open
 private round, hidden votes) follows `fresque.core.visibility`, the rule of the sockets, so that these routes
 never tell more than the board page does. Each room is read under its own lock, one at a time (never two
@@ -36,6 +42,7 @@ from ..core.visibility import Viewer, item_visible, thread_visible
 from ..db.store import BoardRow, SessionInfo
 from ..roles import facilitates
 from ..rooms.registry import BoardNotFound
+from ..study_scope import Peer, peers, study_id_of, viewer_for
 from ..uploads import custom_ref
 from .custom_pictograms import file_url
 from .deps import ReaderSession, Services, ServicesDep
@@ -80,6 +87,38 @@ class Pictures:
             return picture_url(entry.picture)
         mine = self.custom.get(ref)
         return None if mine is None else mine[1]
+
+
+class PicturesByWorkshop:
+    """Each workshop's pictures, read once (a study's boards name their own workshop's custom pictures)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.found: dict[str, Pictures] = {}
+
+    async def of(self, workshop_id: str) -> Pictures:
+        if workshop_id not in self.found:
+            self.found[workshop_id] = await _pictures(self.services, workshop_id)
+        return self.found[workshop_id]
+
+
+async def _reach(services: Services, workshop_id: str) -> tuple[dict[str, Peer], list[BoardRow], bool]:
+    """The workshops within reach (`study_scope.peers`), all their boards, and whether it is a study."""
+    reach = await peers(services.store, workshop_id)
+    rows = [row for wid in reach for row in await services.store.boards_of(wid)]
+    return reach, rows, await study_id_of(services.store, workshop_id) is not None
+
+
+def _where(peer: Peer | None) -> Json:
+    """A study's extra keys on a solution: its workshop and its neighbourhood."""
+    if peer is None:
+        return {"workshop": None, "neighbourhood": None}
+    return {
+        "workshop": {"id": peer.workshop_id, "title": peer.title},
+        "neighbourhood": None
+        if peer.neighbourhood is None
+        else {"id": peer.neighbourhood_id, "name": peer.neighbourhood},
+    }
 
 
 async def _pictures(services: Services, workshop_id: str) -> Pictures:
@@ -265,14 +304,17 @@ async def workshop_solutions(workshop_id: str, session: ReaderSession, services:
     _same_workshop(session, workshop_id)
     if await services.store.workshop(workshop_id) is None:
         raise ApiError(404, "workshop_not_found", "no such workshop")
-    viewer = await _viewer(services, session)
-    pictures = await _pictures(services, workshop_id)
-    rows = await services.store.boards_of(workshop_id)
+    own_viewer = await _viewer(services, session)
+    pictures = PicturesByWorkshop(services)
+    reach, rows, in_study = await _reach(services, workshop_id)
     links = await _action_links(services, rows)
     solutions: list[Json] = []
     for row in rows:
         if row.kind != "exploration":
             continue
+        viewer = viewer_for(own_viewer, workshop_id, row.workshop_id)
+        shown = await pictures.of(row.workshop_id)
+        where = _where(reach.get(row.workshop_id)) if in_study else {}
         try:
             async with services.rooms.use(row.id) as room, room.lock:
                 board = room.board
@@ -289,9 +331,10 @@ async def workshop_solutions(workshop_id: str, session: ReaderSession, services:
                             "board": row.id,
                             "board_title": title,
                             "item": item.id,
-                            **_solution_json(item, pictures),
+                            **_solution_json(item, shown),
                             "votes": _votes(board, item.id, viewer, totals),
                             "answered_by": [a.short() for a in links.of(row.id, item.id)],
+                            **where,
                         }
                     )
         except BoardNotFound:
@@ -305,8 +348,6 @@ async def action_sources(
     board_id: str, session: ReaderSession, services: ServicesDep, action: str | None = None
 ) -> Json:
     row = await _board_row(services, session, board_id, "actions")
-    viewer = await _viewer(services, session)
-    pictures = await _pictures(services, row.workshop_id)
     try:
         async with services.rooms.use(board_id) as room, room.lock:
             actions_board = room.board
@@ -323,14 +364,21 @@ async def action_sources(
                 raise ApiError(404, "action_not_found", "this board has no such action")
     except BoardNotFound:
         raise ApiError(404, "board_not_found", "no such board") from None
-    explorations = {
-        r.id: r for r in await services.store.boards_of(row.workshop_id) if r.kind == "exploration"
-    }
+    reach, rows, in_study = await _reach(services, row.workshop_id)
+    explorations = {r.id: r for r in rows if r.kind == "exploration"}
+    own_viewer = await _viewer(services, session)
+    pictures = PicturesByWorkshop(services)
     found: dict[tuple[str, str], Json] = {}
     titles: dict[str, str] = {}
+    people: dict[tuple[str, str], frozenset[str]] = {}  # the residents behind each solution found
+    hidden_votes: set[tuple[str, str]] = set()
     for target_board in sorted({b for _, b, _ in wanted}):
         if target_board not in explorations:
-            continue  # another workshop's board, or one erased: never opened, never told
+            continue  # a board out of reach, or one erased: never opened, never told
+        board_workshop = explorations[target_board].workshop_id
+        viewer = viewer_for(own_viewer, row.workshop_id, board_workshop)
+        shown = await pictures.of(board_workshop)
+        residents = {p.id for p in await services.store.people(board_workshop) if p.role == "participant"}
         items = sorted({i for _, b, i in wanted if b == target_board})
         try:
             async with services.rooms.use(target_board) as room, room.lock:
@@ -343,29 +391,76 @@ async def action_sources(
                     item = _live_solution(board, item_id, viewer)
                     if item is None:
                         continue
+                    votes = _votes(board, item_id, viewer, totals)
                     found[(target_board, item_id)] = {
-                        "solution": _solution_json(item, pictures),
-                        "votes": _votes(board, item_id, viewer, totals),
-                        "behind": _behind(board, item_id, viewer, pictures),
+                        "solution": _solution_json(item, shown),
+                        "votes": votes,
+                        "behind": _behind(board, item_id, viewer, shown),
                     }
+                    # Its author and, unless the votes are hidden to this caller, those who voted for it.
+                    who = {item.author}
+                    if votes is None:
+                        hidden_votes.add((target_board, item_id))
+                    else:
+                        who |= {p for p, dots in board.votes.items() if dots.get(item_id, 0) > 0}
+                    people[(target_board, item_id)] = frozenset(who & residents)
         except BoardNotFound:
             continue
     links: list[Json] = []
     for action_id, target_board, item_id in wanted:
         hit = found.get((target_board, item_id))
-        links.append(
-            {
-                "action": action_id,
-                "board": target_board,
-                "item": item_id,
-                "board_title": titles.get(target_board),
-                "found": hit is not None,
-                "solution": hit["solution"] if hit else None,
-                "votes": hit["votes"] if hit else None,
-                "behind": hit["behind"] if hit else _empty_behind(),
-            }
-        )
-    return {"links": links}
+        entry: Json = {
+            "action": action_id,
+            "board": target_board,
+            "item": item_id,
+            "board_title": titles.get(target_board),
+            "found": hit is not None,
+            "solution": hit["solution"] if hit else None,
+            "votes": hit["votes"] if hit else None,
+            "behind": hit["behind"] if hit else _empty_behind(),
+        }
+        if in_study:
+            board_row = explorations.get(target_board)
+            entry.update(_where(reach.get(board_row.workshop_id) if board_row and hit else None))
+        links.append(entry)
+    answer: Json = {"links": links}
+    if in_study:
+        answer["behind_actions"] = _behind_actions(wanted, found, people, hidden_votes, explorations, reach)
+    return answer
+
+
+def _behind_actions(
+    wanted: list[tuple[str, str, str]],
+    found: Mapping[tuple[str, str], Json],
+    people: Mapping[tuple[str, str], frozenset[str]],
+    hidden_votes: set[tuple[str, str]],
+    explorations: Mapping[str, BoardRow],
+    reach: Mapping[str, Peer],
+) -> Json:
+    """Per action (of those asked), the neighbourhoods and the number of residents behind its links: the
+    distinct authors and voters of the solutions it links that the caller may see (participants only, not
+    the facilitators; voters left out where votes are hidden to the caller, `votes_hidden`)."""
+    order = list(reach)
+    out: Json = {}
+    for action_id in dict.fromkeys(a for a, _, _ in wanted):
+        keys = [(b, i) for a, b, i in wanted if a == action_id and (b, i) in found]
+        workshops = {explorations[b].workshop_id for b, _ in keys}
+        places: dict[str, Json] = {}
+        for wid in sorted(workshops, key=order.index):
+            peer = reach[wid]
+            if peer.neighbourhood is not None:
+                place = peer.neighbourhood_id or peer.neighbourhood
+                places.setdefault(place, {"id": peer.neighbourhood_id, "name": peer.neighbourhood})
+        residents: set[str] = set()
+        for key in keys:
+            residents |= people.get(key, frozenset())
+        out[action_id] = {
+            "neighbourhoods": list(places.values()),
+            "workshops": len(workshops),
+            "residents": len(residents),
+            "votes_hidden": any(k in hidden_votes for k in keys),
+        }
+    return out
 
 
 @router.get("/boards/{board_id}/answers")

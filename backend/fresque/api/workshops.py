@@ -38,6 +38,7 @@ from ..profiles import FACILITATOR_COLOUR, PALETTE_IDS, display_colour, least_us
 from ..profiles import colour as colour_of
 from ..protocol import dumps
 from ..roles import FACILITATOR
+from ..study_scope import peers, question_ids
 from ..uploads import CUSTOM_REF_PREFIX
 from .board_exports import actions_document, board_row, exploration_document
 from .deps import (
@@ -357,10 +358,27 @@ async def import_board(raw: dict[str, Any], session: WriterSession, services: Se
         referenced = [a.author for a in document.actions]
         referenced += [v.participant for v in document.votes.by_participant]
         author_map, newcomers = await _plan_participants(services, session, document.participants, referenced)
-        # Links to resident solutions stay when they name an exploration board of this workshop (a board
-        # re-imported where it was made); elsewhere they would point at another workshop's residents.
-        here = {b.id for b in await services.store.boards_of(session.workshop_id) if b.kind == "exploration"}
+        # Links to resident solutions stay when they name an exploration board within this workshop's reach
+        # (its own, or its study's workshops': `study_scope`); elsewhere they would point at the residents
+        # of a workshop out of reach.
+        here = {
+            b.id
+            for wid in await peers(services.store, session.workshop_id)
+            for b in await services.store.boards_of(wid)
+            if b.kind == "exploration"
+        }
         snapshot = actions_snapshot_of(document, author_map, keep_link=lambda board, _item: board in here)
+        # A question de travail must be one of this workshop's study's (issue 13), as a live op's would.
+        questions = await question_ids(services.store, session.workshop_id)
+        for action in document.actions:
+            if action.question is not None and action.question not in questions:
+                raise ApiError(
+                    422,
+                    "unknown_question",
+                    f"action {action.id} answers a question de travail that is not one of this workshop's "
+                    "study: import it into a workshop of that study",
+                    extra={"action": action.id, "question": action.question},
+                )
     else:
         _check_custom_refs(document, refs)
         referenced = [i.author for i in document.items] + [t.author for t in document.threads]

@@ -459,6 +459,9 @@ class Action:
     # capabilities[series][axis] = level; a series may leave axes out, an empty series is not kept
     capabilities: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
     links: tuple[Link, ...] = ()  # in the order they were made
+    # The question de travail of the study it answers (issue 13); which ids exist is the server's check,
+    # as for links: the board only keeps the id (a question deleted since leaves it pointing nowhere).
+    question: str | None = None
 
 
 @dataclass(frozen=True)
@@ -774,6 +777,15 @@ class ActionBoard(VoteLedger):
         self._put(new)
         return new
 
+    def set_question(self, action_id: str, question: str | None) -> Action:
+        """Say which question de travail the action answers (None: none)."""
+        old = self.live(action_id)
+        if question is not None and not (isinstance(question, str) and _CLIENT_ID_RE.match(question)):
+            raise RuleError("invalid_question", "a question de travail is named by its id")
+        new = replace(old, question=question)
+        self._put(new)
+        return new
+
     def remove_link(self, action_id: str, board: str, item: str) -> Action:
         old = self.live(action_id)
         links = tuple(link for link in old.links if link != Link(board, item))
@@ -1004,6 +1016,8 @@ class ActionBoard(VoteLedger):
                     board.set_capability(action_id, series_id, axis, level)
             for link in raw_action.get("links", ()):
                 board.add_link(action_id, link["board"], link["item"])
+            if raw_action.get("question") is not None:
+                board.set_question(action_id, raw_action["question"])
         votes = data.get("votes", [])
         for vote in votes:
             board.live(vote["item"])
@@ -1024,7 +1038,7 @@ class ActionBoard(VoteLedger):
 
 
 _ACTION_KEYS = frozenset(
-    {"id", "author", "lane", "start", "end", "fiche", "milestones", "capabilities", "links"}
+    {"id", "author", "lane", "start", "end", "fiche", "milestones", "capabilities", "links", "question"}
 )
 
 
@@ -1077,4 +1091,6 @@ def action_to_dict(action: Action) -> dict[str, Any]:
             series: dict(sorted(levels.items())) for series, levels in sorted(action.capabilities.items())
         },
         "links": [{"board": link.board, "item": link.item} for link in action.links],
+        # Only when it answers a question de travail: the snapshots of boards that name none are unchanged.
+        **({"question": action.question} if action.question is not None else {}),
     }

@@ -20,6 +20,7 @@ from ..config import Settings
 from ..core.board import Board
 from ..core.visibility import Viewer, item_visible
 from ..db.store import Store
+from ..study_scope import viewer_for, within_reach
 from ..uploads import custom_ref
 from .caps import SocketCaps, default_max_sockets
 from .connection import CLOSE_SERVER_SHUTDOWN, Connection
@@ -89,11 +90,15 @@ class Rooms:
                 log.exception("board %s: could not save its snapshot on close", board_id)
 
     async def solutions_for(self, workshop_id: str, board_id: str, viewer: Viewer) -> frozenset[str] | None:
-        """The live solutions `viewer` sees on exploration board `board_id` of `workshop_id`; None when it is
-        not one (another workshop's, an action fresco, gone): what an action's link may name."""
+        """The live solutions `viewer` sees on exploration board `board_id` of `workshop_id`, or of another
+        workshop of its study (seen as a stranger sees it: `fresque.study_scope`); None when it is not one
+        (a workshop out of reach, an action fresco, gone): what an action's link may name."""
         row = await self.store.board(board_id)
-        if row is None or row.workshop_id != workshop_id or row.kind != "exploration":
+        if row is None or row.kind != "exploration":
             return None
+        if not await within_reach(self.store, workshop_id, row.workshop_id):
+            return None
+        viewer = viewer_for(viewer, workshop_id, row.workshop_id)
         try:
             async with self.use(board_id) as room, room.lock:
                 board = room.board

@@ -17,7 +17,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from ..boards import AnyBoard, state_from_snapshot
-from ..changes import KnownSolutions, apply_batch, apply_op, linked_boards, reveals, stamp
+from ..changes import KnownSolutions, apply_batch, apply_op, linked_boards, names_question, reveals, stamp
 from ..config import Settings
 from ..core.errors import RuleError
 from ..core.visibility import (
@@ -40,6 +40,7 @@ from ..protocol import (
     op_to_json,
 )
 from ..roles import facilitates
+from ..study_scope import question_ids
 from .connection import CLOSE_PROTOCOL_MISMATCH, Connection
 
 log = logging.getLogger(__name__)
@@ -272,10 +273,12 @@ class Room:
         # solution deleted between the lookup and the commit leaves a link the sources page shows as gone.
         links = None
         named = linked_boards(push.ops)
-        if named:
+        asks = names_question(push.ops)  # and the questions de travail of the study (issue 13)
+        if named or asks:
             viewer = viewer_of(conn)
             links = KnownSolutions(
-                {board: await self.solutions_for(self.workshop_id, board, viewer) for board in sorted(named)}
+                {board: await self.solutions_for(self.workshop_id, board, viewer) for board in sorted(named)},
+                questions=await question_ids(self.store, self.workshop_id) if asks else None,
             )
         async with self.lock:
             if conn.closed or self.stale:

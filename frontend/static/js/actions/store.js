@@ -30,7 +30,7 @@ import { formatMonth, parseMonth, snap, snapEnd } from './months.js';
  * Exactly the snapshot's action dict (core/actions.py action_to_dict), frozen.
  * @typedef {{id: string, author: string, lane: string, start: string, end: string, fiche: {[field: string]: any},
  *            milestones: readonly Milestone[], capabilities: {[series: string]: {[axis: string]: number}},
- *            links: readonly Link[]}} Action
+ *            links: readonly Link[], question?: string}} Action
  */
 /**
  * The snapshot's settings object (deep frozen), with the facilitation fields.
@@ -126,6 +126,8 @@ function makeAction(raw) {
     milestones: (raw.milestones ?? []).map((/** @type {any} */ m) => ({ id: m.id, month: m.month, label: m.label })),
     capabilities,
     links: (raw.links ?? []).map((/** @type {any} */ l) => ({ board: l.board, item: l.item })),
+    // as the snapshot: present only when the action answers a question de travail
+    ...(typeof raw.question === 'string' ? { question: raw.question } : {}),
   })));
 }
 
@@ -303,7 +305,7 @@ export function applyActionOp(s, op, author, mode, journal = null) {
         links.push({ board: l.board, item: l.item });
       }
       put(s.actions, op.id, makeAction({
-        id: op.id, author: who, lane: op.lane, start: fmt(first), end: fmt(last), fiche, links,
+        id: op.id, author: who, lane: op.lane, start: fmt(first), end: fmt(last), fiche, links, question: op.question ?? null,
       }), journal);
       return;
     }
@@ -412,6 +414,13 @@ export function applyActionOp(s, op, author, mode, journal = null) {
       const links = old.links.filter((l) => !(l.board === op.board && l.item === op.item));
       if (links.length === old.links.length) throw new RuleError('link_missing');
       put(s.actions, op.id, makeAction({ ...old, links }), journal);
+      return;
+    }
+    case 'action.question': {
+      // which ids exist is the server's check (the study's questions); here only the shape
+      const old = live(s, op.id);
+      if (op.question != null && (typeof op.question !== 'string' || !ID_PATTERN.test(op.question))) throw new RuleError('invalid_question');
+      put(s.actions, op.id, makeAction({ ...old, question: op.question ?? null }), journal);
       return;
     }
     case 'list.add': {

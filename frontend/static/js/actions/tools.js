@@ -31,7 +31,7 @@ export function actionTools(access, settings, role) {
 }
 
 const CARD_OPS = new Set(['action.create', 'action.move', 'action.resize', 'action.delete']);
-const FICHE_OPS = new Set(['action.update', 'capability.set', 'milestone.add', 'milestone.remove', 'action.link', 'action.unlink', 'list.add']);
+const FICHE_OPS = new Set(['action.update', 'capability.set', 'milestone.add', 'milestone.remove', 'action.link', 'action.unlink', 'action.question', 'list.add']);
 
 /**
  * Null when `tools` allow every op of a batch, else the i18n key of the reason to show.

@@ -517,6 +517,8 @@ export const removeMilestone = (id, milestone) => ({ op: 'milestone.remove', id,
 export const linkAction = (id, board, item) => ({ op: 'action.link', id, board, item });
 /** @param {string} id @param {string} board @param {string} item */
 export const unlinkAction = (id, board, item) => ({ op: 'action.unlink', id, board, item });
+/** Which question de travail of the study the action answers (null: none). @param {string} id @param {string | null} question */
+export const answerQuestion = (id, question) => ({ op: 'action.question', id, question });
 /** @param {'target_groups' | 'organisations'} list @param {string} id @param {string} label */
 export const addListEntry = (list, id, label) => ({ op: 'list.add', list, id, label });
 
@@ -570,7 +572,7 @@ Object.assign(FIELD, {
 
 /** @type {Record<string, Record<string, string>>} */
 const ACTION_OP_FIELDS = {
-  'action.create': { id: 'id!', lane: 'choice_id!', start: 'month!', end: 'month!', fiche: 'fiche!', links: 'links' },
+  'action.create': { id: 'id!', lane: 'choice_id!', start: 'month!', end: 'month!', fiche: 'fiche!', links: 'links', question: 'id' },
   'action.update': { id: 'id!', set: 'fiche!' },
   'action.move': { id: 'id!', lane: 'choice_id', start: 'month' },
   'action.resize': { id: 'id!', edge: 'edge!', month: 'month!' },
@@ -580,6 +582,7 @@ const ACTION_OP_FIELDS = {
   'milestone.remove': { id: 'id!', milestone: 'id!' },
   'action.link': { id: 'id!', board: 'id!', item: 'id!' },
   'action.unlink': { id: 'id!', board: 'id!', item: 'id!' },
+  'action.question': { id: 'id!', question: 'id' },
   'list.add': { list: 'list_name!', id: 'choice_id!', label: 'choice_label!' },
   'vote.add': OP_FIELDS['vote.add'],
   'vote.remove': OP_FIELDS['vote.remove'],
@@ -600,6 +603,7 @@ export function actionOpProblem(op) {
   let problem = closed(o, { op: 'op!', ...fields }) ?? timerProblem(o);
   if (!problem && o.op === 'action.move' && o.lane == null && o.start == null) problem = 'a move names a lane or a start';
   if (!problem && o.op === 'capability.set' && !('level' in o)) problem = 'missing level';
+  if (!problem && o.op === 'action.question' && !('question' in o)) problem = 'missing question';
   return problem && `${o.op}: ${problem}`;
 }
 
