@@ -31,6 +31,8 @@ def test_the_board_pages_preload_every_module_their_script_imports() -> None:
         for url in urls:
             assert (STATIC_DIR / url.removeprefix("/static/")).is_file(), url
     board = module_urls(STATIC_DIR, "js/board/main.js")
-    # imported by main.js itself, and only through other modules (route.js ← render.js ← main.js)
-    wanted = {"/static/js/core/protocol.js", "/static/js/board/render.js", "/static/js/core/route.js"}
+    # imported by main.js itself, and only through other modules (phase.js ← facilitation.js ← main.js)
+    wanted = {"/static/js/core/protocol.js", "/static/js/board/render.js", "/static/js/board/phase.js"}
     assert wanted <= set(board)
+    # imported with import() after the first draw (render.js routeAfterPictures): not fetched before it
+    assert "/static/js/core/route.js" not in board

@@ -41,8 +41,12 @@ export class Follow {
     this.spotlight = spotlight;
     this.key = `fresque.roomscreen.v1.${boardId}`;
     const saved = load(this.key);
-    // The room's big screen opts out by default: it shows the residents' work, not the facilitator's moves.
-    this.roomScreen = typeof saved === 'boolean' ? saved : this.bigTouchScreen();
+    /**
+     * Whether this is the room's screen, which opts out by default: it shows the residents' work, not the
+     * facilitator's moves. null: not worked out yet (`roomScreen`).
+     * @type {boolean | null}
+     */
+    this.room = typeof saved === 'boolean' ? saved : null;
     /** pressed « Arrêter » (for this page's life, and until the facilitator starts following anew) */
     this.stopped = false;
     /** @type {string | null} */
@@ -70,6 +74,19 @@ export class Follow {
     return /** @type {{follow?: string | null, spotlight?: string | null}} */ (this.store.view().settings);
   }
 
+  /**
+   * Worked out when first needed (someone leads): measuring the window forced a layout of the page while it set
+   * itself up, before the board's first draw (≈ 50 ms on a slow phone, benchmarks/browser.py --profile).
+   */
+  get roomScreen() {
+    if (this.room === null) this.room = this.bigTouchScreen();
+    return this.room;
+  }
+
+  set roomScreen(on) {
+    this.room = on;
+  }
+
   bigTouchScreen() {
     return deviceKind({
       width: Math.max(window.innerWidth, window.screen?.width ?? 0),
@@ -84,9 +101,9 @@ export class Follow {
   }
 
   get following() {
-    return follows({
-      follow: this.settings().follow, me: this.me, optedOut: this.tableMode() || this.roomScreen, stopped: this.stopped,
-    });
+    const follow = this.settings().follow;
+    if (!follow || follow === this.me) return false; // nobody else leads: no need to know the screen (roomScreen)
+    return follows({ follow, me: this.me, optedOut: this.tableMode() || this.roomScreen, stopped: this.stopped });
   }
 
   /** The world rectangle this page shows. */

@@ -83,14 +83,37 @@ async function start() {
     onMessage: (msg) => onServerMessage(msg),
   });
   connection.openEarly();
+  // The workshop's roster (names, colours), asked for at the same time: a first draw without it drew every
+  // other resident's card grey, then all of them again once it came (≈ 0.2 s on a slow phone).
+  const firstRoster = roster(boot.workshop.id);
 
-  // The catalogue, and the board's state when it comes soon: then the first frame draws the whole board.
-  const [catalogueDoc] = await Promise.all([cached('/api/pictograms', CATALOGUE_KEY), connection.welcomed(WELCOME_WAIT_MS)]);
+  // The catalogue, and the board's state and roster when they come soon: then the first frame draws the whole
+  // board in its colours.
+  const [catalogueDoc, , rosterSoon] = await Promise.all([
+    cached('/api/pictograms', CATALOGUE_KEY), connection.welcomed(WELCOME_WAIT_MS), within(firstRoster, WELCOME_WAIT_MS),
+  ]);
   const catalogue = new Catalogue(catalogueDoc);
   catalogue.setCustom(boot.custom_pictograms ?? []); // the workshop's own pictures (`custom:<id>`)
   /** @type {Map<string, {alias: string, colour: string | null}>} */
   const people = new Map([[me, { alias: boot.me.alias, colour: colourOf(boot.me.colour) }]]);
   const person = (/** @type {string} */ id) => people.get(id) ?? { alias: '?', colour: null };
+  /**
+   * Take in a roster. @param {any[] | null} list (null: not had) @returns {boolean} whether anyone's name or
+   * colour changed (the cards need drawing again)
+   */
+  function takeRoster(list) {
+    let changed = false;
+    for (const p of list ?? []) {
+      const was = people.get(p.id);
+      const now = { alias: p.alias, colour: colourOf(p.colour) };
+      if (!was || was.alias !== now.alias || was.colour !== now.colour) changed = true;
+      people.set(p.id, now);
+    }
+    return changed;
+  }
+  takeRoster(rosterSoon); // null when it did not come in time: loadPeople waits for it
+  /** @type {Promise<any[] | null> | null} the first roster, for the first loadPeople to take in */
+  let rosterPending = firstRoster;
   let peopleLoading = false;
   let peopleAgain = false;
   /** @type {any[] | null} the last "who is here" list, drawn again once newcomers' colours are known */
@@ -104,16 +127,16 @@ async function start() {
     }
     peopleLoading = true;
     try {
-      const res = await fetch(`/api/workshops/${encodeURIComponent(boot.workshop.id)}`, { credentials: 'same-origin' });
-      if (res.ok) {
-        for (const p of (await res.json()).participants ?? []) people.set(p.id, { alias: p.alias, colour: colourOf(p.colour) });
-        // repaint, not relabel: rebuilding the grid took the keyboard focus off a cell when someone joined
-        renderer.repaint();
+      const asked = rosterPending ?? roster(boot.workshop.id);
+      rosterPending = null;
+      const list = await asked; // null offline: authors keep a neutral colour until the next try
+      if (takeRoster(list)) {
+        // the cards whose author's or voters' name or colour changed; not relabel: rebuilding the grid took the
+        // keyboard focus off a cell when someone joined
+        renderer.peopleChanged();
         // the newcomers' chips in "who is here" were drawn before their colours were known
         if (presentNow) showPresence(presenceEl, presentNow, person, me, i18n);
       }
-    } catch {
-      // offline: authors show with a neutral colour until the next try
     } finally {
       peopleLoading = false;
       if (peopleAgain) {
@@ -502,7 +525,7 @@ async function start() {
   const sheet = new Sheet({ dialog: /** @type {HTMLDialogElement} */ (byId('sheet')), catalogue, i18n: i18nNow });
   // Table mode (table.js): several residents at one screen, each placing and voting as themselves.
   const table = new Table({
-    boot, store, sheet, catalogue, i18n: i18nNow, people, repaint: () => renderer.repaint(), voting: () => ui.voting,
+    boot, store, sheet, catalogue, i18n: i18nNow, people, repaint: () => renderer.peopleChanged(), voting: () => ui.voting,
     onMode: () => { renderVoteButton(); follow?.update(); fit(); connection.rehello(); /* the console sees the new device kind */ },
     onActive: () => { renderVoteButton(); if (ui.selected) renderBar(); },
     say: (text) => { byId('announce').textContent = text; }, tools: /** @type {HTMLElement} */ (document.querySelector('.board-top .tools')),
@@ -978,6 +1001,29 @@ function arrowInCells(item, dx, dy) {
 function sameCell(a, b) {
   if (!a || !b) return !a && !b;
   return a.day === b.day && (a.slot ?? null) === (b.slot ?? null);
+}
+
+/**
+ * The workshop's participants (`GET /api/workshops/{id}`): their ids, names and colours; null when they could
+ * not be had (offline, the session revoked).
+ * @param {string} workshopId
+ * @returns {Promise<any[] | null>}
+ */
+async function roster(workshopId) {
+  try {
+    const res = await fetch(`/api/workshops/${encodeURIComponent(workshopId)}`, { credentials: 'same-origin' });
+    return res.ok ? (await res.json()).participants ?? [] : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * What `promise` gives if it settles within `ms`, else null (it goes on: await it again for its value).
+ * @template T @param {Promise<T>} promise @param {number} ms @returns {Promise<T | null>}
+ */
+function within(promise, ms) {
+  return Promise.race([promise, new Promise((done) => { setTimeout(() => done(null), ms); })]);
 }
 
 /**

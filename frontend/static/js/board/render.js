@@ -5,13 +5,14 @@
  */
 import { DAYS, SLOTS } from '../core/protocol.js';
 import { cellRect, curvesPath, gridBounds, itemSize, stickyLabels, threadPath } from '../core/geometry.js';
-import { routeThreads } from '../core/route.js';
 import { countOf } from '../core/i18n.js';
 import { h, picture } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const STICKY_DAYS_H = 30; // the sticky days' strip (board.css .sticky-days): the parts of the day start under it
 const STICKY_ROW_H = 36; // a sticky part of the day with its margin (board.css .sticky-row)
+const ROUTE_AFTER_MS = 100; // the threads' ways around the cards, this long after the pictures in sight came
+const ROUTE_WAIT_MS = 2000; // ... or after this at most (a slow or lost picture)
 
 /**
  * @typedef {{x: number, y: number, participant?: string}} Override
@@ -57,11 +58,21 @@ export class Renderer {
      * @type {{view: any, ui: string, moving: Set<string>}}
      */
     this.drawn = { view: null, ui: '', moving: new Set() };
-    /** whether threads were routed once (the first draw leaves them plain: routes()) */
-    this.routedOnce = false;
+    /**
+     * core/route.js's routeThreads, loaded after the first draw (routeAfterPictures): until then threads are
+     * drawn plain, and the page need not fetch and run it before its first draw.
+     * @type {typeof import('../core/route.js').routeThreads | null}
+     */
+    this.router = null;
     /** @type {ReturnType<typeof setTimeout> | null} */
     this.routeSoon = null;
-    /** @type {Map<string, {el: HTMLElement, sig: string, box: string, dragging: boolean}>} */
+    /** @type {{view: {x: number, y: number, scale: number}, width: number, height: number} | null} what the screen shows (stick) */
+    this.screen = null;
+    /**
+     * Each card's element and what it was drawn from (drawItem): `sig` its content, `who` its author's name and
+     * colour, `words` its accessible name but for the author's.
+     * @type {Map<string, {el: HTMLElement, sig: string, who: string, words: string[], box: string, dragging: boolean}>}
+     */
     this.itemEls = new Map();
     /** @type {Map<string, {path: SVGPathElement, hit: SVGPathElement, d: string, look: string}>} */
     this.threadEls = new Map();
@@ -200,16 +211,23 @@ export class Renderer {
     const votes = item.kind === 'solution' ? `${this.voteSig(item.id)}|${Boolean(this.view.settings?.votes_hidden)}` : '';
     const { lang } = this.i18n();
     const selected = this.ui.selected === item.id;
+    const mover = remote?.participant ? this.person(remote.participant) : null;
+    // everything fillItem draws from: a card is filled again only when one of them changed
     const sig = [
       item.kind, item.ref, item.text, item.severity, item.author, votes, lang, selected,
-      this.ui.voting, remote?.participant ?? '', this.person(item.author).colour, this.look(item),
-      this.answerCount(item), this.ui.flash === item.id,
+      this.ui.voting, remote?.participant ?? '', mover?.colour, mover?.alias,
+      this.look(item), this.answerCount(item), this.ui.flash === item.id,
     ].join('|');
+    // The author's name and colour only change two attributes: when the roster comes (after the first draw,
+    // or someone joins) every other resident's card changes colour, and filling them all again cost a slow
+    // phone ≈ 0.2 s (benchmarks/browser.py).
+    const author = this.person(item.author);
+    const who = `${author.colour}|${author.alias}`;
     let entry = this.itemEls.get(item.id);
     if (!entry) {
       const el = h('div', { class: 'item', attrs: { role: 'button', tabindex: '0' }, dataset: { id: item.id } });
       this.itemLayer.append(el);
-      entry = { el, sig: '', box: '', dragging: false };
+      entry = { el, sig: '', who: '', words: [], box: '', dragging: false };
       this.itemEls.set(item.id, entry);
     }
     const el = entry.el;
@@ -227,11 +245,18 @@ export class Renderer {
       entry.dragging = dragging;
       el.classList.toggle('dragging', dragging);
     }
-    if (entry.sig === sig) return;
-    entry.sig = sig;
-    this.fillItem(el, item, remote);
-    el.classList.toggle('selected', selected);
-    el.setAttribute('aria-pressed', String(selected));
+    if (entry.sig !== sig) {
+      entry.sig = sig;
+      entry.words = this.fillItem(el, item, remote);
+      entry.who = ''; // the accessible name is made again (its words may be in another language)
+      el.classList.toggle('selected', selected);
+      el.setAttribute('aria-pressed', String(selected));
+    }
+    if (entry.who !== who) {
+      entry.who = who;
+      el.style.setProperty('--author', author.colour ?? 'var(--ink-soft)');
+      el.setAttribute('aria-label', [...entry.words, this.i18n().t('board.by', { alias: author.alias })].join(', '));
+    }
   }
 
   /** @param {string} itemId */
@@ -240,25 +265,25 @@ export class Renderer {
     const parts = [];
     for (const [participant, byItem] of this.view.votes) {
       const n = byItem.get(itemId);
-      if (n) parts.push(`${participant}:${n}`);
+      if (n) parts.push(`${participant}:${n}:${this.person(participant).colour}`); // the dots are in the voters' colours
     }
     return parts.join(',');
   }
 
   /**
+   * Draw a card's content; its author's colour and name are drawItem's.
    * @param {HTMLElement} el
    * @param {any} item
    * @param {Override | undefined} remote
+   * @returns {string[]} the words of its accessible name, but for who made it
    */
   fillItem(el, item, remote) {
     const { t, lang } = this.i18n();
     const entry = this.catalogue.get(item.ref);
     const label = this.catalogue.label(entry, lang);
-    const author = this.person(item.author);
     const answered = this.answerCount(item);
     el.className = `item kind-${item.kind}${item.severity ? ` severity-${item.severity}` : ''}${this.look(item)}`
       + `${answered ? ' answered' : ''}${this.ui.flash === item.id ? ' flash' : ''}`;
-    el.style.setProperty('--author', author.colour ?? 'var(--ink-soft)');
     /** @type {(Node | null)[]} */
     const parts = [];
     if (entry) parts.push(picture(entry.picture_url, '', { lazy: true }));
@@ -288,8 +313,7 @@ export class Renderer {
     if (item.text) bits.push(item.text);
     if (item.kind === 'solution') bits.push(countOf(t, 'board.votes_count', this.total(item.id), lang));
     if (answered) bits.push(countOf(t, 'board.answers.count', answered, lang));
-    bits.push(t('board.by', { alias: author.alias }));
-    el.setAttribute('aria-label', bits.join(', '));
+    return bits;
   }
 
   /** How many actions answer this card (solutions only). @param {any} item */
@@ -401,15 +425,64 @@ export class Renderer {
     for (const it of items.values()) parts.push(`${it.id}@${it.x},${it.y},${it.w ?? ''},${it.h ?? ''},${it.kind}`);
     const key = parts.join('|');
     if (key !== this.routeCache.key) {
-      if (!this.routedOnce && list.length) {
+      if (!this.router && list.length) {
         // The page's first draw shows the board at once with plain threads; their ways around the cards follow
-        // a moment later (on a slow phone, routing a full board cost the first paint ~0.3 s: benchmarks/browser.py)
-        this.routeSoon ??= setTimeout(() => { this.routedOnce = true; this.schedule(); }, 50);
+        // once the pictures in sight are in (on a slow phone, routing a full board cost the first paint ~0.3 s,
+        // and routing it while the pictures came held them up ~0.1 s: benchmarks/browser.py)
+        this.routeSoon ??= setTimeout(() => this.routeAfterPictures(), 50);
         return this.routeCache.routes;
       }
-      this.routeCache = { key, routes: list.length ? routeThreads(list, items) : new Map() };
+      this.routeCache = { key, routes: list.length && this.router ? this.router(list, items) : new Map() };
+      this.threadLayer.dataset.routed = 'true'; // for the tests: the threads go around the cards from now on
     }
     return this.routeCache.routes;
+  }
+
+  /** Route the threads (routes()) once the cards' pictures in sight have loaded, or failed. */
+  routeAfterPictures() {
+    let route = () => {
+      route = () => {};
+      setTimeout(async () => { // the pictures' paint first
+        try {
+          this.router = (await import('../core/route.js')).routeThreads;
+        } catch {
+          return; // offline before it came: the threads stay plain curves
+        }
+        this.schedule();
+      }, ROUTE_AFTER_MS);
+    };
+    const coming = this.picturesComing();
+    let left = coming.length;
+    if (!left) { route(); return; }
+    const one = () => { left -= 1; if (!left) route(); };
+    for (const img of coming) {
+      img.addEventListener('load', one, { once: true });
+      img.addEventListener('error', one, { once: true });
+    }
+    setTimeout(() => route(), ROUTE_WAIT_MS);
+  }
+
+  /**
+   * The cards' pictures still loading on the screen's cards (worked out from the cards' places and the view, not
+   * measured: no layout). Those off screen are left out: `loading="lazy"` ones far off never come by themselves.
+   * @returns {HTMLImageElement[]}
+   */
+  picturesComing() {
+    const screen = this.screen;
+    if (!screen || !this.view) return [];
+    /** @type {HTMLImageElement[]} */
+    const coming = [];
+    for (const [id, entry] of this.itemEls) {
+      const item = this.view.items.get(id);
+      if (!item) continue;
+      const p = this.position(item);
+      const { x, y, scale } = screen.view;
+      const left = p.x * scale + x;
+      const top = p.y * scale + y;
+      if (left + p.w * scale < 0 || top + p.h * scale < 0 || left > screen.width || top > screen.height) continue;
+      for (const img of entry.el.querySelectorAll('img')) if (!img.complete) coming.push(img);
+    }
+    return coming;
   }
 
   /**
@@ -419,6 +492,7 @@ export class Renderer {
    * @param {number} width @param {number} height
    */
   stick(view, width, height) {
+    this.screen = { view, width, height };
     const at = stickyLabels(view, width, height, { strip: STICKY_DAYS_H, label: STICKY_ROW_H });
     const sig = JSON.stringify(at);
     if (sig === this.stickSig) return;
@@ -487,8 +561,17 @@ export class Renderer {
   }
 
   /**
-   * Who is who changed (names, colours): the items are redrawn, the grid is left as it is. Rebuilding the
-   * grid here, as `relabel` does, took the keyboard focus off a cell whenever someone joined.
+   * Who is who changed (names, colours): the cards they drew or voted on are drawn again (their names and
+   * colours are in each card's signature, drawItem), the others are left as they are.
+   */
+  peopleChanged() {
+    this.drawn.view = null;
+    this.schedule();
+  }
+
+  /**
+   * Everything on the cards may have changed (the catalogue, a facilitation mark): the items are redrawn, the
+   * grid is left as it is (rebuilding it, as `relabel` does, took the keyboard focus off a cell).
    */
   repaint() {
     for (const entry of this.itemEls.values()) entry.sig = '';

@@ -69,6 +69,19 @@ export function createI18n(dict) {
  * @param {string} [lang]
  */
 export function countOf(t, key, n, lang = 'fr') {
-  const one = new Intl.PluralRules(lang).select(n) === 'one';
+  const one = pluralRules(lang).select(n) === 'one';
   return t(one ? `${key}_one` : key, { n });
+}
+
+/** @type {Map<string, Intl.PluralRules>} one per language: making one for each count cost a full board's first draw ≈ 10 ms on a slow phone */
+const PLURAL_RULES = new Map();
+
+/** @param {string} lang */
+function pluralRules(lang) {
+  let rules = PLURAL_RULES.get(lang);
+  if (!rules) {
+    rules = new Intl.PluralRules(lang);
+    PLURAL_RULES.set(lang, rules);
+  }
+  return rules;
 }
