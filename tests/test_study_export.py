@@ -232,6 +232,22 @@ def test_export_import_export_is_lossless(server: ServerProcess) -> None:
     assert action["question"] == ids["work_questions"][seeded.questions[0]]
     assert again["work_questions"][0]["finding"]["board"] == ids["boards"][seeded.exploration[0]]
 
+    # the importer facilitates each imported workshop: the dashboard's console opens as its facilitator
+    imported_workshop = ids["workshops"][seeded.workshops[0].id]
+    console = httpx.post(
+        f"{server.base_url}/api/studies/{new_id}/workshops/{imported_workshop}/console",
+        headers=importer.bearer(),
+        timeout=30,
+    )
+    assert console.status_code == 200, console.text
+    assert console.json()["role"] == "facilitator"
+    assert (
+        console.json()["participant"]
+        == ids["participants"][seeded.workshops[0].data["facilitator"]["participant"]]
+    )
+    board = server.get(f"/api/boards/{ids['boards'][seeded.exploration[0]]}/export", console.json()["token"])
+    assert board.status_code == 200 and len(board.json()["items"]) == 4
+
     # an import of the re-export is a third study, equal again
     third = import_(server, importer, again)
     assert third.status_code == 201, third.text
