@@ -8,12 +8,14 @@ API like anyone would)."""
 
 from __future__ import annotations
 
+import asyncio
 import random
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from support.client import BoardClient
 from support.server import ServerProcess
 from support.study_seed import SeededStudy, account_token, seed_study
 
@@ -331,6 +333,42 @@ def test_every_figure_recomputed_from_the_exports_and_the_responses(
         r["cell"]["rate"] for r in diagnostic["territory"]["workshops"]["solutions"] if r["cell"]["rate"]
     ]
     assert rates == sorted(rates, reverse=True) and rates
+
+    # A facilitator hides a resident's activity card: the next diagnostic reads that board again (its
+    # head_seq moved; the others' facts are kept) and every figure still matches the exports.
+    workshop = study.workshops[0]
+    board = study.boards[workshop["workshop"]["id"]][1]
+    document = next(e for e in exports if e["board"]["id"] == board)
+    residents = {
+        p["id"]
+        for p in document["participants"]
+        if p["role"] == "participant" and p.get("consent") is not False
+    }
+    top = diagnostic["by_neighbourhood"][0]["workshops"]["activities"][0]
+    card = next(
+        i
+        for i in document["items"]
+        if i["kind"] == "activity"
+        and i["ref"] == top["ref"]
+        and not i.get("hidden")
+        and i["author"] in residents
+    )
+    asyncio.run(hide(study.server, board, workshop["facilitator"]["token"], card["id"]))
+    after = study.exports()
+    assert next(i for e in after for i in e["items"] if i["id"] == card["id"])["hidden"] is True
+    changed = study.diagnostic().json()
+    check_against(changed, reference_groups(study, after))
+    was = top["cell"]["value"]
+    now = next(r for r in changed["by_neighbourhood"][0]["workshops"]["activities"] if r["ref"] == top["ref"])
+    assert now["cell"]["suppressed"] or now["cell"]["value"] == was - 1
+
+
+async def hide(server: ServerProcess, board: str, token: str, item: str) -> None:
+    client = BoardClient(server.ws_url(board), server.origin, token)
+    await client.connect()
+    answer = await client.commit([{"op": "item.hide", "id": item, "hidden": True}])
+    assert answer["type"] == "ack", answer
+    await client.close()
 
 
 def test_filters_recomputed_and_never_subtracted(server: ServerProcess, database_url: str) -> None:

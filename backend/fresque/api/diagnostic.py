@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from sqlalchemy import Table, select
 
 from ..catalogue import Catalogue
+from ..db.models import SurveyResponse
 from ..diagnostic import BoardFacts, Diagnostic, Response, StudyInputs, board_facts, diagnose, people_of
 from ..diagnostic.compute import questions_of
 from ..diagnostic.shape import Filters, Labels, NeighbourhoodInfo, RefInfo, WorkshopInfo
@@ -31,7 +33,11 @@ from .errors import ApiError
 router = APIRouter(prefix="/api")
 
 CACHE_BOARDS: Final = 256
+CACHE_ANSWERS: Final = 50_000
 _facts: OrderedDict[tuple[str, int], BoardFacts] = OrderedDict()
+# A response's answers never change once stored: parsed once, by response id.
+_answers: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_responses = cast(Table, SurveyResponse.__table__)
 
 
 async def facts_of(services: Services, board: Any) -> BoardFacts:
@@ -60,6 +66,27 @@ def catalogue_refs(catalogue: Catalogue) -> tuple[dict[str, RefInfo], dict[str, 
         for entry in catalogue.by_id.values()
     }
     return refs, {c.id: dict(c.labels) for c in catalogue.activity_categories}
+
+
+async def study_responses(services: Services, study_id: str, known: set[str]) -> list[Response]:
+    """The study's survey responses: the columns the figures read, answers parsed once per response."""
+    c = _responses.c
+    query = select(c.id, c.neighbourhood_id, c.fragility, c.answers).where(c.study_id == study_id)
+    async with services.store.engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    out = []
+    for row in rows:
+        answers = _answers.get(row.id)
+        if answers is None:
+            answers = _answers[row.id] = json.loads(row.answers)
+            while len(_answers) > CACHE_ANSWERS:
+                _answers.popitem(last=False)
+        hood = row.neighbourhood_id
+        if hood not in known:
+            answered = answers.get("neighbourhood")
+            hood = answered if answered in known else None
+        out.append(Response(hood, row.fragility, answers))
+    return out
 
 
 async def study_inputs(services: Services, study_id: str) -> StudyInputs:
@@ -92,12 +119,7 @@ async def study_inputs(services: Services, study_id: str) -> StudyInputs:
         for row in await services.store.boards_of(w.workshop_id):
             if row.kind == "exploration":
                 boards.append(await facts_of(services, row))
-    responses = []
-    for r in await services.surveys.responses(study_id):
-        answers = json.loads(r.answers)
-        answered = answers.get("neighbourhood")
-        hood = r.neighbourhood_id if r.neighbourhood_id in known else answered if answered in known else None
-        responses.append(Response(hood, r.fragility, answers))
+    responses = await study_responses(services, study_id, known)
     questionnaires = [(v, json.loads(body)) for v, body in await services.surveys.questionnaires(study_id)]
     return StudyInputs(
         study={"id": study.id, "title": study.title, "territory": study.territory},

@@ -129,35 +129,45 @@ class GroupCounts:
     labels: dict[str, str] = field(default_factory=dict)  # solution key → its words (a free-text idea)
 
 
-def _raw(value: int, people: int, n: int, rate_of: int | None) -> Raw:
-    return Raw(value, people, n, None if rate_of is None or n == 0 else round(rate_of / n, 4))
+def _raw(value: int, people: int, n: int, share: int | None) -> Raw:
+    return Raw(value, people, n, share)
 
 
 def survey_counts(responses: Sequence[Response], questions: Sequence[QuestionInfo]) -> dict[Path, Raw]:
+    """Respondents, fragility levels, and each answer of each question (`""`: unanswered)."""
     n = len(responses)
-    cells: dict[Path, Raw] = {("s", "respondents"): Raw(n, n, n, None)}
+    kinds = {q["id"]: q["kind"] for q in questions}
     levels = dict.fromkeys((*FRAGILITY_LEVELS, UNKNOWN_LEVEL), 0)
+    counts: dict[tuple[str, str], int] = {(q["id"], a["id"]): 0 for q in questions for a in q["answers"]}
+    answered = dict.fromkeys(kinds, 0)
     for r in responses:
         level = r.fragility if r.fragility in levels else UNKNOWN_LEVEL
         levels[level] += 1
-    for level, count in levels.items():
-        cells[("s", "fragility", level)] = _raw(count, count, n, count)
-    for q in questions:
-        counts = {a["id"]: 0 for a in q["answers"]}
-        unanswered = 0
-        for r in responses:
-            given = r.answers.get(q["id"])
-            chosen = [given] if isinstance(given, str) else given if isinstance(given, list) else []
-            chosen = list(dict.fromkeys(a for a in chosen if isinstance(a, str)))
-            if q["kind"] == "single":
-                chosen = chosen[:1]
-            if not chosen:
-                unanswered += 1
+        for qid, given in r.answers.items():
+            kind = kinds.get(qid)
+            if kind is None:
+                continue
+            if isinstance(given, str):
+                chosen: Iterable[str] = (given,)
+            elif isinstance(given, list):
+                chosen = [a for a in dict.fromkeys(given) if isinstance(a, str)]
+                if kind == "single":
+                    chosen = chosen[:1]
+            else:
+                continue
+            hit = False
             for a in chosen:
-                counts[a] = counts.get(a, 0) + 1
-        for a, count in counts.items():
-            cells[("s", "q", q["id"], a)] = _raw(count, count, n, count)
-        cells[("s", "q", q["id"], "")] = _raw(unanswered, unanswered, n, unanswered)
+                counts[(qid, a)] = counts.get((qid, a), 0) + 1
+                hit = True
+            if hit:
+                answered[qid] += 1
+    cells: dict[Path, Raw] = {("s", "respondents"): Raw(n, n, n)}
+    for level, count in levels.items():
+        cells[("s", "fragility", level)] = Raw(count, count, n, count)
+    for (qid, a), count in counts.items():
+        cells[("s", "q", qid, a)] = Raw(count, count, n, count)
+    for qid, count in answered.items():
+        cells[("s", "q", qid, "")] = Raw(n - count, n - count, n, n - count)
     return cells
 
 
@@ -249,7 +259,7 @@ def workshop_counts(
                 out.labels[key] = min(out.labels.get(key, words), words)
     p, v = len(contributors), len(voters)
     cells = out.cells
-    cells[("w", "people")] = Raw(p, p, p, None)
+    cells[("w", "people")] = Raw(p, p, p)
     cells[("w", "voters")] = _raw(v, v, p, v)
     for ref, cards_count in activity_cards.items():
         who_ = len(activity_people[ref])
@@ -268,24 +278,63 @@ def workshop_counts(
     return out
 
 
+NOWHERE: Final = "~"  # the group of what has no neighbourhood: part of the territory, never published alone
+
+
+def merge(groups: Iterable[GroupCounts]) -> GroupCounts:
+    """The counts of a union of groups of different people (a response, a workshop's participant belongs to
+    one neighbourhood): every count adds up, `n` and the rate's numerator too."""
+    out = GroupCounts()
+    for gc in groups:
+        for path, raw in gc.cells.items():
+            had = out.cells.get(path)
+            if had is None:
+                out.cells[path] = raw
+            else:
+                share = None if raw.share is None else (had.share or 0) + raw.share
+                out.cells[path] = Raw(
+                    had.value + raw.value, had.people + raw.people, (had.n or 0) + (raw.n or 0), share
+                )
+        out.words.extend(gc.words)
+        for key, words in gc.labels.items():
+            out.labels[key] = min(out.labels.get(key, words), words)
+    for path, raw in out.cells.items():  # a path some groups lack: its n is the territory's all the same
+        if path[0] == "s":
+            n = out.cells[("s", "respondents")].people
+        elif path[:2] == ("w", "solution"):
+            n = out.cells[("w", "voters")].people
+        elif path == ("w", "people"):
+            continue
+        else:
+            n = out.cells[("w", "people")].people
+        if raw.n != n:
+            out.cells[path] = Raw(raw.value, raw.people, n, raw.share)
+    return out
+
+
 def population_counts(inputs: StudyInputs, pop: Population, surveys: bool = True) -> dict[str, GroupCounts]:
-    """Raw counts of one population: the territory (`TERRITORY`) and each neighbourhood."""
+    """Raw counts of one population: each neighbourhood, and the territory (`TERRITORY`) as their sum with
+    what has no neighbourhood."""
     hoods = [h["id"] for h in inputs.neighbourhoods]
     neighbourhood_of = {w["id"]: w["neighbourhood"] for w in inputs.workshops}
-    boards = [
-        b
-        for b in inputs.boards
-        if b.workshop_id in neighbourhood_of and (pop.workshop is None or b.workshop_id == pop.workshop)
-    ]
-    responses = [r for r in inputs.responses if pop.response(r)] if surveys else []
+    boards: dict[str, list[BoardFacts]] = {h: [] for h in (*hoods, NOWHERE)}
+    for b in inputs.boards:
+        if b.workshop_id in neighbourhood_of and pop.workshop in (None, b.workshop_id):
+            hood = neighbourhood_of[b.workshop_id]
+            boards[hood if hood in boards else NOWHERE].append(b)
+    responses: dict[str, list[Response]] = {h: [] for h in (*hoods, NOWHERE)}
+    if surveys:
+        for r in inputs.responses:
+            if pop.response(r):
+                responses[r.neighbourhood if r.neighbourhood in responses else NOWHERE].append(r)
     out: dict[str, GroupCounts] = {}
-    for group in (TERRITORY, *hoods):
-        mine = [b for b in boards if group == TERRITORY or neighbourhood_of[b.workshop_id] == group]
-        counts = workshop_counts(mine, inputs.people, pop.person, inputs.refs, neighbourhood_of)
+    for group in (*hoods, NOWHERE):
+        counts = workshop_counts(boards[group], inputs.people, pop.person, inputs.refs, neighbourhood_of)
         if surveys:
-            rs = [r for r in responses if group == TERRITORY or r.neighbourhood == group]
-            counts.cells.update(survey_counts(rs, inputs.questions))
+            counts.cells.update(survey_counts(responses[group], inputs.questions))
         out[group] = counts
+    out[TERRITORY] = merge(out.values())
+    del out[NOWHERE]
     return out
 
 

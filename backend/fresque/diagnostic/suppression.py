@@ -23,10 +23,18 @@ Key = Hashable
 
 @dataclass(frozen=True, slots=True)
 class Raw:
+    """A cell's counts: `share` is the numerator of its rate (`share / n`), None when it has none."""
+
     value: int
     people: int
     n: int | None
-    rate: float | None
+    share: int | None = None
+
+    @property
+    def rate(self) -> float | None:
+        if self.share is None or not self.n:
+            return None
+        return round(self.share / self.n, 4)
 
 
 @dataclass(frozen=True, slots=True)
