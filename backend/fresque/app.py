@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__, diagnostic_pages, pages, print_pages, study_pages, survey_pages
+from . import __version__, diagnostic_pages, pages, print_pages, question_pages, study_pages, survey_pages
 from .api import (
     accounts,
     board_exports,
@@ -27,6 +27,7 @@ from .api import (
     study_data,
     surveys,
     traceability,
+    work_questions,
     workshop_data,
     workshops,
     ws,
@@ -40,6 +41,7 @@ from .config import Settings
 from .db.store import Store
 from .db.studies import StudyStore
 from .db.surveys import SurveyStore
+from .db.work_questions import WorkQuestionStore
 from .ratelimit import CreationLimiter, JoinLimiter
 from .rooms.registry import Rooms
 from .uploads import CustomPictures
@@ -96,6 +98,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
             secret=load_secret(settings.secret_key, settings.data_dir),
             studies=StudyStore(store),
             surveys=SurveyStore(store),
+            work_questions=WorkQuestionStore(store),
         )
         try:
             yield
@@ -125,12 +128,14 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(custom_pictograms.router)
     app.include_router(board_exports.router)
     app.include_router(traceability.router)
+    app.include_router(work_questions.router)
     app.include_router(ws.router)
     app.include_router(accounts.router)
     app.include_router(studies.router)
     app.include_router(diagnostic.router)
     app.include_router(study_pages.router)
     app.include_router(diagnostic_pages.router)
+    app.include_router(question_pages.router)
     app.include_router(pages.router)
     app.include_router(print_pages.router)
     app.include_router(surveys.router)

@@ -30,6 +30,7 @@ from ..config import Settings
 from ..db.store import SessionInfo, Store
 from ..db.studies import StudyStore
 from ..db.surveys import SurveyStore
+from ..db.work_questions import WorkQuestionStore
 from ..ratelimit import CreationLimiter, JoinLimiter
 from ..rooms.registry import Rooms
 from ..uploads import CustomPictures
@@ -48,6 +49,7 @@ class Services:
     secret: bytes  # the CSRF tokens' HMAC key (`fresque.auth.load_secret`)
     studies: StudyStore  # accounts, studies, their teams and workshops (`fresque.db.studies`)
     surveys: SurveyStore  # the street survey's questionnaires and responses (`fresque.db.surveys`)
+    work_questions: WorkQuestionStore  # a study's questions de travail (`fresque.db.work_questions`)
 
 
 def services(request: Request) -> Services:
