@@ -108,7 +108,7 @@ def stacked_bars(
             unknown = []
             for i, (s, seg) in enumerate(zip(series, row.segments, strict=True)):
                 if seg.value is None:
-                    unknown.append(f"{s.label} : {seg.text}" if lang == "fr" else f"{s.label}: {seg.text}")
+                    unknown.append(f"{s.label}\u00a0: {seg.text}" if lang == "fr" else f"{s.label}: {seg.text}")
                     continue
                 span = width * seg.value / 100
                 if span <= 0:
