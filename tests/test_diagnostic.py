@@ -18,6 +18,7 @@ from typing import Any
 from support.client import BoardClient
 from support.server import ServerProcess
 from support.study_seed import SeededStudy, account_token, seed_study
+from support.study_seed import _responses as add_responses
 
 T = 5
 SUPPRESSED = {"value": None, "people": None, "n": None, "rate": None, "suppressed": True}
@@ -435,7 +436,13 @@ def test_filters_recomputed_and_never_subtracted(server: ServerProcess, database
 
 def test_only_the_team_reads_the_diagnostic(sqlite_server: ServerProcess, sqlite_url: str) -> None:
     study = seed_study(sqlite_server, sqlite_url, random.Random(1), residents=[6], responses=[5])
-    assert study.diagnostic().status_code == 200
+    first = study.diagnostic()
+    assert first.status_code == 200
+    assert first.json()["territory"]["surveys"]["respondents"]["value"] == 5
+    # a new response: the answer kept from the last request is not served again
+    hood = study.neighbourhoods[0]
+    asyncio.run(add_responses(sqlite_url, study.study_id, [(hood, {"neighbourhood": hood}, "N1")]))
+    assert study.diagnostic().json()["territory"]["surveys"]["respondents"]["value"] == 6
     stranger = account_token(sqlite_server, sqlite_url, "voisine")
     refused = study.diagnostic(token=stranger)
     assert refused.status_code == 404 and refused.json()["error"] == "study_not_found"

@@ -2,27 +2,36 @@
 
 The inputs are what the team could download by hand: each exploration board's JSON export of the study's
 workshops (`board_exports.exploration_document`), the workshops' people as they are now, the survey
-responses and the questionnaire's versions. A board's facts are kept in memory per (board, head_seq): a
-board that did not change since the last diagnostic is not opened again (opening a board replays its op
-log). Filters: `neighbourhood`, `age_band`, `fragility`, `workshop` (docs/diagnostic.md).
+responses and the questionnaire's versions. Filters: `neighbourhood`, `age_band`, `fragility`, `workshop`
+(docs/diagnostic.md).
+
+Kept in this process's memory, so that a diagnostic asked again costs little:
+- a board's facts per (board, head_seq): a board that did not change is not opened again (opening one
+  replays its op log);
+- a response's parsed answers (a response never changes once stored);
+- the answer itself, per filters and per *everything it was computed from* (the study, its neighbourhoods and
+  workshops, each board's head_seq, each participant's role and profile, the workshops' own pictures, each
+  response, the questionnaire's versions): read again on every request, so any change computes it anew.
 """
 
 from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from typing import Any, Final, cast
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import Any, Final, TypeVar, cast
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response as HttpResponse
 from sqlalchemy import Table, select
 
 from ..catalogue import Catalogue
-from ..db.models import SurveyResponse
-from ..diagnostic import BoardFacts, Diagnostic, Response, StudyInputs, board_facts, diagnose, people_of
+from ..db.models import Board, CustomPictogram, Participant, SurveyResponse
+from ..db.store import BoardRow
+from ..diagnostic import BoardFacts, Person, Response, StudyInputs, board_facts, diagnose, people_of
 from ..diagnostic.compute import questions_of
 from ..diagnostic.shape import Filters, Labels, NeighbourhoodInfo, RefInfo, WorkshopInfo
-from ..export import participant_entry
 from ..people import AgeBand, Fragility
 from ..uploads import custom_ref
 from .account_deps import AccountReader, study_role
@@ -31,28 +40,37 @@ from .deps import Services, ServicesDep
 from .errors import ApiError
 
 router = APIRouter(prefix="/api")
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
 
 CACHE_BOARDS: Final = 256
 CACHE_ANSWERS: Final = 50_000
+CACHE_RESULTS: Final = 32
 _facts: OrderedDict[tuple[str, int], BoardFacts] = OrderedDict()
-# A response's answers never change once stored: parsed once, by response id.
 _answers: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_results: OrderedDict[Hashable, bytes] = OrderedDict()
+
 _responses = cast(Table, SurveyResponse.__table__)
+_boards = cast(Table, Board.__table__)
+_participants = cast(Table, Participant.__table__)
+_pictures = cast(Table, CustomPictogram.__table__)
 
 
-async def facts_of(services: Services, board: Any) -> BoardFacts:
+def _remember(cache: OrderedDict[K, V], key: K, value: V, size: int) -> V:
+    cache[key] = value
+    while len(cache) > size:
+        cache.popitem(last=False)
+    return value
+
+
+async def facts_of(services: Services, board: BoardRow) -> BoardFacts:
     """A board's facts, from its export document when it changed since last read (`head_seq`)."""
-    key = (board.id, board.head_seq)
-    found = _facts.get(key)
+    found = _facts.get((board.id, board.head_seq))
     if found is not None:
-        _facts.move_to_end(key)
+        _facts.move_to_end((board.id, board.head_seq))
         return found
     document = await exploration_document(services, board)
-    facts = board_facts(document)
-    _facts[(board.id, int(document["board"]["seq"]))] = facts
-    while len(_facts) > CACHE_BOARDS:
-        _facts.popitem(last=False)
-    return facts
+    return _remember(_facts, (board.id, int(document["board"]["seq"])), board_facts(document), CACHE_BOARDS)
 
 
 def catalogue_refs(catalogue: Catalogue) -> tuple[dict[str, RefInfo], dict[str, Labels]]:
@@ -68,28 +86,41 @@ def catalogue_refs(catalogue: Catalogue) -> tuple[dict[str, RefInfo], dict[str, 
     return refs, {c.id: dict(c.labels) for c in catalogue.activity_categories}
 
 
-async def study_responses(services: Services, study_id: str, known: set[str]) -> list[Response]:
-    """The study's survey responses: the columns the figures read, answers parsed once per response."""
-    c = _responses.c
-    query = select(c.id, c.neighbourhood_id, c.fragility, c.answers).where(c.study_id == study_id)
-    async with services.store.engine.connect() as conn:
-        rows = (await conn.execute(query)).all()
-    out = []
-    for row in rows:
-        answers = _answers.get(row.id)
-        if answers is None:
-            answers = _answers[row.id] = json.loads(row.answers)
-            while len(_answers) > CACHE_ANSWERS:
-                _answers.popitem(last=False)
-        hood = row.neighbourhood_id
-        if hood not in known:
-            answered = answers.get("neighbourhood")
-            hood = answered if answered in known else None
-        out.append(Response(hood, row.fragility, answers))
-    return out
+@dataclass
+class StudyState:
+    """What the study's figures are computed from, read without opening any board."""
+
+    study: dict[str, str | None]
+    neighbourhoods: list[NeighbourhoodInfo]
+    workshops: list[WorkshopInfo]
+    boards: list[BoardRow]
+    people: dict[str, dict[str, Person]]
+    pictures: dict[str, RefInfo]
+    responses: list[Response]
+    response_keys: tuple[tuple[str, str | None, str | None], ...]
+    questionnaires: list[tuple[int, str]]
+
+    def key(self, filters: Filters) -> Hashable:
+        return (
+            tuple(sorted(filters.items())),
+            tuple(self.study.items()),
+            tuple((h["id"], h["name"], h["qpv_code"]) for h in self.neighbourhoods),
+            tuple((w["id"], w["title"], w["date"], w["neighbourhood"]) for w in self.workshops),
+            tuple((b.id, b.workshop_id, b.head_seq) for b in self.boards),
+            tuple(
+                sorted(
+                    (w, p.id, p.counts, p.age_band or "", p.fragility or "")
+                    for w, people in self.people.items()
+                    for p in people.values()
+                )
+            ),
+            tuple(sorted((ref, json.dumps(info, sort_keys=True)) for ref, info in self.pictures.items())),
+            self.response_keys,
+            tuple(self.questionnaires),
+        )
 
 
-async def study_inputs(services: Services, study_id: str) -> StudyInputs:
+async def study_state(services: Services, study_id: str) -> StudyState:
     study = await services.studies.study(study_id)
     if study is None:  # pragma: no cover - study_role said it exists
         raise ApiError(404, "study_not_found", "no such study among yours")
@@ -97,41 +128,96 @@ async def study_inputs(services: Services, study_id: str) -> StudyInputs:
         {"id": n.id, "name": n.name, "qpv_code": n.qpv_code}
         for n in await services.studies.neighbourhoods(study_id)
     ]
+    workshops: list[WorkshopInfo] = [
+        {"id": w.workshop_id, "title": w.title, "date": w.date, "neighbourhood": w.neighbourhood_id}
+        for w in await services.studies.study_workshops(study_id)
+    ]
+    ids = [w["id"] for w in workshops]
+    b, p, c, r = _boards.c, _participants.c, _pictures.c, _responses.c
+    async with services.store.engine.connect() as conn:
+        board_rows = (
+            await conn.execute(
+                select(b.id, b.workshop_id, b.kind, b.title, b.head_seq)
+                .where(b.workshop_id.in_(ids), b.kind == "exploration")
+                .order_by(b.workshop_id, b.created_at, b.id)
+            )
+        ).all()
+        person_rows = (
+            await conn.execute(
+                select(p.id, p.workshop_id, p.role, p.consent, p.age_band, p.fragility).where(
+                    p.workshop_id.in_(ids)
+                )
+            )
+        ).all()
+        picture_rows = (
+            await conn.execute(
+                select(c.id, c.label_fr, c.label_en, c.label_ar, c.category).where(c.workshop_id.in_(ids))
+            )
+        ).all()
+        response_rows = (
+            await conn.execute(
+                select(r.id, r.neighbourhood_id, r.fragility, r.answers)
+                .where(r.study_id == study_id)
+                .order_by(r.id)
+            )
+        ).all()
+    people: dict[str, dict[str, Person]] = {w: {} for w in ids}
+    for person in person_rows:
+        people[person.workshop_id].update(people_of([person._asdict()]))
+    pictures: dict[str, RefInfo] = {
+        custom_ref(pic.id): {
+            "kind": "activity",
+            "labels": {
+                k: v for k, v in (("fr", pic.label_fr), ("en", pic.label_en), ("ar", pic.label_ar)) if v
+            },
+            "picture": None,
+            "category": pic.category,
+        }
+        for pic in picture_rows
+    }
     known = {h["id"] for h in hoods}
-    refs, categories = catalogue_refs(services.catalogue)
-    workshops: list[WorkshopInfo] = []
-    boards: list[BoardFacts] = []
-    people = {}
-    for w in await services.studies.study_workshops(study_id):
-        workshops.append(
-            {"id": w.workshop_id, "title": w.title, "date": w.date, "neighbourhood": w.neighbourhood_id}
-        )
-        people[w.workshop_id] = people_of(
-            participant_entry(p) for p in await services.store.people(w.workshop_id)
-        )
-        for p in await services.store.custom_pictograms(w.workshop_id):
-            refs[custom_ref(p.id)] = {
-                "kind": "activity",
-                "labels": dict(p.labels),
-                "picture": None,
-                "category": p.category,
-            }
-        for row in await services.store.boards_of(w.workshop_id):
-            if row.kind == "exploration":
-                boards.append(await facts_of(services, row))
-    responses = await study_responses(services, study_id, known)
-    questionnaires = [(v, json.loads(body)) for v, body in await services.surveys.questionnaires(study_id)]
-    return StudyInputs(
+    responses = []
+    for resp in response_rows:
+        answers = _answers.get(resp.id)
+        if answers is None:
+            answers = _remember(_answers, resp.id, json.loads(resp.answers), CACHE_ANSWERS)
+        hood = resp.neighbourhood_id
+        if hood not in known:
+            answered = answers.get("neighbourhood")
+            hood = answered if answered in known else None
+        responses.append(Response(hood, resp.fragility, answers))
+    return StudyState(
         study={"id": study.id, "title": study.title, "territory": study.territory},
         neighbourhoods=hoods,
         workshops=workshops,
-        boards=boards,
+        boards=[BoardRow(x.id, x.workshop_id, x.kind, x.title, x.head_seq) for x in board_rows],
         people=people,
+        pictures=pictures,
         responses=responses,
-        questions=questions_of(questionnaires),
+        response_keys=tuple((x.id, x.neighbourhood_id, x.fragility) for x in response_rows),
+        questionnaires=await services.surveys.questionnaires(study_id),
+    )
+
+
+async def study_inputs(services: Services, state: StudyState) -> StudyInputs:
+    """The pure computation's inputs: the boards' facts (each board read when it changed)."""
+    refs, categories = catalogue_refs(services.catalogue)
+    refs.update(state.pictures)
+    return StudyInputs(
+        study=state.study,
+        neighbourhoods=state.neighbourhoods,
+        workshops=state.workshops,
+        boards=[await facts_of(services, row) for row in state.boards],
+        people=state.people,
+        responses=state.responses,
+        questions=questions_of([(v, json.loads(body)) for v, body in state.questionnaires]),
         refs=refs,
         categories=categories,
     )
+
+
+def encode(figures: Any) -> bytes:
+    return json.dumps(figures, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
 @router.get("/studies/{study_id}/diagnostic")
@@ -143,14 +229,14 @@ async def study_diagnostic(
     age_band: AgeBand | None = None,
     fragility: Fragility | None = None,
     workshop: str | None = None,
-) -> JSONResponse:
+) -> HttpResponse:
     """The figures (`fresque.diagnostic.shape.Diagnostic`); 422 `unknown_neighbourhood` / `unknown_workshop`
     for a filter naming none of the study's."""
     await study_role(services, study_id, signed_in)
-    inputs = await study_inputs(services, study_id)
-    if neighbourhood is not None and neighbourhood not in {h["id"] for h in inputs.neighbourhoods}:
+    state = await study_state(services, study_id)
+    if neighbourhood is not None and neighbourhood not in {h["id"] for h in state.neighbourhoods}:
         raise ApiError(422, "unknown_neighbourhood", "that neighbourhood is not one of this study's")
-    if workshop is not None and workshop not in {w["id"] for w in inputs.workshops}:
+    if workshop is not None and workshop not in {w["id"] for w in state.workshops}:
         raise ApiError(422, "unknown_workshop", "that workshop is not one of this study's")
     filters: Filters = {
         "neighbourhood": neighbourhood,
@@ -158,5 +244,11 @@ async def study_diagnostic(
         "fragility": fragility,
         "workshop": workshop,
     }
-    figures: Diagnostic = diagnose(inputs, filters)
-    return JSONResponse(figures, headers={"Cache-Control": "no-store"})
+    key = state.key(filters)
+    body = _results.get(key)
+    if body is None:
+        figures = diagnose(await study_inputs(services, state), filters)
+        body = _remember(_results, key, encode(figures), CACHE_RESULTS)
+    else:
+        _results.move_to_end(key)
+    return HttpResponse(body, media_type="application/json", headers={"Cache-Control": "no-store"})
