@@ -10,8 +10,8 @@
 
 The pages embed the questionnaire's latest version, the study's neighbourhoods and the survey's words in all
 three languages, so that a page the service worker kept works offline, and a respondent's language can be
-switched without a request. Someone not signed in gets the « forbidden » page; an account off the team the
-same « not found » as for a study that does not exist (as the API's 404).
+switched without a request. Someone not signed in goes to `/sign-in?next=…`; an account off the team gets
+the same « not found » as for a study that does not exist (as the API's 404).
 """
 
 from __future__ import annotations
@@ -21,15 +21,14 @@ from typing import Any, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from .api.account_deps import ACCOUNT_COOKIE
 from .api.deps import services
 from .api.errors import ApiError
 from .api.pictograms import picture_url
 from .api.surveys import questionnaire_state
-from .auth import bearer_from, csrf_token, hash_token
 from .i18n import LANGUAGES, dictionaries, direction_of
 from .modules import module_urls
 from .pages import STATIC_DIR, problem, render
+from .study_pages import page_account, to_sign_in
 
 router = APIRouter(include_in_schema=False)
 
@@ -48,13 +47,11 @@ def respondent_words() -> dict[str, dict[str, str]]:
 async def _team_page(request: Request, study_id: str) -> tuple[dict[str, Any], Response | None]:
     """The common context of the survey pages, or the error page to answer instead."""
     found = services(request)
-    token = bearer_from(request) or request.cookies.get(ACCOUNT_COOKIE)
-    if not token:
-        return {}, problem(request, "forbidden", 403)
-    account = await found.studies.account_session(hash_token(token))
+    account = await page_account(request)
     if account is None:
-        return {}, problem(request, "forbidden", 403)
-    role = await found.studies.member_role(study_id, account.account_id)
+        return {}, to_sign_in(request)
+    signed_in = account.signed_in.account
+    role = await found.studies.member_role(study_id, signed_in.account_id)
     study = await found.studies.study(study_id)
     if role is None or study is None:
         return {}, problem(request, "not_found", 404)
@@ -82,7 +79,7 @@ async def _team_page(request: Request, study_id: str) -> tuple[dict[str, Any], R
         "survey": state,
         "pictures": bootstrap["pictures"],
         "bootstrap": bootstrap,
-        "csrf": csrf_token(found.secret, hash_token(token)),
+        "csrf": account.csrf,
         "links": {
             "study": f"/studies/{study.id}",
             "survey": f"/studies/{study.id}/survey",

@@ -4,8 +4,10 @@ route that makes an account but an invite), the study itself through `POST /api/
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from fresque.accounts import hash_password_now
@@ -16,6 +18,7 @@ from fresque.db.studies import StudyStore
 from .server import ServerProcess
 
 PASSWORD = "un mot de passe assez long"
+T = TypeVar("T")
 
 
 @dataclass
@@ -40,8 +43,14 @@ async def _member(database_url: str, username: str) -> Member:
         await store.close()
 
 
+def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
+    """Run a coroutine in its own thread: a browser test's thread already runs Playwright's event loop."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(lambda: asyncio.run(make())).result()
+
+
 def make_member(server: ServerProcess, username: str) -> Member:
-    return asyncio.run(_member(server.database_url, username))
+    return _run(lambda: _member(server.database_url, username))
 
 
 def add_to_team(server: ServerProcess, study_id: str, member: Member) -> None:
@@ -52,7 +61,7 @@ def add_to_team(server: ServerProcess, study_id: str, member: Member) -> None:
         finally:
             await store.close()
 
-    asyncio.run(run())
+    _run(run)
 
 
 def create_study(

@@ -36,7 +36,7 @@ async function keep(urls) {
     own.map(async (u) => {
       try {
         const response = await fetch(/** @type {string} */ (u), { credentials: 'same-origin', cache: 'no-cache' });
-        if (!response.ok) return false;
+        if (!response.ok || response.redirected) return false; // a sign-in page is not the survey
         await cache.put(/** @type {string} */ (u), response);
         return true;
       } catch {
@@ -63,7 +63,7 @@ async function networkFirst(request) {
   key.search = key.pathname.startsWith('/studies/') ? '' : key.search; // a page's ?lang= is the same page
   try {
     const response = await fetch(request);
-    if (response.ok && (await cache.match(key.href, { ignoreVary: true }))) {
+    if (response.ok && !response.redirected && (await cache.match(key.href, { ignoreVary: true }))) {
       await cache.put(key.href, response.clone());
     }
     return response;

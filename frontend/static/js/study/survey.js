@@ -118,6 +118,8 @@ function draw() {
   card.lang = state.lang;
   card.dir = boot.directions[state.lang] || 'ltr';
   card.replaceChildren();
+  card.dataset.screen = state.screen;
+  card.dataset.question = state.screen === 'question' ? questions[state.index].id : '';
   if (state.screen === 'start') drawStart();
   else if (state.screen === 'consent') drawConsent();
   else if (state.screen === 'question') drawQuestion();
