@@ -439,3 +439,12 @@ def test_a_neighbourhood_filter_shows_that_neighbourhood() -> None:
     assert view.scope == "Encagnane"
     assert [row[:2] for row in view.comparison.rows] == [("Encagnane", "33")]
     assert view.keys[0].value == "33"
+
+
+def test_residents_words_are_capped_with_their_total() -> None:
+    diagnostic = sample_diagnostic()
+    words = diagnostic["territory"]["workshops"]["words"]
+    diagnostic["territory"]["workshops"]["words"] = [dict(words[0], text=f"mot {i}") for i in range(300)]
+    view = build_view(diagnostic, Words("fr", translator("fr")))
+    assert len(view.words) == 120 and view.words_total == 300
+    assert view.words[0].neighbourhood == "Jas-de-Bouffan" and view.words[0].severity == "Bloqué"

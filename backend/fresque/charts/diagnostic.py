@@ -29,6 +29,8 @@ AUTONOMY_COLOURS: Final = ("#009E73", "#E69F00", "#D55E00")
 SEVERITIES: Final = ("ok", "difficile", "bloque")
 KEY_EQUIPMENT: Final = ("smartphone", "internet_home")
 TOP_BARS: Final = 12  # bars in a chart; the table beside it has every row
+#: Residents' words shown at once (a study of many workshops has thousands): the filters narrow them down.
+WORDS_SHOWN: Final = 120
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ class DiagnosticView:
     survey: list[Figure] = field(default_factory=list)
     workshops: list[Figure] = field(default_factory=list)
     words: list[Quote] = field(default_factory=list)
+    words_total: int = 0
     words_suppressed: bool = False
 
 
@@ -172,8 +175,9 @@ def build_view(diagnostic: Mapping[str, Any], words: Words) -> DiagnosticView:
             workshop=shops.get(w["workshop"], ""),
             severity=t(f"board.severity.{w['severity']}") if w.get("severity") else "",
         )
-        for w in group["workshops"]["words"]
+        for w in group["workshops"]["words"][:WORDS_SHOWN]
     ]
+    view.words_total = len(group["workshops"]["words"])
     view.words_suppressed = bool(group["workshops"]["words_suppressed"])
     return view
 

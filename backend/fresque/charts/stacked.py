@@ -108,7 +108,8 @@ def stacked_bars(
             unknown = []
             for i, (s, seg) in enumerate(zip(series, row.segments, strict=True)):
                 if seg.value is None:
-                    unknown.append(f"{s.label}\u00a0: {seg.text}" if lang == "fr" else f"{s.label}: {seg.text}")
+                    colon = "\u00a0: " if lang == "fr" else ": "  # French: a no-break space before « : »
+                    unknown.append(f"{s.label}{colon}{seg.text}")
                     continue
                 span = width * seg.value / 100
                 if span <= 0:
