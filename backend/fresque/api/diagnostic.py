@@ -199,7 +199,12 @@ async def study_state(services: Services, study_id: str) -> StudyState:
     )
 
 
-async def study_inputs(services: Services, state: StudyState) -> StudyInputs:
+async def study_inputs(services: Services, study_id: str) -> StudyInputs:
+    """The pure computation's inputs of a study, as read now (the diagnostic page computes from these)."""
+    return await inputs_of(services, await study_state(services, study_id))
+
+
+async def inputs_of(services: Services, state: StudyState) -> StudyInputs:
     """The pure computation's inputs: the boards' facts (each board read when it changed)."""
     refs, categories = catalogue_refs(services.catalogue)
     refs.update(state.pictures)
@@ -247,7 +252,7 @@ async def study_diagnostic(
     key = state.key(filters)
     body = _results.get(key)
     if body is None:
-        figures = diagnose(await study_inputs(services, state), filters)
+        figures = diagnose(await inputs_of(services, state), filters)
         body = _remember(_results, key, encode(figures), CACHE_RESULTS)
     else:
         _results.move_to_end(key)
