@@ -148,3 +148,17 @@ def test_who_counts() -> None:
     assert {p.id for p in people.values() if p.counts} == {"h", "x"}
     assert people["h"] == Person("h", True, "26_40", "N1")
     assert list(itertools.islice(people, 1)) == ["f"]
+
+
+def test_an_erase_drops_what_the_diagnostic_keeps_in_memory() -> None:
+    from fresque.api import diagnostic as api
+
+    document = board_document(random.Random(3), {"id": "w", "title": "", "neighbourhood": None}, residents=5)
+    api._facts[("board-a", 7)] = board_facts(document)
+    api._facts[("board-b", 2)] = board_facts(document)
+    api._results[("study-a", ("key",))] = b"{}"
+    api._results[("study-b", ("key",))] = b"{}"
+    api.forget("study-a", ["board-a"])
+    assert ("board-a", 7) not in api._facts and ("board-b", 2) in api._facts
+    assert ("study-a", ("key",)) not in api._results and ("study-b", ("key",)) in api._results
+    api.forget("study-b", ["board-b"])

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from typing import Any, Final, TypeVar, cast
 
@@ -48,7 +48,7 @@ CACHE_ANSWERS: Final = 50_000
 CACHE_RESULTS: Final = 32
 _facts: OrderedDict[tuple[str, int], BoardFacts] = OrderedDict()
 _answers: OrderedDict[str, dict[str, Any]] = OrderedDict()
-_results: OrderedDict[Hashable, bytes] = OrderedDict()
+_results: OrderedDict[tuple[str, Hashable], bytes] = OrderedDict()  # (study id, its state's key)
 
 _responses = cast(Table, SurveyResponse.__table__)
 _boards = cast(Table, Board.__table__)
@@ -71,6 +71,16 @@ async def facts_of(services: Services, board: BoardRow) -> BoardFacts:
         return found
     document = await exploration_document(services, board)
     return _remember(_facts, (board.id, int(document["board"]["seq"])), board_facts(document), CACHE_BOARDS)
+
+
+def forget(study_id: str | None = None, board_ids: Iterable[str] = ()) -> None:
+    """Drop what this process keeps of a study (its answers) and of boards (their facts): for an erase, so
+    that an erased study's words do not stay in memory until pushed out."""
+    boards = set(board_ids)
+    for board_key in [k for k in _facts if k[0] in boards]:
+        del _facts[board_key]
+    for key in [k for k in _results if study_id is not None and k[0] == study_id]:
+        del _results[key]
 
 
 def catalogue_refs(catalogue: Catalogue) -> tuple[dict[str, RefInfo], dict[str, Labels]]:
@@ -249,7 +259,7 @@ async def study_diagnostic(
         "fragility": fragility,
         "workshop": workshop,
     }
-    key = state.key(filters)
+    key = (study_id, state.key(filters))
     body = _results.get(key)
     if body is None:
         figures = diagnose(await inputs_of(services, state), filters)

@@ -184,6 +184,9 @@ async def erase_study(services: Services, study_id: str) -> dict[str, int] | Non
             continue  # a workshop was attached meanwhile: erase it too
         if rows is None:
             return None
+        from .diagnostic import forget  # the study's answers kept in memory go too
+
+        forget(study_id)
         totals.update(rows)
         # SQLite: checkpoint the WAL so the deleted text leaves every file; PostgreSQL: VACUUM the tables
         await services.store._reclaim(sorted(rows))

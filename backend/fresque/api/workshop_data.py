@@ -102,6 +102,9 @@ async def erase_workshop_data(services: Services, workshop_id: str) -> dict[str,
         counts = await services.store.erase_workshop(workshop_id)
     if counts is None:
         return None
+    from .diagnostic import forget  # the diagnostic's memory of these boards goes too
+
+    forget(board_ids=board_ids)
     pictures = await services.pictures.erase_workshop(workshop_id)
     log.info("workshop %s erased: %s, %d custom pictogram rows after", workshop_id, counts, pictures)
     return counts
