@@ -12,10 +12,12 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from fresque.accounts import hash_password_now
@@ -32,6 +34,13 @@ from .server import ServerProcess
 from .workshop import Workshop, activity, difficulty, new_item_id, solution, thread
 
 PASSWORD_HASH_MARK = "argon2id"  # every stored hash starts `$argon2id$`: never in an export
+T = TypeVar("T")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """In a thread of its own: a browser test's thread already runs Playwright's event loop."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
 
 
 @dataclass
@@ -58,7 +67,7 @@ async def _account(database_url: str, username: str) -> Account:
 
 def make_account(server: ServerProcess, username: str) -> Account:
     """An account, signed in: a session inserted as sign-in would (the account routes are another part's)."""
-    return asyncio.run(_account(server.database_url, username))
+    return _run(_account(server.database_url, username))
 
 
 @dataclass
@@ -246,7 +255,7 @@ def seed_study(
     """Three neighbourhoods; two residents' workshops (one with its own picture on a card, a resident with a
     profile, one removed); the partners' workshop, whose action links a solution of each and answers a
     question de travail; two questionnaire versions; survey responses; two questions de travail."""
-    study_id, neighbourhoods = asyncio.run(_study_rows(server, owner, member, mark))
+    study_id, neighbourhoods = _run(_study_rows(server, owner, member, mark))
     workshops = [
         Workshop(server, server.create_workshop(title=title))
         for title in (f"Atelier Jas {mark}", "Atelier Encagnane", "Atelier des partenaires")
@@ -294,12 +303,12 @@ def seed_study(
         solutions.append(await _fill_residents(workshops[0], exploration[0], mark, pictogram["ref"]))
         solutions.append(await _fill_residents(workshops[1], exploration[1], mark, None))
 
-    asyncio.run(boards())
+    _run(boards())
     seeded = {"questions": questions, "exploration": exploration, "solutions": solutions}
-    responses = asyncio.run(_after_workshops(server, study_id, links, neighbourhoods, seeded, mark))
+    responses = _run(_after_workshops(server, study_id, links, neighbourhoods, seeded, mark))
     # links across workshops need the workshops in the study, and the question its row: after both
     linked = list(zip(exploration, solutions, strict=True))
-    asyncio.run(_fill_partners(workshops[2], str(actions["id"]), linked, questions[0], mark))
+    _run(_fill_partners(workshops[2], str(actions["id"]), linked, questions[0], mark))
     return SeededStudy(
         id=study_id,
         mark=mark,
