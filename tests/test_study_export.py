@@ -6,6 +6,7 @@ A real `fresque serve` on SQLite and on PostgreSQL, with its data directory (the
 
 from __future__ import annotations
 
+import base64
 import copy
 import json
 import re
@@ -297,6 +298,38 @@ def test_who_may_export_import_and_what_a_wrong_document_gets(server: ServerProc
     refused = import_(server, stranger, wrong)
     assert refused.status_code == 422 and refused.json()["error"] == "unknown_custom_pictogram"
     assert count_studies(server) == before  # nothing was written
+
+    # a picture that is not one is found only when it is stored, after the study's rows: they are erased
+    rows_before = count_rows(server)
+    wrong = copy.deepcopy(document)
+    wrong["workshops"][0]["export"]["custom_pictograms"][0]["picture_png_base64"] = base64.b64encode(
+        b"GIF89a not a picture"
+    ).decode()
+    refused = import_(server, stranger, wrong)
+    assert refused.status_code == 415 and refused.json()["error"] == "unsupported_image", refused.text
+    assert count_rows(server) == rows_before
+
+
+def count_rows(server: ServerProcess) -> dict[str, int]:
+    """Rows of every table (what an import would add to)."""
+    import asyncio
+
+    from fresque.db.engine import make_engine
+    from fresque.db.models import Base
+    from sqlalchemy import text
+
+    async def count() -> dict[str, int]:
+        engine = make_engine(server.database_url)
+        try:
+            async with engine.connect() as conn:
+                return {
+                    t.name: int((await conn.execute(text(f"SELECT count(*) FROM {t.name}"))).scalar_one())
+                    for t in Base.metadata.sorted_tables
+                }
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(count())
 
 
 def count_studies(server: ServerProcess) -> int:
