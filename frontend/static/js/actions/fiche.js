@@ -20,6 +20,8 @@ import { newMilestoneId } from '../core/protocol.js';
 import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 import { radarGeometry, radarSvg, seriesColour } from './radar.js';
 import { openSolutionPicker, wordsOf } from './picker.js';
+import { loadQuestions } from './questions.js';
+import { questionTag } from '../study/question-words.js';
 
 /** @typedef {(key: string, vars?: Record<string, unknown>) => string} Translate */
 /** @typedef {{id: string, label: string | null}} Choice */
@@ -32,7 +34,7 @@ import { openSolutionPicker, wordsOf } from './picker.js';
  *   risks: string, status: string}} Fiche
  * @typedef {{id: string, author?: string, lane: string, start: string, end: string, fiche: Fiche,
  *   milestones: {id: string, month: string, label: string}[], capabilities: Record<string, Record<string, number>>,
- *   links: {board: string, item: string}[]}} Action
+ *   links: {board: string, item: string}[], question?: string}} Action
  * @typedef {{title?: string, timeline: {start: string, end: string, scale: string}, lanes: Choice[], axes: Choice[],
  *   series: Choice[], target_groups: Choice[], organisations: Choice[], locked?: boolean, phase?: string | null}} ActionSettings
  * @typedef {{store: {view: () => any, subscribe: (fn: () => void) => () => void, pendingCount?: number},
@@ -677,6 +679,7 @@ export function openFiche(ctx, actionId) {
 
   const web = capabilitiesPart();
   const sources = sourcesPart();
+  const question = questionPart();
 
   const printLink = h('a', {
     class: 'fiche-print button-like',
@@ -686,7 +689,7 @@ export function openFiche(ctx, actionId) {
   const doneButton = h('button', { class: 'fiche-done', attrs: { type: 'button' }, text: t('actions.fiche.done') });
 
   const form = h('form', { class: 'fiche-form', attrs: { novalidate: true } , on: { submit: (/** @type {Event} */ e) => e.preventDefault() } }, [
-    identity, calendar, objectives, people, carriers, money, followUp, web, sources,
+    identity, calendar, objectives, people, carriers, money, followUp, web, question, sources,
   ]);
   const dialog = /** @type {HTMLDialogElement} */ (h('dialog', {
     class: 'fiche-dialog',
@@ -1248,6 +1251,10 @@ export function openFiche(ctx, actionId) {
   function sourcesPart() {
     const list = h('ul', { class: 'fiche-sources' });
     const note = h('p', { class: 'fiche-hint', attrs: { 'aria-live': 'polite' } });
+    // in a study: the neighbourhoods and the residents behind the action (the server counts them)
+    const behindLine = h('p', { class: 'fiche-behind', attrs: { dir: 'auto' }, hidden: true });
+    /** @type {any} */
+    let behind = null;
     /** @type {Map<string, any> | null} null: not loaded (or no such route yet) */
     let known = null;
     let loading = false;
@@ -1265,6 +1272,7 @@ export function openFiche(ctx, actionId) {
         if (!response.ok) throw new Error(String(response.status));
         const data = await response.json();
         known = new Map((data.links ?? []).map((/** @type {any} */ l) => [keyOf(l), l]));
+        behind = data.behind_actions?.[actionId] ?? null;
         missingRoute = false;
       } catch {
         known = known ?? new Map();
@@ -1286,9 +1294,15 @@ export function openFiche(ctx, actionId) {
       const settled = (ctx.store.pendingCount ?? 0) === 0;
       if (undescribed && settled && !loading && loadedFor !== JSON.stringify(links)) load();
       const waiting = known === null || loading || (undescribed && loadedFor !== JSON.stringify(links));
-      const key = JSON.stringify([links, known ? [...known.keys()] : null, may().fiches, waiting]);
+      const key = JSON.stringify([links, known ? [...known.keys()] : null, may().fiches, waiting, behind]);
       if (key === drawn) return;
       drawn = key;
+      behindLine.hidden = !(behind && links.length);
+      if (behind && links.length) {
+        const places = (behind.neighbourhoods ?? []).map((/** @type {any} */ n) => n.name).join(', ') || t('questions.territory');
+        behindLine.textContent = t('questions.behind.line', { places, people: countOf(t, 'questions.behind.residents', behind.residents ?? 0, lang) })
+          + (behind.votes_hidden ? ` ${t('questions.behind.votes_hidden')}` : '');
+      }
       if (!links.length) {
         list.replaceChildren(h('li', { class: 'fiche-empty', text: t('actions.sources.none') }));
         return;
@@ -1322,7 +1336,7 @@ export function openFiche(ctx, actionId) {
             sol.picture_url ? h('img', { attrs: { src: sol.picture_url, alt: '', width: 56, height: 56 } }) : null,
             h('div', {}, [
               h('p', { class: 'fiche-source-title', text: title, attrs: { dir: 'auto' } }),
-              h('p', { class: 'fiche-hint', text: [info.board_title, typeof info.votes === 'number' ? countOf(t, 'actions.sources.votes', info.votes, lang) : null].filter(Boolean).join(' · '), attrs: { dir: 'auto' } }),
+              h('p', { class: 'fiche-hint', text: [info.neighbourhood?.name, info.board_title, typeof info.votes === 'number' ? countOf(t, 'actions.sources.votes', info.votes, lang) : null].filter(Boolean).join(' · '), attrs: { dir: 'auto' } }),
               info.found === false ? h('p', { class: 'fiche-error', text: t('actions.sources.gone') }) : null,
             ]),
           ]),
@@ -1341,7 +1355,46 @@ export function openFiche(ctx, actionId) {
       on: { click: () => { openSolutionPicker(ctx, { linkTo: actionId }); } },
     });
     load();
-    return section('sources', t('actions.sources.title'), [h('p', { class: 'fiche-hint', text: t('actions.sources.intro') }), list, note, linkButton, errorBox('links')]);
+    return section('sources', t('actions.sources.title'), [h('p', { class: 'fiche-hint', text: t('actions.sources.intro') }), behindLine, list, note, linkButton, errorBox('links')]);
+  }
+
+  // -- the question de travail it answers (a study's partners' workshop) ----------------------------------------
+
+  function questionPart() {
+    const select = /** @type {HTMLSelectElement} */ (h('select', { class: 'fiche-input' }));
+    const part = section('question', t('questions.fiche.title'), [
+      field('question', select, { label: t('questions.fiche.label'), hint: t('questions.fiche.hint'), wide: true }),
+    ]);
+    part.hidden = true; // shown once the study's questions are known (none: no study, nothing to choose)
+    /** @type {import('../study/question-words.js').WorkQuestion[]} */
+    let questions = [];
+    const options = () => {
+      const current = action()?.question ?? '';
+      const known = questions.some((q) => q.id === current);
+      select.replaceChildren(
+        h('option', { attrs: { value: '' }, text: t('questions.fiche.none') }),
+        ...questions.map((q, i) => h('option', { attrs: { value: q.id, dir: 'auto' }, text: `${questionTag(i)} · ${q.question}` })),
+        ...(current && !known ? [h('option', { attrs: { value: current }, text: t('questions.fiche.removed') })] : []),
+      );
+      select.value = current;
+    };
+    select.addEventListener('change', () => {
+      send([{ op: 'action.question', id: actionId, question: select.value || null }], 'question');
+    });
+    loadQuestions(ctx.workshop.id).then((found) => {
+      questions = found;
+      part.hidden = !found.length && !action()?.question;
+      options();
+      refresh();
+    });
+    let shown = '';
+    renders.push(() => {
+      const current = action()?.question ?? '';
+      if (current === shown || editing(select)) return;
+      shown = current;
+      options();
+    });
+    return part;
   }
 
   // -- open, follow, close ------------------------------------------------------------------------------------

@@ -492,6 +492,8 @@ async function start() {
     if (m.mountFilters) m.mountFilters(ctx, byId('filters'));
     timeline.schedule();
   });
+  // a study's questions de travail, as read-only prompts above the timeline (nothing without a study)
+  module('questions').then((m) => m?.mountQuestions?.(ctx, byId('questions')));
   module('facilitate').then((m) => {
     if (!m?.mountFacilitation) {
       ownBanner = true;

@@ -17,7 +17,7 @@ import { newActionId } from '../core/protocol.js';
 /**
  * @typedef {{board: string, board_title?: string, item: string, text?: string, ref?: string | null,
  *   label?: Record<string, string> | string | null, picture_url?: string | null, votes?: number | null,
- *   answered_by?: string[]}} Solution
+ *   answered_by?: string[], neighbourhood?: {id: string | null, name: string} | null}} Solution
  */
 
 /**
@@ -167,6 +167,7 @@ export function openSolutionPicker(ctx, { lane, start, end, linkTo } = {}) {
       });
       const answered = (s.answered_by ?? []).length;
       const facts = [
+        s.neighbourhood?.name ?? '', // a study's solutions: the neighbourhood they come from
         s.board_title ?? '',
         typeof s.votes === 'number' ? countOf(t, 'actions.picker.votes', s.votes, ctx.lang) : '',
       ].filter(Boolean).join(' · ');
