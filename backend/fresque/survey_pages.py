@@ -105,6 +105,8 @@ async def survey_page(request: Request, study_id: str) -> Response:
         "/palette.css",
         "/icons/colour.svg",
         "/icons/speak.svg",
+        # the surveyor may switch the page's own language offline too (js/pages/lang.js fetches these)
+        *(f"/static/i18n/{lang}.json" for lang in LANGUAGES),
         *context["pictures"].values(),
     ]
     return render(

@@ -19,7 +19,12 @@ worker.addEventListener('message', (/** @type {any} */ event) => {
   const data = event.data || {};
   if (data.type !== 'keep' || !Array.isArray(data.urls)) return;
   event.waitUntil(
-    keep(data.urls).then((kept) => event.source?.postMessage({ type: 'kept', count: kept })),
+    keep(data.urls).then(async (count) => {
+      // « opens without network » only if the page itself is kept (fetched now, or kept from before)
+      const cache = await caches.open(CACHE);
+      const page = await cache.match(new URL(String(data.urls[0]), worker.location.origin).href, { ignoreVary: true });
+      if (page) event.source?.postMessage({ type: 'kept', count });
+    }),
   );
 });
 
