@@ -351,11 +351,16 @@ def count_studies(server: ServerProcess) -> int:
 
 def test_a_large_study_import_is_read_for_a_signed_in_account_only(tmp_path: Path, sqlite_url: str) -> None:
     """Over the JSON cap (FRESQUE_MAX_BODY_BYTES) the body limit lets the import in only with an account's
-    session, and within FRESQUE_MAX_IMPORT_BYTES."""
+    session, and within FRESQUE_MAX_IMPORT_BYTES; an import spends the workshop creation allowance."""
     server = ServerProcess(
         sqlite_url,
         log_path=tmp_path / "server.log",
-        env={"FRESQUE_MAX_BODY_BYTES": "4096", "FRESQUE_MAX_IMPORT_BYTES": "200000"},
+        # 4 workshops at once from this address: the seed makes 3, an import spends 1
+        env={
+            "FRESQUE_MAX_BODY_BYTES": "4096",
+            "FRESQUE_MAX_IMPORT_BYTES": "200000",
+            "FRESQUE_CREATE_BURST": "4",
+        },
     )
     server.start()
     try:
@@ -371,5 +376,9 @@ def test_a_large_study_import_is_read_for_a_signed_in_account_only(tmp_path: Pat
         padded = {**document, "padding": "x" * 200_000}
         too_large = import_(server, owner, padded)
         assert too_large.status_code == 413 and too_large.json()["error"] == "body_too_large"
+        # the creation allowance is spent: a second import waits, as a new workshop would
+        again = import_(server, owner, document)
+        assert again.status_code == 429 and again.json()["error"] == "too_many_workshops", again.text
+        assert int(again.headers["retry-after"]) > 0
     finally:
         server.stop()

@@ -72,9 +72,9 @@ from ..uploads import CUSTOM_REF_PREFIX, PictureRefused, custom_ref
 from .account_deps import AccountReader, AccountWriter, account_writer, study_role
 from .deps import Services, ServicesDep
 from .errors import ApiError
-from .joining import code_expiry
+from .joining import client_address, code_expiry
 from .workshop_data import erase_workshop_data, workshop_document
-from .workshops import imported_id
+from .workshops import imported_id, limit_creation
 
 log = logging.getLogger(__name__)
 
@@ -558,7 +558,7 @@ async def write_workshop(
 
 @router.post("/studies/import", status_code=201)
 async def import_study(
-    raw: dict[str, Any], signed_in: AccountWriter, services: ServicesDep
+    raw: dict[str, Any], request: Request, signed_in: AccountWriter, services: ServicesDep
 ) -> dict[str, Any]:
     document = parse_study(raw)
     check_study(document)
@@ -566,6 +566,8 @@ async def import_study(
     await plan_people(services, plan)
     for entry in document.workshops:
         check_workshop(services, plan, entry.export)
+    # an import makes workshops: it spends the creation allowance as making one does (429 with Retry-After)
+    limit_creation(services, client_address(request))
     try:
         await write_study(services, plan, signed_in.account.account_id)
     except BaseException as exc:
