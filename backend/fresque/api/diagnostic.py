@@ -49,6 +49,11 @@ CACHE_RESULTS: Final = 32
 _facts: OrderedDict[tuple[str, int], BoardFacts] = OrderedDict()
 _answers: OrderedDict[str, dict[str, Any]] = OrderedDict()
 _results: OrderedDict[tuple[str, Hashable], bytes] = OrderedDict()  # (study id, its state's key)
+# Per study context (`StudyState.context`): the groups' counts already made (`StudyInputs.memo`), so that
+# after one board changed only its neighbourhood is counted again.
+CACHE_MEMOS: Final = 8
+MEMO_ENTRIES: Final = 4096
+_memos: OrderedDict[Hashable, dict[Hashable, Any]] = OrderedDict()
 
 _responses = cast(Table, SurveyResponse.__table__)
 _boards = cast(Table, Board.__table__)
@@ -81,6 +86,10 @@ def forget(study_id: str | None = None, board_ids: Iterable[str] = ()) -> None:
         del _facts[board_key]
     for key in [k for k in _results if study_id is not None and k[0] == study_id]:
         del _results[key]
+    for context in [c for c in _memos if study_id is not None and cast(Any, c)[0][0][1] == study_id]:
+        del _memos[context]
+    if boards:  # a memo's counts may hold these boards' words: the memos go (they are made again)
+        _memos.clear()
 
 
 def catalogue_refs(catalogue: Catalogue) -> tuple[dict[str, RefInfo], dict[str, Labels]]:
@@ -109,6 +118,16 @@ class StudyState:
     responses: list[Response]
     response_keys: tuple[tuple[str, str | None, str | None], ...]
     questionnaires: list[tuple[int, str]]
+
+    def context(self) -> Hashable:
+        """What every count of a group depends on besides its boards, people and responses."""
+        return (
+            tuple(self.study.items()),
+            tuple((h["id"], h["name"], h["qpv_code"]) for h in self.neighbourhoods),
+            tuple((w["id"], w["title"], w["date"], w["neighbourhood"]) for w in self.workshops),
+            tuple(sorted((ref, json.dumps(info, sort_keys=True)) for ref, info in self.pictures.items())),
+            tuple(self.questionnaires),
+        )
 
     def key(self, filters: Filters) -> Hashable:
         return (
@@ -218,6 +237,11 @@ async def inputs_of(services: Services, state: StudyState) -> StudyInputs:
     """The pure computation's inputs: the boards' facts (each board read when it changed)."""
     refs, categories = catalogue_refs(services.catalogue)
     refs.update(state.pictures)
+    context = state.context()
+    memo = _memos.get(context)
+    if memo is None or len(memo) > MEMO_ENTRIES:
+        memo = _remember(_memos, context, {}, CACHE_MEMOS)
+    _memos.move_to_end(context)
     return StudyInputs(
         study=state.study,
         neighbourhoods=state.neighbourhoods,
@@ -228,6 +252,8 @@ async def inputs_of(services: Services, state: StudyState) -> StudyInputs:
         questions=questions_of([(v, json.loads(body)) for v, body in state.questionnaires]),
         refs=refs,
         categories=categories,
+        memo=memo,
+        responses_version=state.response_keys,
     )
 
 

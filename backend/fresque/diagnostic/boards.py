@@ -74,6 +74,7 @@ class BoardFacts:
     touches: tuple[tuple[str, str], ...]  # (touch-point id, difficulty id) joined by a thread
     votes: tuple[Vote, ...]  # dots on visible solutions
     categories: dict[str, str]  # a workshop picture's own category (`custom:<id>` → category)
+    seq: int = 0  # the board's sequence number when exported: its facts change only with it
 
 
 def board_facts(document: Mapping[str, Any]) -> BoardFacts:
@@ -129,4 +130,5 @@ def board_facts(document: Mapping[str, Any]) -> BoardFacts:
         touches=tuple(touches),
         votes=votes,
         categories=categories,
+        seq=int(document["board"].get("seq", 0)),
     )

@@ -9,7 +9,7 @@ unfiltered one: `suppression.py`), settles which cells are published, and writes
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, cast
 
@@ -71,6 +71,11 @@ class StudyInputs:
     questions: list[QuestionInfo]
     refs: Mapping[str, RefInfo]  # every catalogue entry (and workshop picture) the boards may name
     categories: Mapping[str, Labels]
+    # Counts of a group already computed for the same study's context (its neighbourhoods, workshops,
+    # pictures and questionnaire: the caller keeps one memo per context), by what they depend on: a
+    # neighbourhood's boards (id, seq) and people, or the responses (`responses_version`).
+    memo: MutableMapping[Hashable, Any] | None = None
+    responses_version: Hashable = None
 
 
 def questions_of(questionnaires: Sequence[tuple[int, Mapping[str, Any]]]) -> list[QuestionInfo]:
@@ -327,11 +332,36 @@ def population_counts(inputs: StudyInputs, pop: Population, surveys: bool = True
         for r in inputs.responses:
             if pop.response(r):
                 responses[r.neighbourhood if r.neighbourhood in responses else NOWHERE].append(r)
+    memo = inputs.memo
     out: dict[str, GroupCounts] = {}
     for group in (*hoods, NOWHERE):
-        counts = workshop_counts(boards[group], inputs.people, pop.person, inputs.refs, neighbourhood_of)
+        mine = boards[group]
+        key: Hashable = None
+        found = None
+        if memo is not None:
+            workshops = sorted({b.workshop_id for b in mine})
+            key = (
+                "w",
+                group,
+                pop.age_band,
+                pop.fragility,
+                tuple((b.board_id, b.seq) for b in mine),
+                tuple((w, neighbourhood_of[w], tuple(inputs.people.get(w, {}).values())) for w in workshops),
+            )
+            found = memo.get(key)
+        if found is None:
+            found = workshop_counts(mine, inputs.people, pop.person, inputs.refs, neighbourhood_of)
+            if memo is not None:
+                memo[key] = found
+        counts = GroupCounts(dict(found.cells), found.words, found.labels)
         if surveys:
-            counts.cells.update(survey_counts(responses[group], inputs.questions))
+            survey_key = ("s", group, pop.age_band, pop.fragility, inputs.responses_version)
+            cells = memo.get(survey_key) if memo is not None and inputs.responses_version else None
+            if cells is None:
+                cells = survey_counts(responses[group], inputs.questions)
+                if memo is not None and inputs.responses_version:
+                    memo[survey_key] = cells
+            counts.cells.update(cells)
         out[group] = counts
     out[TERRITORY] = merge(out.values())
     del out[NOWHERE]
