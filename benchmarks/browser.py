@@ -16,12 +16,13 @@ Two cases, each measured on its baseline board (one activity) and on its own boa
 What is measured (also printed with the results, `DEFINITIONS`):
 - first render: from the navigation's start (`performance.timeOrigin`, the page's time 0) to the end of the
   first rendering update (style, layout and paint on the page's main thread) after which every item and
-  every thread of the board is in the page and every picture in them is loaded (but for `loading="lazy"`
-  ones off screen, which the browser fetches only when they come near). A script injected before
-  the page's own posts a message from each animation frame's callback; the message runs after that frame's
-  rendering and checks. Median of `--loads` loads, each in a fresh browser context: no HTTP cache and no
-  stored board, as when a resident opens the link for the first time. `reload`: the same board opened again
-  in the last context (scripts and pictures cached), no target.
+  every thread of the board is in the page and every picture in them is loaded (but for lazy ones off
+  screen, fetched only when they come near: `loading="lazy"`, or the page's own, an address waiting in
+  `data-src`; a picture with no address yet is not loaded, though the browser calls it `complete`). A
+  script injected before the page's own posts a message from each animation frame's callback; the message
+  runs after that frame's rendering and checks. Median of `--loads` loads, each in a fresh browser
+  context: no HTTP cache and no stored board, as when a resident opens the link for the first time.
+  `reload`: the same board opened again in the last context (scripts and pictures cached), no target.
 - drag frames: the gaps between consecutive `requestAnimationFrame` timestamps from the press to the
   release, while one of the viewer's own activities is dragged. Laptop: `--moves` mouse moves sent as fast
   as the page takes them (as in issue 3). Phone: one finger (`Input.dispatchTouchEvent`), `--touch-moves`
@@ -68,7 +69,7 @@ WAIT_MS = 180_000  # a cold load of a big board on a 4× slower CPU, on a busy m
 DEFINITIONS = """\
 first render = navigation start -> end of the first rendering update (main thread: style, layout, paint)
                after which every item and thread is in the page and every picture in it is loaded
-               (but for loading="lazy" ones off screen);
+               (but for lazy ones off screen);
                median of {loads} loads, each in a fresh browser context (cold cache, nothing stored)
 reload       = the same, the board opened again in the same context (scripts and pictures cached)
 drag frames  = gaps between requestAnimationFrame timestamps from press to release while one of the
@@ -325,13 +326,15 @@ FIRST_RENDER_PROBE = """(() => {
     const items = mark('items drawn', count('.items > .item') >= want.items);
     const threads = count('svg.threads path.thread') >= want.threads
       && (!want.threads || mark('threads drawn', true)); // a board without threads: no milestone
-    // every picture loaded, but for lazy ones away from the screen (the browser fetches them when near)
+    // every picture loaded, but for lazy ones away from the screen (fetched when they come near): the
+    // browser's loading="lazy", or the page's own (an address waiting in data-src, js/board/dom.js picture)
     const away = (img) => {
       const r = img.getBoundingClientRect();
       return r.bottom < 0 || r.right < 0 || r.top > innerHeight || r.left > innerWidth;
     };
+    const loaded = (img) => img.complete && img.hasAttribute('src'); // no src yet: `complete`, but not loaded
     const pictures = items && mark('pictures loaded', [...document.querySelectorAll('.items img')]
-      .every((img) => img.complete || (img.loading === 'lazy' && away(img))));
+      .every((img) => loaded(img) || ((img.loading === 'lazy' || 'src' in img.dataset) && away(img))));
     if (ready && items && threads && pictures) {
       window.__drawnAt = performance.now();
       return;

@@ -6,7 +6,7 @@
 import { DAYS, SLOTS } from '../core/protocol.js';
 import { cellRect, curvesPath, gridBounds, itemSize, stickyLabels, threadPath } from '../core/geometry.js';
 import { countOf } from '../core/i18n.js';
-import { h, picture } from './dom.js';
+import { forgetPictures, h, lazyPicturesNear, picture } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const STICKY_DAYS_H = 30; // the sticky days' strip (board.css .sticky-days): the parts of the day start under it
@@ -42,6 +42,7 @@ export class Renderer {
     this.itemLayer = h('div', { class: 'items' });
     this.overlay = h('div', { class: 'overlay', attrs: { 'aria-hidden': 'true' } });
     world.append(this.grid, this.threadLayer, this.itemLayer, this.overlay);
+    if (world.parentElement) lazyPicturesNear(world.parentElement); // the cards' pictures, as they come near it
     // screen-side, over the world: the week's labels that stay in sight while panning (stick)
     this.stickyRows = h('div', { class: 'sticky-rows', attrs: { 'aria-hidden': 'true' } });
     this.stickyDays = h('div', { class: 'sticky-days', attrs: { 'aria-hidden': 'true' } });
@@ -306,6 +307,7 @@ export class Renderer {
       parts.push(h('span', { class: 'mover', text: who.alias, attrs: { dir: 'auto' } }));
     }
     el.classList.toggle('moved-by-other', Boolean(remote?.participant));
+    forgetPictures(el);
     el.replaceChildren(...parts.filter((p) => p !== null));
     const bits = [t(`board.kind.${item.kind}`)];
     if (label) bits.push(label);
@@ -464,7 +466,8 @@ export class Renderer {
 
   /**
    * The cards' pictures still loading on the screen's cards (worked out from the cards' places and the view, not
-   * measured: no layout). Those off screen are left out: `loading="lazy"` ones far off never come by themselves.
+   * measured: no layout), their address given or not yet (dom.js picture). Those off screen are left out: they
+   * are asked for only when they come near.
    * @returns {HTMLImageElement[]}
    */
   picturesComing() {
@@ -480,7 +483,7 @@ export class Renderer {
       const left = p.x * scale + x;
       const top = p.y * scale + y;
       if (left + p.w * scale < 0 || top + p.h * scale < 0 || left > screen.width || top > screen.height) continue;
-      for (const img of entry.el.querySelectorAll('img')) if (!img.complete) coming.push(img);
+      for (const img of entry.el.querySelectorAll('img')) if (!img.complete || img.dataset.src) coming.push(img);
     }
     return coming;
   }
