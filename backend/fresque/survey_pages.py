@@ -99,6 +99,7 @@ async def survey_page(request: Request, study_id: str) -> Response:
         return refused
     # what the service worker keeps for an offline start: this page's modules, styles, pictures, icons
     assets = [
+        "/static/js/study/survey.js",  # module_urls names what it imports, not the entry itself
         *module_urls(STATIC_DIR, "js/study/survey.js"),
         "/static/css/base.css",
         "/static/css/survey.css",
