@@ -250,3 +250,27 @@ def test_member_helpers_sign_in(accounts_server: ServerProcess) -> None:
     """The test helper's member is what a page would have: its CSRF token is the server's."""
     member: Member = new_member(accounts_server, "amina")
     assert member.csrf == csrf_token(SECRET.encode(), hash_token(member.token))
+
+
+def test_the_sign_in_page_and_where_it_leads(accounts_server: ServerProcess) -> None:
+    """`/sign-in` for anyone; the team's pages send a browser without an account there, with the way back;
+    a signed-in browser skips it; `next` only ever names a path of this site."""
+    html = {"Accept": "text/html"}
+    with httpx.Client(base_url=accounts_server.base_url, timeout=30) as anonymous:
+        page = anonymous.get("/sign-in", headers=html)
+        assert (
+            page.status_code == 200
+            and 'id="sign-in-form"' in page.text
+            and 'data-next="/studies"' in page.text
+        )
+        for path in ("/account", "/studies"):
+            sent = anonymous.get(path, headers=html)
+            assert sent.status_code == 303 and sent.headers["location"] == f"/sign-in?next={path}"
+        for hostile in ("//evil.example/", "https://evil.example/", "/\\evil.example"):
+            page = anonymous.get("/sign-in", params={"next": hostile}, headers=html)
+            assert 'data-next="/studies"' in page.text, hostile
+    member = new_member(accounts_server, "amina")
+    with member.browser() as browser:
+        skipped = browser.get("/sign-in?next=/account", headers=html)
+        assert skipped.status_code == 303 and skipped.headers["location"] == "/account"
+        assert "amina" in browser.get("/account", headers=html).text

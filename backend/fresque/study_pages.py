@@ -80,7 +80,7 @@ async def sign_in_page(request: Request, next: str | None = None) -> Response:
     return render(
         request,
         "study/signin.html",
-        {"page": "study-signin", "next": target, "username_max": USERNAME_MAX},
+        {"page": "study-signin", "next": target, "username_max": USERNAME_MAX, "account": None, "csrf": ""},
     )
 
 

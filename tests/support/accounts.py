@@ -5,6 +5,7 @@ token, and a study with its neighbourhoods."""
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,9 @@ async def _make(database_url: str, username: str, password: str) -> str:
 
 
 def make_account(server: ServerProcess, username: str, password: str = PASSWORD) -> str:
-    return asyncio.run(_make(server.database_url, username, password))
+    # in a thread of its own: a browser test's thread already runs Playwright's event loop
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, _make(server.database_url, username, password)).result()
 
 
 @dataclass
