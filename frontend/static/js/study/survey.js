@@ -178,7 +178,13 @@ function drawQuestion() {
   const h = heading(label);
   const multiple = question.kind === 'multiple';
   const answers = answersOf(question, boot.neighbourhoods);
-  const hint = el('p', 'hint survey-hint', multiple ? r('choose_many') : r('choose_one'));
+  // the autonomy questions name a task: the hint asks the question
+  const autonomy = question.id.startsWith('autonomy_');
+  const hint = el(
+    'p',
+    'hint survey-hint',
+    multiple ? r('choose_many') : autonomy ? r('autonomy_hint') : r('choose_one'),
+  );
   const group = el('div', `survey-answers${answers.some((a) => a.picture) ? ' with-pictures' : ''}`);
   group.setAttribute('role', 'group');
   group.setAttribute('aria-labelledby', 'survey-heading');
@@ -203,7 +209,9 @@ function drawQuestion() {
     group.append(b);
   }
   const speaker = listen(
-    [label, ...answers.map((a) => labelOf(a.labels, state.lang))].join('. '),
+    [label, ...(autonomy ? [r('autonomy_hint')] : []), ...answers.map((a) => labelOf(a.labels, state.lang))].join(
+      '. ',
+    ),
   );
   const steps = el('div', 'survey-steps');
   const back = button('button-quiet survey-back', r('back'), () => {
