@@ -99,6 +99,8 @@ def test_three_residents_answered_offline_reach_the_server_once_after_a_reload(
     page.goto(f"{app.base_url}/studies/{study['study']['id']}/survey")
     # the service worker has kept the page and what it needs
     expect(page.locator("body")).to_have_attribute("data-offline-ready", "true")
+    # only what the service worker kept may serve the offline reload, not the browser's HTTP cache
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")
     page.context.set_offline(True)
     answer_one(page, "Français", {"neighbourhood": n[0], "age_band": "over_75", "equipment": ["none"]})
     answer_one(
