@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -270,3 +271,62 @@ def test_after_erasing_a_study_no_byte_of_its_text_is_in_the_data_directory(tmp_
 def needles(text_: str) -> list[bytes]:
     """The UTF-8 text and its ASCII core (in case the rest is escaped, as `\\u00e9` in JSON)."""
     return [text_.encode(), text_[:14].encode()]
+
+
+STUDY_TABLES = (
+    "studies",
+    "study_members",
+    "neighbourhoods",
+    "survey_questionnaires",
+    "survey_responses",
+    "work_questions",
+)
+
+
+@pytest.mark.postgres
+def test_on_postgresql_the_study_s_tables_are_vacuumed_and_hold_none_of_its_text(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """PostgreSQL keeps a deleted row as a dead tuple until VACUUM: the erase runs it on the study's tables at
+    once (docs/protocol.md, "Storage behind it", says what stays even then)."""
+    served = serve(postgres_url, tmp_path)
+    try:
+        server = served.server
+        owner = make_account(server, "owner-pg")
+        erased_mark = mark()
+        seeded = seed_study(server, owner, erased_mark)
+        before = asyncio.run(vacuum_counts(postgres_url))
+        assert erase(server, owner, seeded.id).status_code == 200
+        deadline = time.monotonic() + 10  # statistics reach the view within a moment; the VACUUM ran before
+        while (after := asyncio.run(vacuum_counts(postgres_url))) and time.monotonic() < deadline:
+            if all(after.get(t, 0) > before.get(t, 0) for t in STUDY_TABLES):
+                break
+            time.sleep(0.2)
+        assert all(after.get(t, 0) > before.get(t, 0) for t in STUDY_TABLES), (before, after)
+        assert asyncio.run(rows_holding(postgres_url, erased_mark)) == 0
+    finally:
+        served.server.stop()
+
+
+async def vacuum_counts(url: str) -> dict[str, int]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as conn:
+            rows = await conn.execute(text("SELECT relname, vacuum_count FROM pg_stat_user_tables"))
+            return {str(name): int(count) for name, count in rows}
+    finally:
+        await engine.dispose()
+
+
+async def rows_holding(url: str, text_: str) -> int:
+    """Rows of any table whose text holds the marker (none: the erase is whole)."""
+    engine = make_engine(url)
+    total = 0
+    try:
+        async with engine.connect() as conn:
+            for table in Base.metadata.sorted_tables:
+                query = text(f"SELECT count(*) FROM {table.name} t WHERE t::text LIKE :pattern")
+                total += int(await conn.scalar(query, {"pattern": f"%{text_[:14]}%"}) or 0)
+    finally:
+        await engine.dispose()
+    return total
