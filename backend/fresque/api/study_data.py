@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import logging
 from collections import Counter
 from datetime import UTC, datetime
@@ -146,8 +147,7 @@ async def study_document(services: Services, study_id: str) -> dict[str, Any] | 
 
 
 def _json(text: str) -> Any:
-    import json
-
+    """A JSON column as a JSON value in the document (a reader needs no second parse)."""
     return json.loads(text)
 
 
