@@ -3,7 +3,7 @@
  * The street survey's service worker: served as `/studies/{id}/survey-sw.js`, so its scope is that study's
  * pages. It keeps what the surveyor's page needs to open with no network (the page itself, its modules,
  * styles, pictures: the page names them in a `keep` message once the worker is active), and answers from
- * that copy only when the network fails: online, every GET goes to the server first (a changed questionnaire,
+ * that copy only when the network fails: online, each GET it answers (`mine`) goes to the server first (a changed questionnaire,
  * a new version of the page), and what was kept is refreshed on the way. API calls are never touched (the
  * responses' queue lives in the page, which sends them itself).
  */
@@ -57,9 +57,23 @@ worker.addEventListener('fetch', (/** @type {any} */ event) => {
   const request = event.request;
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
-  if (url.origin !== worker.location.origin || url.pathname.startsWith('/api/')) return;
+  if (url.origin !== worker.location.origin || !mine(url.pathname)) return;
   event.respondWith(networkFirst(request));
 });
+
+/**
+ * What this worker answers: the surveyor's page and the static files, pictures and icons a page uses. The
+ * study's other pages in its scope (the diagnostic, the questions) and every API call go by as if it were not
+ * there.
+ * @param {string} path
+ */
+function mine(path) {
+  return (
+    /^\/studies\/[^/]+\/survey$/.test(path) ||
+    ['/static/', '/pictograms/', '/icons/'].some((prefix) => path.startsWith(prefix)) ||
+    path === '/palette.css'
+  );
+}
 
 /** @param {Request} request */
 async function networkFirst(request) {
