@@ -382,3 +382,22 @@ def test_a_large_study_import_is_read_for_a_signed_in_account_only(tmp_path: Pat
         assert int(again.headers["retry-after"]) > 0
     finally:
         server.stop()
+
+
+def test_a_study_erased_then_imported_from_its_export_comes_back_whole(server: ServerProcess) -> None:
+    """The city keeps the export, erases the study, and later brings it back: its participants' ids are free
+    again, so they keep them; everything else is equal but for the new row ids."""
+    owner = make_account(server, "owner-restore")
+    seeded = seed_study(server, owner, mark())
+    kept = export(server, owner, seeded.id).json()
+    erased = httpx.delete(f"{server.base_url}/api/studies/{seeded.id}", headers=owner.bearer(), timeout=60)
+    assert erased.status_code == 200, erased.text
+
+    made = import_(server, owner, kept)
+    assert made.status_code == 201, made.text
+    ids = made.json()["ids"]
+    assert ids["participants"] and all(old == new for old, new in ids["participants"].items())
+    back = export(server, owner, made.json()["study"]["id"]).json()
+    diffs = differences(comparable(back), comparable(renamed(kept, ids)))
+    assert not diffs, "\n".join(diffs)
+    assert back["team"] == [{"username": "owner-restore", "role": "owner"}]
