@@ -327,3 +327,48 @@ def test_the_survey_pages_pass_axe(
     for path in ("paper", "entry", "edit"):
         page.goto(f"{app.base_url}/studies/{sid}/survey/{path}")
         check_axe(axe, page, f"survey {path} {lang}")
+
+
+FAKE_VOICES = """
+(() => {
+  const spoken = [];
+  window.__spoken = spoken;
+  const voices = [{ lang: 'fr-FR', name: 'fr' }, { lang: 'ar-SA', name: 'ar' }];
+  const synth = {
+    getVoices: () => voices,
+    speak: (u) => spoken.push({ text: u.text, lang: u.lang }),
+    cancel: () => {},
+    addEventListener: () => {},
+  };
+  Object.defineProperty(window, 'speechSynthesis', { value: synth, configurable: true });
+  window.SpeechSynthesisUtterance = class { constructor(text) { this.text = text; } };
+})();
+"""
+
+
+def test_a_question_is_read_aloud_in_the_respondent_s_language(
+    devices: Devices, app: ServerProcess, team: tuple[Member, dict[str, Any]]
+) -> None:
+    """The device's voices are stood in for (headless Chromium has none): what is said, in which language."""
+    owner, study = team
+    page = signed_in(devices, owner, PHONE)
+    page.add_init_script(FAKE_VOICES)
+    page.goto(f"{app.base_url}/studies/{study['study']['id']}/survey")
+    page.locator("#survey-card .survey-lang", has_text="العربية").tap()
+    page.locator(".survey-start").tap()
+    page.locator(".survey-consent-yes").tap()
+    for _ in range(5):  # to the first autonomy question
+        page.locator(".survey-next").tap()
+    expect(page.locator("#survey-card")).to_have_attribute("data-question", "autonomy_online_procedure")
+    page.locator(".survey-listen").tap()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken == [
+        {
+            "text": "القيام بإجراء إداري عبر الإنترنت (CAF، الضرائب…). "
+            "هل تستطيع القيام بذلك وحدك، أم بمساعدة، أم لا؟. وحدي. بمساعدة. لا أستطيع",
+            "lang": "ar-SA",
+        }
+    ]
+    # a language the device has no voice for gets no speaker button
+    page.locator("#survey-card .survey-lang", has_text="English").tap()
+    expect(page.locator(".survey-listen")).to_have_count(0)
