@@ -232,6 +232,8 @@ def test_export_import_export_is_lossless(server: ServerProcess) -> None:
     assert [link["board"] for link in action["links"]] == [ids["boards"][b] for b in seeded.exploration]
     assert action["question"] == ids["work_questions"][seeded.questions[0]]
     assert again["work_questions"][0]["finding"]["board"] == ids["boards"][seeded.exploration[0]]
+    new_picture = ids["custom_pictograms"][seeded.pictogram["id"]]
+    assert again["work_questions"][1]["finding"]["activity"] == f"custom:{new_picture}"
 
     # the importer facilitates each imported workshop: the dashboard's console opens as its facilitator
     imported_workshop = ids["workshops"][seeded.workshops[0].id]

@@ -184,7 +184,7 @@ async def _after_workshops(
         }
         rows = [
             (questions[0], 0, finding, f"Comment ouvrir un lieu d'aide le samedi ? {mark}"),
-            (questions[1], 1, {"kind": "cell", "activity": "school-run", "severity": "bloque"}, "Et l'ENT ?"),
+            (questions[1], 1, seeded["heatmap"], "Et le marché ?"),
         ]
         async with store.write() as conn:
             for qid, position, found, question in rows:
@@ -304,7 +304,14 @@ def seed_study(
         solutions.append(await _fill_residents(workshops[1], exploration[1], mark, None))
 
     _run(boards())
-    seeded = {"questions": questions, "exploration": exploration, "solutions": solutions}
+    # a heat-map cell of the workshop's own picture, in a neighbourhood (`fresque.api.work_questions`)
+    heatmap = {
+        "kind": "heatmap",
+        "activity": pictogram["ref"],
+        "severity": "bloque",
+        "neighbourhood": neighbourhoods[0],
+    }
+    seeded = {"questions": questions, "exploration": exploration, "solutions": solutions, "heatmap": heatmap}
     responses = _run(_after_workshops(server, study_id, links, neighbourhoods, seeded, mark))
     # links across workshops need the workshops in the study, and the question its row: after both
     linked = list(zip(exploration, solutions, strict=True))

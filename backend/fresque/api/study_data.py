@@ -46,6 +46,7 @@ from ..db.study_data import (
     erase_study_rows,
     insert_boards,
     insert_study,
+    insert_work_questions,
     insert_workshop,
     participants,
     questionnaire_rows,
@@ -465,30 +466,36 @@ async def write_study(services: Services, plan: Plan, account_id: str) -> None:
                 }
                 for r in document.responses
             ],
-            work_questions=[
-                {
-                    "id": plan.questions[q.id],
-                    "position": q.position,
-                    "finding": canonical_json(remap_ids(q.finding, _finding_ids(plan))),
-                    "question": q.question,
-                    "created_at": _moment(q.created_at, "created_at"),
-                }
-                for q in document.work_questions
-            ],
         ),
     )
     for entry in document.workshops:
         await write_workshop(services, plan, entry.export, entry.neighbourhood, account_id)
+    await insert_work_questions(
+        services.store,
+        plan.study_id,
+        [
+            {
+                "id": plan.questions[q.id],
+                "position": q.position,
+                "finding": canonical_json(remap_ids(q.finding, _finding_ids(plan))),
+                "question": q.question,
+                "created_at": _moment(q.created_at, "created_at"),
+            }
+            for q in document.work_questions
+        ],
+    )
 
 
 def _finding_ids(plan: Plan) -> dict[str, str]:
-    """The ids a question's finding may name (a neighbourhood, a workshop, a board, another question)."""
+    """The ids a question's finding may name: a neighbourhood, a workshop, a board, another question, a
+    workshop's own picture (as an activity's ref, `custom:<id>`: the pictures are stored by then)."""
     return {
         plan.document.study.id: plan.study_id,
         **plan.neighbourhoods,
         **plan.workshops,
         **plan.boards,
         **plan.questions,
+        **{custom_ref(old): custom_ref(new) for old, new in plan.pictograms.items()},
     }
 
 

@@ -115,12 +115,11 @@ class NewStudy:
     neighbourhoods: list[tuple[str, str, str | None]]  # (id, name, QPV code), in order
     questionnaires: list[tuple[int, str, datetime]]  # (version, JSON text, made at)
     responses: list[dict[str, Any]]  # survey_responses' columns but study_id
-    work_questions: list[dict[str, Any]]  # work_questions' columns but study_id
 
 
 async def insert_study(store: Store, new: NewStudy) -> None:
-    """The study with its owner, neighbourhoods, questionnaires, responses and questions, in one
-    transaction."""
+    """The study with its owner, neighbourhoods, questionnaires and responses, in one transaction (its
+    questions de travail come after its workshops: `insert_work_questions`)."""
     async with store.write() as conn:
         await conn.execute(
             insert(studies).values(
@@ -151,10 +150,13 @@ async def insert_study(store: Store, new: NewStudy) -> None:
             )
         if new.responses:
             await conn.execute(insert(survey_responses), [{**r, "study_id": new.id} for r in new.responses])
-        if new.work_questions:
-            await conn.execute(
-                insert(work_questions), [{**q, "study_id": new.id} for q in new.work_questions]
-            )
+
+
+async def insert_work_questions(store: Store, study_id: str, rows: list[dict[str, Any]]) -> None:
+    """The study's questions de travail (work_questions' columns but study_id), in one transaction."""
+    if rows:
+        async with store.write() as conn:
+            await conn.execute(insert(work_questions), [{**q, "study_id": study_id} for q in rows])
 
 
 @dataclass(frozen=True)
