@@ -372,3 +372,36 @@ def test_a_question_is_read_aloud_in_the_respondent_s_language(
     # a language the device has no voice for gets no speaker button
     page.locator("#survey-card .survey-lang", has_text="English").tap()
     expect(page.locator(".survey-listen")).to_have_count(0)
+
+
+def test_a_reload_mid_interview_comes_back_to_the_same_question(
+    devices: Devices, app: ServerProcess, team: tuple[Member, dict[str, Any]]
+) -> None:
+    owner, study = team
+    n = [x["id"] for x in study["neighbourhoods"]]
+    page = signed_in(devices, owner, PHONE)
+    page.goto(f"{app.base_url}/studies/{study['study']['id']}/survey")
+    page.locator("#survey-card .survey-lang", has_text="العربية").tap()
+    page.locator(".survey-start").tap()
+    page.locator(".survey-consent-yes").tap()
+    card = page.locator("#survey-card")
+    page.locator(f'#survey-card [data-answer="{n[2]}"]').tap()
+    expect(card).to_have_attribute("data-question", "age_band")
+    page.locator('#survey-card [data-answer="41_60"]').tap()
+    expect(card).to_have_attribute("data-question", "language")
+    page.reload()
+    expect(card).to_have_attribute("data-question", "language")
+    expect(card).to_have_attribute("dir", "rtl")
+    expect(page.locator(".survey-progress")).to_have_text("السؤال 3 من 12")
+    page.locator(".survey-back").tap()
+    expect(page.locator('#survey-card [data-answer="41_60"]')).to_have_attribute("aria-pressed", "true")
+    page.locator(".survey-next").tap()
+    for _ in range(10):
+        page.locator(".survey-next").tap()
+    expect(card).to_have_attribute("data-screen", "done")
+    page.wait_for_function("() => document.getElementById('survey-status').dataset.waiting === '0'")
+    assert [r["answers"] for r in responses(app, owner, study)] == [
+        {"neighbourhood": n[2], "age_band": "41_60"}
+    ]
+    page.reload()  # a finished interview is not resumed
+    expect(card).to_have_attribute("data-screen", "start")

@@ -114,7 +114,40 @@ function listen(text) {
   return b;
 }
 
+const DRAFT_KEY = `fresque.survey.${boot.study.id}.draft`;
+
+/** The response being answered, kept at each step: a phone that reloads (or drops the page) mid-interview
+ *  comes back to the same question, with the answers given so far and the consent already asked. */
+function keepDraft() {
+  try {
+    if (state.screen === 'question') {
+      const { lang, index, answers, clientId } = state;
+      window.localStorage.setItem(DRAFT_KEY, JSON.stringify({ version: boot.version, lang, index, answers, clientId }));
+    } else {
+      window.localStorage.removeItem(DRAFT_KEY);
+    }
+  } catch {
+    /* storage full or refused: the interview goes on, only a reload would lose it */
+  }
+}
+
+function restoreDraft() {
+  try {
+    const draft = JSON.parse(window.localStorage.getItem(DRAFT_KEY) || 'null');
+    if (!draft || draft.version !== boot.version || !draft.clientId) return;
+    if (queue.items().some((i) => i.client_id === draft.clientId)) return; // already finished
+    state.screen = 'question';
+    state.lang = boot.words[draft.lang] ? draft.lang : state.lang;
+    state.index = Math.min(Math.max(0, Number(draft.index) || 0), questions.length - 1);
+    state.answers = draft.answers && typeof draft.answers === 'object' ? draft.answers : {};
+    state.clientId = String(draft.clientId);
+  } catch {
+    /* a broken draft is no draft */
+  }
+}
+
 function draw() {
+  keepDraft();
   card.lang = state.lang;
   card.dir = boot.directions[state.lang] || 'ltr';
   card.replaceChildren();
@@ -393,6 +426,7 @@ async function keepForOffline() {
   }
 }
 
+restoreDraft();
 draw();
 showStatus();
 flushSoon(0);
