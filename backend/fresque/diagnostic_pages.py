@@ -83,7 +83,7 @@ async def diagnostic_page(request: Request, study_id: str) -> Response:
             "options": {
                 "neighbourhood": [(n.id, n.name) for n in neighbourhoods],
                 "age_band": [(band, f"join.profile.age.{band}") for band in AGE_BANDS],
-                "fragility": [(level, f"diagnostic.fragility.{level}") for level in FRAGILITY_LEVELS],
+                "fragility": [(level, f"diagnostic.fragility.{level.lower()}") for level in FRAGILITY_LEVELS],
                 "workshop": [(w.workshop_id, w.title) for w in workshops],
             },
             "threshold": diagnostic.get("threshold", 5),

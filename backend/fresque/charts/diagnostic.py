@@ -254,7 +254,7 @@ def _question(diagnostic: Mapping[str, Any], qid: str) -> Mapping[str, Any] | No
 def fragility_figure(groups: Sequence[tuple[str, Mapping[str, Any]]], words: Words) -> Figure:
     t = words.t
     series = [
-        Series(t(f"diagnostic.fragility.{level}"), c)
+        Series(t(f"diagnostic.fragility.{level.lower()}"), c)
         for level, c in zip(FRAGILITY, FRAGILITY_COLOURS, strict=True)
     ]
     rows, table = [], []
