@@ -23,9 +23,9 @@ from .charts.diagnostic import Words, build_view
 from .diagnostic import diagnose
 from .diagnostic.shape import Filters
 from .i18n import requested_language, translator
-from .pages import problem, render
+from .pages import render
 from .people import AGE_BANDS, FRAGILITY_LEVELS
-from .study_pages import page_account, to_sign_in
+from .study_pages import team_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -50,14 +50,10 @@ def _filters(request: Request, known: Mapping[str, set[str]]) -> Filters:
 
 @router.get("/studies/{study_id}/diagnostic")
 async def diagnostic_page(request: Request, study_id: str) -> Response:
-    account = await page_account(request)
-    if account is None:
-        return to_sign_in(request)
-    found = services(request)
-    role = await found.studies.member_role(study_id, account.signed_in.account.account_id)
-    study = await found.studies.study(study_id)
-    if role is None or study is None:
-        return problem(request, "not_found", 404)
+    reader = await team_page(request, study_id)
+    if isinstance(reader, Response):
+        return reader
+    account, study, found = reader.account, reader.study, services(request)
     neighbourhoods = await found.studies.neighbourhoods(study_id)
     workshops = await found.studies.study_workshops(study_id)
     known = {

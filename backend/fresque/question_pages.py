@@ -15,22 +15,18 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from .api.deps import services
-from .pages import problem, render
-from .study_pages import page_account, to_sign_in
+from .pages import render
+from .study_pages import team_page
 
 router = APIRouter(include_in_schema=False)
 
 
 @router.get("/studies/{study_id}/questions")
 async def questions_page(request: Request, study_id: str) -> Response:
-    account = await page_account(request)
-    if account is None:
-        return to_sign_in(request)
-    found = services(request)
-    role = await found.studies.member_role(study_id, account.signed_in.account.account_id)
-    study = await found.studies.study(study_id)
-    if role is None or study is None:
-        return problem(request, "not_found", 404)
+    reader = await team_page(request, study_id)
+    if isinstance(reader, Response):
+        return reader
+    account, study, found = reader.account, reader.study, services(request)
     info = account.signed_in.account
     return render(
         request,

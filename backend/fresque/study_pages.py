@@ -28,6 +28,7 @@ from .api.accounts import me_json
 from .api.deps import services
 from .api.studies import INVITE_DAYS, invite_state, study_json
 from .auth import csrf_token, hash_token
+from .db.studies import StudyRow
 from .pages import problem, render, same_site_path
 
 router = APIRouter(include_in_schema=False)
@@ -65,6 +66,29 @@ def to_sign_in(request: Request) -> Response:
     response = RedirectResponse(f"/sign-in?next={here}", status_code=303)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@dataclass(frozen=True)
+class TeamPage:
+    """A study page's reader: a signed-in account on the study's team."""
+
+    account: PageAccount
+    study: StudyRow
+    role: str
+
+
+async def team_page(request: Request, study_id: str) -> TeamPage | Response:
+    """The one rule of every study page: not signed in → `/sign-in?next=…`; not on the team (or no such
+    study) → the same 404 page, so study ids cannot be probed. Else who reads, the study and their role."""
+    account = await page_account(request)
+    if account is None:
+        return to_sign_in(request)
+    found = services(request)
+    role = await found.studies.member_role(study_id, account.signed_in.account.account_id)
+    study = await found.studies.study(study_id)
+    if role is None or study is None:
+        return problem(request, "not_found", 404)
+    return TeamPage(account, study, role)
 
 
 def _account_context(account: PageAccount) -> dict[str, Any]:
@@ -111,13 +135,10 @@ async def studies_page(request: Request) -> Response:
 
 @router.get("/studies/{study_id}")
 async def dashboard_page(request: Request, study_id: str) -> Response:
-    account = await page_account(request)
-    if account is None:
-        return to_sign_in(request)
-    found = services(request)
-    role = await found.studies.member_role(study_id, account.signed_in.account.account_id)
-    if role is None:
-        return problem(request, "not_found", 404)
+    reader = await team_page(request, study_id)
+    if isinstance(reader, Response):
+        return reader
+    account, role, found = reader.account, reader.role, services(request)
     data = await study_json(found, study_id, role)
     by_place: dict[str | None, list[dict[str, Any]]] = {}
     for workshop in data["workshops"]:

@@ -28,7 +28,7 @@ from .api.surveys import questionnaire_state
 from .i18n import LANGUAGES, dictionaries, direction_of
 from .modules import module_urls
 from .pages import STATIC_DIR, problem, render
-from .study_pages import page_account, to_sign_in
+from .study_pages import team_page
 
 router = APIRouter(include_in_schema=False)
 
@@ -46,15 +46,10 @@ def respondent_words() -> dict[str, dict[str, str]]:
 
 async def _team_page(request: Request, study_id: str) -> tuple[dict[str, Any], Response | None]:
     """The common context of the survey pages, or the error page to answer instead."""
-    found = services(request)
-    account = await page_account(request)
-    if account is None:
-        return {}, to_sign_in(request)
-    signed_in = account.signed_in.account
-    role = await found.studies.member_role(study_id, signed_in.account_id)
-    study = await found.studies.study(study_id)
-    if role is None or study is None:
-        return {}, problem(request, "not_found", 404)
+    reader = await team_page(request, study_id)
+    if isinstance(reader, Response):
+        return {}, reader
+    account, study, found = reader.account, reader.study, services(request)
     try:
         state = await questionnaire_state(found, study_id)
     except ApiError:
