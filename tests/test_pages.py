@@ -347,7 +347,7 @@ def test_create_facilitate_join_with_a_colour_and_reach_the_board(sqlite_server:
                 "title": created["board"]["title"],
             }
             # its scripts are asked for at once, not discovered one import at a time (fresque.modules)
-            assert '<link rel="modulepreload" href="/static/js/core/route.js">' in board.text
+            assert '<link rel="modulepreload" href="/static/js/core/geometry.js">' in board.text
         assert amina.get(f"/workshops/{workshop_id}").status_code == 403  # not the facilitator
         assert ">Accès réservé</h1>" in amina.get(f"/workshops/{workshop_id}").text
 

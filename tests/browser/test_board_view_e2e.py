@@ -165,7 +165,8 @@ COVERED_BY_ZOOM = """() => {
 def test_threads_never_pass_behind_a_card_they_do_not_join(open_scene: Any) -> None:
     page = open_scene("amina", "wall", "fr")
     page.wait_for_function("() => document.querySelectorAll('path.thread').length === 8")
-    page.locator("svg.threads[data-routed='true']").wait_for(state="attached")  # routed after the pictures came
+    # threads are routed once the pictures came (board/render.js)
+    page.locator("svg.threads[data-routed='true']").wait_for(state="attached")
     crossings = page.evaluate(
         """() => {
           const threads = window.fresque.store.view().threads;
