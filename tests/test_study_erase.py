@@ -22,12 +22,12 @@ import pytest
 import websockets
 from fresque.auth import hash_token, new_token
 from fresque.db.engine import make_engine
-from fresque.db.models import Base
 from fresque.db.store import Store
 from fresque.db.studies import StudyStore
 from fresque.protocol import PROTOCOL_VERSION
 from sqlalchemy import text
 from support.server import ServerProcess
+from support.study_erase_checks import left_of, needles, rows_holding
 from support.study_export_seed import Account, SeededStudy, files_holding, make_account, seed_study
 
 
@@ -103,50 +103,6 @@ async def bare(client: Any) -> None:
     await client.send({"type": "hello", "protocol": PROTOCOL_VERSION, "client": client.client_id})
     client.welcome = await client.expect("welcome")
     client.seq = client.welcome["seq"]
-
-
-async def left_of(
-    database_url: str, study_id: str, workshop_ids: list[str], participant_ids: list[str]
-) -> dict[str, int]:
-    """Rows naming the study (every table with a `study_id` column, whatever part made it), its workshops,
-    their boards and their people, counted straight from the tables."""
-    engine = make_engine(database_url)
-    counts: dict[str, int] = {}
-    try:
-        async with engine.connect() as conn:
-
-            async def count(query: str, **params: Any) -> int:
-                return int((await conn.execute(text(query), params)).scalar_one())
-
-            for table in Base.metadata.sorted_tables:
-                if "study_id" in table.c:
-                    counts[table.name] = await count(
-                        f"SELECT count(*) FROM {table.name} WHERE study_id = :s", s=study_id
-                    )
-            counts["studies"] = await count("SELECT count(*) FROM studies WHERE id = :s", s=study_id)
-            for name, query in (
-                ("workshops", "SELECT count(*) FROM workshops WHERE id = :x"),
-                ("boards", "SELECT count(*) FROM boards WHERE workshop_id = :x"),
-                ("participants", "SELECT count(*) FROM participants WHERE workshop_id = :x"),
-                ("custom_pictograms", "SELECT count(*) FROM custom_pictograms WHERE workshop_id = :x"),
-                (
-                    "study_workshops.by_workshop",
-                    "SELECT count(*) FROM study_workshops WHERE workshop_id = :x",
-                ),
-            ):
-                counts[name] = sum([await count(query, x=w) for w in workshop_ids])
-            for name, query in (
-                ("sessions", "SELECT count(*) FROM sessions WHERE participant_id = :x"),
-                ("board_ops.by_author", "SELECT count(*) FROM board_ops WHERE author_id = :x"),
-                (
-                    "account_participants",
-                    "SELECT count(*) FROM account_participants WHERE participant_id = :x",
-                ),
-            ):
-                counts[name] = sum([await count(query, x=p) for p in participant_ids])
-    finally:
-        await engine.dispose()
-    return counts
 
 
 def test_erasing_a_study_leaves_nothing_of_it(served: Served) -> None:
@@ -268,11 +224,6 @@ def test_after_erasing_a_study_no_byte_of_its_text_is_in_the_data_directory(tmp_
         served.server.stop()
 
 
-def needles(text_: str) -> list[bytes]:
-    """The UTF-8 text and its ASCII core (in case the rest is escaped, as `\\u00e9` in JSON)."""
-    return [text_.encode(), text_[:14].encode()]
-
-
 STUDY_TABLES = (
     "studies",
     "study_members",
@@ -316,17 +267,3 @@ async def vacuum_counts(url: str) -> dict[str, int]:
             return {str(name): int(count) for name, count in rows}
     finally:
         await engine.dispose()
-
-
-async def rows_holding(url: str, text_: str) -> int:
-    """Rows of any table whose text holds the marker (none: the erase is whole)."""
-    engine = make_engine(url)
-    total = 0
-    try:
-        async with engine.connect() as conn:
-            for table in Base.metadata.sorted_tables:
-                query = text(f"SELECT count(*) FROM {table.name} t WHERE t::text LIKE :pattern")
-                total += int(await conn.scalar(query, {"pattern": f"%{text_[:14]}%"}) or 0)
-    finally:
-        await engine.dispose()
-    return total
