@@ -6,6 +6,8 @@ mid-request and after the server process was killed and started again; a partner
 solutions of two residents' workshops. Then:
 
 - exactly 60 responses are stored, the resent ones once;
+- the action's fiche names the two neighbourhoods and the residents behind its ideas (recomputed from the
+  boards' exports);
 - every figure of the diagnostic is recomputed from the boards' exports and the responses
   (tests/support/diagnostic_reference.py), « < 5 » wherever fewer than 5 people are behind it;
 - export → import → export gives the same document but for ids and times (tests/support/study_roundtrip.py);
@@ -339,6 +341,24 @@ def test_a_study_from_its_first_workshop_to_its_erase(server: ServerProcess, tmp
     # one filter, recomputed the same way
     by_workshop = ok(seeded.diagnostic(workshop=workshops[0]["workshop"]["id"]))
     check_against(by_workshop, reference_groups(seeded, exports, workshop=workshops[0]["workshop"]["id"]))
+
+    # the fiche: the two neighbourhoods, and the residents behind the linked ideas (their authors and voters)
+    sources = ok(
+        server.get(
+            f"/api/boards/{partners['board']['id']}/sources?action=act-story",
+            partners["facilitator"]["token"],
+        )
+    )
+    behind = sources["behind_actions"]["act-story"]
+    assert [n["name"] for n in behind["neighbourhoods"]] == [n["name"] for n in made["neighbourhoods"][:2]]
+    documents = {d["board"]["id"]: d for d in exports}
+    residents: set[str] = set()
+    for row in linked:
+        document = documents[row["board"]]
+        who = {i["author"] for i in document["items"] if i["id"] == row["item"]}
+        who |= {v["participant"] for v in document["votes"]["by_participant"] if v["item"] == row["item"]}
+        residents |= who & {p["id"] for p in document["participants"] if p["role"] == "participant"}
+    assert (behind["residents"], behind["workshops"]) == (len(residents), 2) and len(residents) >= 2
 
     # export → import → export: the same study but for ids and times
     first = ok(owner.get(f"/api/studies/{study_id}/export"))
