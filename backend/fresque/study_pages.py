@@ -29,6 +29,7 @@ from .api.deps import services
 from .api.studies import INVITE_DAYS, invite_state, study_json
 from .auth import csrf_token, hash_token
 from .db.studies import StudyRow
+from .links import LAN_COMMAND
 from .pages import problem, render, same_site_path
 
 router = APIRouter(include_in_schema=False)
@@ -157,6 +158,7 @@ async def dashboard_page(request: Request, study_id: str) -> Response:
                 w for w in data["workshops"] if not w["partners"] and w["neighbourhood_id"] is None
             ],
             "invite_days": INVITE_DAYS,
+            "lan_command": LAN_COMMAND,
             **_account_context(account),
         },
     )

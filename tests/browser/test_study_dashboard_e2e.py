@@ -107,6 +107,9 @@ def test_from_sign_in_to_a_neighbourhood_s_console_and_a_newcomer_s_invite(
     link = laptop.locator("#invite-link")
     expect(link).to_have_value(re.compile("^" + re.escape(app.base_url + "/invite/") + "[A-Za-z0-9_-]{40,}$"))
     expect(laptop.locator("#invite-qr")).to_be_visible()
+    # the test server listens on loopback only: the link opens on this computer only, and the page says so
+    expect(laptop.locator("#invite-warning-text")).to_contain_text("ne s'ouvre que sur cet ordinateur")
+    expect(laptop.locator("#invite-command")).to_contain_text("./scripts/serve --lan")
     invite = link.input_value()
     assert invite.startswith(app.base_url + "/invite/")
 

@@ -7,7 +7,7 @@
  * (`<meta name="fresque-csrf">`) as `X-Fresque-CSRF`; the server also checks the Origin.
  */
 import { call, clock, failure, say as sayIn } from './console-api.js';
-import { currentI18n, translate } from './lang.js';
+import { currentI18n, setWords, translate } from './lang.js';
 import './people.js';
 
 const root = document.getElementById('facilitator');
@@ -54,18 +54,6 @@ document.querySelectorAll('[data-copy-target]').forEach((element) => {
 
 const signInStatus = document.getElementById('sign-in-status');
 const signInResult = document.getElementById('sign-in-result');
-
-/**
- * @param {HTMLElement} element
- * @param {string} key
- * @param {Record<string, string>} [vars]
- */
-function setWords(element, key, vars) {
-  element.setAttribute('data-i18n', key);
-  if (vars) element.setAttribute('data-i18n-vars', JSON.stringify(vars));
-  else element.removeAttribute('data-i18n-vars');
-  element.textContent = currentI18n().t(key, vars);
-}
 
 document.querySelectorAll('form[data-role]').forEach((element) => {
   const form = /** @type {HTMLFormElement} */ (element);

@@ -81,6 +81,19 @@ function varsOf(el) {
 }
 
 /**
+ * Put a translated string in an element and mark it, so that a change of language re-translates it.
+ * @param {HTMLElement} element
+ * @param {string} key
+ * @param {Record<string, string>} [vars]
+ */
+export function setWords(element, key, vars) {
+  element.setAttribute('data-i18n', key);
+  if (vars) element.setAttribute('data-i18n-vars', JSON.stringify(vars));
+  else element.removeAttribute('data-i18n-vars');
+  element.textContent = state.t(key, vars);
+}
+
+/**
  * Re-translate `root` in the current language (text of `[data-i18n]`, translated attributes, dates).
  * @param {ParentNode} [root]
  */

@@ -6,7 +6,7 @@
  * `GET /api/studies/{id}`.
  */
 import { call, say } from '../pages/console-api.js';
-import { currentI18n } from '../pages/lang.js';
+import { currentI18n, setWords } from '../pages/lang.js';
 import '../core/textlimit.js';
 import { busy, clearProblem, problemOf, showProblem } from './common.js';
 import { addRow, rowsOf } from './neighbourhoods.js';
@@ -119,6 +119,13 @@ document.getElementById('make-invite')?.addEventListener('click', async (event) 
   const qr = /** @type {HTMLImageElement | null} */ (document.getElementById('invite-qr'));
   if (link) link.value = answer.body.link;
   if (qr) qr.src = answer.body.qr;
+  // nobody else can open a loopback link: the console's warning and its fix (fresque.links)
+  const warning = document.getElementById('invite-warning');
+  const warningText = document.getElementById('invite-warning-text');
+  const command = document.getElementById('invite-command');
+  if (warning) warning.hidden = !answer.body.warning;
+  if (command) command.hidden = answer.body.warning !== 'loopback_only';
+  if (warningText && answer.body.warning) setWords(warningText, `study.team.reach.${answer.body.warning}`);
   if (result) result.hidden = false;
   link?.select();
 });
