@@ -417,61 +417,68 @@ def _counted_bars(rows: Sequence[tuple[str, Cell]], words: Words) -> list[Bar]:
     ]
 
 
-def activities_figure(diagnostic: Mapping[str, Any], group: Mapping[str, Any], words: Words) -> Figure:
+def _counted_figure(
+    name: str,
+    rows: Sequence[tuple[str, Cell]],
+    words: Words,
+    *,
+    colour: str,
+    note: str,
+    columns: tuple[str, str],
+) -> Figure:
+    """A bar per row, its count written after it, and the table of counts and people: the activities, their
+    categories and the online services share this shape (`diagnostic.<name>.title`/`.desc`)."""
     t = words.t
-    rows = [
-        (_ref_label(diagnostic, r["ref"], words), r["cell"])
-        for r in _ranked(group["workshops"]["activities"])
-    ]
-    heading = t("diagnostic.activities.title")
+    heading = t(f"diagnostic.{name}.title")
     return Figure(
-        "chart-activities",
+        f"chart-{name}",
         heading,
-        t("diagnostic.activities.note"),
+        t(note),
         bar_chart(
-            "chart-activities",
+            f"chart-{name}",
             heading,
-            t("diagnostic.activities.desc"),
+            t(f"diagnostic.{name}.desc"),
             _counted_bars(rows, words),
             rtl=words.rtl,
             lang=words.lang,
-            colour=OKABE_ITO[0],
+            colour=colour,
             empty=t("diagnostic.empty"),
         ),
         DataTable(
             heading,
-            (t("diagnostic.column.activity"), t("diagnostic.column.cards"), t("diagnostic.column.people")),
+            (t(columns[0]), t(columns[1]), t("diagnostic.column.people")),
             tuple((label, words.count(c), words.people(c)) for label, c in rows),
         ),
     )
 
 
+def activities_figure(diagnostic: Mapping[str, Any], group: Mapping[str, Any], words: Words) -> Figure:
+    rows = [
+        (_ref_label(diagnostic, r["ref"], words), r["cell"])
+        for r in _ranked(group["workshops"]["activities"])
+    ]
+    return _counted_figure(
+        "activities",
+        rows,
+        words,
+        colour=OKABE_ITO[0],
+        note="diagnostic.activities.note",
+        columns=("diagnostic.column.activity", "diagnostic.column.cards"),
+    )
+
+
 def categories_figure(diagnostic: Mapping[str, Any], group: Mapping[str, Any], words: Words) -> Figure:
-    t = words.t
     rows = [
         (words.label(diagnostic["categories"].get(r["category"]), r["category"]), r["cell"])
         for r in _ranked(group["workshops"]["categories"])
     ]
-    heading = t("diagnostic.categories.title")
-    return Figure(
-        "chart-categories",
-        heading,
-        t("diagnostic.activities.note"),
-        bar_chart(
-            "chart-categories",
-            heading,
-            t("diagnostic.categories.desc"),
-            _counted_bars(rows, words),
-            rtl=words.rtl,
-            lang=words.lang,
-            colour=OKABE_ITO[4],
-            empty=t("diagnostic.empty"),
-        ),
-        DataTable(
-            heading,
-            (t("diagnostic.column.category"), t("diagnostic.column.cards"), t("diagnostic.column.people")),
-            tuple((label, words.count(c), words.people(c)) for label, c in rows),
-        ),
+    return _counted_figure(
+        "categories",
+        rows,
+        words,
+        colour=OKABE_ITO[4],
+        note="diagnostic.activities.note",
+        columns=("diagnostic.column.category", "diagnostic.column.cards"),
     )
 
 
@@ -517,35 +524,17 @@ def heat_figure(diagnostic: Mapping[str, Any], group: Mapping[str, Any], words: 
 
 
 def touchpoints_figure(diagnostic: Mapping[str, Any], group: Mapping[str, Any], words: Words) -> Figure:
-    t = words.t
     rows = [
         (_ref_label(diagnostic, r["ref"], words), r["cell"])
         for r in _ranked(group["workshops"]["touchpoints"])
     ]
-    heading = t("diagnostic.touchpoints.title")
-    return Figure(
-        "chart-touchpoints",
-        heading,
-        t("diagnostic.touchpoints.note"),
-        bar_chart(
-            "chart-touchpoints",
-            heading,
-            t("diagnostic.touchpoints.desc"),
-            _counted_bars(rows, words),
-            rtl=words.rtl,
-            lang=words.lang,
-            colour=OKABE_ITO[3],
-            empty=t("diagnostic.empty"),
-        ),
-        DataTable(
-            heading,
-            (
-                t("diagnostic.column.service"),
-                t("diagnostic.column.difficulties"),
-                t("diagnostic.column.people"),
-            ),
-            tuple((label, words.count(c), words.people(c)) for label, c in rows),
-        ),
+    return _counted_figure(
+        "touchpoints",
+        rows,
+        words,
+        colour=OKABE_ITO[3],
+        note="diagnostic.touchpoints.note",
+        columns=("diagnostic.column.service", "diagnostic.column.difficulties"),
     )
 
 
