@@ -171,7 +171,7 @@ def test_only_the_team_reads_the_diagnostic(sqlite_server: ServerProcess, sqlite
     hood = study.neighbourhoods[0]
     asyncio.run(add_responses(sqlite_url, study.study_id, [(hood, {"neighbourhood": hood}, "N1")]))
     assert study.diagnostic().json()["territory"]["surveys"]["respondents"]["value"] == 6
-    stranger = account_token(sqlite_server, sqlite_url, "voisine")
+    stranger = account_token(sqlite_server, "voisine")
     refused = study.diagnostic(token=stranger)
     assert refused.status_code == 404 and refused.json()["error"] == "study_not_found"
     anonymous = sqlite_server.get(f"/api/studies/{study.study_id}/diagnostic")

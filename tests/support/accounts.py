@@ -5,35 +5,58 @@ token, and a study with its neighbourhoods."""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from fresque.accounts import hash_password_now
-from fresque.auth import new_id
+from fresque.auth import hash_token, new_id, new_token
 from fresque.db.store import Store
 from fresque.db.studies import StudyStore
 
 from .server import ServerProcess
 
 PASSWORD = "correct horse battery staple"
+T = TypeVar("T")
 
 
-async def _make(database_url: str, username: str, password: str) -> str:
+def in_own_thread(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to its end in a thread of its own: a browser test's thread already runs Playwright's
+    event loop, and a plain test's may run pytest-asyncio's."""
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, coroutine).result()
+
+
+async def _make(
+    database_url: str, username: str, password: str, *, signed_in: bool
+) -> tuple[str, str | None]:
     store = Store.from_url(database_url)
     try:
+        studies = StudyStore(store)
         account_id = new_id()
-        await StudyStore(store).create_account(account_id, username, hash_password_now(password))
-        return account_id
+        await studies.create_account(account_id, username, hash_password_now(password))
+        if not signed_in:
+            return account_id, None
+        token = new_token()
+        await studies.add_account_session(account_id, hash_token(token))
+        return account_id, token
     finally:
         await store.close()
 
 
 def make_account(server: ServerProcess, username: str, password: str = PASSWORD) -> str:
-    # in a thread of its own: a browser test's thread already runs Playwright's event loop
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        return worker.submit(asyncio.run, _make(server.database_url, username, password)).result()
+    """An account made as `fresque admin create-user` makes it (its id)."""
+    return in_own_thread(_make(server.database_url, username, password, signed_in=False))[0]
+
+
+def account_with_session(server: ServerProcess, username: str, password: str = PASSWORD) -> tuple[str, str]:
+    """An account and a live session's token, stored as signing in stores them (no argon2 check, no HTTP):
+    (account id, token)."""
+    account_id, token = in_own_thread(_make(server.database_url, username, password, signed_in=True))
+    assert token is not None
+    return account_id, token
 
 
 @dataclass

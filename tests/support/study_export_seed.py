@@ -9,19 +9,15 @@ and every card go through the HTTP API and the boards' sockets, as in a real stu
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
-from collections.abc import Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
-from fresque.accounts import hash_password_now
-from fresque.auth import hash_token, new_id, new_token
+from fresque.auth import new_id
 from fresque.db.models import WorkQuestion
 from fresque.db.store import Store
 from fresque.db.studies import StudyStore
@@ -30,17 +26,12 @@ from fresque.survey.questionnaire import default_questionnaire
 from PIL import Image
 from sqlalchemy import insert
 
+from .accounts import account_with_session, in_own_thread
 from .server import ServerProcess
 from .workshop import Workshop, activity, difficulty, new_item_id, solution, thread
 
 PASSWORD_HASH_MARK = "argon2id"  # every stored hash starts `$argon2id$`: never in an export
-T = TypeVar("T")
-
-
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
-    """In a thread of its own: a browser test's thread already runs Playwright's event loop."""
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        return worker.submit(asyncio.run, coroutine).result()
+_run = in_own_thread
 
 
 @dataclass
@@ -53,21 +44,10 @@ class Account:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-async def _account(database_url: str, username: str) -> Account:
-    store = Store.from_url(database_url)
-    try:
-        studies = StudyStore(store)
-        account_id, token = new_id(), new_token()
-        await studies.create_account(account_id, username, hash_password_now("un mot de passe assez long"))
-        await studies.add_account_session(account_id, hash_token(token))
-        return Account(account_id, username, token)
-    finally:
-        await store.close()
-
-
 def make_account(server: ServerProcess, username: str) -> Account:
     """An account, signed in: a session inserted as sign-in would (the account routes are another part's)."""
-    return _run(_account(server.database_url, username))
+    account_id, token = account_with_session(server, username, "un mot de passe assez long")
+    return Account(account_id, username, token)
 
 
 @dataclass

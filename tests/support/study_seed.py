@@ -19,6 +19,7 @@ from typing import Any
 
 from fresque.catalogue import default_catalogue
 
+from .accounts import make_account, sign_in
 from .server import ServerProcess
 
 ACTIVITIES = ("go-to-work", "shopping", "school-run", "doctor", "association-social-centre", "cooking")
@@ -250,25 +251,10 @@ class SeededStudy:
         return self.server.get(f"/api/studies/{self.study_id}/diagnostic?{query}", token or self.token)
 
 
-async def _account(database_url: str, username: str, password: str) -> None:
-    from fresque.accounts import hash_password
-    from fresque.db.store import Store
-    from fresque.db.studies import StudyStore
-
-    store = Store.from_url(database_url)
-    try:
-        await StudyStore(store).create_account(uuid.uuid4().hex, username, await hash_password(password))
-    finally:
-        await store.close()
-
-
-def account_token(server: ServerProcess, database_url: str, username: str) -> str:
+def account_token(server: ServerProcess, username: str) -> str:
     """An account made as `fresque admin create-user` makes it, signed in through the API."""
-    password = "correct horse battery staple"
-    asyncio.run(_account(database_url, username, password))
-    answer = server.post("/api/account/sign-in", {"username": username, "password": password})
-    assert answer.status_code == 200, answer.text
-    return str(answer.json()["token"])
+    make_account(server, username)
+    return sign_in(server, username).token
 
 
 async def _responses(
@@ -314,7 +300,7 @@ def seed_study(
     """A study with one neighbourhood and one workshop per entry of `residents` (its residents' board
     imported beside the workshop's empty first board), `responses[i]` survey responses in neighbourhood
     i."""
-    token = account_token(server, database_url, f"equipe{uuid.uuid4().hex[:8]}")
+    token = account_token(server, f"equipe{uuid.uuid4().hex[:8]}")
     names = ["Jas-de-Bouffan", "Encagnane", "Corsy", "Beisson", "Pinette", "Val-Saint-André"]
     made = server.post(
         "/api/studies",

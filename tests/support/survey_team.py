@@ -3,22 +3,17 @@ route that makes an account but an invite), the study itself through `POST /api/
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Callable, Coroutine
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
-from fresque.accounts import hash_password_now
-from fresque.auth import hash_token, new_id, new_token
 from fresque.db.store import Store
 from fresque.db.studies import StudyStore
 
+from .accounts import account_with_session, in_own_thread
 from .server import ServerProcess
 
 PASSWORD = "un mot de passe assez long"
-T = TypeVar("T")
 
 
 @dataclass
@@ -31,26 +26,9 @@ class Member:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-async def _member(database_url: str, username: str) -> Member:
-    store = Store.from_url(database_url)
-    try:
-        studies = StudyStore(store)
-        account_id, token = new_id(), new_token()
-        await studies.create_account(account_id, username, hash_password_now(PASSWORD))
-        await studies.add_account_session(account_id, hash_token(token))
-        return Member(account_id, username, token)
-    finally:
-        await store.close()
-
-
-def _run(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run a coroutine in its own thread: a browser test's thread already runs Playwright's event loop."""
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(lambda: asyncio.run(make())).result()
-
-
 def make_member(server: ServerProcess, username: str) -> Member:
-    return _run(lambda: _member(server.database_url, username))
+    account_id, token = account_with_session(server, username, PASSWORD)
+    return Member(account_id, username, token)
 
 
 def add_to_team(server: ServerProcess, study_id: str, member: Member) -> None:
@@ -61,7 +39,7 @@ def add_to_team(server: ServerProcess, study_id: str, member: Member) -> None:
         finally:
             await store.close()
 
-    _run(run)
+    in_own_thread(run())
 
 
 def create_study(
