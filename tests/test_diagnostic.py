@@ -22,8 +22,7 @@ from support.diagnostic_reference import (
     reference_groups,
 )
 from support.server import ServerProcess
-from support.study_seed import _responses as add_responses
-from support.study_seed import account_token, seed_study
+from support.study_seed import account_token, add_responses, seed_study
 
 # The reference (the figures recomputed from the exports and the responses, apart from the module) is in
 # tests/support/diagnostic_reference.py, shared with tests/test_study_story.py.

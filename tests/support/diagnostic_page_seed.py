@@ -13,7 +13,6 @@ import json
 import random
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -22,6 +21,7 @@ from websockets.typing import Origin
 
 from .accounts import Member, make_study, new_member
 from .server import ServerProcess
+from .study_seed import add_responses
 
 ACTIVITIES = ("caf-procedures", "doctor", "school-run", "shopping", "bank", "look-for-job")
 DIFFICULTIES = ("skills", "lost-login", "complicated-service", "reading-french", "cost")
@@ -158,31 +158,6 @@ def _workshop(study: DiagnosticStudy, rng: random.Random, hood: str, index: int,
         _push(study.server, board, token, votes, f"vote:{n}")
 
 
-async def _responses(database_url: str, study_id: str, rows: list[tuple[str, dict[str, Any], str]]) -> None:
-    from fresque.db.store import Store
-    from fresque.db.surveys import NewResponse, SurveyStore
-
-    store = Store.from_url(database_url)
-    try:
-        surveys = SurveyStore(store)
-        for hood, answers, level in rows:
-            await surveys.add_response(
-                NewResponse(
-                    id=uuid.uuid4().hex,
-                    study_id=study_id,
-                    client_id=uuid.uuid4().hex,
-                    questionnaire_version=1,
-                    neighbourhood_id=hood,
-                    answers=json.dumps(answers, sort_keys=True),
-                    fragility=level,
-                    source="phone",
-                    answered_at=datetime.now(UTC),
-                )
-            )
-    finally:
-        await store.close()
-
-
 def _answers(rng: random.Random, hood: str) -> dict[str, Any]:
     equipment = [
         e
@@ -218,5 +193,5 @@ def seed_diagnostic_study(server: ServerProcess, rng: random.Random) -> Diagnost
         for hood, count in zip(hoods, (40, 30, 3), strict=True)
         for _ in range(count)
     ]
-    asyncio.run(_responses(server.database_url, study_id, rows))
+    asyncio.run(add_responses(server.database_url, study_id, rows))
     return study

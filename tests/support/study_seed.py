@@ -257,7 +257,7 @@ def account_token(server: ServerProcess, username: str) -> str:
     return sign_in(server, username).token
 
 
-async def _responses(
+async def add_responses(
     database_url: str, study_id: str, rows: list[tuple[str | None, dict[str, Any], str | None]]
 ) -> None:
     from datetime import UTC, datetime
@@ -341,6 +341,6 @@ def seed_study(
             rows.append((hoods[i], survey_answers(rng, hoods[i]), rng.choice((*LEVELS, None))))
     for _ in range(no_neighbourhood_responses):
         rows.append((None, survey_answers(rng, None), rng.choice(LEVELS)))
-    asyncio.run(_responses(database_url, study_id, rows))
+    asyncio.run(add_responses(database_url, study_id, rows))
     seeded.responses = rows
     return seeded

@@ -20,7 +20,7 @@ from fastapi import Depends, Request, Response
 
 from ..auth import CSRF_HEADER, bearer_from, csrf_matches, hash_token
 from ..db.studies import OWNER, AccountInfo
-from .deps import COOKIE_SECONDS, Services, origin_allowed, services
+from .deps import Services, origin_allowed, services, set_token_cookie
 from .errors import ApiError
 
 ACCOUNT_COOKIE = "fresque_account"
@@ -80,12 +80,4 @@ async def study_role(services: Services, study_id: str, signed_in: SignedIn, *, 
 
 
 def set_account_cookie(response: Response, token: str, services: Services) -> None:
-    response.set_cookie(
-        ACCOUNT_COOKIE,
-        token,
-        httponly=True,
-        samesite="lax",
-        secure=services.settings.cookie_secure,
-        max_age=COOKIE_SECONDS,
-        path="/",
-    )
+    set_token_cookie(response, ACCOUNT_COOKIE, token, services)

@@ -132,8 +132,13 @@ COOKIE_SECONDS = 60 * 60 * 24 * 30
 
 def set_session_cookie(response: Response, token: str, services: Services) -> None:
     """The HttpOnly, SameSite=Lax session cookie, as `POST /api/workshops` and `/api/join` set it."""
+    set_token_cookie(response, SESSION_COOKIE, token, services)
+
+
+def set_token_cookie(response: Response, name: str, token: str, services: Services) -> None:
+    """A session token's cookie (a workshop's, an account's): HttpOnly, SameSite=Lax, Secure behind HTTPS."""
     response.set_cookie(
-        SESSION_COOKIE,
+        name,
         token,
         httponly=True,
         samesite="lax",
