@@ -20,8 +20,11 @@ from .api import (
     custom_pictograms,
     diagnostic,
     joining,
+    open_data,
     participants,
     pictograms,
+    poster,
+    schema,
     signin,
     studies,
     study_data,
@@ -127,12 +130,15 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(pictograms.router)
     app.include_router(custom_pictograms.router)
     app.include_router(board_exports.router)
+    app.include_router(poster.router)
     app.include_router(traceability.router)
     app.include_router(work_questions.router)
     app.include_router(ws.router)
     app.include_router(accounts.router)
     app.include_router(studies.router)
     app.include_router(diagnostic.router)
+    app.include_router(open_data.router)
+    app.include_router(schema.router)
     app.include_router(study_pages.router)
     app.include_router(diagnostic_pages.router)
     app.include_router(question_pages.router)

@@ -1,0 +1,98 @@
+"""One SVG document of a poster scene, in millimetres: what the PDF wraps and the PNG rasterises.
+
+Pictograms are inlined as nested <svg> elements from the catalogue's OpenMoji files (their `id`s dropped:
+the same picture may appear two hundred times, and none of them references an id), so they stay vectors in
+the PDF; a workshop's own picture (a PNG upload) is an <image> with a data: URI. Nothing is fetched while
+drawing.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+from .scene import Curve, Dot, Image, Rect, Scene, Text, Thing
+
+# Arabic first on an Arabic poster: Pango and resvg then take its Arabic glyphs (and its bold) rather than a
+# fallback's; Latin words (names, places) fall through to Noto Sans.
+FONTS = {
+    "ar": "'Noto Sans Arabic', 'Noto Sans', 'DejaVu Sans', sans-serif",
+    "": "'Noto Sans', 'Noto Sans Arabic', 'DejaVu Sans', sans-serif",
+}
+_OPEN_TAG = re.compile(r"^.*?<svg\b[^>]*>", re.S)
+_CLOSE_TAG = re.compile(r"</svg>\s*$")
+_IDS = re.compile(r"\sid=\"[^\"]*\"")
+
+
+def _n(v: float) -> str:
+    """A coordinate, short: 0.01 mm is finer than any printer."""
+    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+@lru_cache(maxsize=512)
+def picture_body(path: Path) -> tuple[str, str]:
+    """(viewBox, inner markup) of an OpenMoji SVG file, read once per process."""
+    raw = path.read_text(encoding="utf-8")
+    opening = _OPEN_TAG.match(raw)
+    view_box = "0 0 72 72"
+    if opening:
+        found = re.search(r"viewBox=\"([^\"]+)\"", opening.group(0))
+        if found:
+            view_box = found.group(1)
+    inner = _CLOSE_TAG.sub("", _OPEN_TAG.sub("", raw, count=1))
+    return view_box, _IDS.sub("", inner)
+
+
+def _thing(thing: Thing) -> str:
+    if isinstance(thing, Rect):
+        stroke = f' stroke="{thing.stroke}" stroke-width="{_n(thing.stroke_width)}"' if thing.stroke else ""
+        radius = f' rx="{_n(thing.radius)}"' if thing.radius else ""
+        return (
+            f'<rect x="{_n(thing.x)}" y="{_n(thing.y)}" width="{_n(thing.w)}" height="{_n(thing.h)}"'
+            f' fill="{thing.fill}"{stroke}{radius}/>'
+        )
+    if isinstance(thing, Text):
+        weight = ' font-weight="700"' if thing.bold else ""
+        anchor = f' text-anchor="{thing.anchor}"' if thing.anchor != "start" else ""
+        return (
+            f'<text x="{_n(thing.x)}" y="{_n(thing.y)}" font-size="{_n(thing.size)}" fill="{thing.fill}"'
+            f"{weight}{anchor}>{escape(thing.text)}</text>"
+        )
+    if isinstance(thing, Image):
+        box = f'x="{_n(thing.x)}" y="{_n(thing.y)}" width="{_n(thing.size)}" height="{_n(thing.size)}"'
+        if thing.picture.svg is not None:
+            view_box, inner = picture_body(thing.picture.svg)
+            return f'<svg {box} viewBox="{view_box}">{inner}</svg>'
+        if thing.picture.data_uri:
+            return (
+                f'<image {box} preserveAspectRatio="xMidYMid meet" href={quoteattr(thing.picture.data_uri)}/>'
+            )
+        return ""
+    if isinstance(thing, Curve):
+        p0, c1, c2, p3 = thing.points
+        d = "M{} {}C{} {} {} {} {} {}".format(*(_n(v) for point in (p0, c1, c2, p3) for v in point))
+        opacity = f' stroke-opacity="{thing.opacity}"' if thing.opacity < 1 else ""
+        return (
+            f'<path d="{d}" fill="none" stroke="{thing.stroke}" stroke-width="{_n(thing.width)}"'
+            f' stroke-linecap="round"{opacity}/>'
+        )
+    assert isinstance(thing, Dot)
+    return (
+        f'<circle cx="{_n(thing.cx)}" cy="{_n(thing.cy)}" r="{_n(thing.r)}" fill="{thing.fill}"'
+        f' stroke="{thing.stroke}" stroke-width="{_n(thing.stroke_width)}"/>'
+    )
+
+
+def poster_svg(scene: Scene) -> str:
+    """The whole poster: `width`/`height` in mm, one user unit = 1 mm."""
+    body = "\n".join(part for part in map(_thing, scene.things) if part)
+    w, h = _n(scene.width), _n(scene.height)
+    fonts = FONTS.get(scene.lang, FONTS[""])
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}"'
+        f' font-family="{fonts}" lang="{scene.lang}" role="img" aria-label={quoteattr(scene.title)}>\n'
+        f"<title>{escape(scene.title)}</title>\n{body}\n</svg>\n"
+    )
