@@ -20,6 +20,7 @@ from .api import (
     custom_pictograms,
     diagnostic,
     joining,
+    open_data,
     participants,
     pictograms,
     poster,
@@ -135,6 +136,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(accounts.router)
     app.include_router(studies.router)
     app.include_router(diagnostic.router)
+    app.include_router(open_data.router)
     app.include_router(study_pages.router)
     app.include_router(diagnostic_pages.router)
     app.include_router(question_pages.router)
