@@ -1,13 +1,14 @@
 """`GET /api/studies/{id}/diagnostic`: the study's figures as JSON (`fresque.diagnostic`), for its team only.
 
 The inputs are what the team could download by hand: each exploration board's JSON export of the study's
-workshops (`board_exports.exploration_document`), the workshops' people as they are now, the survey
-responses and the questionnaire's versions. Filters: `neighbourhood`, `age_band`, `fragility`, `workshop`
-(docs/diagnostic.md).
+workshops (read straight from the board's stored state, `diagnostic.snapshot_facts`: the same facts as
+`diagnostic.board_facts` of its `board_exports.exploration_document`), the workshops' people as they are
+now, the survey responses and the questionnaire's versions. Filters: `neighbourhood`, `age_band`,
+`fragility`, `workshop` (docs/diagnostic.md).
 
 Kept in this process's memory, so that a diagnostic asked again costs little:
-- a board's facts per (board, head_seq): a board that did not change is not opened again (opening one
-  replays its op log);
+- a board's facts per (board, head_seq): a board that did not change is not read again (a board is read
+  from its stored snapshot when that is at its head, else from its room, which replays its op log);
 - a response's parsed answers (a response never changes once stored);
 - the answer itself, per filters and per *everything it was computed from* (the study, its neighbourhoods and
   workshops, each board's head_seq, each participant's role and profile, the workshops' own pictures, each
@@ -27,15 +28,15 @@ from fastapi.responses import Response as HttpResponse
 from sqlalchemy import Table, select
 
 from ..catalogue import Catalogue
-from ..db.models import Board, CustomPictogram, Participant, SurveyResponse
+from ..db.models import Board, BoardSnapshot, CustomPictogram, Participant, SurveyResponse
 from ..db.store import BoardRow
-from ..diagnostic import BoardFacts, Person, Response, StudyInputs, board_facts, diagnose, people_of
+from ..diagnostic import BoardFacts, Person, Response, StudyInputs, diagnose, people_of, snapshot_facts
 from ..diagnostic.compute import questions_of
 from ..diagnostic.shape import Filters, Labels, NeighbourhoodInfo, RefInfo, WorkshopInfo
 from ..people import AgeBand, Fragility
+from ..rooms.registry import BoardNotFound
 from ..uploads import custom_ref
 from .account_deps import AccountReader, study_role
-from .board_exports import exploration_document
 from .deps import Services, ServicesDep
 from .errors import ApiError
 
@@ -59,6 +60,7 @@ _responses = cast(Table, SurveyResponse.__table__)
 _boards = cast(Table, Board.__table__)
 _participants = cast(Table, Participant.__table__)
 _pictures = cast(Table, CustomPictogram.__table__)
+_snapshots = cast(Table, BoardSnapshot.__table__)
 
 
 def _remember(cache: OrderedDict[K, V], key: K, value: V, size: int) -> V:
@@ -68,14 +70,62 @@ def _remember(cache: OrderedDict[K, V], key: K, value: V, size: int) -> V:
     return value
 
 
-async def facts_of(services: Services, board: BoardRow) -> BoardFacts:
-    """A board's facts, from its export document when it changed since last read (`head_seq`)."""
-    found = _facts.get((board.id, board.head_seq))
-    if found is not None:
-        _facts.move_to_end((board.id, board.head_seq))
-        return found
-    document = await exploration_document(services, board)
-    return _remember(_facts, (board.id, int(document["board"]["seq"])), board_facts(document), CACHE_BOARDS)
+async def facts_of(services: Services, state: StudyState) -> list[BoardFacts]:
+    """The study's boards' facts, each read only when it changed since last read (`head_seq`).
+
+    A board whose stored snapshot is at its head (nothing in its op log after it: the usual case, a room
+    saves one when its last user leaves) is read straight from that snapshot's JSON, all such boards in one
+    query: no board is rebuilt (`Board.from_snapshot` checks every rule again) and no export document is
+    made. Any other board (changes after its snapshot, a room open meanwhile) is read from its room, as an
+    export would."""
+    missing = [b for b in state.boards if (b.id, b.head_seq) not in _facts]
+    read: dict[str, BoardFacts] = {}
+    if missing:
+        s = _snapshots.c
+        async with services.store.engine.connect() as conn:
+            rows = (
+                await conn.execute(
+                    select(s.board_id, s.seq, s.state).where(s.board_id.in_([b.id for b in missing]))
+                )
+            ).all()
+        stored = {row.board_id: row for row in rows}
+        for board in missing:
+            categories = state.categories.get(board.workshop_id, {})
+            row = stored.get(board.id)
+            if row is not None and row.seq == board.head_seq:
+                facts = snapshot_facts(
+                    json.loads(row.state),
+                    board_id=board.id,
+                    workshop_id=board.workshop_id,
+                    seq=row.seq,
+                    custom_categories=categories,
+                )
+            else:  # (a board changed since `state` was read has its facts as read now, as an export would)
+                facts = await _room_facts(services, board, categories)
+            read[board.id] = _remember(_facts, (board.id, facts.seq), facts, CACHE_BOARDS)
+    found = []
+    for board in state.boards:
+        fresh = read.get(board.id)
+        if fresh is None:
+            fresh = _facts[(board.id, board.head_seq)]
+            _facts.move_to_end((board.id, board.head_seq))
+        found.append(fresh)
+    return found
+
+
+async def _room_facts(services: Services, board: BoardRow, categories: dict[str, str]) -> BoardFacts:
+    """A board's facts from its room (opened, its op log replayed, when no one is on it)."""
+    try:
+        async with services.rooms.use(board.id) as room, room.lock:
+            return snapshot_facts(
+                room.board.to_snapshot(),
+                board_id=board.id,
+                workshop_id=board.workshop_id,
+                seq=room.seq,
+                custom_categories=categories,
+            )
+    except BoardNotFound:
+        raise ApiError(404, "board_not_found", "no such board") from None
 
 
 def forget(study_id: str | None = None, board_ids: Iterable[str] = ()) -> None:
@@ -115,6 +165,7 @@ class StudyState:
     boards: list[BoardRow]
     people: dict[str, dict[str, Person]]
     pictures: dict[str, RefInfo]
+    categories: dict[str, dict[str, str]]  # per workshop: its own pictures' categories (`custom:<id>` → …)
     responses: list[Response]
     response_keys: tuple[tuple[str, str | None, str | None], ...]
     questionnaires: list[tuple[int, str]]
@@ -180,7 +231,9 @@ async def study_state(services: Services, study_id: str) -> StudyState:
         ).all()
         picture_rows = (
             await conn.execute(
-                select(c.id, c.label_fr, c.label_en, c.label_ar, c.category).where(c.workshop_id.in_(ids))
+                select(c.id, c.workshop_id, c.label_fr, c.label_en, c.label_ar, c.category).where(
+                    c.workshop_id.in_(ids)
+                )
             )
         ).all()
         response_rows = (
@@ -204,6 +257,10 @@ async def study_state(services: Services, study_id: str) -> StudyState:
         }
         for pic in picture_rows
     }
+    categories: dict[str, dict[str, str]] = {}
+    for pic in picture_rows:
+        if pic.category:
+            categories.setdefault(pic.workshop_id, {})[custom_ref(pic.id)] = pic.category
     known = {h["id"] for h in hoods}
     responses = []
     for resp in response_rows:
@@ -222,6 +279,7 @@ async def study_state(services: Services, study_id: str) -> StudyState:
         boards=[BoardRow(x.id, x.workshop_id, x.kind, x.title, x.head_seq) for x in board_rows],
         people=people,
         pictures=pictures,
+        categories=categories,
         responses=responses,
         response_keys=tuple((x.id, x.neighbourhood_id, x.fragility) for x in response_rows),
         questionnaires=await services.surveys.questionnaires(study_id),
@@ -246,7 +304,7 @@ async def inputs_of(services: Services, state: StudyState) -> StudyInputs:
         study=state.study,
         neighbourhoods=state.neighbourhoods,
         workshops=state.workshops,
-        boards=[await facts_of(services, row) for row in state.boards],
+        boards=await facts_of(services, state),
         people=state.people,
         responses=state.responses,
         questions=questions_of([(v, json.loads(body)) for v, body in state.questionnaires]),

@@ -5,7 +5,7 @@ diagnose` makes the figures (`shape.Diagnostic`) with « < 5 » settled by `supp
 (`fresque.api.diagnostic`) gathers the inputs.
 """
 
-from .boards import BoardFacts, Person, board_facts, people_of
+from .boards import BoardFacts, Person, board_facts, people_of, snapshot_facts
 from .compute import THRESHOLD, Response, StudyInputs, diagnose, questions_of
 from .shape import SUPPRESSED, Cell, Diagnostic, Filters
 
@@ -23,4 +23,5 @@ __all__ = [
     "diagnose",
     "people_of",
     "questions_of",
+    "snapshot_facts",
 ]

@@ -1,4 +1,5 @@
-"""What the diagnostic reads of one exploration board: its export document reduced to plain facts.
+"""What the diagnostic reads of one exploration board: its export document (or its stored state) reduced to
+plain facts.
 
 The facts keep every card's author, so that who counts (`Person.counts`) is decided when the figures are
 computed, from the workshop's people as they are then (a profile, a consent can change without the board
@@ -79,8 +80,61 @@ class BoardFacts:
 
 def board_facts(document: Mapping[str, Any]) -> BoardFacts:
     """The facts of an exploration board's export document (`fresque.export.ExportDocument`, as a dict)."""
+    categories = {
+        ref: str(entry["category"])
+        for ref, entry in document.get("catalogue", {}).get("refs", {}).items()
+        if entry.get("category")
+    }
+    return _facts(
+        board_id=document["board"]["id"],
+        workshop_id=document["workshop"]["id"],
+        seq=int(document["board"].get("seq", 0)),
+        items=document["items"],
+        threads=document["threads"],
+        votes=document["votes"]["by_participant"],
+        categories=categories,
+    )
+
+
+def snapshot_facts(
+    snapshot: Mapping[str, Any],
+    *,
+    board_id: str,
+    workshop_id: str,
+    seq: int,
+    custom_categories: Mapping[str, str],
+) -> BoardFacts:
+    """The same facts as `board_facts` of the board's export document, read straight from its state
+    (`Board.to_snapshot()` form, as stored in `board_snapshots`), without building the board or the document.
+
+    The export document carries the snapshot's items, threads and votes as they are; its catalogue refs give
+    a category only to the workshop's own pictures (`custom_categories`: `custom:<id>` → category) named by
+    an item, hidden ones included (`fresque.export.build_export`). tests/test_diagnostic_facts.py checks
+    that both ways give equal facts."""
+    refs = {item["ref"] for item in snapshot["items"] if item.get("ref")}
+    return _facts(
+        board_id=board_id,
+        workshop_id=workshop_id,
+        seq=seq,
+        items=snapshot["items"],
+        threads=snapshot["threads"],
+        votes=snapshot["votes"],
+        categories={ref: custom_categories[ref] for ref in sorted(refs) if custom_categories.get(ref)},
+    )
+
+
+def _facts(
+    *,
+    board_id: str,
+    workshop_id: str,
+    seq: int,
+    items: Iterable[Mapping[str, Any]],
+    threads: Iterable[Mapping[str, Any]],
+    votes: Iterable[Mapping[str, Any]],
+    categories: dict[str, str],
+) -> BoardFacts:
     cards: dict[str, Card] = {}
-    for item in document["items"]:
+    for item in items:
         if item.get("hidden"):
             continue
         cards[item["id"]] = Card(
@@ -92,7 +146,7 @@ def board_facts(document: Mapping[str, Any]) -> BoardFacts:
             severity=item.get("severity"),
         )
     out: dict[str, list[str]] = {}
-    for thread in document["threads"]:
+    for thread in threads:
         if thread["source"] in cards and thread["target"] in cards:
             out.setdefault(thread["source"], []).append(thread["target"])
     ties: dict[tuple[frozenset[str], str, str], None] = {}  # insertion-ordered set
@@ -112,23 +166,17 @@ def board_facts(document: Mapping[str, Any]) -> BoardFacts:
                     if cards[further].kind == "difficulty":
                         authors = frozenset({source.author, target.author, cards[further].author})
                         ties[(authors, source.ref, further)] = None
-    votes = tuple(
-        Vote(v["participant"], v["item"], int(v["count"]))
-        for v in document["votes"]["by_participant"]
-        if v["item"] in cards and cards[v["item"]].kind == "solution"
-    )
-    categories = {
-        ref: str(entry["category"])
-        for ref, entry in document.get("catalogue", {}).get("refs", {}).items()
-        if entry.get("category")
-    }
     return BoardFacts(
-        board_id=document["board"]["id"],
-        workshop_id=document["workshop"]["id"],
+        board_id=board_id,
+        workshop_id=workshop_id,
         cards=cards,
         ties=tuple(Tie(a, r, d) for (a, r, d) in ties),
         touches=tuple(touches),
-        votes=votes,
+        votes=tuple(
+            Vote(v["participant"], v["item"], int(v["count"]))
+            for v in votes
+            if v["item"] in cards and cards[v["item"]].kind == "solution"
+        ),
         categories=categories,
-        seq=int(document["board"].get("seq", 0)),
+        seq=seq,
     )
