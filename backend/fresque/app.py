@@ -24,6 +24,7 @@ from .api import (
     participants,
     pictograms,
     poster,
+    schema,
     signin,
     studies,
     study_data,
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     app.include_router(studies.router)
     app.include_router(diagnostic.router)
     app.include_router(open_data.router)
+    app.include_router(schema.router)
     app.include_router(study_pages.router)
     app.include_router(diagnostic_pages.router)
     app.include_router(question_pages.router)

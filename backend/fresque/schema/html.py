@@ -1,0 +1,60 @@
+"""The schéma as HTML with print CSS, for WeasyPrint (`fresque.pdf.render_pdf`): one template
+(`frontend/templates/schema/document.html`) draws the tree (`tree.Document`).
+
+What the PDF gets from the HTML: real text, `<html lang dir>` (Arabic right to left), the title (metadata),
+bookmarks from the h1–h3 headings (WeasyPrint makes them from the heading levels), a table of contents
+whose page numbers WeasyPrint fills in (`target-counter`), page numbers in the margin, and each figure as
+an `<img>` of its SVG (a vector in the PDF) with its text alternative. No address leaves the document:
+images are data: URIs and fonts are the system's.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from .raster import png_of
+from .tree import Document, Figure, Items, Paragraph, Quotes, Section, Table
+
+PDF_DPI: Final = 200
+TEMPLATES: Final = Path(__file__).resolve().parents[3] / "frontend" / "templates" / "schema"
+
+
+@cache
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["image_src"] = image_src
+    env.tests["paragraph"] = lambda b: isinstance(b, Paragraph)
+    env.tests["items"] = lambda b: isinstance(b, Items)
+    env.tests["table"] = lambda b: isinstance(b, Table)
+    env.tests["figure"] = lambda b: isinstance(b, Figure)
+    env.tests["quotes"] = lambda b: isinstance(b, Quotes)
+    return env
+
+
+def image_src(figure: Figure, rtl: bool) -> str:
+    """The figure as a data: URI: its SVG (a vector in the PDF), or in a right-to-left document a PNG drawn
+    by resvg, since WeasyPrint does not shape Arabic inside an SVG (`raster`)."""
+    if rtl:
+        png, _, _ = png_of(figure, PDF_DPI)
+        return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+    return "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
+
+
+def contents_of(document: Document) -> list[Section]:
+    """The headings the table of contents lists: chapters and their sections (not the fiches' parts)."""
+    return [s for s in document.walk() if s.level <= 2]
+
+
+def render_html(document: Document) -> str:
+    template = _environment().get_template("document.html")
+    return template.render(doc=document, contents=contents_of(document))

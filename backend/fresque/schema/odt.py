@@ -1,0 +1,218 @@
+"""The schéma as an OpenDocument text (ODT), made with odfdo from the same tree as the PDF.
+
+What a city's staff gets in LibreOffice: the headings in the real « Heading 1–3 » styles at outline levels
+1–3 (so the navigator lists them and the table of contents, inserted after the cover, is refreshed by
+Tools › Update), tables as tables, each figure as an embedded PNG with its title and text alternative
+(`svg:title`, `svg:desc`) and its data as a table under it, paragraphs right to left in Arabic.
+
+The figures are rasterised from their SVG with resvg at print resolution (`DPI`), with the system's fonts so
+that the charts' words are drawn (Noto, DejaVu).
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from typing import Final
+
+import odfdo
+
+from .raster import png_of
+from .tree import Document, Figure, Items, Paragraph, Quotes, Section, Table
+
+PAGE_MM: Final = 170.0
+DPI: Final = 150  # a figure printed 17 cm wide is ~1000 px: sharp on paper, light in the file
+
+BODY = "Text_20_body"
+NOTE = "SchemaNote"
+LEAD = "SchemaLead"
+QUOTE = "SchemaQuote"
+CENTRE = "SchemaCentre"
+HEAD_CELL = "SchemaHeadCell"
+CAPTION = "Caption"
+TABLE = "SchemaTable"
+
+
+class OdtWriter:
+    def __init__(self, document: Document) -> None:
+        self.source = document
+        self.rtl = document.direction == "rtl"
+        self.doc = odfdo.Document("text")
+        self.body = self.doc.body
+        self.body.clear()
+        self.tables = 0
+        self.images = 0
+        self._styles()
+
+    # -- styles ------------------------------------------------------------------------------------------
+
+    def _styles(self) -> None:
+        doc = self.doc
+        doc.add_page_break_style()
+        lang, country = {"fr": ("fr", "FR"), "en": ("en", "GB"), "ar": ("ar", "MA")}[self.source.lang]
+        # Every paragraph's direction and language come from the default paragraph style: the heading and
+        # body styles keep their names (the navigator, the TOC), and Arabic reads right to left in all.
+        for style in doc.get_styles("paragraph"):
+            if isinstance(style, odfdo.Style) and style.tag == "style:default-style":
+                style.set_properties(
+                    {"style:writing-mode": "rl-tb" if self.rtl else "lr-tb"}, area="paragraph"
+                )
+                language = {"fo:language": lang, "fo:country": country}
+                if self.rtl:
+                    language.update({"style:language-complex": lang, "style:country-complex": country})
+                style.set_properties(language, area="text")
+        add = doc.insert_style
+        add(
+            odfdo.Style(
+                "paragraph", name=NOTE, parent_style=BODY, area="text", size="8.5pt", color="#555555"
+            ),
+            automatic=False,
+        )
+        add(odfdo.Style("paragraph", name=LEAD, parent_style=BODY, area="text", size="11pt"), automatic=False)
+        add(
+            odfdo.Style("paragraph", name=QUOTE, parent_style=BODY, area="text", italic=not self.rtl),
+            automatic=False,
+        )
+        add(odfdo.Style("paragraph", name=CENTRE, parent_style="Standard", align="center"), automatic=False)
+        add(
+            odfdo.Style("paragraph", name=HEAD_CELL, parent_style="Standard", area="text", bold=True),
+            automatic=False,
+        )
+        for name, size, bold in (
+            ("SchemaKicker", "14pt", True),
+            ("SchemaCoverTitle", "28pt", True),
+            ("SchemaCoverLine", "14pt", False),
+        ):
+            add(
+                odfdo.Style(
+                    "paragraph", name=name, parent_style="Standard", area="text", size=size, bold=bold
+                ),
+                automatic=False,
+            )
+        table = odfdo.Style("table", name=TABLE, width="17cm", align="margins")
+        if self.rtl:
+            table.set_properties({"style:writing-mode": "rl-tb"}, area="table")
+        add(table, automatic=True)
+        cell = odfdo.Style("table-cell", name="SchemaCell", border="0.5pt solid #999999", padding="0.1cm")
+        add(cell, automatic=True)
+
+    # -- blocks --------------------------------------------------------------------------------------------
+
+    def paragraph(self, text: str, style: str = BODY) -> None:
+        self.body.append(odfdo.Paragraph(text, style=style))
+
+    def table(self, table: Table) -> None:
+        self.tables += 1
+        rows = [list(table.head)] if table.head else []
+        rows += [list(r) for r in table.rows]
+        if not rows:
+            return
+        self.paragraph(table.caption, CAPTION)
+        width = max(len(r) for r in rows)
+        out = odfdo.Table(f"Tableau{self.tables}", style=TABLE)
+        for _ in range(width):
+            out.append(odfdo.Column())
+        if table.head:
+            header = odfdo.HeaderRows()
+            header.append(self._row(rows[0], width, head=True))
+            out.append(header)
+            rows = rows[1:]
+        for row in rows:
+            out.append(self._row(row, width, head=False))
+        self.body.append(out)
+
+    def _row(self, values: list[str], width: int, *, head: bool) -> odfdo.Row:
+        row = odfdo.Row()
+        for i in range(width):
+            cell = odfdo.Cell(style="SchemaCell")
+            text = values[i] if i < len(values) else ""
+            cell.append(odfdo.Paragraph(text, style=HEAD_CELL if head else "Standard"))
+            row.append(cell)
+        return row
+
+    def figure(self, figure: Figure) -> None:
+        if figure.print_width_mm > PAGE_MM:  # the PDF's landscape fresco: this document is portrait only
+            figure = replace(figure, print_width_mm=PAGE_MM)
+        png, width, height = png_of(figure, DPI)
+        self.images += 1
+        # named and typed by us (odfdo's add_file names a part by its hash, without extension nor type)
+        url = f"Pictures/figure-{self.images:03d}.png"
+        assert self.doc.container is not None  # a new document always has its container
+        self.doc.container.set_part(url, png)
+        self.doc.manifest.add_full_path(url, "image/png")
+        w_mm = figure.print_width_mm
+        h_mm = w_mm * height / width
+        frame = odfdo.Frame.image_frame(
+            url,
+            name=f"Figure{self.images}",
+            size=(f"{w_mm:.1f}mm", f"{h_mm:.1f}mm"),
+            anchor_type="as-char",
+        )
+        frame.svg_title = figure.caption
+        frame.svg_description = figure.alt
+        holder = odfdo.Paragraph(style=CENTRE)
+        holder.append(frame)
+        self.body.append(holder)
+        self.paragraph(figure.caption, CAPTION)
+        if figure.table is not None:
+            self.table(figure.table)
+
+    def blocks(self, section: Section) -> None:
+        for block in section.blocks:
+            if isinstance(block, Paragraph):
+                self.paragraph(block.text, {"note": NOTE, "lead": LEAD}.get(block.style, BODY))
+            elif isinstance(block, Items):
+                if block.ordered:
+                    for i, item in enumerate(block.items, start=1):
+                        self.paragraph(f"{i}. {item}")
+                else:
+                    self.body.append(odfdo.List(list(block.items)))
+            elif isinstance(block, Table):
+                self.table(block)
+            elif isinstance(block, Figure):
+                self.figure(block)
+            elif isinstance(block, Quotes):
+                for quote in block.quotes:
+                    self.paragraph(
+                        f"« {quote.text} »" if self.source.lang == "fr" else f"“{quote.text}”", QUOTE
+                    )
+                    self.paragraph(quote.source, NOTE)
+
+    def section(self, section: Section) -> None:
+        if section.page_break:
+            self.body.append(odfdo.PageBreak())
+        heading = odfdo.Header(section.level, section.heading)
+        heading.style = f"Heading_20_{section.level}"  # odfdo 3.27's Header ignores its `style` argument
+        self.body.append(heading)
+        self.blocks(section)
+        for child in section.children:
+            self.section(child)
+
+    # -- the document ----------------------------------------------------------------------------------------
+
+    def write(self) -> bytes:
+        source = self.source
+        meta = self.doc.meta
+        meta.title = source.title
+        meta.language = source.lang
+        cover = source.cover
+        self.paragraph(cover.kicker, "SchemaKicker")
+        self.paragraph(cover.title, "SchemaCoverTitle")
+        self.paragraph(cover.territory, "SchemaCoverLine")
+        if cover.period:
+            self.paragraph(cover.period, BODY)
+        self.paragraph(cover.date, BODY)
+        self.body.append(odfdo.PageBreak())
+        toc = odfdo.TOC(source.contents, outline_level=3)
+        self.body.append(toc)
+        for section in source.sections:
+            self.section(section)
+        toc.fill(self.doc)
+        out = io.BytesIO()
+        self.doc.save(out)
+        return out.getvalue()
+
+
+def render_odt(document: Document) -> bytes:
+    """The ODT file's bytes. Blocking (rasterising the figures takes most of it): run it in a thread."""
+    return OdtWriter(document).write()
