@@ -15,8 +15,11 @@ from xml.sax.saxutils import escape
 import resvg_py
 
 from ..pdf import render_pdf
-from .scene import Scene
-from .svg import poster_svg
+from .scene import Scene, Text
+from .svg import FONTS, poster_svg
+
+# Where a baseline sits below the top of its box (line-height 1) in Noto Sans: (1 + ascent - descent) / 2.
+BASELINE: Final = 0.888
 
 MIN_WIDTH: Final = 600
 MAX_WIDTH: Final = 7200  # an A2 at 300 dpi is 7016 px wide: ~140 MB of pixels while drawing, no more
@@ -26,16 +29,40 @@ DEFAULT_WIDTH: Final = 2480  # an A3 at 150 dpi
 _one_png_at_a_time = asyncio.Semaphore(1)
 
 
-def poster_html(scene: Scene) -> str:
-    """One page of the paper's size, margins none, the SVG filling it; the document's language and title."""
-    w, h = f"{scene.width:g}mm", f"{scene.height:g}mm"
-    direction = "rtl" if scene.rtl else "ltr"
+def _span(text: Text, width: float) -> str:
+    """One line of the poster's words as an HTML box whose baseline sits where the SVG's would."""
+    top = text.y - BASELINE * text.size
+    if text.anchor == "start":
+        where = f"left:{text.x:.2f}mm"
+    elif text.anchor == "end":
+        where = f"right:{width - text.x:.2f}mm"
+    else:  # centred on x: a box wide enough for any line, centred there
+        where = f"left:{text.x - 150:.2f}mm;width:300mm;text-align:center"
+    weight = "font-weight:700;" if text.bold else ""
     return (
-        f'<!doctype html><html lang="{scene.lang}" dir="{direction}"><head><meta charset="utf-8">'
+        f'<span dir="auto" style="{where};top:{top:.2f}mm;font-size:{text.size:.2f}mm;{weight}'
+        f'color:{text.fill}">{escape(text.text)}</span>'
+    )
+
+
+def poster_html(scene: Scene) -> str:
+    """One page of the paper's size, margins none: the drawing (SVG, vectors) and over it the words as HTML.
+
+    Why the words are HTML: WeasyPrint's SVG text draws Arabic words in the wrong order and some letters
+    backwards (looked at: the Arabic legend came out « طاشن » for « نشاط »); its HTML text is laid out by
+    Pango whole, right to left. Positions and sizes are the scene's, in mm, as in the PNG.
+    """
+    w, h = f"{scene.width:g}mm", f"{scene.height:g}mm"
+    fonts = FONTS.get(scene.lang, FONTS[""])
+    spans = "".join(_span(t, scene.width) for t in scene.things if isinstance(t, Text))
+    return (
+        f'<!doctype html><html lang="{scene.lang}"><head><meta charset="utf-8">'
         f"<title>{escape(scene.title)}</title>"
         f"<style>@page {{ size: {w} {h}; margin: 0 }} html, body {{ margin: 0; padding: 0 }}"
-        f" svg {{ display: block; width: {w}; height: {h} }}</style></head>"
-        f"<body>{poster_svg(scene)}</body></html>"
+        f" .poster {{ position: relative; width: {w}; height: {h}; overflow: hidden; font-family: {fonts} }}"
+        f" .poster svg {{ position: absolute; left: 0; top: 0; width: {w}; height: {h} }}"
+        f" .poster span {{ position: absolute; white-space: nowrap; line-height: 1 }}</style></head>"
+        f'<body><div class="poster">{poster_svg(scene, words=False)}{spans}</div></body></html>'
     )
 
 

@@ -86,9 +86,11 @@ def _thing(thing: Thing) -> str:
     )
 
 
-def poster_svg(scene: Scene) -> str:
-    """The whole poster: `width`/`height` in mm, one user unit = 1 mm."""
-    body = "\n".join(part for part in map(_thing, scene.things) if part)
+def poster_svg(scene: Scene, *, words: bool = True) -> str:
+    """The whole poster: `width`/`height` in mm, one user unit = 1 mm. `words=False` leaves the text out
+    (the PDF sets it as HTML over the drawing: `output.poster_html`)."""
+    things = scene.things if words else [t for t in scene.things if not isinstance(t, Text)]
+    body = "\n".join(part for part in map(_thing, things) if part)
     w, h = _n(scene.width), _n(scene.height)
     fonts = FONTS.get(scene.lang, FONTS[""])
     return (
