@@ -7,7 +7,11 @@
 | `GET /boards/{id}/print?fiches=1` | every fiche, one per page (`print_fiche.html`, several fiches) |
 
 Any session of the board's workshop may print (stakeholders print their fiches); without a session the
-browser goes to `/join`, like the board page. The capabilities web is the PNG of
+browser goes to `/join`, like the board page. The residents' ideas an action links are read by
+`fresque.behind.action_sources`, the rule of the fiche on screen, as this session may see them: in a study,
+the fiche prints « Derrière cette action » (the neighbourhoods and the number of residents behind it, each
+idea with its neighbourhood) and the question de travail the action answers; a workshop on its own prints
+its linked ideas only. The capabilities web is the PNG of
 `GET /api/boards/{id}/actions/{action}/radar.png` (`fresque.api.board_exports`), with the levels written out
 in a table beside it (the picture's text alternative, and what a photocopy keeps). Votes are not printed.
 
@@ -26,12 +30,13 @@ from typing import Any, Final
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from .api.board_exports import BoardState, Labeller, board_state, solution_labels
+from . import behind
+from .api.board_exports import BoardState, Labeller, board_state
 from .api.deps import services
 from .core.actions import FUNDING_STATES, LEVELS, SCALE_MONTHS, format_month, parse_month, periods
 from .core.visibility import Viewer
 from .pages import page_session, problem, render
-from .roles import facilitates
+from .study_scope import questions_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -97,8 +102,15 @@ def fiche_view(
     board_id: str,
     index: int,
     solutions: Mapping[tuple[str, str], str | None],
+    places: Mapping[tuple[str, str], str | None] | None = None,
+    behind_it: Mapping[str, Any] | None = None,
+    questions: Sequence[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """Everything a printed fiche shows, as words of `words.lang` (lists, tables, totals)."""
+    """Everything a printed fiche shows, as words of `words.lang` (lists, tables, totals).
+
+    `solutions`: each linked idea's words (None: gone, or not shown to this reader). In a study (`places` not
+    None): each idea's neighbourhood (None: the whole territory), `behind_it` the action's entry of
+    `behind.Sources.behind`, and `questions` the study's questions de travail in the team's order."""
     settings = snapshot["settings"]
     fiche = action["fiche"]
     lanes, orgs = words.of("lanes", "lane"), words.of("organisations", "organisation")
@@ -149,9 +161,13 @@ def fiche_view(
                 "label": solutions.get((link["board"], link["item"])),
                 "board": link["board"],
                 "item": link["item"],
+                "place": None if places is None else _place(words, places.get((link["board"], link["item"]))),
             }
             for link in action["links"]
         ],
+        "in_study": places is not None,
+        "behind": None if places is None else behind_view(words, behind_it),
+        "question": question_view(action.get("question"), questions or []),
         "general_objective": fiche["general_objective"],
         "operational_objectives": list(fiche["operational_objectives"]),
         "target_groups": [groups.get(g, g) for g in fiche["target_groups"]],
@@ -200,6 +216,39 @@ def fiche_view(
             f"/api/boards/{board_id}/actions/{action['id']}/radar.png?size={RADAR_SIZE}&lang={words.lang}"
         ),
     }
+
+
+def _place(words: Labeller, name: str | None) -> str:
+    return name or words.t("questions.territory")
+
+
+def behind_view(words: Labeller, behind_it: Mapping[str, Any] | None) -> dict[str, Any]:
+    """« Jas-de-Bouffan, Encagnane · 4 habitants »: where and how many residents are behind an action (an
+    action linking no idea that this reader may see: no neighbourhood, 0 residents)."""
+    found = behind_it or {"neighbourhoods": [], "residents": 0, "votes_hidden": False}
+    places = ", ".join(n["name"] for n in found["neighbourhoods"]) or words.t("questions.territory")
+    n = int(found["residents"])
+    # as the screen counts them (Intl.PluralRules): French says « 0 habitant », English "0 residents"
+    one = n == 1 or (n == 0 and words.lang == "fr")
+    people = words.t("questions.behind.residents_one" if one else "questions.behind.residents", n=n)
+    return {
+        "places": places,
+        "people": people,
+        "summary": words.t("print.behind.summary", places=places, people=people),
+        "votes_hidden": bool(found["votes_hidden"]),
+        "residents": int(found["residents"]),
+    }
+
+
+def question_view(question_id: str | None, questions: Sequence[tuple[str, str]]) -> dict[str, Any] | None:
+    """The question de travail an action answers: its number in the study's order and its words; a question
+    deleted meanwhile is said so (`gone`)."""
+    if not question_id:
+        return None
+    for i, (qid, text) in enumerate(questions):
+        if qid == question_id:
+            return {"tag": f"Q{i + 1}", "text": text, "gone": False}
+    return {"tag": "", "text": "", "gone": True}
 
 
 def level_legend(words: Labeller) -> list[dict[str, Any]]:
@@ -436,7 +485,7 @@ async def _board_for_print(
     workshop = await found.store.workshop(row.workshop_id)
     assert workshop is not None
     state = await board_state(found, row)
-    viewer = Viewer(frozenset({session.participant_id}), facilitating=facilitates(session.role))
+    viewer = await behind.viewer_of(found, session)  # as the sockets and the fiche's sources see it
     return state, {k: workshop[k] for k in ("id", "title", "neighbourhood")}, viewer
 
 
@@ -461,11 +510,34 @@ async def _fiches(
     actions: Sequence[Mapping[str, Any]],
     viewer: Viewer,
 ) -> list[dict[str, Any]]:
-    links = [link for a in actions for link in a["links"]]
-    solutions = await solution_labels(services(request), state.row.workshop_id, links, words.lang, viewer)
+    found = services(request)
+    workshop_id = state.row.workshop_id
+    sources = await behind.action_sources(found, workshop_id, viewer, behind.wanted_of_snapshot(actions))
+    solutions = {
+        (link["board"], link["item"]): behind.solution_words(link["solution"], words.lang)
+        if link["found"]
+        else None
+        for link in sources.links
+    }
+    places = None
+    if sources.in_study:
+        places = {
+            (link["board"], link["item"]): (link["neighbourhood"] or {}).get("name") for link in sources.links
+        }
+    questions = await questions_of(found.store, workshop_id) if sources.in_study else []
     index = {a["id"]: i for i, a in enumerate(ordered_actions(state.snapshot), start=1)}
     return [
-        fiche_view(state.snapshot, a, words, board_id=state.row.id, index=index[a["id"]], solutions=solutions)
+        fiche_view(
+            state.snapshot,
+            a,
+            words,
+            board_id=state.row.id,
+            index=index[a["id"]],
+            solutions=solutions,
+            places=places,
+            behind_it=(sources.behind or {}).get(a["id"]),
+            questions=questions,
+        )
         for a in actions
     ]
 

@@ -108,3 +108,19 @@ async def question_ids(store: Store, workshop_id: str) -> frozenset[str]:
             await conn.execute(select(_work_questions.c.id).where(_work_questions.c.study_id == study))
         ).all()
     return frozenset(str(row.id) for row in rows)
+
+
+async def questions_of(store: Store, workshop_id: str) -> list[tuple[str, str]]:
+    """The questions de travail of the workshop's study, `(id, question)` in the team's order (its « Q1 »,
+    « Q2 »…: the order the partners' fresco and the printed fiche number them); none without a study."""
+    study = await study_id_of(store, workshop_id)
+    if study is None:
+        return []
+    query = (
+        select(_work_questions.c.id, _work_questions.c.question)
+        .where(_work_questions.c.study_id == study)
+        .order_by(_work_questions.c.position, _work_questions.c.created_at, _work_questions.c.id)
+    )
+    async with store.engine.connect() as conn:
+        rows = (await conn.execute(query)).all()
+    return [(str(row.id), str(row.question)) for row in rows]

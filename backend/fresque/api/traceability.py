@@ -12,15 +12,19 @@ Three reads, for any session of the workshop (`ReaderSession`: the board pages, 
   the solution and the chain behind it, walking the threads backwards (solution ← difficulty / touchpoint ←
   activity, transitively; nearest first, then by id). Actions in id order, each one's links in the order
   they were made. A link to a solution that is gone, or that the caller may not see, is `found: false`
-  with nothing of the solution (`solution` and `votes` null, `behind` empty).
+  with nothing of the solution (`solution` and `votes` null, `behind` empty). The rule is
+  `fresque.behind.action_sources`, which the printed fiche uses too.
 - `GET /api/boards/{exploration board}/answers`: for every solution of that board the caller may see and some
   action of the workshop's actions boards links to, those actions (earliest start first).
 
 In a study (issue 13, `fresque.study_scope`), the three reach every workshop of the study: the solutions of
 all its exploration boards (each with its `workshop` and `neighbourhood`), the links of an action to them
 (with, per action, the neighbourhoods and the number of residents behind it: `behind_actions`), and the
-actions of all its actions boards. Another workshop's boards are read as a stranger reads them. A workshop
-on its own answers exactly as before (no new keys).
+actions of all its actions boards. Another workshop's boards are read as a stranger reads them, and another
+workshop's actions are only counted, never described: `/answers` gives them as `elsewhere: {item: n}` and
+`/solutions` as `answered_elsewhere: n` (the partners' fiches are theirs; a resident of a neighbourhood's
+workshop sees « → 2 actions », not their titles). A workshop on its own answers exactly as before (no new
+keys).
 
 What a non-facilitator may not see on an exploration board (moderated cards, others' cards in an open
 private round, hidden votes) follows `fresque.core.visibility`, the rule of the sockets, so that these routes
@@ -30,103 +34,41 @@ locks held together), and only plain data leaves the lock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter
 
+from .. import behind
+from ..behind import (
+    PicturesByWorkshop,
+    live_solution,
+    reach_of,
+    solution_json,
+    viewer_of,
+    votes_shown,
+    wanted_of,
+    where,
+)
 from ..core.actions import ActionBoard, format_month
-from ..core.board import Board, Item
-from ..core.visibility import Viewer, item_visible, thread_visible
+from ..core.board import Board
 from ..db.store import BoardRow, SessionInfo
-from ..roles import facilitates
 from ..rooms.registry import BoardNotFound
-from ..study_scope import Peer, peers, study_id_of, viewer_for
-from ..uploads import custom_ref
-from .custom_pictograms import file_url
+from ..study_scope import viewer_for
 from .deps import ReaderSession, Services, ServicesDep
 from .errors import ApiError
-from .pictograms import picture_url
 
 router = APIRouter(prefix="/api")
 
 Json = dict[str, Any]
 
-
-# -- who asks, and how a ref is shown ---------------------------------------------------------------------
-
-
-async def _viewer(services: Services, session: SessionInfo) -> Viewer:
-    """As the sockets see it (`rooms.room.viewer_of`): oneself and the people one hosts (a table)."""
-    hosted = {p.id for p in await services.store.hosted_by(session.participant_id)}
-    return Viewer(people=frozenset({session.participant_id} | hosted), facilitating=facilitates(session.role))
-
-
-@dataclass(frozen=True)
-class Pictures:
-    """A ref's labels and picture: the catalogue's, or the workshop's own pictures (`custom:<id>`)."""
-
-    catalogue: Any
-    custom: Mapping[str, tuple[dict[str, str], str]]
-
-    def label(self, ref: str | None) -> dict[str, str] | None:
-        if ref is None:
-            return None
-        entry = self.catalogue.get(ref)
-        if entry is not None:
-            return {lang: entry.labels.get(lang, "") for lang in ("fr", "en", "ar")}
-        mine = self.custom.get(ref)
-        return None if mine is None else {lang: mine[0].get(lang, "") for lang in ("fr", "en", "ar")}
-
-    def picture(self, ref: str | None) -> str | None:
-        if ref is None:
-            return None
-        entry = self.catalogue.get(ref)
-        if entry is not None:
-            return picture_url(entry.picture)
-        mine = self.custom.get(ref)
-        return None if mine is None else mine[1]
-
-
-class PicturesByWorkshop:
-    """Each workshop's pictures, read once (a study's boards name their own workshop's custom pictures)."""
-
-    def __init__(self, services: Services) -> None:
-        self.services = services
-        self.found: dict[str, Pictures] = {}
-
-    async def of(self, workshop_id: str) -> Pictures:
-        if workshop_id not in self.found:
-            self.found[workshop_id] = await _pictures(self.services, workshop_id)
-        return self.found[workshop_id]
-
-
-async def _reach(services: Services, workshop_id: str) -> tuple[dict[str, Peer], list[BoardRow], bool]:
-    """The workshops within reach (`study_scope.peers`), all their boards, and whether it is a study."""
-    reach = await peers(services.store, workshop_id)
-    rows = [row for wid in reach for row in await services.store.boards_of(wid)]
-    return reach, rows, await study_id_of(services.store, workshop_id) is not None
-
-
-def _where(peer: Peer | None) -> Json:
-    """A study's extra keys on a solution: its workshop and its neighbourhood."""
-    if peer is None:
-        return {"workshop": None, "neighbourhood": None}
-    return {
-        "workshop": {"id": peer.workshop_id, "title": peer.title},
-        "neighbourhood": None
-        if peer.neighbourhood is None
-        else {"id": peer.neighbourhood_id, "name": peer.neighbourhood},
-    }
-
-
-async def _pictures(services: Services, workshop_id: str) -> Pictures:
-    custom = {
-        custom_ref(p.id): (dict(p.labels), file_url(p.workshop_id, p.picture_file))
-        for p in await services.store.custom_pictograms(workshop_id)
-    }
-    return Pictures(services.catalogue, custom)
+# The names these helpers had here before `fresque.behind` held them; modules written meanwhile import them
+# from this one (api.work_questions, schema.gather). The same objects.
+_live_solution = live_solution
+_solution_json = solution_json
+_votes = votes_shown
+_behind_actions = behind.behind_actions
+__all__ = ["PicturesByWorkshop", "_behind_actions", "_live_solution", "_solution_json", "_votes", "router"]
 
 
 # -- reading the boards ------------------------------------------------------------------------------------
@@ -137,6 +79,7 @@ class Answer:
     """One action linking to one solution."""
 
     board: str  # the actions board
+    workshop: str  # the actions board's workshop (another one's actions are only counted)
     action: str
     title: str
     lane: str
@@ -159,19 +102,25 @@ class ActionLinks:
     def add(self, answer: Answer, board: str, item: str) -> None:
         self.by_solution.setdefault((board, item), []).append(answer)
 
-    def of(self, board: str, item: str) -> list[Answer]:
+    def of(self, board: str, item: str, workshop: str) -> list[Answer]:
+        """The actions of `workshop`'s actions boards that answer this solution, earliest start first."""
         return sorted(
-            self.by_solution.get((board, item), []),
+            (a for a in self.by_solution.get((board, item), []) if a.workshop == workshop),
             key=lambda a: (a.start, a.end, a.title, a.board, a.action),
         )
 
+    def elsewhere(self, board: str, item: str, workshop: str) -> int:
+        """How many actions of the study's *other* workshops answer it: a count, nothing of them."""
+        return sum(1 for a in self.by_solution.get((board, item), []) if a.workshop != workshop)
 
-def _answers_of(board_id: str, board: ActionBoard) -> list[tuple[Answer, str, str]]:
+
+def _answers_of(row: BoardRow, board: ActionBoard) -> list[tuple[Answer, str, str]]:
     out: list[tuple[Answer, str, str]] = []
     for action_id in sorted(board.actions):
         action = board.actions[action_id]
         answer = Answer(
-            board=board_id,
+            board=row.id,
+            workshop=row.workshop_id,
             action=action.id,
             title=action.fiche.title,
             lane=action.lane,
@@ -191,84 +140,13 @@ async def _action_links(services: Services, rows: list[BoardRow]) -> ActionLinks
             async with services.rooms.use(row.id) as room, room.lock:
                 board = room.board
                 found: list[tuple[Answer, str, str]] = (
-                    _answers_of(row.id, board) if isinstance(board, ActionBoard) else []
+                    _answers_of(row, board) if isinstance(board, ActionBoard) else []
                 )
         except BoardNotFound:  # erased meanwhile
             continue
         for answer, target_board, item in found:
             links.add(answer, target_board, item)
     return links
-
-
-def _votes(board: Board, item_id: str, viewer: Viewer, totals: Mapping[str, int]) -> int | None:
-    if board.settings.votes_hidden and not viewer.facilitating:
-        return None
-    return totals.get(item_id, 0)
-
-
-def _solution_json(item: Item, pictures: Pictures) -> Json:
-    return {
-        "text": item.text,
-        "ref": item.ref,
-        "label": pictures.label(item.ref),
-        "picture_url": pictures.picture(item.ref),
-    }
-
-
-def _behind(board: Board, solution_id: str, viewer: Viewer, pictures: Pictures) -> Json:
-    """What leads to a solution: every item from which a thread path runs to it, nearest first."""
-    activities: list[Json] = []
-    difficulties: list[Json] = []
-    touchpoints: list[Json] = []
-    seen = {solution_id}
-    walked: set[str] = set()
-    frontier = [solution_id]
-    while frontier:
-        sources: list[str] = []
-        for target_id in frontier:
-            for thread_id in sorted(board.threads_of(target_id)):
-                thread = board.threads[thread_id]
-                if thread.target != target_id or not thread_visible(board, thread, viewer):
-                    continue
-                walked.add(thread_id)
-                if thread.source not in seen:
-                    seen.add(thread.source)
-                    sources.append(thread.source)
-        frontier = sorted(sources)
-        for source_id in frontier:
-            item = board.items[source_id]
-            common = {
-                "item": item.id,
-                "ref": item.ref,
-                "label": pictures.label(item.ref),
-                "picture_url": pictures.picture(item.ref),
-            }
-            if item.kind == "activity":
-                cell = None
-                if item.cell is not None:
-                    cell = {"day": item.cell.day, "slot": item.cell.slot}
-                activities.append({**common, "cell": cell})
-            elif item.kind == "difficulty":
-                difficulties.append({**common, "severity": item.severity, "text": item.text})
-            elif item.kind == "touchpoint":
-                touchpoints.append({**common, "text": item.text})
-    return {
-        "activities": activities,
-        "difficulties": difficulties,
-        "touchpoints": touchpoints,
-        "threads": len(walked),
-    }
-
-
-def _empty_behind() -> Json:
-    return {"activities": [], "difficulties": [], "touchpoints": [], "threads": 0}
-
-
-def _live_solution(board: Board, item_id: str, viewer: Viewer) -> Item | None:
-    item = board.items.get(item_id)
-    if item is None or item.kind != "solution" or not item_visible(board, item, viewer):
-        return None
-    return item
 
 
 # -- access ------------------------------------------------------------------------------------------------
@@ -304,9 +182,9 @@ async def workshop_solutions(workshop_id: str, session: ReaderSession, services:
     _same_workshop(session, workshop_id)
     if await services.store.workshop(workshop_id) is None:
         raise ApiError(404, "workshop_not_found", "no such workshop")
-    own_viewer = await _viewer(services, session)
+    own_viewer = await viewer_of(services, session)
     pictures = PicturesByWorkshop(services)
-    reach, rows, in_study = await _reach(services, workshop_id)
+    reach, rows, in_study = await reach_of(services, workshop_id)
     links = await _action_links(services, rows)
     solutions: list[Json] = []
     for row in rows:
@@ -314,7 +192,7 @@ async def workshop_solutions(workshop_id: str, session: ReaderSession, services:
             continue
         viewer = viewer_for(own_viewer, workshop_id, row.workshop_id)
         shown = await pictures.of(row.workshop_id)
-        where = _where(reach.get(row.workshop_id)) if in_study else {}
+        place = where(reach.get(row.workshop_id)) if in_study else {}
         try:
             async with services.rooms.use(row.id) as room, room.lock:
                 board = room.board
@@ -323,18 +201,21 @@ async def workshop_solutions(workshop_id: str, session: ReaderSession, services:
                 totals = board.vote_totals()
                 title = board.settings.title
                 for item_id in sorted(board.items):
-                    item = _live_solution(board, item_id, viewer)
+                    item = live_solution(board, item_id, viewer)
                     if item is None:
                         continue
+                    counted = links.elsewhere(row.id, item.id, workshop_id)
+                    elsewhere = {"answered_elsewhere": counted} if in_study else {}
                     solutions.append(
                         {
                             "board": row.id,
                             "board_title": title,
                             "item": item.id,
-                            **_solution_json(item, shown),
-                            "votes": _votes(board, item.id, viewer, totals),
-                            "answered_by": [a.short() for a in links.of(row.id, item.id)],
-                            **where,
+                            **solution_json(item, shown),
+                            "votes": votes_shown(board, item.id, viewer, totals),
+                            "answered_by": [a.short() for a in links.of(row.id, item.id, workshop_id)],
+                            **elsewhere,
+                            **place,
                         }
                     )
         except BoardNotFound:
@@ -351,132 +232,46 @@ async def action_sources(
     try:
         async with services.rooms.use(board_id) as room, room.lock:
             actions_board = room.board
-            wanted: list[tuple[str, str, str]] = []  # (action, board, item), in the actions' order
+            wanted = []  # (action, board, item), in the actions' order
             if isinstance(actions_board, ActionBoard):
                 if action is not None and action not in actions_board.actions:
                     raise ApiError(404, "action_not_found", "this board has no such action (deleted?)")
-                for action_id in sorted(actions_board.actions):
-                    if action is None or action_id == action:
-                        wanted.extend(
-                            (action_id, lk.board, lk.item) for lk in actions_board.actions[action_id].links
-                        )
+                wanted = wanted_of(actions_board, action)
             elif action is not None:
                 raise ApiError(404, "action_not_found", "this board has no such action")
     except BoardNotFound:
         raise ApiError(404, "board_not_found", "no such board") from None
-    reach, rows, in_study = await _reach(services, row.workshop_id)
-    explorations = {r.id: r for r in rows if r.kind == "exploration"}
-    own_viewer = await _viewer(services, session)
-    pictures = PicturesByWorkshop(services)
-    found: dict[tuple[str, str], Json] = {}
-    titles: dict[str, str] = {}
-    people: dict[tuple[str, str], frozenset[str]] = {}  # the residents behind each solution found
-    hidden_votes: set[tuple[str, str]] = set()
-    for target_board in sorted({b for _, b, _ in wanted}):
-        if target_board not in explorations:
-            continue  # a board out of reach, or one erased: never opened, never told
-        board_workshop = explorations[target_board].workshop_id
-        viewer = viewer_for(own_viewer, row.workshop_id, board_workshop)
-        shown = await pictures.of(board_workshop)
-        residents = {p.id for p in await services.store.people(board_workshop) if p.role == "participant"}
-        items = sorted({i for _, b, i in wanted if b == target_board})
-        try:
-            async with services.rooms.use(target_board) as room, room.lock:
-                board = room.board
-                if not isinstance(board, Board):
-                    continue
-                titles[target_board] = board.settings.title
-                totals = board.vote_totals()
-                for item_id in items:
-                    item = _live_solution(board, item_id, viewer)
-                    if item is None:
-                        continue
-                    votes = _votes(board, item_id, viewer, totals)
-                    found[(target_board, item_id)] = {
-                        "solution": _solution_json(item, shown),
-                        "votes": votes,
-                        "behind": _behind(board, item_id, viewer, shown),
-                    }
-                    # Its author and, unless the votes are hidden to this caller, those who voted for it.
-                    who = {item.author}
-                    if votes is None:
-                        hidden_votes.add((target_board, item_id))
-                    else:
-                        who |= {p for p, dots in board.votes.items() if dots.get(item_id, 0) > 0}
-                    people[(target_board, item_id)] = frozenset(who & residents)
-        except BoardNotFound:
-            continue
-    links: list[Json] = []
-    for action_id, target_board, item_id in wanted:
-        hit = found.get((target_board, item_id))
-        entry: Json = {
-            "action": action_id,
-            "board": target_board,
-            "item": item_id,
-            "board_title": titles.get(target_board),
-            "found": hit is not None,
-            "solution": hit["solution"] if hit else None,
-            "votes": hit["votes"] if hit else None,
-            "behind": hit["behind"] if hit else _empty_behind(),
-        }
-        if in_study:
-            board_row = explorations.get(target_board)
-            entry.update(_where(reach.get(board_row.workshop_id) if board_row and hit else None))
-        links.append(entry)
-    answer: Json = {"links": links}
-    if in_study:
-        answer["behind_actions"] = _behind_actions(wanted, found, people, hidden_votes, explorations, reach)
+    viewer = await viewer_of(services, session)
+    sources = await behind.action_sources(services, row.workshop_id, viewer, wanted)
+    answer: Json = {"links": sources.links}
+    if sources.behind is not None:
+        answer["behind_actions"] = sources.behind
     return answer
-
-
-def _behind_actions(
-    wanted: list[tuple[str, str, str]],
-    found: Mapping[tuple[str, str], Json],
-    people: Mapping[tuple[str, str], frozenset[str]],
-    hidden_votes: set[tuple[str, str]],
-    explorations: Mapping[str, BoardRow],
-    reach: Mapping[str, Peer],
-) -> Json:
-    """Per action (of those asked), the neighbourhoods and the number of residents behind its links: the
-    distinct authors and voters of the solutions it links that the caller may see (participants only, not
-    the facilitators; voters left out where votes are hidden to the caller, `votes_hidden`)."""
-    order = list(reach)
-    out: Json = {}
-    for action_id in dict.fromkeys(a for a, _, _ in wanted):
-        keys = [(b, i) for a, b, i in wanted if a == action_id and (b, i) in found]
-        workshops = {explorations[b].workshop_id for b, _ in keys}
-        places: dict[str, Json] = {}
-        for wid in sorted(workshops, key=order.index):
-            peer = reach[wid]
-            if peer.neighbourhood is not None:
-                place = peer.neighbourhood_id or peer.neighbourhood
-                places.setdefault(place, {"id": peer.neighbourhood_id, "name": peer.neighbourhood})
-        residents: set[str] = set()
-        for key in keys:
-            residents |= people.get(key, frozenset())
-        out[action_id] = {
-            "neighbourhoods": list(places.values()),
-            "workshops": len(workshops),
-            "residents": len(residents),
-            "votes_hidden": any(k in hidden_votes for k in keys),
-        }
-    return out
 
 
 @router.get("/boards/{board_id}/answers")
 async def solution_answers(board_id: str, session: ReaderSession, services: ServicesDep) -> Json:
     row = await _board_row(services, session, board_id, "exploration")
-    viewer = await _viewer(services, session)
-    links = await _action_links(services, await services.store.boards_of(row.workshop_id))
+    viewer = await viewer_of(services, session)
+    # In a study, the partners' workshop (another workshop of the study) answers the residents' ideas too:
+    # every actions board within reach counts, but only this workshop's own actions are described.
+    _, rows, in_study = await reach_of(services, row.workshop_id)
+    links = await _action_links(services, rows)
     linked = sorted({item for (b, item) in links.by_solution if b == board_id})
     answers: dict[str, list[Json]] = {}
+    elsewhere: dict[str, int] = {}
     try:
         async with services.rooms.use(board_id) as room, room.lock:
             board = room.board
             if isinstance(board, Board):
                 for item_id in linked:
-                    if _live_solution(board, item_id, viewer) is not None:
-                        answers[item_id] = [a.full() for a in links.of(board_id, item_id)]
+                    if live_solution(board, item_id, viewer) is None:
+                        continue
+                    own = links.of(board_id, item_id, row.workshop_id)
+                    if own:
+                        answers[item_id] = [a.full() for a in own]
+                    if n := links.elsewhere(board_id, item_id, row.workshop_id):
+                        elsewhere[item_id] = n
     except BoardNotFound:
         raise ApiError(404, "board_not_found", "no such board") from None
-    return {"answers": answers}
+    return {"answers": answers, "elsewhere": elsewhere} if in_study else {"answers": answers}
