@@ -6,6 +6,8 @@
  */
 import { checkText, MAX_TEXT } from '../core/protocol.js';
 import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
+import { countOf } from '../core/i18n.js';
+import { splitAnswers } from './answers.js';
 import { h, picture } from './dom.js';
 import { canSpeak, speak } from './speech.js';
 
@@ -102,12 +104,13 @@ export class Sheet {
   /**
    * The actions that answer a solution, each a link to it on its actions board (« Actions qui y répondent »).
    * @param {string} about the solution's words, under the title
-   * @param {{board: string, action: string, title: string, lane: string, start: string, end: string}[]} answers
+   * @param {import('./answers.js').Answer[]} answers  this workshop's, then the study's others (counted only)
    * @returns {Promise<null>}
    */
   showAnswers(about, answers) {
     const { t, lang } = this.i18n();
-    const list = h('ul', { class: 'answers-list' }, answers.map((a) => {
+    const { own, elsewhere } = splitAnswers(answers);
+    const list = h('ul', { class: 'answers-list' }, own.map((a) => {
       const lane = t(`actions.lane.${a.lane}`);
       const when = t('board.answers.period', { start: monthName(a.start, lang), end: monthName(a.end, lang) });
       return h('li', {}, [
@@ -129,7 +132,11 @@ export class Sheet {
     list.addEventListener('pointerdown', () => { pressed = true; });
     list.addEventListener('click', (e) => { if (e.detail > 0 && !pressed) e.preventDefault(); });
     const intro = about ? h('p', { class: 'answers-about', text: about, attrs: { dir: 'auto' } }) : null;
-    return this.ask(t('board.answers.title'), [intro, list]);
+    // the partners' workshop's actions: how many, nothing more (their fiches are that workshop's)
+    const others = elsewhere
+      ? h('p', { class: 'answers-elsewhere', text: countOf(t, own.length ? 'board.answers.elsewhere_more' : 'board.answers.elsewhere', elsewhere, lang) })
+      : null;
+    return this.ask(t('board.answers.title'), [intro, own.length ? list : null, others]);
   }
 
   /** @returns {Promise<'ok' | 'difficile' | 'bloque' | null>} */

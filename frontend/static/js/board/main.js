@@ -19,6 +19,7 @@ import { currentI18n } from '../pages/lang.js';
 import { bigButton, showEnded, showPresence, showStatus, Toasts } from './bars.js';
 import { Catalogue } from './catalogue.js';
 import { Connection } from './connection.js';
+import { answersByItem } from './answers.js';
 import { Sheet } from './dialogs.js';
 import { byId, h } from './dom.js';
 import { BoardInput } from './input.js';
@@ -740,11 +741,12 @@ async function start() {
     try {
       const res = await fetch(`/api/boards/${encodeURIComponent(boot.board.id)}/answers`, { credentials: 'same-origin' });
       if (!res.ok) return;
-      const answers = (await res.json()).answers ?? {};
-      const text = JSON.stringify(answers);
+      const data = await res.json();
+      // in a study, the partners' actions are only counted (`elsewhere`): they count on the badge too
+      const text = JSON.stringify([data.answers, data.elsewhere]);
       if (text === answersSeen) return;
       answersSeen = text;
-      renderer.answers = new Map(Object.entries(answers));
+      renderer.answers = answersByItem(data.answers, data.elsewhere);
       renderer.repaint();
       if (ui.selected) renderBar();
     } catch {
