@@ -212,12 +212,20 @@ def text_width(text: str, size: float, bold: bool = False) -> float:
     return em * size * (1.07 if bold else 1.0)
 
 
-def fitting(text: str, size: float, width: float, bold: bool = False, smallest: float = 0.7) -> float:
-    """The size at which the text's longest word fits `width` (down to `smallest` × size): a long word on a
-    narrow card gets a little smaller rather than cut in two, as the board's label does."""
-    longest = max(text.split(), key=lambda w: text_width(w, size, bold), default="")
-    widest = text_width(longest, size, bold)
-    return size if widest <= width else max(size * smallest, size * width / widest)
+def fit_lines(
+    text: str, size: float, width: float, lines: int, bold: bool = False
+) -> tuple[float, list[str]]:
+    """The largest size (down to 0.7 × `size`) at which the text fits `lines` lines of `width` whole, words
+    uncut (a break after a hyphen is fine), and its lines; at the smallest size, cut as `wrap` cuts."""
+    whole = re.sub(r"\s+", " ", text).strip()
+    smallest = size * 0.7
+    step = size
+    while step >= smallest:
+        found = wrap(whole, step, width, lines, bold)
+        if " ".join(found).replace("- ", "-") == whole:
+            return step, found
+        step -= size * 0.05
+    return smallest, wrap(whole, smallest, width, lines, bold)
 
 
 def wrap(text: str, size: float, width: float, lines: int, bold: bool = False) -> list[str]:
@@ -234,6 +242,8 @@ def wrap(text: str, size: float, width: float, lines: int, bold: bool = False) -
                 out.append(line)
                 line = ""
                 continue
+            hyphen = word.rfind("-", 0, cut) + 1  # « rendez-vous »: after its hyphen rather than mid-word
+            cut = hyphen if hyphen > 1 else cut
             out.append((line + " " if line else "") + word[:cut])
             line, word = "", word[cut:]
         candidate = f"{line} {word}" if line else word
@@ -330,8 +340,7 @@ class _Board:
         for row, slot in enumerate(SLOTS):
             y = HEAD_H + row * CELL_H
             name = self.t.get(f"board.slot.{slot}", slot)
-            size = fitting(name, 24.0, LABEL_W - 12, bold=True)
-            lines = wrap(name, size, LABEL_W - 12, 3, bold=True)
+            size, lines = fit_lines(name, 24.0, LABEL_W - 12, 3, bold=True)
             top = y + CELL_H / 2 - (len(lines) - 1) * size * 0.6
             for n, line in enumerate(lines):
                 out.append(
@@ -390,8 +399,8 @@ class _Board:
         inner = w - 2 * pad
         label = picture.label(self.lang) if picture is not None else ""
         if label:
-            size = fitting(label, FONT_LABEL, inner, bold=True)
-            for line in wrap(label, size, inner, 2, bold=True):
+            size, lines = fit_lines(label, FONT_LABEL, inner, 2, bold=True)
+            for line in lines:
                 if top + size * 1.15 > bottom + 2:
                     break
                 out.append(self.text(x + w / 2, top + size * 0.95, line, size, bold=True, anchor="middle"))
