@@ -53,13 +53,12 @@ def poster_html(scene: Scene) -> str:
     Pango whole, right to left. Positions and sizes are the scene's, in mm, as in the PNG.
     """
     w, h = f"{scene.width:g}mm", f"{scene.height:g}mm"
-    fonts = FONTS.get(scene.lang, FONTS[""])
     spans = "".join(_span(t, scene.width) for t in scene.things if isinstance(t, Text))
     return (
         f'<!doctype html><html lang="{scene.lang}"><head><meta charset="utf-8">'
         f"<title>{escape(scene.title)}</title>"
         f"<style>@page {{ size: {w} {h}; margin: 0 }} html, body {{ margin: 0; padding: 0 }}"
-        f" .poster {{ position: relative; width: {w}; height: {h}; overflow: hidden; font-family: {fonts} }}"
+        f" .poster {{ position: relative; width: {w}; height: {h}; overflow: hidden; font-family: {FONTS} }}"
         f" .poster svg {{ position: absolute; left: 0; top: 0; width: {w}; height: {h} }}"
         f" .poster span {{ position: absolute; white-space: nowrap; line-height: 1 }}</style></head>"
         f'<body><div class="poster">{poster_svg(scene, words=False)}{spans}</div></body></html>'

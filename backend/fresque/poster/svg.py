@@ -16,12 +16,9 @@ from xml.sax.saxutils import escape, quoteattr
 
 from .scene import Curve, Dot, Image, Rect, Scene, Text, Thing
 
-# Arabic first on an Arabic poster: Pango and resvg then take its Arabic glyphs (and its bold) rather than a
-# fallback's; Latin words (names, places) fall through to Noto Sans.
-FONTS = {
-    "ar": "'Noto Sans Arabic', 'Noto Sans', 'DejaVu Sans', sans-serif",
-    "": "'Noto Sans', 'Noto Sans Arabic', 'DejaVu Sans', sans-serif",
-}
+# Noto Sans first in every language: resvg takes Arabic letters from the next family, whereas with Noto Sans
+# Arabic first it drew the Latin words (names, places) in a stray italic fallback (seen on the Arabic PNG).
+FONTS = "'Noto Sans', 'Noto Sans Arabic', 'DejaVu Sans', sans-serif"
 _OPEN_TAG = re.compile(r"^.*?<svg\b[^>]*>", re.S)
 _CLOSE_TAG = re.compile(r"</svg>\s*$")
 _IDS = re.compile(r"\sid=\"[^\"]*\"")
@@ -102,9 +99,8 @@ def poster_svg(scene: Scene, *, words: bool = True) -> str:
     )
     body = "\n".join(part for part in (_thing(t, symbols) for t in things) if part)
     w, h = _n(scene.width), _n(scene.height)
-    fonts = FONTS.get(scene.lang, FONTS[""])
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}mm" height="{h}mm" viewBox="0 0 {w} {h}"'
-        f' font-family="{fonts}" lang="{scene.lang}" role="img" aria-label={quoteattr(scene.title)}>\n'
+        f' font-family="{FONTS}" lang="{scene.lang}" role="img" aria-label={quoteattr(scene.title)}>\n'
         f"<title>{escape(scene.title)}</title>\n<defs>{defs}</defs>\n{body}\n</svg>\n"
     )
