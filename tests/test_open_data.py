@@ -281,11 +281,14 @@ def test_readme_in_three_languages_and_the_licence(study: SeededStudy, tmp_path:
     fr, en, ar = texts["fr"], texts["en"], texts["ar"]
     assert "Licence Ouverte / Open Licence 2.0" in fr and "ODbL" in fr and "partage à l'identique" in fr
     assert "« < 5 »" in fr and "suppressed" in fr and "true" in fr
+    assert "`?licence=odbl-1.0`" in fr  # how to get the alternative
     assert "share-alike" in en and "Etalab" in en
     assert ar.startswith('<div dir="rtl" lang="ar">') and ar.rstrip().endswith("</div>")
     arabic = sum(1 for ch in ar if "\u0600" <= ch <= "\u06ff")
     assert arabic > 500, arabic
     assert "الرخصة" in ar and "suppressed" in ar
+    # Latin names and URLs inside Arabic sentences are isolated (FSI … PDI), so they keep their order
+    assert "\u2068Aix-en-Provence\u2069" in ar and "\u2068Licence Ouverte / Open Licence 2.0\u2069" in ar
     package_ar = json.loads(
         (extract(download(study, "?lang=ar").content, tmp_path / "ar2") / "datapackage.json").read_text(
             encoding="utf-8"
@@ -298,6 +301,8 @@ def test_readme_in_three_languages_and_the_licence(study: SeededStudy, tmp_path:
         json.loads((odbl / "datapackage.json").read_text(encoding="utf-8"))["licenses"][0]["name"]
         == "ODbL-1.0"
     )
+    odbl_readme = (odbl / "README.md").read_text(encoding="utf-8")
+    assert "ODbL) 1.0 (https://opendatacommons.org" in odbl_readme and "`?licence=etalab-2.0`" in odbl_readme
     assert download(study, "?licence=cc0").status_code == 422
     assert download(study, "?lang=de").status_code == 422
 
