@@ -329,3 +329,44 @@ def test_the_dashboard_offers_the_zip_with_the_texts_checkbox(study: SeededStudy
     assert 'name="include_texts" value="true"' in html and 'type="checkbox"' in html
     assert '<option value="ar" selected>' in html
     assert "تضمين كلمات السكان" in html
+
+
+def test_an_empty_study_gives_a_valid_bundle_with_its_period(
+    sqlite_server: ServerProcess, tmp_path: Path
+) -> None:
+    """Before any workshop or survey: every table is a header row, still valid; the period and the QPV code
+    are the study's."""
+    token = account_token(sqlite_server, "equipeperiode")
+    made = sqlite_server.post(
+        "/api/studies",
+        {
+            "title": "Étude vide",
+            "territory": "Marseille",
+            "period_start": "2026-01-15",
+            "period_end": "2026-06-30",
+            "neighbourhoods": [{"name": "Belsunce", "qpv_code": "QN01306M"}],
+        },
+        token,
+    )
+    assert made.status_code == 201, made.text
+    study_id = made.json().get("id") or made.json()["study"]["id"]
+    got = sqlite_server.get(f"/api/studies/{study_id}/open-data.zip", token)
+    assert got.status_code == 200, got.text
+    folder = extract(got.content, tmp_path / "empty")
+    validate(folder)
+    package = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["fresque:period"] == {"start": "2026-01-15", "end": "2026-06-30"}
+    assert "2026-01-15" in package["description"] and "2026-06-30" in package["description"]
+    readme = (folder / "README.md").read_text(encoding="utf-8")
+    assert "du 2026-01-15 au 2026-06-30" in readme and "Belsunce" in readme
+    areas = read_csv(folder, "areas")
+    assert [(a["kind"], a["name"], a["qpv_code"]) for a in areas] == [
+        ("territory", "Marseille", ""),
+        ("neighbourhood", "Belsunce", "QN01306M"),
+    ]
+    headcounts = read_csv(folder, "headcounts")
+    assert {(h["population"], h["suppressed"]) for h in headcounts} == {
+        ("respondents", "true"),
+        ("participants", "true"),
+        ("voters", "true"),
+    }  # 0 people is « < 5 » too
