@@ -74,6 +74,12 @@ def test_the_console_offers_the_poster_on_each_exploration_board_in_the_pages_la
         href = page.locator(f'li[data-board="{added}"] .poster-link').first.get_attribute("href")
         assert href == f"/api/boards/{added}/poster.pdf?paper=a3"
         assert page.request.get(f"{app.base_url}{href}").status == 200
+        plan = app.post(f"/api/workshops/{ws.id}/boards", {"kind": "actions", "title": "Plan"}, ws.token)
+        assert plan.status_code == 201, plan.text
+        page.reload()
+        actions_row = page.locator(f'li[data-board="{plan.json()["id"]}"]')
+        expect(actions_row).to_have_count(1)
+        expect(actions_row.locator(".poster-menu")).to_have_count(0)
         assert devices.errors == []
     finally:
         devices.close()
