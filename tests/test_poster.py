@@ -21,6 +21,8 @@ from PIL import Image
 from support.client import BoardClient
 from support.server import ServerProcess
 from support.workshop import Workshop, activity, new_item_id
+from test_custom_pictograms import encode, two_halves, upload
+from test_custom_pictograms_boards import connected
 
 NOTE_YELLOW = (0xFF, 0xF8, 0xC4)  # board.css .item.kind-note
 GRID_PAPER = (0xFF, 0xFD, 0xF7)  # board.css --paper: an empty cell
@@ -259,3 +261,24 @@ def test_the_poster_is_the_facilitators_as_the_other_exports(server: ServerProce
     ).json()["id"]
     refused = server.get(f"/api/boards/{plan}/poster.png", workshop.facilitator_token)
     assert (refused.status_code, refused.json()["error"]) == (409, "not_an_exploration_board")
+
+
+async def test_a_workshops_own_picture_is_on_the_poster(workshop: Workshop) -> None:
+    """A custom picture (a PNG upload) is drawn from the workshop's file, inline: its colour at its spot."""
+    made = upload(
+        workshop.server,
+        workshop.id,
+        workshop.facilitator_token,
+        encode(two_halves((64, 64), "#ff00ff", "#ff00ff"), "PNG"),
+        labels={"label_fr": "Le marché du mardi", "label_en": "Tuesday market", "label_ar": "سوق الثلاثاء"},
+    )
+    assert made.status_code == 201, made.text
+    fac = await connected(workshop)
+    card = {"op": "item.create", "id": new_item_id("pic"), "kind": "activity", "x": 430, "y": 300}
+    answer = await fac.commit([{**card, "ref": made.json()["ref"], "cell": {"day": "tue"}}])
+    assert answer["type"] == "ack", answer
+    await fac.close()
+    to_px = paper_map("a3", [], WIDTH)
+    image = png(workshop)
+    middle = to_px(430 + 48, 300 + 4 + 28)  # the picture: 56 px square, 4 px under the card's top
+    assert near(pixel(image, middle), (0xFF, 0x00, 0xFF), 30), pixel(image, middle)
