@@ -17,8 +17,11 @@
  *   answered_at: string,
  *   source: 'phone' | 'paper',
  * }} QueuedResponse
+ * @typedef {{status: number, error: string | null, at: string}} Refusal  what the server said, and when
+ * @typedef {QueuedResponse & {refused?: Refusal}} RefusedResponse
  * @typedef {{getItem(key: string): string | null, setItem(key: string, value: string): void}} KeyValue
- * @typedef {(item: QueuedResponse) => Promise<number>} Send  status; 0 when the server cannot be reached
+ * @typedef {(item: QueuedResponse) => Promise<number | {status: number, error?: string | null}>} Send
+ *   the HTTP status (0 when the server cannot be reached), or it with the server's error code
  * @typedef {{sent: number, refused: number, waiting: number, stopped: 'network' | 'session' | null}} FlushResult
  */
 
@@ -50,9 +53,22 @@ export class SurveyQueue {
     return this.read(this.key);
   }
 
-  /** Responses the server refused (422: not valid for it); kept aside, never lost, never blocking the rest. */
+  /**
+   * Responses the server refused (422: not valid for it, e.g. its questionnaire changed; 404: no such study for
+   * this account), each with the refusal: kept aside, out of the sending, never blocking the rest, until the
+   * surveyor discards them.
+   * @returns {RefusedResponse[]}
+   */
   refused() {
     return this.read(this.refusedKey);
+  }
+
+  /** The surveyor lets a refused response go (it will never be sent). @param {string} clientId */
+  discard(clientId) {
+    this.write(
+      this.refusedKey,
+      this.refused().filter((i) => i.client_id !== clientId),
+    );
   }
 
   /** @param {string} key */
@@ -67,7 +83,7 @@ export class SurveyQueue {
 
   /**
    * @param {string} key
-   * @param {QueuedResponse[]} items
+   * @param {RefusedResponse[]} items
    */
   write(key, items) {
     this.storage.setItem(key, JSON.stringify(items));
@@ -110,7 +126,8 @@ export class SurveyQueue {
     /** @type {'network' | 'session' | null} */
     let stopped = null;
     for (const item of this.items()) {
-      const status = await send(item);
+      const answer = await send(item);
+      const status = typeof answer === 'number' ? answer : answer.status;
       if (status === 200 || status === 201) {
         this.remove(item.client_id);
         sent += 1;
@@ -119,8 +136,10 @@ export class SurveyQueue {
         break;
       } else if (status === 422 || status === 404) {
         // the server will never take it as it is: set aside (kept on the phone), so the rest can go
+        const error = typeof answer === 'number' ? null : answer.error ?? null;
+        const refusal = { status, error, at: new Date().toISOString() };
         this.remove(item.client_id);
-        this.write(this.refusedKey, [...this.refused(), item]);
+        this.write(this.refusedKey, [...this.refused().filter((i) => i.client_id !== item.client_id), { ...item, refused: refusal }]);
         refused += 1;
       } else {
         stopped = 'network'; // 0 (unreachable), 5xx, 429: try again later

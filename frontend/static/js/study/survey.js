@@ -18,6 +18,7 @@ import { currentI18n } from '../pages/lang.js';
 import { canSpeak, onVoicesChanged, speak } from '../board/speech.js';
 import { SurveyQueue, newClientId } from './survey-queue.js';
 import { answersOf, labelOf, languageNames, readJson } from './survey-common.js';
+import { drawRefused } from './survey-refused.js';
 
 /** @typedef {import('./survey-common.js').Bootstrap} Bootstrap */
 /** @typedef {import('./survey-common.js').Question} Question */
@@ -28,6 +29,7 @@ const links = /** @type {Record<string, string>} */ (readJson('survey-links') ||
 const card = /** @type {HTMLElement} */ (document.getElementById('survey-card'));
 const statusLine = document.getElementById('survey-status');
 const offlineNote = document.getElementById('survey-offline-note');
+const refusedSection = document.getElementById('survey-refused');
 const questions = boot.questionnaire.questions;
 const queue = new SurveyQueue(window.localStorage, `fresque.survey.${boot.study.id}`);
 const RETRY_MS = [2000, 5000, 10000, 30000, 60000];
@@ -346,12 +348,24 @@ function showStatus() {
   else if (waiting) say(statusLine, navigator.onLine ? 'survey.pending' : 'survey.pending_offline', { n: String(waiting) });
   else say(statusLine, 'survey.all_sent');
   if (refused) {
-    const more = el('span', 'survey-refused', ` ${currentI18n().t('survey.refused', { n: refused })}`);
+    // a link down to the refused responses' list (below the interview: the respondent holds the phone)
+    const more = /** @type {HTMLAnchorElement} */ (el('a', 'survey-refused', currentI18n().t('survey.refused', { n: refused })));
+    more.href = '#survey-refused';
     more.setAttribute('data-i18n', 'survey.refused');
     more.setAttribute('data-i18n-vars', JSON.stringify({ n: String(refused) }));
-    statusLine?.append(more);
+    statusLine?.append(' ', more);
   }
   statusLine?.setAttribute('data-waiting', String(waiting));
+  statusLine?.setAttribute('data-refused', String(refused));
+  drawRefused(refusedSection, queue, currentI18n(), () => {
+    showStatus();
+    // the focus was on the button just removed: on to the next one, else back to the status line
+    if (refusedSection && !refusedSection.hidden) refusedSection.querySelector('button')?.focus();
+    else if (statusLine) {
+      statusLine.tabIndex = -1;
+      statusLine.focus();
+    }
+  });
 }
 
 /** @param {number} delay */
@@ -369,7 +383,7 @@ async function flush() {
   }
   const result = await queue.flush(async (item) => {
     const answer = await call('POST', `/api/studies/${boot.study.id}/surveys/responses`, item);
-    return answer.status;
+    return { status: answer.status, error: answer.body?.error ?? null };
   });
   lastStop = result.stopped;
   showStatus();
