@@ -282,3 +282,19 @@ async def test_a_workshops_own_picture_is_on_the_poster(workshop: Workshop) -> N
     image = png(workshop)
     middle = to_px(430 + 48, 300 + 4 + 28)  # the picture: 56 px square, 4 px under the card's top
     assert near(pixel(image, middle), (0xFF, 0x00, 0xFF), 30), pixel(image, middle)
+
+
+async def test_a_card_of_an_open_private_round_waits_for_its_reveal(workshop: Workshop) -> None:
+    """A resident's card made during a private round is on the poster only once the round is revealed."""
+    fac, amina = workshop.client(), workshop.client("Amina")
+    await fac.connect()
+    await amina.connect()
+    await ack(fac, [{"op": "board.update", "private": True}])
+    await ack(amina, [note_at(new_item_id("note"), *SHOWN, text="Mon idée")])
+    to_px = paper_map("a3", [(*SHOWN, 220, 140)], WIDTH)
+    spot = to_px(SHOWN[0] + 24, SHOWN[1] + 140 - 16)
+    assert near(pixel(png(workshop), spot), GRID_PAPER)  # still private: the cell is empty
+    await ack(fac, [{"op": "board.update", "private": False}])
+    assert near(pixel(png(workshop), spot), NOTE_YELLOW)
+    await fac.close()
+    await amina.close()
