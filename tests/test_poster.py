@@ -298,3 +298,12 @@ async def test_a_card_of_an_open_private_round_waits_for_its_reveal(workshop: Wo
     assert near(pixel(png(workshop), spot), NOTE_YELLOW)
     await fac.close()
     await amina.close()
+
+
+def test_the_workshops_date_is_written_out_in_the_posters_language() -> None:
+    from fresque.api.poster import written_date
+    from fresque.i18n import dictionaries
+
+    assert written_date("2025-03-15", dictionaries()["fr"]) == "15 mars 2025"
+    assert written_date("2025-03-15", dictionaries()["ar"]) == "15 مارس 2025"
+    assert written_date(None, dictionaries()["en"]) is None
