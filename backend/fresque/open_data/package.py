@@ -1,4 +1,4 @@
-"""`datapackage.json`: the Frictionless Data Package (v2, read by v1 tools too) describing every table.
+"""`datapackage.json`: the Frictionless Data Package (v2: `$schema`, `type: table`) describing every table.
 
 Each table is one CSV resource (`data/<name>.csv`, UTF-8, a header row) with its Table Schema: every field's
 type and description, the primary key and the foreign keys where the table has them, and the values an
