@@ -328,8 +328,10 @@ FIRST_RENDER_PROBE = """(() => {
       && (!want.threads || mark('threads drawn', true)); // a board without threads: no milestone
     // every picture loaded, but for lazy ones away from the screen (fetched when they come near): the
     // browser's loading="lazy", or the page's own (an address waiting in data-src, js/board/dom.js picture)
+    // (measured on the picture's card: a card away from the screen is not laid out inside, board.css
+    // content-visibility, and measuring a picture in it would lay it out, here in the probe)
     const away = (img) => {
-      const r = img.getBoundingClientRect();
+      const r = (img.closest('.item') ?? img).getBoundingClientRect();
       return r.bottom < 0 || r.right < 0 || r.top > innerHeight || r.left > innerWidth;
     };
     const loaded = (img) => img.complete && img.hasAttribute('src'); // no src yet: `complete`, but not loaded

@@ -489,6 +489,15 @@ def test_page_assets_palette_css_and_icons(browser: httpx.Client) -> None:
         assert icon.headers["content-type"].startswith("image/svg+xml")
     for probe in ("/icons/nothing.svg", "/icons/alias-.svg", "/icons/..%2F..%2Fetc%2Fpasswd.svg"):
         assert browser.get(probe).status_code == 404
+    # the same icons as PNG (the board's header: no SVG document per icon on a slow phone's main thread)
+    for name in ("vote", "note", "undo", "pictures", "language", "facilitator"):
+        icon = browser.get(f"/icons/{name}.png")
+        assert icon.status_code == 200 and icon.content.startswith(b"\x89PNG\r\n\x1a\n"), name
+        assert icon.headers["content-type"] == "image/png"
+    for probe in ("/icons/nothing.png", "/icons/..%2F..%2Fetc%2Fpasswd.png"):
+        assert browser.get(probe).status_code == 404
+    board = (REPO / "frontend" / "templates" / "board.html").read_text()
+    assert "/icons/vote.png" in board and not re.search(r"/icons/[a-z-]+\.svg", board)
 
 
 async def _participant_columns(url: str) -> list[tuple[Any, ...]]:

@@ -17,7 +17,17 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from helpers import Devices, Fingers, activity, create_workshop, open_board, seed, settled, wait_connected
+from helpers import (
+    PHONE,
+    Devices,
+    Fingers,
+    activity,
+    create_workshop,
+    open_board,
+    seed,
+    settled,
+    wait_connected,
+)
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from support.server import ServerProcess
 
@@ -387,3 +397,54 @@ def test_the_wheel_and_buttons_keep_numbers_finite(devices: Devices, app: Server
     page.keyboard.up("Control")
     view = page.evaluate("() => ({s: fresque.view.scale, max: fresque.view.maxScale, x: fresque.view.x})")
     assert math.isfinite(view["x"]) and view["s"] == pytest.approx(view["max"])
+
+
+# -- the cards' pictures: those near the screen asked for as they are drawn, the others as the view nears
+
+
+# Injected before the page's scripts: for each picture of a card, whether it had its address when its card was
+# put in the page (a MutationObserver's callback runs before that frame is drawn).
+PICTURES_AT_DRAW = """(() => {
+  window.__picturesAtDraw = [];
+  new MutationObserver((records) => {
+    for (const record of records) for (const node of record.addedNodes) {
+      if (!(node instanceof HTMLElement) || !node.matches('.items > .item')) continue;
+      for (const img of node.querySelectorAll('img')) {
+        window.__picturesAtDraw.push({ id: node.dataset.id, src: img.hasAttribute('src') });
+      }
+    }
+  }).observe(document, { subtree: true, childList: true });
+})();"""
+
+
+def test_pictures_of_cards_in_sight_come_with_them_and_the_others_when_the_view_nears(
+    devices: Devices, app: ServerProcess
+) -> None:
+    page = devices.open(PHONE)
+    page.context.add_init_script(PICTURES_AT_DRAW)
+    ws = create_workshop(page, app)
+    ops = [activity("act-mon", "doctor", "mon", "morning", 126, 64)]
+    ops.append(activity("act-sat", "caf-procedures", "weekend", "evening", 1626, 544))
+    seed(app, ws.board, ws.token, ops)
+    open_board(page, app, ws.board)
+    page.wait_for_function("() => document.querySelectorAll('.items > .item').length === 2")
+    shown = page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('.items > .item')].map((el) => {
+          const r = el.getBoundingClientRect();
+          const img = el.querySelector('img');
+          const onScreen = r.right > 0 && r.left < innerWidth && r.bottom > 0 && r.top < innerHeight;
+          return [el.dataset.id, { onScreen, src: img.hasAttribute('src'), waiting: 'src' in img.dataset }];
+        }))"""
+    )
+    # the phone opens on Monday: Monday's card is in sight, the weekend's far to the right
+    assert shown["act-mon"]["onScreen"] and not shown["act-sat"]["onScreen"], shown
+    at_draw = page.evaluate("window.__picturesAtDraw")
+    # in sight: its picture was asked for as it was drawn (before, only after the frame: one more round trip)
+    assert {"id": "act-mon", "src": True} in at_draw, at_draw
+    # far away: not asked for yet
+    assert shown["act-sat"] == {"onScreen": False, "src": False, "waiting": True}, shown
+    # « Voir tout »: every card in sight, every picture asked for and loaded
+    page.locator("#zoom-fit").tap()
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.items img')].every((i) => i.complete && i.naturalWidth > 0)"
+    )

@@ -29,58 +29,32 @@ export function h(tag, props = {}, children = []) {
 
 /**
  * A picture from the catalogue. Decorative when it sits beside its label (alt="").
- * `lazy` (a card on the board): the picture is asked for only when it comes within half the board's size of the
- * board's box (`lazyPicturesNear`); until then its address waits in `data-src`. A phone shows a few of a full
- * board's cards: asking for every card's picture at once cost its first render ≈ 0.3 s of requests on a slow
- * phone, even with the browser's own `loading="lazy"`, which looks 1,250 px and more ahead
- * (benchmarks/browser.py --profile: ResourceFetcher::requestResource).
+ * `waiting` (a card on the board away from the screen): its address waits in `data-src` until the card comes
+ * near the screen (render.js givePictures). A phone shows a few of a full board's cards: asking for every
+ * card's picture at once cost its first render ≈ 0.3 s of requests on a slow phone, even with the browser's
+ * own `loading="lazy"`, which looks 1,250 px and more ahead (benchmarks/browser.py --profile:
+ * ResourceFetcher::requestResource).
  * @param {string} src
  * @param {string} [alt]
- * @param {{lazy?: boolean}} [o]
+ * @param {{waiting?: boolean}} [o]
  */
-export function picture(src, alt = '', { lazy = false } = {}) {
+export function picture(src, alt = '', { waiting = false } = {}) {
   const img = /** @type {HTMLImageElement} */ (h('img', { attrs: { alt, draggable: 'false' } }));
   img.decoding = 'async';
-  if (lazy && watcher) {
-    img.dataset.src = src;
-    watcher.observe(img);
-  } else {
-    if (lazy) img.loading = 'lazy'; // before its src: set after, the fetch has already started
-    img.src = src;
-  }
+  if (waiting) img.dataset.src = src;
+  else img.src = src;
   return img;
 }
 
 /**
- * Stop waiting to give `lazy` pictures under `el` their address (el is being emptied: they will never show).
+ * Give the pictures under `el` that wait for it (`picture(…, {waiting: true})`) their address.
  * @param {Element} el
  */
-export function forgetPictures(el) {
-  if (!watcher) return;
-  for (const img of el.querySelectorAll('img[data-src]')) watcher.unobserve(img);
-}
-
-/** @type {IntersectionObserver | null} */
-let watcher = null;
-
-/**
- * Give `lazy` pictures inside `root` their address as they come within half its size of it (without it, or
- * without IntersectionObserver, they have it at once). The root is the box that clips them (the board's
- * viewport): the observer's margin reaches beyond that box only when it is the root.
- * @param {Element} root
- */
-export function lazyPicturesNear(root) {
-  if (!watcher && typeof IntersectionObserver === 'function') {
-    watcher = new IntersectionObserver((entries) => {
-      for (const entry of entries) {
-        if (!entry.isIntersecting) continue;
-        const img = /** @type {HTMLImageElement} */ (entry.target);
-        /** @type {IntersectionObserver} */ (watcher).unobserve(img);
-        const src = img.dataset.src;
-        delete img.dataset.src;
-        if (src) img.src = src;
-      }
-    }, { root, rootMargin: '50%' });
+export function givePictures(el) {
+  for (const img of /** @type {NodeListOf<HTMLImageElement>} */ (el.querySelectorAll('img[data-src]'))) {
+    const src = img.dataset.src;
+    delete img.dataset.src;
+    if (src) img.src = src;
   }
 }
 

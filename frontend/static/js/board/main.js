@@ -955,7 +955,10 @@ async function start() {
   });
   document.addEventListener('fresque:lang', () => { table.render(); follow?.render(); });
   table.loadMembers();
-  window.addEventListener('resize', () => { if (!fitted) fit(); });
+  window.addEventListener('resize', () => {
+    if (!fitted) fit();
+    else renderer.stick(view, viewportEl.clientWidth, viewportEl.clientHeight); // what the screen now holds
+  });
   refresh();
   fit();
   if (saved) fitted = true;

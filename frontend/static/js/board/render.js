@@ -6,7 +6,7 @@
 import { DAYS, SLOTS } from '../core/protocol.js';
 import { cellRect, curvesPath, gridBounds, itemSize, stickyLabels, threadPath } from '../core/geometry.js';
 import { countOf } from '../core/i18n.js';
-import { forgetPictures, h, lazyPicturesNear, picture } from './dom.js';
+import { givePictures, h, picture } from './dom.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 const STICKY_DAYS_H = 30; // the sticky days' strip (board.css .sticky-days): the parts of the day start under it
@@ -42,7 +42,6 @@ export class Renderer {
     this.itemLayer = h('div', { class: 'items' });
     this.overlay = h('div', { class: 'overlay', attrs: { 'aria-hidden': 'true' } });
     world.append(this.grid, this.threadLayer, this.itemLayer, this.overlay);
-    if (world.parentElement) lazyPicturesNear(world.parentElement); // the cards' pictures, as they come near it
     // screen-side, over the world: the week's labels that stay in sight while panning (stick)
     this.stickyRows = h('div', { class: 'sticky-rows', attrs: { 'aria-hidden': 'true' } });
     this.stickyDays = h('div', { class: 'sticky-days', attrs: { 'aria-hidden': 'true' } });
@@ -75,6 +74,8 @@ export class Renderer {
      * @type {Map<string, {el: HTMLElement, sig: string, who: string, words: string[], box: string, dragging: boolean}>}
      */
     this.itemEls = new Map();
+    /** the cards whose pictures wait to be asked for until they come near the screen (givePictures) @type {Set<string>} */
+    this.waiting = new Set();
     /** @type {Map<string, {path: SVGPathElement, hit: SVGPathElement, d: string, look: string}>} */
     this.threadEls = new Map();
     /** @type {Map<string, HTMLElement>} */
@@ -195,6 +196,7 @@ export class Renderer {
       }
       this.drawThreads(threads, items);
     }
+    for (const id of this.waiting) if (!items.has(id)) this.waiting.delete(id);
     this.drawCursors();
     this.drawCellHints();
   }
@@ -240,6 +242,11 @@ export class Renderer {
       el.style.transform = `translate(${pos.x}px, ${pos.y}px)`;
       el.style.width = `${pos.w}px`;
       el.style.height = `${pos.h}px`;
+      // a card that moved near the screen (dragged, or moved by someone else) while the view stood still
+      if (this.waiting.has(item.id) && entry.sig && this.nearScreen(pos)) {
+        this.waiting.delete(item.id);
+        givePictures(el);
+      }
     }
     const dragging = this.local.has(item.id);
     if (entry.dragging !== dragging) {
@@ -248,7 +255,10 @@ export class Renderer {
     }
     if (entry.sig !== sig) {
       entry.sig = sig;
-      entry.words = this.fillItem(el, item, remote);
+      const near = this.nearScreen(pos);
+      entry.words = this.fillItem(el, item, remote, near);
+      if (near) this.waiting.delete(item.id);
+      else this.waiting.add(item.id);
       entry.who = ''; // the accessible name is made again (its words may be in another language)
       el.classList.toggle('selected', selected);
       el.setAttribute('aria-pressed', String(selected));
@@ -276,9 +286,10 @@ export class Renderer {
    * @param {HTMLElement} el
    * @param {any} item
    * @param {Override | undefined} remote
+   * @param {boolean} near the card is on or near the screen: its pictures are asked for at once
    * @returns {string[]} the words of its accessible name, but for who made it
    */
-  fillItem(el, item, remote) {
+  fillItem(el, item, remote, near) {
     const { t, lang } = this.i18n();
     const entry = this.catalogue.get(item.ref);
     const label = this.catalogue.label(entry, lang);
@@ -287,9 +298,9 @@ export class Renderer {
       + `${answered ? ' answered' : ''}${this.ui.flash === item.id ? ' flash' : ''}`;
     /** @type {(Node | null)[]} */
     const parts = [];
-    if (entry) parts.push(picture(entry.picture_url, '', { lazy: true }));
+    if (entry) parts.push(picture(entry.picture_url, '', { waiting: !near }));
     if (item.kind === 'difficulty' && item.severity) {
-      parts.push(h('span', { class: 'face' }, [picture(this.catalogue.icon(`severity-${item.severity}`), '', { lazy: true })]));
+      parts.push(h('span', { class: 'face' }, [picture(this.catalogue.icon(`severity-${item.severity}`), '', { waiting: !near })]));
     }
     if (label) parts.push(h('span', { class: 'label', text: label }));
     if (item.text) parts.push(h('span', { class: 'text', text: item.text, attrs: { dir: 'auto' } }));
@@ -307,7 +318,6 @@ export class Renderer {
       parts.push(h('span', { class: 'mover', text: who.alias, attrs: { dir: 'auto' } }));
     }
     el.classList.toggle('moved-by-other', Boolean(remote?.participant));
-    forgetPictures(el);
     el.replaceChildren(...parts.filter((p) => p !== null));
     const bits = [t(`board.kind.${item.kind}`)];
     if (label) bits.push(label);
@@ -465,6 +475,38 @@ export class Renderer {
   }
 
   /**
+   * Whether a card (world rectangle) is on the screen or within half the screen's size of it, worked out from
+   * the view (no layout). Such a card's pictures are asked for as it is drawn; the others' when the view comes
+   * near them (givePictures). Before, an IntersectionObserver gave them: it reported after the frame was drawn,
+   * which cost a slow phone's first render a picture round trip (≈ 0.15 s at ×4), and it measured its ~200
+   * pictures again in every frame of a drag (≈ 1 ms a frame; benchmarks/browser.py --profile).
+   * @param {Rect} p
+   */
+  nearScreen(p) {
+    const screen = this.screen;
+    if (!screen || !screen.width) return true; // not known yet: nothing is known to be away
+    const { x, y, scale } = screen.view;
+    const left = p.x * scale + x;
+    const top = p.y * scale + y;
+    const mx = screen.width / 2;
+    const my = screen.height / 2;
+    return left + p.w * scale >= -mx && top + p.h * scale >= -my && left <= screen.width + mx && top <= screen.height + my;
+  }
+
+  /** Ask for the pictures of the cards that came near the screen (nearScreen): the view moved. */
+  givePictures() {
+    if (!this.view) return;
+    for (const id of this.waiting) {
+      const item = this.view.items.get(id);
+      const entry = this.itemEls.get(id);
+      if (!item || !entry) { this.waiting.delete(id); continue; }
+      if (!this.nearScreen(this.position(item))) continue;
+      this.waiting.delete(id);
+      givePictures(entry.el);
+    }
+  }
+
+  /**
    * The cards' pictures still loading on the screen's cards (worked out from the cards' places and the view, not
    * measured: no layout), their address given or not yet (dom.js picture). Those off screen are left out: they
    * are asked for only when they come near.
@@ -496,6 +538,7 @@ export class Renderer {
    */
   stick(view, width, height) {
     this.screen = { view, width, height };
+    this.givePictures();
     const at = stickyLabels(view, width, height, { strip: STICKY_DAYS_H, label: STICKY_ROW_H });
     const sig = JSON.stringify(at);
     if (sig === this.stickSig) return;
