@@ -2,16 +2,18 @@
 hold 1,000 items each and 2,000 street-survey responses, against a small study (1 workshop of 50 items, 60
 responses) measured in the same run, on the same server.
 
-    .venv/bin/python benchmarks/diagnostic.py [--samples 15] [--database-url URL]
+    .venv/bin/python benchmarks/diagnostic.py [--samples 15] [--restarts 3] [--database-url URL]
 
 A fresh `fresque serve` (SQLite in a temporary folder unless --database-url) is seeded through its API
 (boards imported as export documents, as in tests/test_diagnostic.py) and the responses through the store.
 Printed: the first answer (cold: every board is opened and read), then the median and worst of the next
 samples (warm: boards unchanged since, their facts kept per head_seq), for each study, and the ratio large /
 small; beside the wall time, the server process's CPU time for a request (psutil), which other work on a
-shared machine does not inflate, and the load average. Target: the large study's warm median ≤ 500 ms.
-Then, a few times, one board changes (a card through the board's socket) and the next answer is timed: the
-figures computed anew, that board read again.
+shared machine does not inflate, and the load average. Then, a few times, one board changes (a card through
+the board's socket) and the next answer is timed: the figures computed anew, that board read again. Then the
+server is restarted `--restarts` times (it forgets every board's facts) and the first answers are timed
+again, the small study's then the large one's, as on the first start: the median and worst of these cold
+first answers. Target: the large study's first answer (cold, median) and warm median ≤ 500 ms.
 """
 
 from __future__ import annotations
@@ -92,6 +94,7 @@ async def touch_one_board(study: SeededStudy) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=15)
+    parser.add_argument("--restarts", type=int, default=3, help="cold first answers after a restart")
     parser.add_argument("--database-url")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="fresque-diagnostic-bench-"))
@@ -125,6 +128,14 @@ def main() -> None:
             changed.append(timed(large))
         after_change = statistics.median(c[0] for c in changed)
         after_cpu = statistics.median(c[1] for c in changed)
+        colds = [(large_figures["cold"], large_figures["cold_cpu"])]
+        for _ in range(args.restarts):
+            server.stop()
+            server.start(migrate=False)
+            timed(small)  # the first request of a process, as on the first start
+            colds.append(timed(large)[:2])
+        cold = statistics.median(c[0] for c in colds)
+        cold_cpu = statistics.median(c[1] for c in colds)
         print(
             f"{'study':<8}{'cold ms':>10}{'cold CPU':>10}{'median ms':>12}{'max ms':>10}{'CPU ms':>10}"
             f"{'JSON KiB':>10}"
@@ -135,12 +146,14 @@ def main() -> None:
                 f"{f['cpu']:>10.1f}{f['bytes'] / 1024:>10.1f}"
             )
         ratio = large_figures["median"] / small_figures["median"]
-        verdict = "PASS" if large_figures["median"] <= TARGET_MS else "FAIL"
+        verdict = "PASS" if max(cold, large_figures["median"]) <= TARGET_MS else "FAIL"
         print(
-            f"large warm median {large_figures['median']:.1f} ms ({verdict}: target ≤ {TARGET_MS:.0f} ms; "
-            f"server CPU {large_figures['cpu']:.1f} ms a request), ratio large/small {ratio:.1f}x; after one "
-            f"board changed (median of {len(changed)}): {after_change:.1f} ms ({after_cpu:.1f} ms CPU); "
-            f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+            f"large first answer, boards unread (median of {len(colds)}, one a server start): {cold:.1f} ms "
+            f"({cold_cpu:.1f} ms server CPU), worst {max(c[0] for c in colds):.1f} ms; warm median "
+            f"{large_figures['median']:.1f} ms ({large_figures['cpu']:.1f} ms CPU), ratio large/small "
+            f"{ratio:.1f}x; after one board changed (median of {len(changed)}): {after_change:.1f} ms "
+            f"({after_cpu:.1f} ms CPU). {verdict}: target ≤ {TARGET_MS:.0f} ms. Load average "
+            f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
         )
     finally:
         server.stop()

@@ -32,6 +32,7 @@ from ..db.models import Board, BoardSnapshot, CustomPictogram, Participant, Surv
 from ..db.store import BoardRow
 from ..diagnostic import BoardFacts, Person, Response, StudyInputs, diagnose, people_of, snapshot_facts
 from ..diagnostic.compute import questions_of
+from ..diagnostic.pause import gc_paused
 from ..diagnostic.shape import Filters, Labels, NeighbourhoodInfo, RefInfo, WorkshopInfo
 from ..people import AgeBand, Fragility
 from ..rooms.registry import BoardNotFound
@@ -93,13 +94,14 @@ async def facts_of(services: Services, state: StudyState) -> list[BoardFacts]:
             categories = state.categories.get(board.workshop_id, {})
             row = stored.get(board.id)
             if row is not None and row.seq == board.head_seq:
-                facts = snapshot_facts(
-                    json.loads(row.state),
-                    board_id=board.id,
-                    workshop_id=board.workshop_id,
-                    seq=row.seq,
-                    custom_categories=categories,
-                )
+                with gc_paused():  # the parsed JSON is garbage at once (diagnostic/pause.py)
+                    facts = snapshot_facts(
+                        json.loads(row.state),
+                        board_id=board.id,
+                        workshop_id=board.workshop_id,
+                        seq=row.seq,
+                        custom_categories=categories,
+                    )
             else:  # (a board changed since `state` was read has its facts as read now, as an export would)
                 facts = await _room_facts(services, board, categories)
             read[board.id] = _remember(_facts, (board.id, facts.seq), facts, CACHE_BOARDS)
@@ -263,15 +265,16 @@ async def study_state(services: Services, study_id: str) -> StudyState:
             categories.setdefault(pic.workshop_id, {})[custom_ref(pic.id)] = pic.category
     known = {h["id"] for h in hoods}
     responses = []
-    for resp in response_rows:
-        answers = _answers.get(resp.id)
-        if answers is None:
-            answers = _remember(_answers, resp.id, json.loads(resp.answers), CACHE_ANSWERS)
-        hood = resp.neighbourhood_id
-        if hood not in known:
-            answered = answers.get("neighbourhood")
-            hood = answered if answered in known else None
-        responses.append(Response(hood, resp.fragility, answers))
+    with gc_paused():  # thousands of small parsed answers (diagnostic/pause.py)
+        for resp in response_rows:
+            answers = _answers.get(resp.id)
+            if answers is None:
+                answers = _remember(_answers, resp.id, json.loads(resp.answers), CACHE_ANSWERS)
+            hood = resp.neighbourhood_id
+            if hood not in known:
+                answered = answers.get("neighbourhood")
+                hood = answered if answered in known else None
+            responses.append(Response(hood, resp.fragility, answers))
     return StudyState(
         study={"id": study.id, "title": study.title, "territory": study.territory},
         neighbourhoods=hoods,

@@ -15,6 +15,7 @@ from typing import Any, Final, cast
 
 from ..people import AGE_BANDS, FRAGILITY_LEVELS
 from .boards import BoardFacts, Person
+from .pause import gc_paused
 from .shape import (
     SUPPRESSED,
     ActivityRow,
@@ -554,7 +555,11 @@ def _group(
 
 
 def diagnose(inputs: StudyInputs, filters: Filters | None = None) -> Diagnostic:
-    filters = filters or NO_FILTERS
+    with gc_paused():  # a burst of short-lived counts (pause.py)
+        return _diagnose(inputs, filters or NO_FILTERS)
+
+
+def _diagnose(inputs: StudyInputs, filters: Filters) -> Diagnostic:
     main, table = settle(inputs, filters)
     pop = Population(filters["age_band"], filters["fragility"], filters["workshop"])
     hoods = [h["id"] for h in inputs.neighbourhoods]
