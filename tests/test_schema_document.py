@@ -38,10 +38,14 @@ FIGURES = (
 )
 
 
-@pytest.fixture
-def server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One server and one seeded study for the module: the documents only read it."""
+    folder = tmp_path_factory.mktemp("schema")
     proc = ServerProcess(
-        sqlite_url, log_path=tmp_path / "server.log", env={"FRESQUE_DATA_DIR": str(tmp_path / "data")}
+        f"sqlite+aiosqlite:///{folder / 'fresque.sqlite3'}",
+        log_path=folder / "server.log",
+        env={"FRESQUE_DATA_DIR": str(folder / "data")},
     )
     proc.start()
     try:
@@ -50,7 +54,7 @@ def server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
         proc.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def seeded(server: ServerProcess) -> tuple[Account, SeededStudy]:
     owner = make_account(server, f"schema-{uuid.uuid4().hex[:6]}")
     return owner, seed_study(server, owner, f"Zq{uuid.uuid4().hex[:8]}")
@@ -114,6 +118,7 @@ def test_the_pdf_has_every_fiche_and_figure_as_text(
     # a question de travail, the questionnaire, the attribution
     assert f"Comment ouvrir un lieu d'aide le samedi ? {study.mark}" in text
     assert "CC BY-SA 4.0" in text
+    assert "< 5" in text  # this small study's figures are suppressed as on the diagnostic page
     info = subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True)
     assert t("schema.cover.kicker") in info.stdout.decode("utf-8")  # the document's title
     bookmarks = outline(response.content, tmp_path)  # the PDF's bookmarks: the headings, levels 1–3

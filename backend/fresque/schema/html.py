@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Final
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from .raster import png_of
 from .tree import Document, Figure, Items, Paragraph, Quotes, Section, Table
 
-PDF_DPI: Final = 200
 TEMPLATES: Final = Path(__file__).resolve().parents[3] / "frontend" / "templates" / "schema"
 
 
@@ -33,6 +33,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.filters["image_src"] = image_src
+    env.filters["css_string"] = css_string
     env.tests["paragraph"] = lambda b: isinstance(b, Paragraph)
     env.tests["items"] = lambda b: isinstance(b, Items)
     env.tests["table"] = lambda b: isinstance(b, Table)
@@ -45,9 +46,17 @@ def image_src(figure: Figure, rtl: bool) -> str:
     """The figure as a data: URI: its SVG (a vector in the PDF), or in a right-to-left document a PNG drawn
     by resvg, since WeasyPrint does not shape Arabic inside an SVG (`raster`)."""
     if rtl:
-        png, _, _ = png_of(figure, PDF_DPI)
+        png, _, _ = png_of(figure)
         return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
+
+
+def css_string(text: str) -> Markup:
+    """`text` as a CSS string literal, safe inside `<style>`: quotes, backslashes, line ends and `<>&` as
+    CSS escapes. (A page-margin's words as a string: WeasyPrint lays a running element out on every page,
+    which costs seconds over a long document.)"""
+    escaped = "".join(f"\\{ord(c):x} " if c in '"\\\n\r<>&' else c for c in text)
+    return Markup(f'"{escaped}"')  # noqa: S704 - every character that could end the string or the style is escaped
 
 
 def contents_of(document: Document) -> list[Section]:
