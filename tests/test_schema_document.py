@@ -120,6 +120,8 @@ def test_the_pdf_has_every_fiche_and_figure_as_text(
     assert "CC BY-SA 4.0" in text
     if lang == "fr":  # (in Arabic pdftotext gives the sign mirrored, in its bidi marks)
         assert "< 5" in text  # this small study's figures are suppressed as on the diagnostic page
+        # the fiche says which question de travail its action answers, numbered as in the questions' list
+        assert text.count(f"Q1 · Comment ouvrir un lieu d'aide le samedi ? {study.mark}") == 2
     info = subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True)
     assert t("schema.cover.kicker") in info.stdout.decode("utf-8")  # the document's title
     bookmarks = outline(response.content, tmp_path)  # the PDF's bookmarks: the headings, levels 1–3

@@ -323,7 +323,13 @@ class Builder:
         out = []
         for index, action in enumerate(ordered_actions(plan.snapshot), start=1):
             view = fiche_view(
-                plan.snapshot, action, words, board_id=plan.row.id, index=index, solutions=solutions
+                plan.snapshot,
+                action,
+                words,
+                board_id=plan.row.id,
+                index=index,
+                solutions=solutions,
+                questions=[(q["id"], q["question"]) for q in self.facts.questions],
             )
             out.append(self.fiche(plan, action, view, words))
         return out
@@ -345,6 +351,14 @@ class Builder:
             (t("print.field.territory"), ", ".join(f["territory"]) or empty),
             (t("print.field.target_groups"), ", ".join(f["target_groups"]) or empty),
         ]
+        question = f.get("question")
+        if question is not None:
+            answered = (
+                t("schema.fiche.question_gone")
+                if question["gone"]
+                else f"{question['tag']} · {question['text']}"
+            )
+            ident.append((t("schema.fiche.question"), answered))
         top.blocks.append(Table(t("schema.fiche.identity"), (), tuple(ident)))
         kids = top.children
         aid = f["id"]
@@ -589,7 +603,7 @@ class Builder:
         questions = (self.facts.questionnaire or {}).get("questions", [])
         for i, q in enumerate(questions, start=1):
             questionnaire.blocks.append(
-                Paragraph(t("schema.questions.item", n=i, question=self.label(q.get("labels"), q["id"])))
+                Paragraph(t("schema.annex.question_item", n=i, question=self.label(q.get("labels"), q["id"])))
             )
             answers = [self.label(a.get("labels"), a["id"]) for a in q.get("answers", [])]
             if answers:

@@ -9,7 +9,7 @@ boards' rooms, then `content.build` works on plain data.
 - every actions board of the study's workshops (their snapshots), and behind each action the residents'
   ideas it links: the solutions as a stranger to the workshop sees them (hidden cards never), with their
   workshop, neighbourhood and votes (unless hidden), and per action the neighbourhoods and the number of
-  residents behind it (`api.traceability`'s rule, the one the fiche's « sources » use).
+  residents behind it (`fresque.behind`: the rule of the fiche's « sources » on screen and in print).
 """
 
 from __future__ import annotations
@@ -23,20 +23,12 @@ from ..api.board_exports import BoardState, board_state
 from ..api.deps import Services
 from ..api.errors import ApiError
 from ..api.studies import study_json
-from ..api.traceability import (  # until backend/fresque/behind.py holds them (another part, this round)
-    PicturesByWorkshop,
-    _behind_actions,
-    _live_solution,
-    _solution_json,
-    _votes,
-)
 from ..api.work_questions import questions_json
-from ..core.board import Board
+from ..behind import action_sources, wanted_of_snapshot
 from ..db.store import BoardRow
 from ..diagnostic.shape import Filters
 from ..diagnostic_pages import diagnostic_of
-from ..rooms.registry import BoardNotFound
-from ..study_scope import STRANGER, Peer, peers
+from ..study_scope import STRANGER, peers
 
 NO_FILTERS: Filters = {"neighbourhood": None, "age_band": None, "fragility": None, "workshop": None}
 
@@ -84,27 +76,37 @@ async def gather(services: Services, study_id: str, role: str) -> StudyFacts:
     if not workshops:
         return facts
     reach = await peers(services.store, workshops[0])
-    rows = [row for wid in reach for row in await services.store.boards_of(wid)]
-    explorations = {r.id: r for r in rows if r.kind == "exploration"}
-    plans: list[tuple[BoardRow, dict[str, Any], list[tuple[str, str, str]]]] = []
-    for row in rows:
-        if row.kind != "actions":
-            continue
-        state = await _state_or_none(services, row)
-        if state is None:  # erased meanwhile: the schéma goes on without it
-            continue
-        wanted = [
-            (str(a["id"]), str(link["board"]), str(link["item"]))
-            for a in state.snapshot["actions"]
-            for link in a["links"]
-        ]
-        plans.append((row, state.snapshot, wanted))
-    found, people, hidden = await _read_ideas(services, plans, explorations, reach, facts)
-    for row, snapshot, wanted in plans:
-        behind = _behind_actions(wanted, found, people, hidden, explorations, reach) if wanted else {}
-        title = reach[row.workshop_id].title if row.workshop_id in reach else ""
-        facts.boards.append(PlanBoard(row, title, snapshot, behind))
+    for wid, peer in reach.items():
+        for row in await services.store.boards_of(wid):
+            if row.kind != "actions":
+                continue
+            state = await _state_or_none(services, row)
+            if state is None:  # erased meanwhile: the schéma goes on without it
+                continue
+            # The team reads the residents' boards as the partners do: as strangers to those workshops
+            # (no hidden card, no hidden vote), by the fiche's own rule (`fresque.behind`).
+            sources = await action_sources(
+                services, wid, STRANGER, wanted_of_snapshot(state.snapshot["actions"])
+            )
+            for link in sources.links:
+                if link["found"]:
+                    facts.ideas[(link["board"], link["item"])] = _idea(link)
+            facts.boards.append(PlanBoard(row, peer.title, state.snapshot, sources.behind or {}))
     return facts
+
+
+def _idea(link: Mapping[str, Any]) -> Idea:
+    solution = link["solution"]
+    return Idea(
+        board=link["board"],
+        item=link["item"],
+        text=solution["text"],
+        labels=solution["label"],
+        ref=solution["ref"],
+        workshop=(link.get("workshop") or {}).get("title", ""),
+        neighbourhood=(link.get("neighbourhood") or {}).get("name"),
+        votes=link["votes"],
+    )
 
 
 async def _state_or_none(services: Services, row: BoardRow) -> BoardState | None:
@@ -112,60 +114,3 @@ async def _state_or_none(services: Services, row: BoardRow) -> BoardState | None
         return await board_state(services, row)
     except ApiError:
         return None
-
-
-async def _read_ideas(
-    services: Services,
-    plans: list[tuple[BoardRow, dict[str, Any], list[tuple[str, str, str]]]],
-    explorations: Mapping[str, BoardRow],
-    reach: Mapping[str, Peer],
-    facts: StudyFacts,
-) -> tuple[dict[tuple[str, str], Any], dict[tuple[str, str], frozenset[str]], set[tuple[str, str]]]:
-    """Each linked solution, read once under its board's lock (one lock at a time), as a stranger sees it."""
-    linked: dict[str, set[str]] = {}
-    for _, _, wanted in plans:
-        for _, board_id, item_id in wanted:
-            linked.setdefault(board_id, set()).add(item_id)
-    pictures = PicturesByWorkshop(services)
-    found: dict[tuple[str, str], Any] = {}
-    people: dict[tuple[str, str], frozenset[str]] = {}
-    hidden: set[tuple[str, str]] = set()
-    for board_id in sorted(linked):
-        row = explorations.get(board_id)
-        if row is None:
-            continue  # out of the study, or erased: never opened
-        peer = reach[row.workshop_id]
-        shown = await pictures.of(row.workshop_id)
-        residents = {p.id for p in await services.store.people(row.workshop_id) if p.role == "participant"}
-        try:
-            async with services.rooms.use(board_id) as room, room.lock:
-                board = room.board
-                if not isinstance(board, Board):
-                    continue
-                totals = board.vote_totals()
-                for item_id in sorted(linked[board_id]):
-                    item = _live_solution(board, item_id, STRANGER)
-                    if item is None:
-                        continue
-                    votes = _votes(board, item_id, STRANGER, totals)
-                    solution = _solution_json(item, shown)
-                    found[(board_id, item_id)] = {"solution": solution, "votes": votes}
-                    who = {item.author}
-                    if votes is None:
-                        hidden.add((board_id, item_id))
-                    else:
-                        who |= {p for p, dots in board.votes.items() if dots.get(item_id, 0) > 0}
-                    people[(board_id, item_id)] = frozenset(who & residents)
-                    facts.ideas[(board_id, item_id)] = Idea(
-                        board=board_id,
-                        item=item_id,
-                        text=solution["text"],
-                        labels=solution["label"],
-                        ref=solution["ref"],
-                        workshop=peer.title,
-                        neighbourhood=peer.neighbourhood,
-                        votes=votes,
-                    )
-        except BoardNotFound:
-            continue
-    return found, people, hidden
