@@ -19,7 +19,7 @@ from helpers import PHONE, WAIT_MS, Devices
 from playwright.sync_api import Browser, Page, Request, expect
 from support.server import ServerProcess
 from support.survey_team import Member, create_study, make_member
-from test_survey_e2e import answer_one, responses, signed_in, waiting
+from test_survey_e2e import answer_one, check_axe, responses, signed_in, waiting
 
 SHOTS = Path("/tmp/shots-fiche-survey")
 
@@ -50,7 +50,7 @@ def stored_refused(page: Page, study_id: str) -> list[dict[str, Any]]:
 
 
 def test_a_refused_response_is_shown_kept_out_of_the_sending_and_may_be_deleted(
-    devices: Devices, app: ServerProcess, team: tuple[Member, dict[str, Any]]
+    devices: Devices, app: ServerProcess, team: tuple[Member, dict[str, Any]], axe: Any
 ) -> None:
     owner, study = team
     study_id = study["study"]["id"]
@@ -115,6 +115,7 @@ def test_a_refused_response_is_shown_kept_out_of_the_sending_and_may_be_deleted(
     SHOTS.mkdir(parents=True, exist_ok=True)
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "survey-refused-fr-360.png"), full_page=True)
+    check_axe(axe, page, "survey page with a refused response (fr)")
 
     # Out of the sending: not after a reload, not when the network comes back again.
     page.reload()
@@ -134,6 +135,10 @@ def test_a_refused_response_is_shown_kept_out_of_the_sending_and_may_be_deleted(
     assert section.evaluate("(el) => getComputedStyle(el).direction") == "rtl"
     section.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "survey-refused-ar-360.png"), full_page=True)
+    check_axe(axe, page, "survey page with a refused response (ar)")
+    for name, size in (("1366", {"width": 1366, "height": 768}), ("1920", {"width": 1920, "height": 1080})):
+        page.set_viewport_size(size)
+        page.screenshot(path=str(SHOTS / f"survey-refused-ar-{name}.png"), full_page=True)
 
     # Deleting asks first: « no » keeps it, « yes » lets it go for good.
     page.goto(f"{app.base_url}/studies/{study_id}/survey?lang=fr")
