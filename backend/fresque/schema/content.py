@@ -21,7 +21,7 @@ from ..charts.diagnostic import Words, build_view
 from ..charts.svg import SUPPRESSED
 from ..diagnostic import THRESHOLD
 from ..i18n import direction_of, translator
-from ..print_pages import fiche_view, month_label, ordered_actions, timeline_view
+from ..print_pages import fiche_view, ordered_actions, timeline_view
 from ..radar import MAX_AXES, SERIES_COLOURS
 from .figures import fresco_svg, radar_svg
 from .gather import Idea, PlanBoard, StudyFacts
@@ -619,4 +619,4 @@ def build(facts: StudyFacts, lang: str, today: date) -> Document:
     return Builder(facts, lang, today).document()
 
 
-__all__ = ["build", "month_label"]
+__all__ = ["Builder", "build"]
