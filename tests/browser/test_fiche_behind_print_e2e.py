@@ -83,6 +83,12 @@ def test_the_printed_fiche_carries_who_is_behind_the_action(
         page.context.add_cookies(
             [{"name": "fresque_session", "value": study.partners.token("Léa"), "url": app.base_url}]
         )
+        page.goto(f"{app.base_url}/boards/{board}/actions/{ACTION}/print?lang={lang}")
+        page.wait_for_function("document.querySelector('img.fiche-radar').complete")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.set_viewport_size({"width": 1366, "height": 768})
+        page.locator(".fiche-behind").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"fiche-behind-screen-{lang}-1366.png"))
         pdf = printed(page, f"{app.base_url}/boards/{board}/actions/{ACTION}/print?lang={lang}")
         words = first_page_text(pdf, f"fiche-behind-{lang}")
         block = page.locator(".fiche-behind")
@@ -119,27 +125,33 @@ def test_the_printed_fiche_carries_who_is_behind_the_action(
     assert not devices.errors, devices.errors
 
 
+ELSEWHERE = {
+    "fr": ("→ 1 action", "1 action des partenaires de l'étude y répond"),
+    "ar": ("← 1 إجراء", "1 إجراء لشركاء الدراسة يستجيب لها"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_a_residents_idea_counts_the_partners_action(
-    browser: Browser, app: ServerProcess, scene: tuple[PartnersStudy, str, list[dict[str, Any]]]
+    browser: Browser, app: ServerProcess, scene: tuple[PartnersStudy, str, list[dict[str, Any]]], lang: str
 ) -> None:
     study, _, _ = scene
+    badge_words, sheet_words = ELSEWHERE[lang]
     devices = Devices(browser, app)
     try:
-        page = open_as(devices, PHONE, {"fresque_session": study.north.token("Amina")}, "fr")
+        page = open_as(devices, PHONE, {"fresque_session": study.north.token("Amina")}, lang)
         page.goto(f"{app.base_url}/boards/{study.north.board_id}")
         expect(page.locator("body")).to_have_attribute("data-ready", "true")
         badge = page.locator(".answers-badge")
         expect(badge).to_have_count(1)
-        expect(badge).to_have_text("→ 1 action")
+        expect(badge).to_have_text(badge_words)
         badge.tap()
         sheet = page.locator("dialog")
-        expect(sheet.locator(".answers-elsewhere")).to_have_text(
-            "1 action des partenaires de l'étude y répond"
-        )
+        expect(sheet.locator(".answers-elsewhere")).to_have_text(sheet_words)
         assert sheet.locator(".answer-link").count() == 0  # nothing of the partners' fiche: no title, no link
         assert "Permanence numérique dans les deux quartiers" not in sheet.inner_text()
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / "answers-elsewhere-fr-360.png"))
+        page.screenshot(path=str(SHOTS / f"answers-elsewhere-{lang}-360.png"))
     finally:
         devices.close()
     assert not devices.errors, devices.errors
