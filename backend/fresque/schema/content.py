@@ -533,15 +533,9 @@ class Builder:
         )
         if not f["scored"]:
             section.blocks.append(Paragraph(t("print.empty")))
-        svg = radar_svg(
-            axes,
-            labels,
-            series,
-            levels,
-            t("print.radar_alt", title=f["title"]),
-            self.lang,
-            words.lang == "ar",
-        )
+        scale = "; ".join(f"{lv} = {words.level(lv)}" for lv in range(5))
+        section.blocks.append(Paragraph(scale, "note"))
+        svg = radar_svg(axes, labels, series, levels, t("print.radar_alt", title=f["title"]), self.lang)
         section.blocks.append(
             Figure(
                 f"web-{f['id']}",
@@ -554,8 +548,6 @@ class Builder:
                 table,
             )
         )
-        scale = "; ".join(f"{lv} = {words.level(lv)}" for lv in range(5))
-        section.blocks.append(Paragraph(scale, "note"))
         return section
 
     # -- annexes ------------------------------------------------------------------------------------------

@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
-from ..charts.svg import FSI, PDI
+from ..charts.svg import FSI, PDI, wrap
 from ..radar import LEVEL_RINGS, MAX_LEVEL, SERIES_COLOURS, radar_geometry
 
 SVG_NS: Final = "http://www.w3.org/2000/svg"
@@ -262,14 +262,15 @@ def radar_svg(
     levels: Mapping[str, Mapping[str, int]],
     title: str,
     lang: str,
-    rtl: bool,
 ) -> str:
     """The web (today and aimed, or whatever series the board has) with its axis labels and legend. The
     geometry is `radar_geometry`'s; the levels are written out in the fiche's table beside it."""
     size = RADAR_PX
     ordered = {s: levels[s] for s in series if s in levels}
     geometry = radar_geometry(axes, ordered, size)
-    root = _root(size, size, title, lang, rtl)
+    # laid out physically (the geometry's anchors are the page's left and right, as on the PNG and the
+    # browser's web) in every language: each label's own direction comes from its words (isolates)
+    root = _root(size, size, title, lang, rtl=False)
     cx, cy = geometry.centre
     for a in geometry.axes:
         ET.SubElement(
@@ -302,19 +303,16 @@ def radar_svg(
         )
         for x, y in s.points:
             ET.SubElement(root, "circle", {"cx": _n(x), "cy": _n(y), "r": "4", "fill": colours[s.id]})
-    anchors = {"start": "start", "middle": "middle", "end": "end"}
     for a, label in zip(geometry.axes, labels, strict=True):
-        words = label if len(label) <= 26 else label[:25] + "…"
-        dy = {"bottom": -4, "middle": 5, "top": 14}[a.baseline]
-        _text(
-            root,
-            a.label_anchor[0],
-            a.label_anchor[1] + dy,
-            f"{FSI}{words}{PDI}",
-            13,
-            direction="ltr",
-            **{"text-anchor": anchors[a.align]},
-        )
+        # whole words on up to two lines (a label cut with « … » lost its Arabic glyphs in resvg)
+        lines = wrap(label, 150, 13, max_lines=2)
+        first = {"bottom": -4 - 15 * (len(lines) - 1), "middle": 5 - 7.5 * (len(lines) - 1), "top": 14}[
+            a.baseline
+        ]
+        text = _text(root, a.label_anchor[0], a.label_anchor[1] + first, "", 13, **{"text-anchor": a.align})
+        for i, line in enumerate(lines):
+            span = ET.SubElement(text, "tspan", {"x": _n(a.label_anchor[0]), "dy": "0" if i == 0 else "15"})
+            span.text = f"{FSI}{line}{PDI}"
     x = size * 0.1
     y = size - 26.0
     for series_id, label in series.items():
@@ -332,6 +330,6 @@ def radar_svg(
                 "stroke-width": "2",
             },
         )
-        _text(root, x + 22, y + 1, f"{FSI}{label}{PDI}", 14, direction="ltr")
+        _text(root, x + 22, y + 1, f"{FSI}{label}{PDI}", 14)
         x += 50 + len(label) * 8
     return ET.tostring(root, encoding="unicode")
