@@ -162,6 +162,10 @@ def test_the_odt_has_headings_fiches_and_pictures(
     # heading styles LibreOffice's navigator and TOC know, and a table of contents
     assert 'text:style-name="Heading_20_1"' in content and 'text:outline-level="3"' in content
     assert "<text:table-of-content" in content
+    toc = document.body.get_element("text:table-of-content")
+    assert toc is not None
+    entries = [str(p).strip() for p in toc.get_elements("text:index-body/text:p")]
+    assert entries == texts  # every heading, as written, in order (LibreOffice adds the page numbers)
     # the figures are embedded pictures with their alternative text: 8 charts, the fresco, one web per action
     frames = document.body.get_frames()
     assert len(pictures) >= 10 and len(frames) == len(pictures)

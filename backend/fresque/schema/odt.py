@@ -205,6 +205,23 @@ class OdtWriter:
         for child in section.children:
             self.section(child)
 
+    def contents_entries(self, toc: odfdo.TOC) -> None:
+        """The table of contents' entries as the headings say them, in the Contents 1–3 styles. (odfdo's
+        `fill` numbers them « 1.2. », which the headings are not; LibreOffice's update adds page numbers.)"""
+        index = toc.get_element("text:index-body")
+        if index is None:
+            return
+        for old in index.get_elements("text:p"):
+            parent = old.parent
+            if parent is not None and parent.tag == "text:index-body":  # the title keeps its own
+                parent.delete(old)
+        entries = "".join(
+            _p(str(heading).strip(), f"Contents_20_{heading.level}") for heading in self.body.headers
+        )
+        parsed = odfdo.Element.from_tag(f"<office:text>{entries}</office:text>")
+        for entry in parsed.children:
+            index.append(entry)
+
     def flush(self) -> None:
         """Parse what was written since the last flush and put it at the end of the body."""
         if self.parts:
@@ -235,6 +252,7 @@ class OdtWriter:
             self.section(section)
         self.flush()
         toc.fill(self.doc)
+        self.contents_entries(toc)
         out = io.BytesIO()
         self.doc.save(out)
         return out.getvalue()
