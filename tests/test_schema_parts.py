@@ -1,0 +1,53 @@
+"""Pure parts of the schéma (no server): the anchors turned physical for resvg, the margin string's CSS
+escaping, and the Arabic figures drawn as PNG in the PDF's HTML while the others stay SVG."""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ET
+
+from fresque.schema.html import css_string, image_src
+from fresque.schema.raster import physical_anchors
+from fresque.schema.tree import Figure
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def anchors(svg: str) -> list[str | None]:
+    return [t.get("text-anchor") for t in ET.fromstring(svg).iter(f"{NS}text")]
+
+
+def test_right_to_left_anchors_become_physical_and_left_to_right_ones_stay() -> None:
+    rtl = (
+        '<svg xmlns="http://www.w3.org/2000/svg" direction="rtl" width="10" height="10">'
+        '<text x="9" y="5">a</text><text x="1" y="5" text-anchor="end">b</text>'
+        '<g text-anchor="end"><text x="1" y="8">c</text></g><text text-anchor="middle">d</text></svg>'
+    )
+    turned = physical_anchors(rtl)
+    # logical start in a right-to-left chart is its right edge: « end » for a renderer that ignores direction
+    assert anchors(turned) == ["end", "start", "start", "middle"]
+    assert ET.fromstring(turned).get("direction") == "ltr"
+    ltr = rtl.replace('direction="rtl"', 'direction="ltr"')
+    assert physical_anchors(ltr) == ltr
+
+
+def test_the_margin_words_cannot_end_the_css_string() -> None:
+    written = str(css_string('Étude "à" \\ </style><script>\nx'))
+    assert written.startswith('"') and written.endswith('"')
+    inside = written[1:-1]
+    assert '"' not in inside and "<" not in inside and ">" not in inside and "\n" not in inside
+    assert "\\22 " in inside and "\\5c " in inside and "Étude" in inside
+
+
+def test_arabic_figures_are_png_in_the_pdf_and_others_svg() -> None:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="200" height="100" direction="rtl">'
+        '<rect width="200" height="100" fill="#fff"/><text x="190" y="50" font-size="20">مرحبا</text></svg>'
+    )
+    figure = Figure("f", "Titre", "Texte alternatif", svg, 200, 100, 50)
+    png = image_src(figure, True)
+    assert png.startswith("data:image/png;base64,")
+    assert base64.b64decode(png.split(",", 1)[1]).startswith(b"\x89PNG")
+    vector = image_src(figure, False)
+    assert vector.startswith("data:image/svg+xml;base64,")
+    assert base64.b64decode(vector.split(",", 1)[1]).decode("utf-8") == svg
