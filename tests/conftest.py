@@ -4,6 +4,10 @@ PostgreSQL: the tests start their own throwaway server with the installed `initd
 `postgres` user when run as root, since PostgreSQL refuses to run as root), and pytest-postgresql's
 `DatabaseJanitor` makes a fresh database per test. Without PostgreSQL installed those tests skip, saying
 so, unless FRESQUE_REQUIRE_POSTGRES=1 (set by CI), where they fail instead.
+
+Redis and HAProxy (several-process mode, docs/scale-out.md): Debian's `redis-server` and `haproxy`, started
+by the tests as throwaway processes (tests/support/redis_server.py, tests/support/haproxy.py). Missing, those
+tests skip saying so, unless FRESQUE_REQUIRE_REDIS=1 / FRESQUE_REQUIRE_HAPROXY=1 (set by CI).
 """
 
 from __future__ import annotations
@@ -14,13 +18,15 @@ import subprocess
 import sys
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from support.haproxy import HAProxy, haproxy_binary
+from support.redis_server import RedisServer, redis_binary
 from support.server import ServerProcess
 
 REPO = Path(__file__).resolve().parents[1]
@@ -129,6 +135,62 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite+aiosqlite:///{tmp_path / 'fresque.sqlite3'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+# -- Redis and HAProxy ------------------------------------------------------------------------------------
+
+
+def _missing(variable: str, what: str) -> None:
+    """Skip (here) or fail (CI, where `variable`=1) a test whose real part is not installed."""
+    if os.environ.get(variable) == "1":
+        pytest.fail(f"{variable}=1 but {what}")
+    pytest.skip(f"{what}: scripts/test installs it, CI runs these tests")
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """One throwaway redis-server for the session (no persistence, a temporary directory)."""
+    binary = redis_binary()
+    if binary is None:
+        _missing("FRESQUE_REQUIRE_REDIS", "redis-server is not installed")
+    assert binary is not None
+    server = RedisServer(binary)
+    try:
+        server.start()
+    except (RuntimeError, OSError) as exc:
+        server.remove()
+        _missing("FRESQUE_REQUIRE_REDIS", f"redis-server did not start: {exc}")
+    yield server
+    server.remove()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    """The session's Redis, emptied for this test (and running: a test may have stopped it)."""
+    if not redis_server.ping():
+        redis_server.start()
+    redis_server.flush()
+    return redis_server.url
+
+
+@pytest.fixture
+def haproxy() -> Iterator[Callable[[list[int]], HAProxy]]:
+    """Starts haproxy with deploy/haproxy.cfg in front of the given ports; stopped after the test."""
+    binary = haproxy_binary()
+    if binary is None:
+        _missing("FRESQUE_REQUIRE_HAPROXY", "haproxy is not installed")
+    assert binary is not None
+    started: list[HAProxy] = []
+
+    def start(ports: list[int]) -> HAProxy:
+        proxy = HAProxy(binary, ports)
+        started.append(proxy)
+        proxy.start()
+        return proxy
+
+    yield start
+    for proxy in started:
+        proxy.stop()
 
 
 # -- a real server process ---------------------------------------------------------------------------------
