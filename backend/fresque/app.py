@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
@@ -49,6 +50,9 @@ from .ratelimit import CreationLimiter, JoinLimiter
 from .rooms.registry import Rooms
 from .uploads import CustomPictures
 
+if TYPE_CHECKING:
+    from .shared.link import RedisLink
+
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
@@ -76,20 +80,28 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
             timeout=settings.picture_timeout,
             quota_bytes=settings.pictures_quota_mib * 1024 * 1024,
         )
-        join_limiter = JoinLimiter(
-            per_address_per_minute=settings.join_rate_per_minute,
-            per_address_burst=settings.join_rate_burst,
-            global_per_minute=settings.join_global_per_minute,
-            global_burst=settings.join_global_burst,
-            record_failures=settings.join_record_failures,
-            record_hours=settings.join_record_hours,
-        )
-        creation_limiter = CreationLimiter(
-            per_address_per_hour=settings.create_per_hour,
-            per_address_burst=settings.create_burst,
-            global_per_hour=settings.create_global_per_hour,
-            global_burst=settings.create_global_burst,
-        )
+        link: RedisLink | None = None
+        join_limiter: JoinLimiter
+        creation_limiter: CreationLimiter
+        if settings.redis_url:  # several processes: limits shared through Redis (docs/scale-out.md)
+            from .shared.limits import shared_limiters
+
+            link, join_limiter, creation_limiter = shared_limiters(settings)
+        else:
+            join_limiter = JoinLimiter(
+                per_address_per_minute=settings.join_rate_per_minute,
+                per_address_burst=settings.join_rate_burst,
+                global_per_minute=settings.join_global_per_minute,
+                global_burst=settings.join_global_burst,
+                record_failures=settings.join_record_failures,
+                record_hours=settings.join_record_hours,
+            )
+            creation_limiter = CreationLimiter(
+                per_address_per_hour=settings.create_per_hour,
+                per_address_burst=settings.create_burst,
+                global_per_hour=settings.create_global_per_hour,
+                global_burst=settings.create_global_burst,
+            )
         app.state.services = Services(
             settings=settings,
             store=store,
@@ -108,6 +120,8 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
         finally:
             await rooms.close_all()
             await store.close()
+            if link is not None:
+                await link.close()
 
     app = FastAPI(title="Fresque", version=__version__, lifespan=lifespan)
     app.add_exception_handler(ApiError, api_error_handler)

@@ -7,6 +7,8 @@ import logging
 import sys
 from typing import TextIO
 
+from pydantic import ValidationError
+
 from .config import Settings
 from .links import LAN_COMMAND
 
@@ -139,7 +141,13 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(
         level=logging.WARNING if quiet else logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
-    settings = _settings(args)
+    try:
+        settings = _settings(args)
+    except ValidationError as exc:  # a setting refused (FRESQUE_REDIS_URL on SQLite…): its reason alone,
+        # not the settings' values (a URL may hold a password)
+        for error in exc.errors():
+            print(f"fresque: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
+        raise SystemExit(2) from None
     if args.command == "migrate":
         from .db import migrate
 

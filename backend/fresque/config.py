@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATA_DIR = Path("data")
@@ -19,6 +19,27 @@ class Settings(BaseSettings):
         default=f"sqlite+aiosqlite:///{DEFAULT_DATA_DIR / 'fresque.sqlite3'}",
         description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user:pw@host/db",
     )
+    # Several-process mode (docs/scale-out.md): redis://host:port/db, what moves between processes (for
+    # now the join and creation rate limits, `fresque.shared`). Unset (the default): one process, nothing
+    # shared, no Redis. Several processes share one truth, so this needs a PostgreSQL `database_url`: a
+    # SQLite file belongs to one machine's one writer.
+    redis_url: str | None = Field(default=None, repr=False, description="redis://host:6379/0")
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        return (value.strip() or None) if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _redis_needs_postgresql(self) -> Settings:
+        if self.redis_url and not self.database_url.startswith("postgresql"):
+            raise ValueError(
+                "FRESQUE_REDIS_URL turns on several-process mode, which needs PostgreSQL: set "
+                "FRESQUE_DATABASE_URL to postgresql+asyncpg://… (SQLite serves one process; unset "
+                "FRESQUE_REDIS_URL to run it)"
+            )
+        return self
+
     # Files that are not in the database: the pictures facilitators upload (`custom-pictograms/` inside)
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="where uploaded pictures are kept")
     host: str = "127.0.0.1"

@@ -1,9 +1,11 @@
 """Token buckets, the one place for them: the join code's guard, the anonymous creations' allowance and each
 board socket's message rate.
 
-In-process only: each bucket lives in this process's memory. Several server processes (or hosts) would each
-keep their own buckets, multiplying the allowance; they would need a shared store (Redis, a database table)
-instead. Fresque runs one process per deployment, so this is enough.
+Here each bucket lives in this process's memory: one process (the default) needs nothing more. Several
+processes would each keep their own buckets, multiplying the allowance; with FRESQUE_REDIS_URL the join and
+creation limiters are `fresque.shared.limits`' subclasses, whose buckets live in Redis (one budget for every
+process), falling back to the in-memory buckets below while Redis is unreachable (docs/scale-out.md). The
+routes ask through the `async` methods (`check`, `count_failure`, `claim`) so that either answers.
 
 Client addresses are keyed by `address_key`: an IPv4 address as it is, an IPv6 address by its /64 network
 (one subscriber line or one cloud machine usually holds a whole /64: 2^64 addresses would otherwise be 2^64
@@ -162,17 +164,29 @@ class JoinLimiter:
         own = guesser.own.retry_after()
         if own:
             return own
-        shared = self.global_bucket.retry_after()
-        if not shared:
-            return 0
-        record = guesser.record.retry_after()
-        return 0 if not record else min(shared, record)
+        return join_wait(own, self.global_bucket.retry_after(), guesser.record.retry_after())
 
     def failed(self, address: str) -> None:
         guesser = self._addresses.get(address)
         guesser.own.spend()
         guesser.record.spend()
         self.global_bucket.spend()
+
+    # What the routes call: the shared limiter (`fresque.shared.limits`) answers these from Redis.
+    async def check(self, address: str) -> int:
+        return self.retry_after(address)
+
+    async def count_failure(self, address: str) -> None:
+        self.failed(address)
+
+
+def join_wait(own: int, shared: int, record: int) -> int:
+    """The join guard's answer from its three buckets' waits (0: a token is there), as `JoinLimiter` says."""
+    if own:
+        return own
+    if not shared:
+        return 0
+    return 0 if not record else min(shared, record)
 
 
 @dataclass
@@ -216,3 +230,7 @@ class CreationLimiter:
         own.spend()
         self.global_bucket.spend()
         return 0, None
+
+    async def claim(self, address: str) -> tuple[int, str | None]:
+        """`take`, as the routes call it (the shared limiter answers it from Redis)."""
+        return self.take(address)

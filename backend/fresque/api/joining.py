@@ -44,7 +44,7 @@ def code_expiry(services: Services) -> Any:
 async def by_code(services: Services, typed: str, address: str) -> Joining:
     """The workshop a typed code opens, or an ApiError: 429, 404 `unknown_code`, 410 `code_expired`, 403."""
     limiter = services.join_limiter
-    wait = limiter.retry_after(address)
+    wait = await limiter.check(address)
     if wait:
         raise ApiError(
             429,
@@ -54,12 +54,12 @@ async def by_code(services: Services, typed: str, address: str) -> Joining:
         )
     found = await services.store.joining_by_code(normalise_join_code(typed)[:40])
     if found is None:
-        limiter.failed(address)
+        await limiter.count_failure(address)
         raise ApiError(404, "unknown_code", "no workshop has this code: check it with the facilitator")
     if not found.open:
         raise ApiError(403, "joining_closed", "the facilitator has closed joining for this workshop")
     if found.code_expires_at <= now():
-        limiter.failed(address)
+        await limiter.count_failure(address)
         raise ApiError(410, "code_expired", "this code has expired: ask the facilitator to reopen joining")
     return found
 

@@ -306,7 +306,7 @@ async def create_study_workshop(
         if body.neighbourhood_id not in found:
             raise ApiError(422, "unknown_neighbourhood", "that neighbourhood is not one of this study's")
         neighbourhood = found[body.neighbourhood_id]
-    limit_creation(services, client_address(request))
+    await limit_creation(services, client_address(request))
     answer = await new_workshop(
         services,
         request,

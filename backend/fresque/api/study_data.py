@@ -574,7 +574,7 @@ async def import_study(
     for entry in document.workshops:
         check_workshop(services, plan, entry.export)
     # an import makes workshops: it spends the creation allowance as making one does (429 with Retry-After)
-    limit_creation(services, client_address(request))
+    await limit_creation(services, client_address(request))
     try:
         await write_study(services, plan, signed_in.account.account_id)
     except BaseException as exc:

@@ -142,10 +142,10 @@ async def _create_board(services: Services, workshop_id: str, kind: str, title: 
     return BoardRow(board_id, workshop_id, kind, title, 0)
 
 
-def limit_creation(services: Services, address: str) -> None:
+async def limit_creation(services: Services, address: str) -> None:
     """429 `too_many_workshops` (this address's allowance: FRESQUE_CREATE_PER_HOUR, _BURST) or
     `server_busy_creating` (the whole server's: FRESQUE_CREATE_GLOBAL_PER_HOUR, _BURST), with Retry-After."""
-    wait, spent = services.creation_limiter.take(address)
+    wait, spent = await services.creation_limiter.claim(address)
     if not wait:
         return
     if spent == "address":
@@ -171,7 +171,7 @@ async def create_workshop(
 ) -> dict[str, Any]:
     """Anyone may create a workshop, within the creation allowance (`limit_creation`)."""
     title = _text(body.title, "title", 200)
-    limit_creation(services, client_address(request))
+    await limit_creation(services, client_address(request))
     neighbourhood = _text(body.neighbourhood, "neighbourhood", 200) if body.neighbourhood else None
     answer = await new_workshop(
         services, request, response, title=title, neighbourhood=neighbourhood, date=body.date
