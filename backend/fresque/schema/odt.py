@@ -125,13 +125,14 @@ class OdtWriter:
     def paragraph(self, text: str, style: str = BODY) -> None:
         self.parts.append(_p(text, style))
 
-    def table(self, table: Table) -> None:
+    def table(self, table: Table, heading: str = "") -> None:
         self.tables += 1
         rows = [list(table.head)] if table.head else []
         rows += [list(r) for r in table.rows]
         if not rows:
             return
-        self.paragraph(table.caption, CAPTION)
+        if table.caption != heading:  # a caption that only repeats its section's heading is left out
+            self.paragraph(table.caption, CAPTION)
         width = max(len(r) for r in rows)
         out = [
             f'<table:table table:name="Tableau{self.tables}" table:style-name="{TABLE}">'
@@ -146,7 +147,7 @@ class OdtWriter:
         out.append("</table:table>")
         self.parts.append("".join(out))
 
-    def figure(self, figure: Figure) -> None:
+    def figure(self, figure: Figure, heading: str = "") -> None:
         if figure.print_width_mm > PAGE_MM:  # the PDF's landscape fresco: this document is portrait only
             figure = replace(figure, print_width_mm=PAGE_MM)
         png, width, height = png_of(figure, DPI)
@@ -168,7 +169,7 @@ class OdtWriter:
         )
         self.paragraph(figure.caption, CAPTION)
         if figure.table is not None:
-            self.table(figure.table)
+            self.table(figure.table, heading)
 
     def blocks(self, section: Section) -> None:
         for block in section.blocks:
@@ -184,9 +185,9 @@ class OdtWriter:
                     )
                     self.parts.append(f"<text:list>{items}</text:list>")
             elif isinstance(block, Table):
-                self.table(block)
+                self.table(block, section.heading)
             elif isinstance(block, Figure):
-                self.figure(block)
+                self.figure(block, section.heading)
             elif isinstance(block, Quotes):
                 for quote in block.quotes:
                     self.paragraph(
