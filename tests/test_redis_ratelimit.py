@@ -58,6 +58,11 @@ async def test_two_limiters_on_one_redis_share_one_budget(redis_url: str) -> Non
         assert all(w > 0 for w in shared_waits[BURST:]), shared_waits
         # Each process alone lets the address try twice as many codes.
         assert local_waits == [0] * (2 * BURST)
+        # The answers are one process's: the same attempts on one in-memory limiter wait as long.
+        one = join_limiter(None)
+        for _ in range(BURST):
+            one.failed("203.0.113.7")
+        assert abs(shared_waits[-1] - one.retry_after("203.0.113.7")) <= 1, (shared_waits, one)
         # Another address (an IPv6 in another /64) has its own budget; one in the same /64 shares it.
         assert await shared[0].check("2001:db8:1::1") == 0
         for _ in range(BURST):
