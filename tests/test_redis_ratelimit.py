@@ -25,6 +25,9 @@ LIMITS = {
     # new workshops from one address: 3, then one an hour
     "FRESQUE_CREATE_BURST": "3",
     "FRESQUE_CREATE_PER_HOUR": "0.01",
+    # sign-in attempts from one address: 3, then one a minute
+    "FRESQUE_SIGN_IN_BURST": "3",
+    "FRESQUE_SIGN_IN_PER_MINUTE": "0.01",
 }
 WORKSHOP = {"title": "Atelier Frais-Vallon", "neighbourhood": "Frais-Vallon"}
 
@@ -115,6 +118,17 @@ def test_joins_over_two_processes_hit_one_limit(two_processes: list[ServerProces
         refused = process.post("/api/workshops", WORKSHOP)
         assert refused.status_code == 429 and refused.json()["error"] == "too_many_workshops"
         assert int(refused.headers["Retry-After"]) > 0
+
+
+@pytest.mark.postgres
+def test_sign_ins_over_two_processes_hit_one_limit(two_processes: list[ServerProcess]) -> None:
+    def sign_in(process: ServerProcess) -> httpx.Response:
+        return process.post("/api/account/sign-in", {"username": "equipe-nord", "password": "x" * 12})
+
+    statuses = [sign_in(two_processes[i % 2]).status_code for i in range(5)]
+    assert statuses == [401, 401, 401, 429, 429]
+    refused = sign_in(two_processes[1])
+    assert refused.json()["error"] == "too_many_sign_ins" and int(refused.headers["Retry-After"]) > 0
 
 
 @pytest.mark.postgres

@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
                 global_per_hour=settings.create_global_per_hour,
                 global_burst=settings.create_global_burst,
             )
+        app.state.redis_link = link  # the sign-in limiter's too (`fresque.api.accounts.sign_in_limiter`)
         app.state.services = Services(
             settings=settings,
             store=store,

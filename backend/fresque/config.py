@@ -20,9 +20,9 @@ class Settings(BaseSettings):
         description="SQLAlchemy async URL: sqlite+aiosqlite:///path or postgresql+asyncpg://user:pw@host/db",
     )
     # Several-process mode (docs/scale-out.md): redis://host:port/db, what moves between processes (for
-    # now the join and creation rate limits, `fresque.shared`). Unset (the default): one process, nothing
-    # shared, no Redis. Several processes share one truth, so this needs a PostgreSQL `database_url`: a
-    # SQLite file belongs to one machine's one writer.
+    # now the join, creation and sign-in rate limits, `fresque.shared`). Unset (the default): one process,
+    # nothing shared, no Redis. Several processes share one truth, so this needs a PostgreSQL
+    # `database_url`: a SQLite file belongs to one machine's one writer.
     redis_url: str | None = Field(default=None, repr=False, description="redis://host:6379/0")
 
     @field_validator("redis_url", mode="before")

@@ -79,13 +79,32 @@ class SignInLimiter:
     def failed(self, username: str) -> None:
         self._username(username).spend()
 
+    # What the routes call: with several processes, `fresque.shared.limits.SharedSignInLimiter` answers
+    # these from Redis (one budget for every process).
+    async def check(self, address: str | None, username: str) -> int:
+        return self.wait(address, username)
+
+    async def count_attempt(self, address: str) -> None:
+        self.attempted(address)
+
+    async def count_failure(self, username: str) -> None:
+        self.failed(username)
+
 
 def sign_in_limiter(request: Request) -> SignInLimiter:
-    """This app's limiter, made on first use (it lives as long as the app, like the join code's)."""
+    """This app's limiter, made on first use (it lives as long as the app, like the join code's); in Redis
+    when the app has a connection to it (FRESQUE_REDIS_URL, `fresque.app`)."""
     state = request.app.state
     found: SignInLimiter | None = getattr(state, "sign_in_limiter", None)
     if found is None:
-        found = SignInLimiter(request.app.state.services.settings)
+        settings = request.app.state.services.settings
+        link = getattr(state, "redis_link", None)
+        if link is None:
+            found = SignInLimiter(settings)
+        else:
+            from ..shared.limits import SharedSignInLimiter
+
+            found = SharedSignInLimiter(settings, link)
         state.sign_in_limiter = found
     return found
 
@@ -147,10 +166,10 @@ async def sign_in(
     address = client_address(request)
     username = fold_username(body.username)
     limiter = sign_in_limiter(request)
-    wait = limiter.wait(address, username)
+    wait = await limiter.check(address, username)
     if wait:
         raise too_many(wait)
-    limiter.attempted(address)
+    await limiter.count_attempt(address)
     if not _warmed:
         # the dummy hash an unknown username is checked against is made once: make it before the first
         # answer, so that no answer (the first included) takes longer for an unknown username
@@ -159,7 +178,7 @@ async def sign_in(
     account = await services.studies.account_by_username(username)
     stored = account.password_hash if account is not None and not account.disabled else None
     if not await verify_password(stored, body.password) or account is None or stored is None:
-        limiter.failed(username)
+        await limiter.count_failure(username)
         raise ApiError(401, "sign_in_failed", "wrong username or password")
     if needs_rehash(stored):
         await services.studies.rehash_password(account.id, await hash_password(body.password))
@@ -193,12 +212,13 @@ async def change_password(
         raise ApiError(422, exc.code, exc.message) from None
     username = signed_in.account.username
     limiter = sign_in_limiter(request)
-    wait = limiter.wait(None, username)  # a stolen session must not guess the password faster than sign-in
+    # a stolen session must not guess the password faster than sign-in
+    wait = await limiter.check(None, username)
     if wait:
         raise too_many(wait)
     account = await services.studies.account(signed_in.account.account_id)
     if account is None or not await verify_password(account.password_hash, body.current):
-        limiter.failed(username)
+        await limiter.count_failure(username)
         raise ApiError(403, "wrong_password", "the current password is not this one")
     await services.studies.set_password_hash(
         account.id, await hash_password(body.new), keep_session=signed_in.token_hash

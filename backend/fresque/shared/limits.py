@@ -1,5 +1,5 @@
-"""The join and creation rate limits shared by every process through Redis: one budget, whichever process a
-request reaches (FRESQUE_REDIS_URL).
+"""The join, creation and sign-in rate limits shared by every process through Redis: one budget, whichever
+process a request reaches (FRESQUE_REDIS_URL).
 
 Same buckets, rates, bursts and answers as `fresque.ratelimit` (a 429 with Retry-After): each bucket is a
 Redis hash (tokens, time) updated by one Lua script, atomic in Redis, timed by Redis's own clock (`TIME`), so
@@ -13,6 +13,9 @@ never wait on Redis. docs/scale-out.md says why this rather than refusing or let
 
 from __future__ import annotations
 
+import hashlib
+
+from ..api.accounts import SignInLimiter
 from ..config import Settings
 from ..ratelimit import CreationLimiter, JoinLimiter, address_key, join_wait
 from .link import RedisLink
@@ -134,8 +137,48 @@ class SharedCreationLimiter(CreationLimiter):
         return 0, None
 
 
+class SharedSignInLimiter(SignInLimiter):
+    """`SignInLimiter`'s buckets (per address, every attempt; per username, each failure) in Redis."""
+
+    def __init__(self, settings: Settings, link: RedisLink) -> None:
+        super().__init__(settings)
+        self.link = link
+        self._address_rate = [settings.sign_in_per_minute / 60.0, settings.sign_in_burst]
+        self._username_rate = [settings.sign_in_username_per_hour / 3600.0, settings.sign_in_username_burst]
+
+    @staticmethod
+    def _address_key(address: str) -> str:
+        return f"{PREFIX}:sign-in:address:{address_key(address)}"
+
+    @staticmethod
+    def _username_key(username: str) -> str:
+        # hashed: any string may be typed as a username; the key stays short and says nothing readable
+        return f"{PREFIX}:sign-in:username:{hashlib.sha256(username.encode()).hexdigest()[:32]}"
+
+    async def check(self, address: str | None, username: str) -> int:
+        keys, rates = [self._username_key(username)], [*self._username_rate]
+        if address is not None:
+            keys.append(self._address_key(address))
+            rates += self._address_rate
+        waits = await self.link.script(BUCKETS_LUA, keys, ["peek", *rates])
+        if waits is None:
+            return self.wait(address, username)
+        return max(waits)
+
+    async def count_attempt(self, address: str) -> None:
+        keys = [self._address_key(address)]
+        if await self.link.script(BUCKETS_LUA, keys, ["spend", *self._address_rate]) is None:
+            self.attempted(address)
+
+    async def count_failure(self, username: str) -> None:
+        keys = [self._username_key(username)]
+        if await self.link.script(BUCKETS_LUA, keys, ["spend", *self._username_rate]) is None:
+            self.failed(username)
+
+
 def shared_limiters(settings: Settings) -> tuple[RedisLink, SharedJoinLimiter, SharedCreationLimiter]:
-    """The connection to FRESQUE_REDIS_URL and the join and creation limiters on it (`fresque.app`)."""
+    """The connection to FRESQUE_REDIS_URL, the join and creation limiters on it (`fresque.app`). Sign-in's
+    `SharedSignInLimiter` is made by `fresque.api.accounts.sign_in_limiter` on the same connection."""
     assert settings.redis_url, "several-process mode only"
     link = RedisLink(settings.redis_url)
     join = SharedJoinLimiter(
