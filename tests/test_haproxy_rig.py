@@ -72,4 +72,5 @@ def test_two_processes_behind_haproxy_survive_losing_one(
             time.sleep(0.05)
         assert failures == [], proxy.log()
         assert seen_down is not None and seen_down < 3.5, seen_down  # inter 1s, fall 2
+        print(f"killed process taken out by the health checks {seen_down:.2f} s after the kill")
         assert proxy.stats()["fresque2"]["status"].startswith("UP")

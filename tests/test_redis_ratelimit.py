@@ -5,6 +5,8 @@ no restart."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -153,3 +155,34 @@ def test_redis_stopped_then_started_limits_come_back_without_restart(
     time.sleep(1.2)  # a process asks Redis again at most a second after it failed
     assert spend_budget_over(two_processes) == [404] * BURST + [429, 429]
     assert "Redis reachable again" in first.log() and "Redis reachable again" in second.log()
+
+
+async def test_a_redis_that_stops_answering_costs_one_bounded_wait(
+    redis_url: str, redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A hung Redis (SIGSTOP: connections accepted, nothing answered) holds a request at most the link's
+    timeout once, then the process answers from its own buckets at once until Redis answers again."""
+    link = RedisLink(redis_url)
+    limiter = join_limiter(link)
+    assert await limiter.check("198.51.100.1") == 0
+    assert redis_server.proc is not None
+    redis_server.proc.send_signal(signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        assert await limiter.check("198.51.100.1") == 0  # answered by this process's buckets
+        first = time.monotonic() - started
+        started = time.monotonic()
+        for _ in range(BURST):
+            await limiter.count_failure("198.51.100.1")
+        assert await limiter.check("198.51.100.1") > 0  # the local limit holds meanwhile
+        after = time.monotonic() - started
+        assert not link.up
+    finally:
+        redis_server.proc.send_signal(signal.SIGCONT)
+    assert first < 0.5, first  # the 0.25 s timeout, once
+    assert after < 0.2, after  # not asked again within the retry delay (microseconds; slack for a busy CI)
+    assert "Redis unreachable (TimeoutError)" in caplog.text
+    await asyncio.sleep(1.1)
+    assert await limiter.check("198.51.100.1") == 0  # Redis again: its bucket was never spent
+    assert link.up and "Redis reachable again" in caplog.text
+    await link.close()
