@@ -49,6 +49,13 @@ def test_two_processes_behind_haproxy_survive_losing_one(
             client.get(f"/ws/boards/{uuid.uuid4()}")
         after = {name: int(row["stot"]) for name, row in proxy.stats().items()}
         assert all(after[name] > before[name] for name in after), (before, after)
+        # …and one board's path always reaches the same process.
+        board = f"/ws/boards/{uuid.uuid4()}"
+        before = after
+        for _ in range(10):
+            client.get(board)
+        after = {name: int(row["stot"]) for name, row in proxy.stats().items()}
+        assert sorted(after[name] - before[name] for name in after) == [0, 10], (before, after)
         # A workshop made through one process is read through the other: one database.
         made = client.post("/api/workshops", json=WORKSHOP).json()
         workshop_id, token = made["workshop"]["id"], made["facilitator"]["token"]
