@@ -118,6 +118,8 @@ def test_the_pdf_has_every_fiche_and_figure_as_text(
     # a question de travail, the questionnaire, the attribution
     assert f"Comment ouvrir un lieu d'aide le samedi ? {study.mark}" in text
     assert "CC BY-SA 4.0" in text
+    # a partner's words keep their own direction: « ? » at the end of a French question in Arabic too
+    assert "Q2 · Et le marché ?" in text and "? Q2" not in text
     if lang == "fr":  # (in Arabic pdftotext gives the sign mirrored, in its bidi marks)
         assert "< 5" in text  # this small study's figures are suppressed as on the diagnostic page
         # the fiche says which question de travail its action answers, numbered as in the questions' list
@@ -174,6 +176,10 @@ def test_the_odt_has_headings_fiches_and_pictures(
         assert archive_part(response.content, name).startswith(b"\x89PNG")
     styles = archive_part(response.content, "styles.xml").decode("utf-8")
     assert ('style:writing-mode="rl-tb"' in styles) == (lang == "ar")
+    # a French question de travail is a left-to-right paragraph in the Arabic document (its style's twin)
+    question = next(p for p in document.body.paragraphs if str(p).strip() == "Q2 · Et le marché ?")
+    mode = document.get_style("paragraph", question.style).get_properties(area="paragraph")
+    assert mode.get("style:writing-mode", "lr-tb" if lang == "fr" else "rl-tb") == "lr-tb"
     assert "<table:table " in content
 
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 import base64
 import xml.etree.ElementTree as ET
 
-from fresque.schema.html import css_string, image_src
+from fresque.schema.bidi import direction
+from fresque.schema.html import css_string, image_src, render_html
 from fresque.schema.raster import physical_anchors
-from fresque.schema.tree import Figure
+from fresque.schema.tree import Cover, Document, Figure, Paragraph, Section
 
 NS = "{http://www.w3.org/2000/svg}"
 
@@ -51,3 +52,22 @@ def test_arabic_figures_are_png_in_the_pdf_and_others_svg() -> None:
     vector = image_src(figure, False)
     assert vector.startswith("data:image/svg+xml;base64,")
     assert base64.b64decode(vector.split(",", 1)[1]).decode("utf-8") == svg
+
+
+def test_a_text_s_direction_is_its_first_strong_letter() -> None:
+    assert direction("Q2 · Et le marché ?", "rtl") == "ltr"
+    assert direction("« مرحبا » Marché", "ltr") == "rtl"
+    assert direction("12 < 5 · —", "rtl") == "rtl"  # no strong letter: the document's
+    assert direction("\u2068Le marché\u2069 السوق", "ltr") == "rtl"  # an isolate's letters do not count
+
+
+def test_words_in_the_other_script_are_isolated_in_their_direction() -> None:
+    """WeasyPrint ignores dir="auto": the HTML says each text's direction itself."""
+    section = Section(1, "أسئلة العمل", "questions")
+    section.blocks += [Paragraph("Q2 · Et le marché ?"), Paragraph("سؤال ؟")]
+    cover = Cover("مخطط", "Diagnostic Zq", "Aix", "", "")
+    html = render_html(Document("ar", "rtl", "t", cover, "المحتويات", [section], "f"))
+    assert '<p class=""><bdi dir="ltr">Q2 · Et le marché ?</bdi></p>' in html
+    assert '<p class="">سؤال ؟</p>' in html  # the document's own direction: as it is
+    assert '<bdi dir="ltr">Diagnostic Zq</bdi>' in html  # the cover's title too
+    assert 'dir="auto"' not in html

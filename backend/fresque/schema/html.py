@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Final
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from .bidi import direction
 from .raster import png_of
 from .tree import Document, Figure, Items, Paragraph, Quotes, Section, Table
 
@@ -34,6 +35,7 @@ def _environment() -> Environment:
     )
     env.filters["image_src"] = image_src
     env.filters["css_string"] = css_string
+    env.filters["own"] = own
     env.tests["paragraph"] = lambda b: isinstance(b, Paragraph)
     env.tests["items"] = lambda b: isinstance(b, Items)
     env.tests["table"] = lambda b: isinstance(b, Table)
@@ -49,6 +51,17 @@ def image_src(figure: Figure, rtl: bool) -> str:
         png, _, _ = png_of(figure)
         return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return "data:image/svg+xml;base64," + base64.b64encode(figure.svg.encode("utf-8")).decode("ascii")
+
+
+def own(text: str, document: Document) -> Markup:
+    """Words in their own direction (their first strong letter, `bidi.direction`): as they are when it is
+    the document's, else in a `<bdi dir>` isolate, so « Q2 · Et le marché ? » keeps its « ? » at its end
+    in an Arabic PDF. The block keeps the document's side: a French line is not pushed to the left
+    margin of an Arabic page. (WeasyPrint does not honour `dir="auto"`, which would say the same.)"""
+    own_direction = direction(text, document.direction)
+    if own_direction == document.direction:
+        return escape(text)
+    return Markup('<bdi dir="{}">{}</bdi>').format(own_direction, text)
 
 
 def css_string(text: str) -> Markup:

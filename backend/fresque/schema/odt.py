@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape
 
 import odfdo
 
+from .bidi import direction
 from .raster import DPI, png_of
 from .tree import Document, Figure, Items, Paragraph, Quotes, Section, Table
 
@@ -41,14 +42,31 @@ def _text(text: str) -> str:
     return escape(text).replace("\n", "<text:line-break/>").replace("\t", "<text:tab/>")
 
 
-def _p(text: str, style: str) -> str:
+# The paragraph styles that may hold anyone's words: each has a twin for the other direction (`_own`).
+OWN_STYLES: Final = (
+    BODY, NOTE, LEAD, QUOTE, HEAD_CELL, CAPTION, "Standard", "SchemaKicker", "SchemaCoverTitle",
+    "SchemaCoverLine", "Heading_20_1", "Heading_20_2", "Heading_20_3",
+    "Contents_20_1", "Contents_20_2", "Contents_20_3",
+)  # fmt: skip
+
+
+def _own(text: str, style: str, base: str) -> str:
+    """The style for `text` in a document written `base` (ltr, rtl): its twin of the other direction
+    when the words' first strong letter says so (`bidi.direction`; ODF has no inline isolate, the
+    paragraph's writing mode is how LibreOffice reads « Et le marché ? » left to right in Arabic)."""
+    own = direction(text, base)
+    return style if own == base or style not in OWN_STYLES else f"{style}_{own}"
+
+
+def _p(text: str, style: str, base: str = "") -> str:
+    style = _own(text, style, base) if base else style
     return f'<text:p text:style-name="{style}">{_text(text)}</text:p>'
 
 
-def _row(values: list[str], width: int, style: str) -> str:
+def _row(values: list[str], width: int, style: str, base: str) -> str:
     cells = "".join(
         f'<table:table-cell table:style-name="SchemaCell" office:value-type="string">'
-        f"{_p(values[i] if i < len(values) else '', style)}</table:table-cell>"
+        f"{_p(values[i] if i < len(values) else '', style, base)}</table:table-cell>"
         for i in range(width)
     )
     return f"<table:table-row>{cells}</table:table-row>"
@@ -58,6 +76,7 @@ class OdtWriter:
     def __init__(self, document: Document) -> None:
         self.source = document
         self.rtl = document.direction == "rtl"
+        self.base = "rtl" if self.rtl else "ltr"
         self.doc = odfdo.Document("text")
         self.body = self.doc.body
         self.body.clear()
@@ -117,13 +136,22 @@ class OdtWriter:
         add(table, automatic=True)
         cell = odfdo.Style("table-cell", name="SchemaCell", border="0.5pt solid #999999", padding="0.1cm")
         add(cell, automatic=True)
+        # the twins of the other direction: read that way, on the document's side of the page (« end »)
+        other = "ltr" if self.rtl else "rtl"
+        for name in OWN_STYLES:
+            twin = odfdo.Style("paragraph", name=f"{name}_{other}", parent_style=name)
+            twin.set_properties(
+                {"style:writing-mode": "lr-tb" if self.rtl else "rl-tb", "fo:text-align": "end"},
+                area="paragraph",
+            )
+            add(twin, automatic=True)
 
     # -- blocks, written as ODF XML text and parsed once at the end --------------------------------------
     # (odfdo makes each element by parsing a string of its own: ~0.2 ms an element, seconds for a schéma's
     # thousands of table cells; one parse of the whole body takes tens of milliseconds)
 
     def paragraph(self, text: str, style: str = BODY) -> None:
-        self.parts.append(_p(text, style))
+        self.parts.append(_p(text, style, self.base))
 
     def table(self, table: Table, heading: str = "") -> None:
         self.tables += 1
@@ -139,11 +167,10 @@ class OdtWriter:
             f'<table:table-column table:number-columns-repeated="{width}"/>'
         ]
         if table.head:
-            out.append(
-                f"<table:table-header-rows>{_row(rows[0], width, HEAD_CELL)}</table:table-header-rows>"
-            )
+            head = _row(rows[0], width, HEAD_CELL, self.base)
+            out.append(f"<table:table-header-rows>{head}</table:table-header-rows>")
             rows = rows[1:]
-        out += [_row(row, width, "Standard") for row in rows]
+        out += [_row(row, width, "Standard", self.base) for row in rows]
         out.append("</table:table>")
         self.parts.append("".join(out))
 
@@ -181,7 +208,8 @@ class OdtWriter:
                         self.paragraph(f"{i}. {item}")
                 else:
                     items = "".join(
-                        f"<text:list-item>{_p(item, BODY)}</text:list-item>" for item in block.items
+                        f"<text:list-item>{_p(item, BODY, self.base)}</text:list-item>"
+                        for item in block.items
                     )
                     self.parts.append(f"<text:list>{items}</text:list>")
             elif isinstance(block, Table):
@@ -199,7 +227,8 @@ class OdtWriter:
         if section.page_break:
             self.parts.append(PAGE_BREAK)
         self.parts.append(
-            f'<text:h text:outline-level="{section.level}" text:style-name="Heading_20_{section.level}">'
+            f'<text:h text:outline-level="{section.level}" '
+            f'text:style-name="{_own(section.heading, f"Heading_20_{section.level}", self.base)}">'
             f"{_text(section.heading)}</text:h>"
         )
         self.blocks(section)
@@ -217,7 +246,8 @@ class OdtWriter:
             if parent is not None and parent.tag == "text:index-body":  # the title keeps its own
                 parent.delete(old)
         entries = "".join(
-            _p(str(heading).strip(), f"Contents_20_{heading.level}") for heading in self.body.headers
+            _p(str(heading).strip(), f"Contents_20_{heading.level}", self.base)
+            for heading in self.body.headers
         )
         parsed = odfdo.Element.from_tag(f"<office:text>{entries}</office:text>")
         for entry in parsed.children:
