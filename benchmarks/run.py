@@ -37,7 +37,13 @@ VOID_GEN_CPU = 80.0
 REALTIME_PRIORITY = 10  # SCHED_FIFO priority with --realtime
 # The protocol's rate limit (60/s, bursts of 120) would throttle building a 2,000-item board and the
 # history of the reconnect storm; the relay has none, so Fresque's is lifted for every case alike.
-FRESQUE_ENV = {"FRESQUE_RATE_PER_SECOND": "1000000", "FRESQUE_RATE_BURST": "1000000"}
+# Likewise the per-address socket cap (200, `rooms.caps`): every simulated client comes from 127.0.0.1, and
+# the storm and idle cases hold 201 sockets at once.
+FRESQUE_ENV = {
+    "FRESQUE_RATE_PER_SECOND": "1000000",
+    "FRESQUE_RATE_BURST": "1000000",
+    "FRESQUE_MAX_SOCKETS_PER_ADDRESS": "1000",
+}
 
 
 # -- server processes --------------------------------------------------------------------------------------
@@ -189,12 +195,31 @@ def ratio(a: float | None, b: float | None) -> float | None:
 RATIO_KEYS = ("p50_ms", "p99_ms", "max_ms", "delivered_pct", "cpu_per_msg_us", "mem_per_conn_kib")
 
 
-def run_case(case: Case, workdir: Path) -> dict[str, Any]:
+@contextlib.contextmanager
+def profiled(pid: int, out: Path | None) -> Iterator[None]:
+    """With `out`, py-spy samples the process `pid` meanwhile (collapsed stacks, `-f raw`); see README."""
+    if out is None:
+        yield
+        return
+    spy = Path(sys.executable).with_name("py-spy")
+    command = [str(spy), "record", "-p", str(pid), "-f", "raw", "-o", str(out), "-r", "500", "--nonblocking"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)  # py-spy attaches
+    try:
+        yield
+    finally:
+        proc.send_signal(signal.SIGINT)  # py-spy writes what it sampled on SIGINT
+        proc.wait(timeout=60)
+
+
+def run_case(case: Case, workdir: Path, profile: Path | None = None) -> dict[str, Any]:
     measured: dict[str, Metrics] = {}
     for kind in ("relay", "fresque"):
         with server(kind, workdir) as target:
+            out = profile / f"{case.name}.txt" if profile is not None and kind == "fresque" else None
             try:
-                measured[kind] = asyncio.run(case.run(target))
+                with profiled(target.pid, out):
+                    measured[kind] = asyncio.run(case.run(target))
             except Exception as exc:  # a broken case is reported, and the others still run
                 measured[kind] = {"error": f"{type(exc).__name__}: {exc}"}
     fresque, relay = measured["fresque"], measured["relay"]
@@ -273,6 +298,11 @@ def main() -> None:
         action="store_true",
         help="run the servers and the load generator under SCHED_FIFO (root), ahead of other processes",
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="a folder: py-spy samples Fresque during each case into <folder>/<case>.txt (not a measurement)",
+    )
     args = parser.parse_args()
     seconds = args.seconds or (3.0 if args.quick else 10.0)
 
@@ -288,7 +318,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="fresque-bench-") as tmp:
         for case in selected:
             print(f"… {case.name}", file=sys.stderr, flush=True)
-            results.append(run_case(case, Path(tmp)))
+            if args.profile is not None:
+                args.profile.mkdir(parents=True, exist_ok=True)
+            results.append(run_case(case, Path(tmp), args.profile))
     print(table(results))
     out = HERE / "results" / "latest.json"
     out.parent.mkdir(exist_ok=True)

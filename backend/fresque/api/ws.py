@@ -152,7 +152,7 @@ class Answers:
 async def serve(
     websocket: WebSocket, room: Room, session: SessionInfo, settings: Settings, token_hash: str
 ) -> None:
-    hosted = frozenset(p.id for p in await room.store.hosted_by(session.participant_id))
+    hosted = await room.store.hosted_ids(session.participant_id)
     conn = Connection(
         websocket,
         connection_id=secrets.token_hex(8),

@@ -12,16 +12,19 @@ import asyncio
 import contextlib
 import logging
 import secrets
+import sqlite3
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, cast
 
 from sqlalchemy import Row, Table, delete, func, insert, or_, select, update
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from .engine import make_engine
+from .lane import Lane, sqlite_time, transaction
 from .models import Board, BoardOp, BoardSnapshot, CustomPictogram, Participant, Session, Workshop
 
 log = logging.getLogger(__name__)
@@ -135,12 +138,23 @@ class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._write_lock = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        # SQLite's hot path (a board change's commit, a socket's lookups) through the stdlib in threads of
+        # their own, one hop per call (`fresque.db.lane`); the writer still takes `_write_lock`.
+        self._writer: Lane | None = None
+        self._reader: Lane | None = None
+        database = make_url(engine.url).database if engine.dialect.name == "sqlite" else None
+        if database and database != ":memory:" and not database.startswith("file:"):
+            self._writer = Lane(database, "writer")
+            self._reader = Lane(database, "reader")
 
     @classmethod
     def from_url(cls, url: str) -> Store:
         return cls(make_engine(url))
 
     async def close(self) -> None:
+        for lane in (self._writer, self._reader):
+            if lane is not None:
+                await lane.close()
         await self.engine.dispose()
 
     def write(self) -> contextlib.AbstractAsyncContextManager[AsyncConnection]:
@@ -296,6 +310,9 @@ class Store:
         return bool(result.rowcount)
 
     async def session(self, token_hash: str) -> SessionInfo | None:
+        if self._reader is not None:
+            found = await self._reader.run(_session_row, token_hash)
+            return None if found is None else SessionInfo(*found)
         query = (
             select(participants.c.id, participants.c.workshop_id, participants.c.alias, participants.c.role)
             .join(sessions, sessions.c.participant_id == participants.c.id)
@@ -355,6 +372,16 @@ class Store:
                 await conn.execute(select(participants).where(participants.c.id == participant_id))
             ).first()
         return None if row is None else _person(row)
+
+    async def hosted_ids(self, host_id: str) -> frozenset[str]:
+        """The ids of the people this participant hosts, removed ones excluded (what a socket may act as)."""
+        if self._reader is not None:
+            return await self._reader.run(_hosted_ids, host_id)
+        query = select(participants.c.id).where(
+            participants.c.host_id == host_id, participants.c.removed_at.is_(None)
+        )
+        async with self.engine.connect() as conn:
+            return frozenset((await conn.execute(query)).scalars().all())
 
     async def hosted_by(self, host_id: str) -> list[PersonRow]:
         """The people this participant hosts (a table's members, people on paper), removed ones excluded."""
@@ -436,6 +463,9 @@ class Store:
             )
 
     async def board(self, board_id: str) -> BoardRow | None:
+        if self._reader is not None:
+            found = await self._reader.run(_board_row, board_id)
+            return None if found is None else BoardRow(*found)
         async with self.engine.connect() as conn:
             row = (await conn.execute(select(boards).where(boards.c.id == board_id))).first()
         return None if row is None else BoardRow(row.id, row.workshop_id, row.kind, row.title, row.head_seq)
@@ -471,6 +501,8 @@ class Store:
         )
 
     async def receipt(self, board_id: str, author_id: str, op_id: str) -> int | None:
+        if self._reader is not None:
+            return await self._reader.run(_receipt, board_id, author_id, op_id)
         query = select(board_ops.c.seq).where(
             board_ops.c.board_id == board_id, board_ops.c.author_id == author_id, board_ops.c.op_id == op_id
         )
@@ -493,6 +525,18 @@ class Store:
         same transaction; payloads of changes with seq < `compact_before` are then dropped. `title` is the
         board's new title when this change renamed it.
         """
+        if self._writer is not None and self._write_lock is not None:
+            try:
+                async with self._write_lock:
+                    await self._writer.run(
+                        _append_change, board_id, change, sqlite_time(now()), snapshot, compact_before, title
+                    )
+            except sqlite3.IntegrityError:
+                seq = await self.receipt(board_id, change.author_id, change.op_id)
+                if seq is None:
+                    raise
+                raise DuplicateOp(seq) from None
+            return
         try:
             async with self._write() as conn:
                 await conn.execute(
@@ -521,6 +565,12 @@ class Store:
             raise DuplicateOp(seq) from None
 
     async def save_snapshot(self, board_id: str, seq: int, state: str, compact_before: int | None) -> None:
+        if self._writer is not None and self._write_lock is not None:
+            async with self._write_lock:
+                await self._writer.run(
+                    _put_snapshot_sqlite, board_id, seq, state, sqlite_time(now()), compact_before
+                )
+            return
         async with self._write() as conn:
             await self._put_snapshot(conn, board_id, seq, state, compact_before)
 
@@ -762,6 +812,95 @@ class Store:
                 await conn.execute(delete(sessions).where(sessions.c.participant_id.in_(stale)))
                 await conn.execute(delete(participants).where(participants.c.id.in_(stale)))
         return len(stale)
+
+
+# -- SQLite's hot path, run in a `Lane`'s thread: the same statements as the SQLAlchemy ones above ----------
+
+
+def _session_row(conn: sqlite3.Connection, token_hash: str) -> tuple[str, str, str, str] | None:
+    rows = conn.execute(
+        "SELECT p.id, p.workshop_id, p.alias, p.role FROM participants AS p"
+        " JOIN sessions AS s ON s.participant_id = p.id"
+        " WHERE s.token_hash = ? AND s.revoked_at IS NULL AND p.removed_at IS NULL",
+        (token_hash,),
+    ).fetchall()  # fetched to the end: the read ends here, no statement stays open
+    return rows[0] if rows else None
+
+
+def _board_row(conn: sqlite3.Connection, board_id: str) -> tuple[str, str, str, str, int] | None:
+    rows = conn.execute(
+        "SELECT id, workshop_id, kind, title, head_seq FROM boards WHERE id = ?", (board_id,)
+    ).fetchall()
+    return rows[0] if rows else None
+
+
+def _hosted_ids(conn: sqlite3.Connection, host_id: str) -> frozenset[str]:
+    rows = conn.execute(
+        "SELECT id FROM participants WHERE host_id = ? AND removed_at IS NULL", (host_id,)
+    ).fetchall()
+    return frozenset(r[0] for r in rows)
+
+
+def _receipt(conn: sqlite3.Connection, board_id: str, author_id: str, op_id: str) -> int | None:
+    rows = conn.execute(
+        "SELECT seq FROM board_ops WHERE board_id = ? AND author_id = ? AND op_id = ?",
+        (board_id, author_id, op_id),
+    ).fetchall()
+    return int(rows[0][0]) if rows else None
+
+
+def _snapshot_statements(
+    conn: sqlite3.Connection, board_id: str, seq: int, state: str, at: str, compact_before: int | None
+) -> None:
+    conn.execute("DELETE FROM board_snapshots WHERE board_id = ?", (board_id,))
+    conn.execute(
+        "INSERT INTO board_snapshots (board_id, seq, state, created_at) VALUES (?, ?, ?, ?)",
+        (board_id, seq, state, at),
+    )
+    if compact_before is not None:
+        conn.execute(
+            "UPDATE board_ops SET ops = NULL WHERE board_id = ? AND seq < ? AND ops IS NOT NULL",
+            (board_id, compact_before),
+        )
+
+
+def _put_snapshot_sqlite(
+    conn: sqlite3.Connection, board_id: str, seq: int, state: str, at: str, compact_before: int | None
+) -> None:
+    transaction(conn, lambda c: _snapshot_statements(c, board_id, seq, state, at, compact_before))
+
+
+def _append_change(
+    conn: sqlite3.Connection,
+    board_id: str,
+    change: LoggedChange,
+    at: str,
+    snapshot: str | None,
+    compact_before: int | None,
+    title: str | None,
+) -> None:
+    def work(c: sqlite3.Connection) -> None:
+        c.execute(
+            "INSERT INTO board_ops (board_id, seq, op_id, author_id, ops, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (board_id, change.seq, change.op_id, change.author_id, change.ops, at),
+        )
+        if title is None:
+            moved = c.execute(
+                "UPDATE boards SET head_seq = ? WHERE id = ? AND head_seq = ?",
+                (change.seq, board_id, change.seq - 1),
+            )
+        else:
+            moved = c.execute(
+                "UPDATE boards SET head_seq = ?, title = ? WHERE id = ? AND head_seq = ?",
+                (change.seq, title, board_id, change.seq - 1),
+            )
+        if moved.rowcount != 1:
+            raise HeadMoved(f"board {board_id} is no longer at seq {change.seq - 1}")
+        if snapshot is not None:
+            _snapshot_statements(c, board_id, change.seq, snapshot, at, compact_before)
+
+    transaction(conn, work)
 
 
 def _custom_pictogram(row: Row[Any]) -> CustomPictogramRow:
