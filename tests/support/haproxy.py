@@ -1,7 +1,7 @@
 """HAProxy for the tests, from the repository's own deploy/haproxy.cfg (Debian's haproxy, installed by
-scripts/test): the same balancing, health checks and timeouts, with the bind port, the `server` lines and the
-system-only `global` lines (log socket, chroot, user, daemon) and the global maxconn replaced for a throwaway run in a temporary
-directory. Its stats socket says which servers the health checks hold UP or DOWN."""
+scripts/test): the same balancing, health checks and timeouts, with the bind port, the `server` lines, the
+system-only `global` lines (log socket, chroot, user, daemon) and the global maxconn replaced for a throwaway
+run in a temporary directory. Its stats socket says which servers the health checks hold UP or DOWN."""
 
 from __future__ import annotations
 
