@@ -124,6 +124,12 @@ def test_the_pdf_has_every_fiche_and_figure_as_text(
         assert "< 5" in text  # this small study's figures are suppressed as on the diagnostic page
         # the fiche says which question de travail its action answers, numbered as in the questions' list
         assert text.count(f"Q1 · Comment ouvrir un lieu d'aide le samedi ? {study.mark}") == 2
+    if lang == "ar":  # its figures are PNG drawn at 150 dpi for their printed width: shown at that size
+        path = tmp_path / "images.pdf"
+        path.write_bytes(response.content)
+        listing = subprocess.run(["pdfimages", "-list", str(path)], capture_output=True, check=True)
+        ppi = [int(line.split()[12]) for line in listing.stdout.decode().splitlines()[2:]]
+        assert ppi and all(140 <= p <= 160 for p in ppi), ppi
     info = subprocess.run(["pdfinfo", "-"], input=response.content, capture_output=True, check=True)
     assert t("schema.cover.kicker") in info.stdout.decode("utf-8")  # the document's title
     bookmarks = outline(response.content, tmp_path)  # the PDF's bookmarks: the headings, levels 1–3

@@ -79,4 +79,5 @@ def contents_of(document: Document) -> list[Section]:
 
 def render_html(document: Document) -> str:
     template = _environment().get_template("document.html")
-    return template.render(doc=document, contents=contents_of(document))
+    figures = [b for s in document.walk() for b in s.blocks if isinstance(b, Figure)]
+    return template.render(doc=document, contents=contents_of(document), figures=figures)
