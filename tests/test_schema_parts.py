@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import xml.etree.ElementTree as ET
 
-from fresque.schema.bidi import direction
+from fresque.schema.bidi import direction, isolate
 from fresque.schema.html import css_string, image_src, render_html
 from fresque.schema.raster import physical_anchors
 from fresque.schema.tree import Cover, Document, Figure, Paragraph, Section
@@ -59,6 +59,8 @@ def test_a_text_s_direction_is_its_first_strong_letter() -> None:
     assert direction("« مرحبا » Marché", "ltr") == "rtl"
     assert direction("12 < 5 · —", "rtl") == "rtl"  # no strong letter: the document's
     assert direction("\u2068Le marché\u2069 السوق", "ltr") == "rtl"  # an isolate's letters do not count
+    assert direction(f"انطلاقاً من: {isolate('Et le marché ?')}", "ltr") == "rtl"
+    assert isolate("") == ""
 
 
 def test_words_in_the_other_script_are_isolated_in_their_direction() -> None:

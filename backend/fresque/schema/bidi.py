@@ -30,3 +30,10 @@ def direction(text: str, default: str) -> str:
             if kind in ("R", "AL"):
                 return "rtl"
     return default
+
+
+def isolate(words: str) -> str:
+    """Someone's `words` set inside a translated sentence, in Unicode's first-strong isolate: they keep their
+    own direction there (« انطلاقاً من فكرة: ⁨Et le marché ?⁩ », its « ? » after « marché ») and do not
+    reorder the sentence around them. Pango (the PDF) and LibreOffice (the ODT) honour isolates."""
+    return f"\u2068{words}\u2069" if words else words

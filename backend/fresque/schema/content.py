@@ -23,6 +23,7 @@ from ..diagnostic import THRESHOLD
 from ..i18n import direction_of, translator
 from ..print_pages import fiche_view, ordered_actions, timeline_view
 from ..radar import MAX_AXES, SERIES_COLOURS
+from .bidi import isolate
 from .figures import fresco_svg, radar_svg
 from .gather import Idea, PlanBoard, StudyFacts
 from .tree import Block, Cover, Document, Figure, Items, Paragraph, Quote, Quotes, Section, Table
@@ -242,7 +243,8 @@ class Builder:
         if finding.get("note"):
             parts.append(str(finding["note"]))
         kind = self.t(f"schema.questions.kind.{about.get('kind') or finding.get('kind') or 'idea'}")
-        return self.t("schema.questions.from", kind=kind, about=" · ".join(p for p in parts if p))
+        about = " · ".join(isolate(p) for p in parts if p)  # anyone's words inside our sentence
+        return self.t("schema.questions.from", kind=kind, about=about)
 
     def questions(self) -> Section:
         t = self.t
@@ -261,7 +263,7 @@ class Builder:
     def idea_words(self, idea: Idea) -> str:
         label = self.label(idea.labels, "") if idea.labels else ""
         if idea.text and label:
-            return f"{label} — {self.t('print.quoted', text=idea.text)}"
+            return f"{label} — {self.t('print.quoted', text=isolate(idea.text))}"
         return idea.text or label or "—"
 
     def plan(self) -> Section:
