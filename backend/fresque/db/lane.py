@@ -30,7 +30,8 @@ T = TypeVar("T")
 
 def sqlite_time(value: datetime) -> str:
     """A datetime as SQLAlchemy's SQLite `DateTime` stores it (UTC, no offset), so both read it back alike."""
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    # isoformat, not strftime: a third of the writer thread's Python time per change went to strftime.
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 class Lane:

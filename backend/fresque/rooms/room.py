@@ -46,6 +46,11 @@ from .connection import CLOSE_PROTOCOL_MISMATCH, Connection
 log = logging.getLogger(__name__)
 
 DELTA_MAX_BYTES = 256 * 1024
+# Presence lists sent per second, counted in sockets served: a list goes to every socket and names everyone,
+# so a room of N costs N frames of N names per list. Up to 33 sockets a room keeps `presence_hz`; a bigger
+# room gets fewer lists a second (200 sockets: one every 0.2 s), so that a crowd arriving or leaving at once
+# costs O(N) bytes a second rather than O(N²) (the reconnect storm's second cost, docs/performance.md).
+LIST_SOCKETS_PER_SECOND = 1000
 NOBODY = Viewer(people=frozenset())  # what anyone at all may be sent
 
 
@@ -97,6 +102,7 @@ class Room:
             ((c.seq, encode_change(c)) for c in recent), maxlen=settings.resync_window
         )
         self._snapshot_cache: tuple[int, str] | None = None
+        self._leaves_out_cache: tuple[int, bool] | None = None
         self._presence: dict[str, dict[str, Any]] = {}
         self._presence_pacer = Pacer(settings.presence_hz, self._flush_presence)
         self._list_pacer = Pacer(settings.presence_hz, self._send_presence_list)
@@ -195,7 +201,7 @@ class Room:
             "server_time": now_ms(),
         }
         viewer = viewer_of(conn)
-        sees_all = viewer.facilitating or not leaves_out_anything(self.board)
+        sees_all = viewer.facilitating or not self._leaves_out()
         # The raw changes hold what this viewer may not see: while anything is left out, a snapshot.
         frames = self._missed_since(last) if last is not None and sees_all else None
         if frames is not None:
@@ -222,6 +228,14 @@ class Room:
             frames.append(frame)
         frames.reverse()
         return frames
+
+    def _leaves_out(self) -> bool:
+        """`leaves_out_anything`, which walks every item, once per seq: the board changes only by committed
+        changes (a refused one is undone before the lock is let go), and a reconnect storm asks it 200 times
+        at one seq."""
+        if self._leaves_out_cache is None or self._leaves_out_cache[0] != self.seq:
+            self._leaves_out_cache = (self.seq, leaves_out_anything(self.board))
+        return self._leaves_out_cache[1]
 
     def _snapshot(self) -> str:
         if self._snapshot_cache is None or self._snapshot_cache[0] != self.seq:
@@ -255,6 +269,9 @@ class Room:
         )
         for c in self.connections.values():
             c.send(frame)
+        self._list_pacer.period = max(
+            1.0 / self.settings.presence_hz, len(self.connections) / LIST_SOCKETS_PER_SECOND
+        )
 
     # -- durable changes ----------------------------------------------------------------------------------
 
@@ -386,7 +403,7 @@ class Room:
             resync = {"type": "resync", "seq": change.seq}
             # Once nothing is left out (the usual reveal), every socket gets the one cached snapshot: a room
             # of 200 would otherwise cost 200 snapshots of the board in one go.
-            whole = not leaves_out_anything(self.board)
+            whole = not self._leaves_out()
             snapshot = self._snapshot() if whole else dumps(snapshot_for(self.board, viewer))
             return dumps({**head, "ops": []}), f'{dumps(resync)[:-1]},"snapshot":{snapshot}}}'
         shown = [o for o in ops if op_visible(self.board, o, change.author_id, viewer, created)]
@@ -513,10 +530,12 @@ class Pacer:
         self._run(max(self._due, asyncio.get_running_loop().time()), out_of_step=self._asked == 1)
 
     def _run(self, start: float, *, out_of_step: bool = False) -> None:
-        self._due = start + self.period
         self._asked = 0
         self._out_of_step = out_of_step
-        self.action()
+        try:
+            self.action()
+        finally:  # after the action, which may change `period` (the presence list's, by the room's size)
+            self._due = start + self.period
 
     def cancel(self) -> None:
         if self._timer is not None:
