@@ -15,7 +15,7 @@ from typing import IO
 
 import httpx
 
-from .server import REPO, free_port
+from .server import REPO, free_port, terminate
 
 CONFIG = REPO / "deploy" / "haproxy.cfg"
 
@@ -120,12 +120,7 @@ class HAProxy:
 
     def stop(self) -> None:
         if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            terminate(self.proc)
             self.proc = None
         if self._log is not None:
             self._log.close()

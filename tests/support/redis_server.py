@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import IO
 
-from .server import free_port
+from .server import free_port, terminate
 
 
 def redis_binary() -> str | None:
@@ -82,12 +82,7 @@ class RedisServer:
     def stop(self) -> None:
         """SIGTERM; with no persistence, whatever Redis held is gone."""
         if self.proc is not None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+            terminate(self.proc)
             self.proc = None
         if self._log is not None:
             self._log.close()

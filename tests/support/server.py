@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import resource
-import signal
 import socket
 import subprocess
 import sys
@@ -22,6 +21,15 @@ def free_port() -> int:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
+
+def terminate(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
+    """SIGTERM, and SIGKILL if the process has not ended `timeout` seconds later (Fresque, Redis, HAProxy)."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
 
 # Test modules share one server and one address (127.0.0.1) for dozens of workshops (a fixture per case):
 # the creation allowance (`fresque.ratelimit.CreationLimiter`) is lifted unless a test's `env` sets it
@@ -113,12 +121,7 @@ class ServerProcess:
     def stop(self) -> None:
         if self.proc is None:
             return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        terminate(self.proc, timeout=15)
         self._finish()
 
     def kill(self) -> None:

@@ -322,9 +322,18 @@ async def export_csv(
 # -- the capabilities web as a PNG ---------------------------------------------------------------------------
 
 
-def radar_png(snapshot: Mapping[str, Any], action: Mapping[str, Any], lang: str, size: int) -> bytes:
-    settings = snapshot["settings"]
-    words = Labeller(settings, lang)
+@dataclass(frozen=True)
+class WebInputs:
+    """What a capabilities web draws: the board's axes and series in the reader's words, and levels."""
+
+    axes: list[str]
+    labels: list[str]
+    series: dict[str, str]
+    levels: dict[str, dict[str, int]]
+
+
+def web_inputs(settings: Mapping[str, Any], action: Mapping[str, Any], words: Labeller) -> WebInputs:
+    """The one reading of a board's settings and an action's levels for a web (this PNG, the schéma's SVG)."""
     axes = [str(a["id"]) for a in settings["axes"]][:MAX_AXES]
     labels = [words.entry("axis", a) for a in settings["axes"]][:MAX_AXES]
     series = {str(s["id"]): words.entry("series", s) for s in settings["series"][: len(SERIES_COLOURS)]}
@@ -335,7 +344,13 @@ def radar_png(snapshot: Mapping[str, Any], action: Mapping[str, Any], lang: str,
         if s in series
     }
     assert len(axes) >= MIN_AXES  # the board's rules keep three axes at least
-    return render_radar_png(axes, labels, series, levels, size)
+    return WebInputs(axes, labels, series, levels)
+
+
+def radar_png(snapshot: Mapping[str, Any], action: Mapping[str, Any], lang: str, size: int) -> bytes:
+    settings = snapshot["settings"]
+    web = web_inputs(settings, action, Labeller(settings, lang))
+    return render_radar_png(web.axes, web.labels, web.series, web.levels, size)
 
 
 def radar_etag(seq: int, size: int, lang: str) -> str:

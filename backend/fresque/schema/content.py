@@ -15,14 +15,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, Final
 
-from ..api.board_exports import Labeller
+from ..api.board_exports import Labeller, web_inputs
 from ..charts.diagnostic import Figure as ChartFigure
 from ..charts.diagnostic import Words, build_view
 from ..charts.svg import SUPPRESSED
 from ..diagnostic import THRESHOLD
 from ..i18n import direction_of, translator
 from ..print_pages import fiche_view, ordered_actions, timeline_view
-from ..radar import MAX_AXES, SERIES_COLOURS
 from .bidi import isolate
 from .figures import fresco_svg, radar_svg
 from .gather import Idea, PlanBoard, StudyFacts
@@ -516,15 +515,7 @@ class Builder:
         t = self.t
         settings = plan.snapshot["settings"]
         section = self.section(3, t("print.section.capabilities"), f"web-{f['id']}")
-        axes = [str(a["id"]) for a in settings["axes"]][:MAX_AXES]
-        labels = [words.entry("axis", a) for a in settings["axes"]][:MAX_AXES]
-        series = {str(s["id"]): words.entry("series", s) for s in settings["series"][: len(SERIES_COLOURS)]}
-        known = set(axes)
-        levels = {
-            s: {a: lv for a, lv in by_axis.items() if a in known}
-            for s, by_axis in action.get("capabilities", {}).items()
-            if s in series
-        }
+        web = web_inputs(settings, action, words)
         table = Table(
             t("print.section.capabilities"),
             (t("print.col.axis"), *f["series"]),
@@ -537,7 +528,8 @@ class Builder:
             section.blocks.append(Paragraph(t("print.empty")))
         scale = "; ".join(f"{lv} = {words.level(lv)}" for lv in range(5))
         section.blocks.append(Paragraph(scale, "note"))
-        svg = radar_svg(axes, labels, series, levels, t("print.radar_alt", title=f["title"]), self.lang)
+        alt = t("print.radar_alt", title=f["title"])
+        svg = radar_svg(web.axes, web.labels, web.series, web.levels, alt, self.lang)
         section.blocks.append(
             Figure(
                 f"web-{f['id']}",
