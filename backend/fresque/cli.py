@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 from typing import TextIO
@@ -100,8 +101,6 @@ def serve(settings: Settings, *, migrate_first: bool = True) -> None:
     # What is made so far (modules, the catalogue, the app) lives as long as the process: out of every garbage
     # collection from now on, so that a full one walks only what requests made (the diagnostic's first answer
     # on a 10-workshop study: ~100 ms of CPU less, docs/diagnostic.md).
-    import gc
-
     gc.collect()
     gc.freeze()
     uvicorn.run(
