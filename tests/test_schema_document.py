@@ -205,6 +205,9 @@ def test_the_odt_has_headings_fiches_and_pictures(
     for name in pictures:
         assert archive_part(response.content, name).startswith(b"\x89PNG")
     styles = archive_part(response.content, "styles.xml").decode("utf-8")
+    # headings unnumbered, as in the PDF and the contents (LibreOffice printed « 2.1. » before each one)
+    levels = re.findall(r"<text:outline-level-style [^>]*>", styles)
+    assert len(levels) >= 3 and all('style:num-format=""' in level for level in levels), levels[:3]
     assert ('style:writing-mode="rl-tb"' in styles) == (lang == "ar")
     # a French question de travail is a left-to-right paragraph in the Arabic document (its style's twin)
     question = next(p for p in document.body.paragraphs if str(p).strip() == "Q2 · Et le marché ?")

@@ -102,6 +102,12 @@ class OdtWriter:
                 if self.rtl:
                     language.update({"style:language-complex": lang, "style:country-complex": country})
                 style.set_properties(language, area="text")
+        # The document's headings carry no numbers (the PDF's neither): odfdo's template numbers the outline
+        # « 1. », « 2.1. », which LibreOffice would print before every heading and not in the contents.
+        for level in doc.styles.get_elements("//text:outline-style/text:outline-level-style"):
+            level.set_attribute("style:num-format", "")
+            for name in ("style:num-suffix", "loext:num-list-format"):
+                level.del_attribute(name)
         add = doc.insert_style
         add(
             odfdo.Style(
