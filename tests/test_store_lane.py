@@ -56,3 +56,23 @@ def test_a_change_goes_through_the_lane_durably_once(tmp_path: Path) -> None:
             await store.close()
 
     asyncio.run(scenario())
+
+
+def test_a_commit_that_fails_leaves_the_lane_usable(tmp_path: Path) -> None:
+    """A failed COMMIT (here a deferred foreign key) is rolled back: the next transaction on the same
+    connection begins and commits, and nothing of the failed one is kept."""
+    from fresque.db.lane import transaction
+
+    conn = sqlite3.connect(tmp_path / "t.sqlite3", isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    conn.execute(
+        "CREATE TABLE child (id INTEGER PRIMARY KEY, "
+        "parent INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)"
+    )
+    with pytest.raises(sqlite3.IntegrityError):  # raised by the COMMIT, not by the INSERT
+        transaction(conn, lambda c: c.execute("INSERT INTO child VALUES (1, 99)"))
+    assert not conn.in_transaction
+    transaction(conn, lambda c: c.execute("INSERT INTO parent VALUES (99)"))
+    assert conn.execute("SELECT count(*) FROM child").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM parent").fetchone()[0] == 1

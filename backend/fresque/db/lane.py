@@ -66,12 +66,17 @@ class Lane:
 
 
 def transaction(conn: sqlite3.Connection, work: Callable[[sqlite3.Connection], T]) -> T:
-    """`work` inside BEGIN IMMEDIATE … COMMIT; rolled back when it raises."""
+    """`work` inside BEGIN IMMEDIATE … COMMIT; rolled back when it or the COMMIT raises.
+
+    A COMMIT can fail too (a deferred constraint, a full disk, an I/O error); the transaction is then still
+    open, and without the rollback every later BEGIN on this one connection would fail: the lane would die.
+    """
     conn.execute("BEGIN IMMEDIATE")
     try:
         result = work(conn)
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
     return result
