@@ -1,11 +1,15 @@
 """Pure parts of the schéma (no server): the anchors turned physical for resvg, the margin string's CSS
-escaping, and the Arabic figures drawn as PNG in the PDF's HTML while the others stay SVG."""
+escaping, the Arabic figures drawn as PNG in the PDF's HTML while the others stay SVG, and the garbage
+collector paused while WeasyPrint draws."""
 
 from __future__ import annotations
 
 import base64
+import gc
 import xml.etree.ElementTree as ET
 
+import pytest
+from fresque.pdf import html_to_pdf
 from fresque.schema.bidi import direction, isolate
 from fresque.schema.html import css_string, image_src, render_html
 from fresque.schema.raster import physical_anchors
@@ -73,3 +77,24 @@ def test_words_in_the_other_script_are_isolated_in_their_direction() -> None:
     assert '<p class="">سؤال ؟</p>' in html  # the document's own direction: as it is
     assert '<bdi dir="ltr">Diagnostic Zq</bdi>' in html  # the cover's title too
     assert 'dir="auto"' not in html
+
+
+def test_the_collector_is_paused_while_weasyprint_draws_and_back_after() -> None:
+    """Full collections over WeasyPrint's millions of short-lived objects took 1.5-3 s of a 120-page
+    schéma's CPU (docs/schema.md): `html_to_pdf` draws with the collector paused, and restores it."""
+    import weasyprint  # type: ignore[import-untyped]  # fresque.pdf imports it on first use too
+
+    seen: list[bool] = []
+    real = weasyprint.HTML.write_pdf
+
+    def write_pdf(self: object, *args: object, **kwargs: object) -> bytes:
+        seen.append(gc.isenabled())
+        return bytes(real(self, *args, **kwargs))
+
+    assert gc.isenabled()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(weasyprint.HTML, "write_pdf", write_pdf)
+        pdf = html_to_pdf("<html lang='fr'><title>t</title><p>Bonjour</p></html>")
+    assert pdf.startswith(b"%PDF")
+    assert seen == [False]
+    assert gc.isenabled()
