@@ -268,7 +268,7 @@ def test_the_facilitator_adds_an_action_fresco_prints_it_and_downloads_its_table
             "href", f"/boards/{ws.board}?view=projector"
         )
         expect(residents.get_by_role("link", name="Imprimer le calendrier")).to_have_count(0)
-        tables = residents.locator(".csv-tables")
+        tables = residents.locator(".csv-menu:not(.poster-menu) .csv-tables")  # not the poster menu
         expect(tables).to_be_hidden()
         residents.locator("summary", has_text="Tableur (CSV)").click()
         expect(tables.get_by_role("link")).to_have_text(
