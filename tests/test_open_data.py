@@ -280,7 +280,8 @@ def test_readme_in_three_languages_and_the_licence(study: SeededStudy, tmp_path:
             assert f"data/{table}.csv" in texts[lang]
     fr, en, ar = texts["fr"], texts["en"], texts["ar"]
     assert "Licence Ouverte / Open Licence 2.0" in fr and "ODbL" in fr and "partage à l'identique" in fr
-    assert "« < 5 »" in fr and "suppressed" in fr and "true" in fr
+    # « < 5 » with French spacing: no-break spaces inside the guillemets
+    assert "«\u00a0< 5\u00a0»" in fr and "suppressed" in fr and "true" in fr
     assert "`?licence=odbl-1.0`" in fr  # how to get the alternative
     assert "share-alike" in en and "Etalab" in en
     assert ar.startswith('<div dir="rtl" lang="ar">') and ar.rstrip().endswith("</div>")
