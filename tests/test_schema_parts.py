@@ -98,3 +98,21 @@ def test_the_collector_is_paused_while_weasyprint_draws_and_back_after() -> None
     assert pdf.startswith(b"%PDF")
     assert seen == [False]
     assert gc.isenabled()
+
+
+def test_overlapping_pauses_turn_the_collector_back_on_only_when_the_last_ends() -> None:
+    """A PDF drawn in a thread while the event loop counts a diagnostic: neither pause turns the collector
+    back on under the other, and it is on again once both have ended."""
+    import gc
+
+    from fresque.collector import gc_paused
+
+    assert gc.isenabled()
+    first = gc_paused()
+    second = gc_paused()
+    first.__enter__()
+    second.__enter__()
+    first.__exit__(None, None, None)  # the first to enter ends first: the second still runs
+    assert not gc.isenabled()
+    second.__exit__(None, None, None)
+    assert gc.isenabled()

@@ -11,7 +11,7 @@ import asyncio
 from typing import Any
 
 from fresque.api.errors import ApiError
-from fresque.diagnostic.pause import gc_paused
+from fresque.collector import gc_paused
 
 MISSING_PANGO = (
     "PDF export needs Pango and a font with Arabic glyphs on the server: "
@@ -42,7 +42,7 @@ def html_to_pdf(html: str, *, base_url: str | None = None) -> bytes:
     # WeasyPrint makes millions of short-lived objects (styles, boxes, layouts): with the collector on,
     # CPython runs full collections over the whole server during a long document, 1.5-2.5 s of a
     # 120-page schéma's ~12 s of CPU (docs/schema.md). What they hold is freed by reference counting or
-    # with the document; the collector comes back as it was at the end (diagnostic/pause.py).
+    # with the document; the collector comes back as it was at the end (fresque/collector.py).
     with gc_paused():
         document = weasyprint.HTML(string=html, base_url=base_url)
         pdf: bytes = document.write_pdf()

@@ -28,11 +28,11 @@ from fastapi.responses import Response as HttpResponse
 from sqlalchemy import Table, select
 
 from ..catalogue import Catalogue
+from ..collector import gc_paused
 from ..db.models import Board, BoardSnapshot, CustomPictogram, Participant, SurveyResponse
 from ..db.store import BoardRow
 from ..diagnostic import BoardFacts, Person, Response, StudyInputs, diagnose, people_of, snapshot_facts
 from ..diagnostic.compute import questions_of
-from ..diagnostic.pause import gc_paused
 from ..diagnostic.shape import Filters, Labels, NeighbourhoodInfo, RefInfo, WorkshopInfo
 from ..people import AgeBand, Fragility
 from ..rooms.registry import BoardNotFound
@@ -94,7 +94,7 @@ async def facts_of(services: Services, state: StudyState) -> list[BoardFacts]:
             categories = state.categories.get(board.workshop_id, {})
             row = stored.get(board.id)
             if row is not None and row.seq == board.head_seq:
-                with gc_paused():  # the parsed JSON is garbage at once (diagnostic/pause.py)
+                with gc_paused():  # the parsed JSON is garbage at once (fresque/collector.py)
                     facts = snapshot_facts(
                         json.loads(row.state),
                         board_id=board.id,
@@ -265,7 +265,7 @@ async def study_state(services: Services, study_id: str) -> StudyState:
             categories.setdefault(pic.workshop_id, {})[custom_ref(pic.id)] = pic.category
     known = {h["id"] for h in hoods}
     responses = []
-    with gc_paused():  # thousands of small parsed answers (diagnostic/pause.py)
+    with gc_paused():  # thousands of small parsed answers (fresque/collector.py)
         for resp in response_rows:
             answers = _answers.get(resp.id)
             if answers is None:

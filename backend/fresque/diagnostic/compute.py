@@ -13,9 +13,9 @@ from collections.abc import Callable, Hashable, Iterable, Mapping, MutableMappin
 from dataclasses import dataclass, field, replace
 from typing import Any, Final, cast
 
+from ..collector import gc_paused
 from ..people import AGE_BANDS, FRAGILITY_LEVELS
 from .boards import BoardFacts, Person
-from .pause import gc_paused
 from .shape import (
     SUPPRESSED,
     ActivityRow,
@@ -555,7 +555,7 @@ def _group(
 
 
 def diagnose(inputs: StudyInputs, filters: Filters | None = None) -> Diagnostic:
-    with gc_paused():  # a burst of short-lived counts (pause.py)
+    with gc_paused():  # a burst of short-lived counts (fresque/collector.py)
         return _diagnose(inputs, filters or NO_FILTERS)
 
 
