@@ -124,6 +124,14 @@ def votes_shown(board: Board, item_id: str, viewer: Viewer, totals: Mapping[str,
     return totals.get(item_id, 0)
 
 
+def solution_rank(entry: Json) -> tuple[Any, ...]:
+    """The order solutions are listed in (a solution's JSON): most votes first, then unvoted ones by words."""
+    if entry["votes"] is not None:
+        return (0, -entry["votes"], entry["board_title"], entry["item"])
+    words = entry["text"] or (entry["label"] or {}).get("fr") or ""
+    return (1, words.casefold(), entry["board_title"], entry["item"])
+
+
 def solution_json(item: Item, pictures: Pictures) -> Json:
     return {
         "text": item.text,

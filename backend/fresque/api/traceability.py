@@ -45,6 +45,7 @@ from ..behind import (
     live_solution,
     reach_of,
     solution_json,
+    solution_rank,
     viewer_of,
     votes_shown,
     wanted_of,
@@ -61,15 +62,6 @@ from .errors import ApiError
 router = APIRouter(prefix="/api")
 
 Json = dict[str, Any]
-
-# The names these helpers had here before `fresque.behind` held them; modules written meanwhile import them
-# from this one (api.work_questions, schema.gather). The same objects.
-_live_solution = live_solution
-_solution_json = solution_json
-_votes = votes_shown
-_behind_actions = behind.behind_actions
-__all__ = ["PicturesByWorkshop", "_behind_actions", "_live_solution", "_solution_json", "_votes", "router"]
-
 
 # -- reading the boards ------------------------------------------------------------------------------------
 
@@ -170,13 +162,6 @@ async def _board_row(services: Services, session: SessionInfo, board_id: str, ki
 # -- the routes --------------------------------------------------------------------------------------------
 
 
-def _solution_rank(entry: Json) -> tuple[Any, ...]:
-    if entry["votes"] is not None:
-        return (0, -entry["votes"], entry["board_title"], entry["item"])
-    words = entry["text"] or (entry["label"] or {}).get("fr") or ""
-    return (1, words.casefold(), entry["board_title"], entry["item"])
-
-
 @router.get("/workshops/{workshop_id}/solutions")
 async def workshop_solutions(workshop_id: str, session: ReaderSession, services: ServicesDep) -> Json:
     _same_workshop(session, workshop_id)
@@ -220,7 +205,7 @@ async def workshop_solutions(workshop_id: str, session: ReaderSession, services:
                     )
         except BoardNotFound:
             continue
-    solutions.sort(key=_solution_rank)
+    solutions.sort(key=solution_rank)
     return {"solutions": solutions}
 
 

@@ -54,6 +54,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..auth import new_id
+from ..behind import PicturesByWorkshop, live_solution, solution_rank, votes_shown
 from ..core.actions import ActionBoard
 from ..core.board import Board
 from ..core.errors import RuleError
@@ -65,7 +66,6 @@ from ..uploads import CUSTOM_REF_PREFIX
 from .account_deps import AccountReader, AccountWriter, study_role
 from .deps import ReaderSession, Services, ServicesDep
 from .errors import ApiError
-from .traceability import PicturesByWorkshop, _live_solution, _solution_rank, _votes
 
 router = APIRouter(prefix="/api")
 
@@ -196,7 +196,7 @@ async def _idea(services: Services, study_id: str, board_id: str, item_id: str) 
             board = room.board
             if not isinstance(board, Board):  # pragma: no cover - the row said exploration
                 return None
-            item = _live_solution(board, item_id, STRANGER)
+            item = live_solution(board, item_id, STRANGER)
             if item is None:
                 return None
             return {"workshop_id": row.workshop_id, "board_title": board.settings.title, "item": item}
@@ -379,7 +379,7 @@ async def study_ideas(study_id: str, signed_in: AccountReader, services: Service
                         continue
                     totals = board.vote_totals()
                     for item_id in sorted(board.items):
-                        item = _live_solution(board, item_id, STRANGER)
+                        item = live_solution(board, item_id, STRANGER)
                         if item is None:
                             continue
                         ideas.append(
@@ -391,14 +391,14 @@ async def study_ideas(study_id: str, signed_in: AccountReader, services: Service
                                 "ref": item.ref,
                                 "label": pictures.label(item.ref),
                                 "picture_url": pictures.picture(item.ref),
-                                "votes": _votes(board, item.id, STRANGER, totals),
+                                "votes": votes_shown(board, item.id, STRANGER, totals),
                                 "workshop": {"id": workshop_id, "title": title},
                                 "neighbourhood": place,
                             }
                         )
             except BoardNotFound:
                 continue
-    ideas.sort(key=_solution_rank)
+    ideas.sort(key=solution_rank)
     return {"ideas": ideas}
 
 
