@@ -160,11 +160,8 @@ class JoinLimiter:
 
     def retry_after(self, address: str) -> int:
         """0 when `address` may try a code now, else the seconds to wait."""
-        guesser = self._addresses.get(address)
-        own = guesser.own.retry_after()
-        if own:
-            return own
-        return join_wait(own, self.global_bucket.retry_after(), guesser.record.retry_after())
+        g = self._addresses.get(address)
+        return join_wait(g.own.retry_after(), self.global_bucket.retry_after(), g.record.retry_after())
 
     def failed(self, address: str) -> None:
         guesser = self._addresses.get(address)
