@@ -196,43 +196,23 @@ def fresco_svg(
                 "stroke-dasharray": "5 3",
             },
         )
-    # legend: one swatch per lane, then draft and milestone
+    # legend: one swatch per lane, then draft and milestone, each followed by its words
     x, y = 0.0, top + 3 * k
+
+    def swatch(fill: str, stroke: str, words: str, **more: str) -> None:
+        nonlocal x
+        box = {"x": _n(x), "y": _n(y), "width": _n(8 * k), "height": _n(4 * k), "rx": "4"}
+        ET.SubElement(root, "rect", {**box, "fill": fill, "stroke": stroke, "stroke-width": "2", **more})
+        _words(words)
+
+    def _words(words: str) -> None:
+        nonlocal x
+        _text(root, x + 10 * k, y + 3.3 * k, f"{FSI}{words}{PDI}", 3.2 * k)
+        x += (14 + len(words) * 2.0) * k
+
     for item in timeline["legend"]:
-        ET.SubElement(
-            root,
-            "rect",
-            {
-                "x": _n(x),
-                "y": _n(y),
-                "width": _n(8 * k),
-                "height": _n(4 * k),
-                "rx": "4",
-                "fill": item["fill"],
-                "stroke": item["stroke"],
-                "stroke-width": "2",
-            },
-        )
-        label = item["label"]
-        _text(root, x + 10 * k, y + 3.3 * k, f"{FSI}{label}{PDI}", 3.2 * k)
-        x += (14 + len(label) * 2.0) * k
-    ET.SubElement(
-        root,
-        "rect",
-        {
-            "x": _n(x),
-            "y": _n(y),
-            "width": _n(8 * k),
-            "height": _n(4 * k),
-            "rx": "4",
-            "fill": "#fff",
-            "stroke": "#555",
-            "stroke-width": "2",
-            "stroke-dasharray": "6 4",
-        },
-    )
-    _text(root, x + 10 * k, y + 3.3 * k, f"{FSI}{legend[0]}{PDI}", 3.2 * k)
-    x += (14 + len(legend[0]) * 2.0) * k
+        swatch(item["fill"], item["stroke"], item["label"])
+    swatch("#fff", "#555", legend[0], **{"stroke-dasharray": "6 4"})
     ET.SubElement(
         root,
         "path",
@@ -242,7 +222,7 @@ def fresco_svg(
             "fill": "#444",
         },
     )
-    _text(root, x + 10 * k, y + 3.3 * k, f"{FSI}{legend[1]}{PDI}", 3.2 * k)
+    _words(legend[1])
     return ET.tostring(root, encoding="unicode"), width, height
 
 
