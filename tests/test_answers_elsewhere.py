@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from support.server import ServerProcess
 from support.study_partners import PartnersStudy, ack, make_partners_study, seed_ideas
-from test_study_partners import actions_client, create
+from test_study_partners import actions_client, create, outsider_plan
 
 PARTNERS_TITLE = "Permanence dans les deux quartiers"  # test_study_partners.create's fiche title
 
@@ -84,13 +84,7 @@ async def test_a_residents_idea_counts_the_partners_actions_and_learns_nothing_e
 
 async def test_a_workshop_on_its_own_answers_as_before(study: PartnersStudy) -> None:
     outsider = study.outsider
-    board = study.add_board(outsider, "actions", "Plan")
-    client = outsider.client(board_id=board)
-    await client.connect()
-    try:
-        await ack(client, [create("act-out001", [(outsider.board_id, "sol-out1")])])
-    finally:
-        await client.close()
+    await outsider_plan(study)
     answered = study.server.get(f"/api/boards/{outsider.board_id}/answers", outsider.token("Omar")).json()
     assert set(answered) == {"answers"}
     assert [a["action"] for a in answered["answers"]["sol-out1"]] == ["act-out001"]

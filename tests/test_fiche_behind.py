@@ -19,7 +19,7 @@ from fresque.print_pages import behind_view, question_view
 from support.server import ServerProcess
 from support.study_partners import PartnersStudy, ack, make_partners_study, seed_ideas
 from test_print_pages import text_of
-from test_study_partners import actions_client, create
+from test_study_partners import actions_client, create, outsider_plan
 
 
 @pytest.fixture
@@ -154,13 +154,7 @@ async def test_a_hidden_idea_of_another_workshop_is_never_printed(study: Partner
 
 async def test_a_workshop_on_its_own_prints_its_ideas_as_before(study: PartnersStudy) -> None:
     outsider = study.outsider
-    board = study.add_board(outsider, "actions", "Plan")
-    client = outsider.client(board_id=board)
-    await client.connect()
-    try:
-        await ack(client, [create("act-out001", [(outsider.board_id, "sol-out1")])])
-    finally:
-        await client.close()
+    board = await outsider_plan(study)
     words = printed(study, board, "act-out001", outsider.token("Omar"))
     assert "Solutions proposées par les habitants «\u00a0Bus du soir\u00a0»" in words
     assert "Derrière cette action" not in words

@@ -50,6 +50,20 @@ def create(action_id: str, links: list[tuple[str, str]], **extra: Any) -> dict[s
     }
 
 
+async def outsider_plan(study: PartnersStudy) -> str:
+    """The workshop outside the study gets its own action fresco, whose action `act-out001` links its own
+    residents' idea `sol-out1`: the case that must work as before studies existed. Returns the board's id."""
+    outsider = study.outsider
+    board = study.add_board(outsider, "actions", "Plan")
+    client = outsider.client(board_id=board)
+    await client.connect()
+    try:
+        await ack(client, [create("act-out001", [(outsider.board_id, "sol-out1")])])
+    finally:
+        await client.close()
+    return board
+
+
 async def test_the_partners_link_solutions_of_the_whole_study_and_no_further(study: PartnersStudy) -> None:
     server = study.server
     north, south, outsider = study.north.board_id, study.south.board_id, study.outsider.board_id
