@@ -60,6 +60,8 @@ class Participant(Base):
     host_id: Mapped[str | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
     # Removed by a facilitator: sessions revoked, sockets closed; the row stays as an author of the boards.
     removed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When their last socket left a board (the console's "last seen"), kept across restarts and processes.
+    last_seen: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Session(Base):
@@ -85,6 +87,12 @@ class Board(Base):
     # The seq of the last acknowledged change; advanced by compare-and-set so that only one writer owns it.
     head_seq: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Several processes (`fresque.cluster`): the lease of the process that writes this board. `writer_epoch`
+    # is its fencing token, checked by every commit in its own transaction; `writer_until` is on the
+    # database's clock. Unused by one process on SQLite.
+    writer: Mapped[str | None] = mapped_column(String(64))
+    writer_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    writer_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class BoardOp(Base):
