@@ -116,10 +116,12 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
             surveys=SurveyStore(store),
             work_questions=WorkQuestionStore(store),
         )
+        rooms.departures.start()  # the console's "last seen", written in batches
         try:
             yield
         finally:
             await rooms.close_all()
+            await rooms.departures.stop()  # the departures not written yet, before the store closes
             await store.close()
             if link is not None:
                 await link.close()

@@ -5,7 +5,8 @@ workshop may add the residents who share their device (a table screen). Reads ta
 `BrowserWriterSession` (Bearer, or cookie + Origin + CSRF header), so the facilitator page can call them.
 
 - `GET /api/workshops/{id}/participants`: everyone, with `present`/`devices` (live sockets on any open board
-  of the workshop, this process) and `last_seen` (when their socket last left, from memory);
+  of the workshop, this process) and `last_seen` (when their socket last left a board: the row's, or this
+  process's departure not written yet, `fresque.last_seen`);
 - `PATCH /api/workshops/{id}/participants/{pid}` `{alias?, colour?}`: live sockets take the new alias and
   their boards send the presence list again;
 - `DELETE /api/workshops/{id}/participants/{pid}`: removed (kept as an author), every session of theirs and of
@@ -77,7 +78,7 @@ def person_json(
     if present is not None and services is not None:
         out["present"] = person.id in present
         out["devices"] = present.get(person.id, [])
-        seen = services.rooms.last_seen(person.id)
+        seen = services.rooms.last_seen(person.id, person.last_seen)
         out["last_seen"] = None if seen is None else seen.isoformat(timespec="seconds")
     return out
 

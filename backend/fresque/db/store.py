@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final, cast
 
-from sqlalchemy import Row, Table, delete, func, insert, or_, select, update
+from sqlalchemy import Row, Table, bindparam, delete, func, insert, or_, select, update
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -123,6 +123,7 @@ class PersonRow:
     consent: bool | None
     host_id: str | None
     removed_at: datetime | None
+    last_seen: datetime | None = None  # when their last socket left a board, as written (`fresque.last_seen`)
 
 
 def now() -> datetime:
@@ -518,13 +519,18 @@ class Store:
         snapshot: str | None = None,
         compact_before: int | None = None,
         title: str | None = None,
+        fence: int | None = None,
     ) -> None:
         """Commit one change; raises DuplicateOp for an op_id already logged, HeadMoved if we lost the board.
 
         When `snapshot` is given it is the state after this change and replaces the board's snapshot in the
         same transaction; payloads of changes with seq < `compact_before` are then dropped. `title` is the
-        board's new title when this change renamed it.
+        board's new title when this change renamed it. `fence` (several processes, `fresque.db.leases`) is
+        the writer's lease epoch: the head moves only while the board's `writer_epoch` is still that, in the
+        same statement, so a writer that lost its lease, however late it comes back, commits nothing.
         """
+        if fence is not None and self._writer is not None:  # pragma: no cover - refused by `fresque.config`
+            raise RuntimeError("several-process mode needs PostgreSQL")
         if self._writer is not None and self._write_lock is not None:
             try:
                 async with self._write_lock:
@@ -549,13 +555,14 @@ class Store:
                         created_at=now(),
                     )
                 )
+                head = update(boards).where(boards.c.id == board_id, boards.c.head_seq == change.seq - 1)
+                if fence is not None:
+                    head = head.where(boards.c.writer_epoch == fence)
                 moved = await conn.execute(
-                    update(boards)
-                    .where(boards.c.id == board_id, boards.c.head_seq == change.seq - 1)
-                    .values(head_seq=change.seq, **({"title": title} if title is not None else {}))
+                    head.values(head_seq=change.seq, **({"title": title} if title is not None else {}))
                 )
                 if moved.rowcount != 1:
-                    raise HeadMoved(f"board {board_id} is no longer at seq {change.seq - 1}")
+                    raise HeadMoved(f"board {board_id} is no longer at seq {change.seq - 1} (or not ours)")
                 if snapshot is not None:
                     await self._put_snapshot(conn, board_id, change.seq, snapshot, compact_before)
         except IntegrityError:
@@ -564,15 +571,29 @@ class Store:
                 raise
             raise DuplicateOp(seq) from None
 
-    async def save_snapshot(self, board_id: str, seq: int, state: str, compact_before: int | None) -> None:
+    async def save_snapshot(
+        self, board_id: str, seq: int, state: str, compact_before: int | None, *, at_head: bool = False
+    ) -> bool:
+        """Store the board's state at `seq`. With `at_head` (several processes: any of them may hold the
+        state), only while the board's head is still `seq`, checked under the board row's lock in the same
+        transaction: a snapshot never replaces a newer one. Returns whether it was stored."""
         if self._writer is not None and self._write_lock is not None:
             async with self._write_lock:
                 await self._writer.run(
                     _put_snapshot_sqlite, board_id, seq, state, sqlite_time(now()), compact_before
                 )
-            return
+            return True
         async with self._write() as conn:
+            if at_head:
+                held = await conn.execute(
+                    update(boards)
+                    .where(boards.c.id == board_id, boards.c.head_seq == seq)
+                    .values(head_seq=seq)  # takes the row's lock: no commit slips in before ours ends
+                )
+                if held.rowcount != 1:
+                    return False
             await self._put_snapshot(conn, board_id, seq, state, compact_before)
+        return True
 
     async def _put_snapshot(
         self, conn: AsyncConnection, board_id: str, seq: int, state: str, compact_before: int | None
@@ -813,6 +834,26 @@ class Store:
                 await conn.execute(delete(participants).where(participants.c.id.in_(stale)))
         return len(stale)
 
+    # -- the console's "last seen", written in batches (`fresque.last_seen`) ---------------------------------
+
+    async def record_last_seen(self, seen: Mapping[str, datetime]) -> None:
+        """Write a batch of departures (participant id → when) in one transaction, one UPDATE statement for
+        all. A row only moves forward: two processes flushing out of order cannot put it back; a participant
+        deleted meanwhile is simply not matched."""
+        if not seen:
+            return
+        at = bindparam("at", type_=participants.c.last_seen.type)
+        query = (
+            update(participants)
+            .where(
+                participants.c.id == bindparam("pid"),
+                or_(participants.c.last_seen.is_(None), participants.c.last_seen < at),
+            )
+            .values(last_seen=at)
+        )
+        async with self._write() as conn:
+            await conn.execute(query, [{"pid": pid, "at": when} for pid, when in seen.items()])
+
 
 # -- SQLite's hot path, run in a `Lane`'s thread: the same statements as the SQLAlchemy ones above ----------
 
@@ -940,4 +981,5 @@ def _person(row: Row[Any]) -> PersonRow:
         consent=row.consent,
         host_id=row.host_id,
         removed_at=None if row.removed_at is None else _utc(row.removed_at),
+        last_seen=None if row.last_seen is None else _utc(row.last_seen),
     )

@@ -14,12 +14,13 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 
 from ..config import Settings
 from ..core.board import Board
 from ..core.visibility import Viewer, item_visible
 from ..db.store import Store
+from ..last_seen import LastSeen
 from ..study_scope import viewer_for, within_reach
 from ..uploads import custom_ref
 from .caps import SocketCaps, default_max_sockets
@@ -49,9 +50,9 @@ class Rooms:
         )
         self._erasing: set[str] = set()  # boards being erased: no room opens for them
         self._withdrawn: set[str] = set()  # custom refs being deleted: no board takes them anew
-        # When each participant's last socket left a board (this process's memory only: the console's
-        # "last seen"; a restart forgets it).
-        self._last_seen: dict[str, datetime] = {}
+        # When each participant's last socket left a board: the console's "last seen", written to the
+        # database in batches (`fresque.last_seen`; the application starts and stops its flusher).
+        self.departures = LastSeen(store)
 
     @asynccontextmanager
     async def use(self, board_id: str) -> AsyncIterator[Room]:
@@ -206,11 +207,12 @@ class Rooms:
 
     def left(self, conn: Connection) -> None:
         """A socket left its room (`Room.leave`): remember when, for the console's "last seen"."""
-        self._last_seen[conn.participant_id] = datetime.now(UTC)
+        self.departures.record(conn.participant_id)
 
-    def last_seen(self, participant_id: str) -> datetime | None:
-        """When this participant's socket last left a board, since this process started; None if unknown."""
-        return self._last_seen.get(participant_id)
+    def last_seen(self, participant_id: str, stored: datetime | None = None) -> datetime | None:
+        """When this participant's socket last left a board: the later of this process's departure not
+        written yet and `stored` (the row's `last_seen`); None if neither knows."""
+        return self.departures.latest(participant_id, stored)
 
     def disconnect_participants(self, participant_ids: Iterable[str], code: int, reason: str) -> int:
         """Close every live socket of these participants, on every board, at once; returns how many."""
