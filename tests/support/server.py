@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+import signal
 import socket
 import subprocess
 import sys
@@ -121,6 +122,8 @@ class ServerProcess:
     def stop(self) -> None:
         if self.proc is None:
             return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGCONT)  # a paused process would not act on SIGTERM
         terminate(self.proc, timeout=15)
         self._finish()
 
@@ -131,6 +134,21 @@ class ServerProcess:
         self.proc.kill()
         self.proc.wait()
         self._finish()
+
+    @property
+    def pid(self) -> int | None:
+        """The server's OS process id while it runs (several-process mode names its writer with it)."""
+        return None if self.proc is None else self.proc.pid
+
+    def pause(self) -> None:
+        """SIGSTOP: the process holds its sockets and its state but runs nothing, as in a long GC pause."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """SIGCONT after `pause`: it runs on from where it stopped, its timers all late."""
+        assert self.proc is not None
+        self.proc.send_signal(signal.SIGCONT)
 
     # -- HTTP helpers ------------------------------------------------------------------------------------
 
