@@ -13,10 +13,8 @@ tests skip saying so, unless FRESQUE_REQUIRE_REDIS=1 / FRESQUE_REQUIRE_HAPROXY=1
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,6 +24,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 
 from support.haproxy import HAProxy, haproxy_binary
+from support.postgres import PostgresServer, pg_bin
 from support.redis_server import RedisServer, redis_binary
 from support.server import ServerProcess
 
@@ -35,63 +34,10 @@ REPO = Path(__file__).resolve().parents[1]
 # -- PostgreSQL --------------------------------------------------------------------------------------------
 
 
-def _pg_bin() -> Path | None:
-    found = shutil.which("pg_ctl")
-    if found:
-        return Path(found).resolve().parent
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"), reverse=True)
-    return candidates[0].parent if candidates else None
-
-
-class PostgresServer:
-    def __init__(self, bindir: Path) -> None:
-        self.bindir = bindir
-        self.root = Path(tempfile.mkdtemp(prefix="fresque-pg-"))
-        self.datadir = self.root / "data"
-        self.port = _free_port()
-        self.as_root = os.geteuid() == 0
-
-    def _run(self, *args: str) -> None:
-        command = [str(a) for a in args]
-        if self.as_root:
-            command = ["runuser", "-u", "postgres", "--", *command]
-        subprocess.run(command, check=True, capture_output=True, timeout=120)
-
-    def start(self) -> None:
-        if self.as_root:
-            shutil.chown(self.root, "postgres", "postgres")
-        self._run(self.bindir / "initdb", "-D", self.datadir, "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        self._run(
-            self.bindir / "pg_ctl",
-            "-D",
-            self.datadir,
-            "-w",
-            "-l",
-            self.root / "log",
-            "-o",
-            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c max_connections=200",
-            "start",
-        )
-
-    def stop(self) -> None:
-        try:
-            self._run(self.bindir / "pg_ctl", "-D", self.datadir, "-m", "fast", "stop")
-        finally:
-            shutil.rmtree(self.root, ignore_errors=True)
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
     required = os.environ.get("FRESQUE_REQUIRE_POSTGRES") == "1"
-    bindir = _pg_bin()
+    bindir = pg_bin()
     if bindir is None:
         if required:
             pytest.fail("FRESQUE_REQUIRE_POSTGRES=1 but no PostgreSQL (pg_ctl) is installed")
