@@ -73,7 +73,12 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         store = Store.from_url(settings.database_url)
-        rooms = Rooms(store, refs, settings)
+        node = None
+        if settings.redis_url:  # several processes: boards shared through Redis (`fresque.cluster`)
+            from .cluster.node import Node
+
+            node = Node(settings.redis_url, store)
+        rooms = Rooms(store, refs, settings, node=node)
         pictures = CustomPictures(
             store,
             settings.data_dir,
@@ -117,10 +122,14 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
             work_questions=WorkQuestionStore(store),
         )
         rooms.departures.start()  # the console's "last seen", written in batches
+        if node is not None:
+            await node.start()
         try:
             yield
         finally:
             await rooms.close_all()
+            if node is not None:
+                await node.close()
             await rooms.departures.stop()  # the departures not written yet, before the store closes
             await store.close()
             if link is not None:

@@ -5,7 +5,7 @@ workshop may add the residents who share their device (a table screen). Reads ta
 `BrowserWriterSession` (Bearer, or cookie + Origin + CSRF header), so the facilitator page can call them.
 
 - `GET /api/workshops/{id}/participants`: everyone, with `present`/`devices` (live sockets on any open board
-  of the workshop, this process) and `last_seen` (when their socket last left a board: the row's, or this
+  of the workshop, on any process) and `last_seen` (when their socket last left a board: the row's, or this
   process's departure not written yet, `fresque.last_seen`);
 - `PATCH /api/workshops/{id}/participants/{pid}` `{alias?, colour?}`: live sockets take the new alias and
   their boards send the presence list again;
@@ -95,7 +95,7 @@ async def list_participants(
     workshop_id: str, session: ReaderSession, services: ServicesDep
 ) -> dict[str, Any]:
     require_facilitating(session, workshop_id)
-    present = services.rooms.present(workshop_id)
+    present = await services.rooms.present_everywhere(workshop_id)
     people = await services.store.people(workshop_id)
     return {"participants": [person_json(p, present=present, services=services) for p in people]}
 
@@ -121,7 +121,8 @@ async def rename_participant(
         services.rooms.rename(participant_id, alias)
     renamed = await services.store.person(participant_id)
     assert renamed is not None
-    return person_json(renamed, present=services.rooms.present(workshop_id), services=services)
+    present = await services.rooms.present_everywhere(workshop_id)
+    return person_json(renamed, present=present, services=services)
 
 
 @router.delete("/workshops/{workshop_id}/participants/{participant_id}", status_code=204)

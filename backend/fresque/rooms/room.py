@@ -14,7 +14,7 @@ import logging
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..boards import AnyBoard, state_from_snapshot
 from ..changes import KnownSolutions, apply_batch, apply_op, linked_boards, names_question, reveals, stamp
@@ -42,6 +42,10 @@ from ..protocol import (
 from ..roles import facilitates
 from ..study_scope import question_ids
 from .connection import CLOSE_PROTOCOL_MISMATCH, Connection
+from .forwarded import Forwarded
+
+if TYPE_CHECKING:
+    from ..cluster.board import BoardLink
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +62,7 @@ def now_ms() -> int:
     return time.time_ns() // 1_000_000
 
 
-def viewer_of(conn: Connection) -> Viewer:
+def viewer_of(conn: Connection | Forwarded) -> Viewer:
     return Viewer(people=conn.hosted | {conn.participant_id}, facilitating=facilitates(conn.role))
 
 
@@ -112,6 +116,9 @@ class Room:
         # An action fresco's links: the solutions a viewer sees on an exploration board of the workshop,
         # None for a board that is not one (set by the registry, which can open the other board).
         self.solutions_for: Callable[[str, str, Viewer], Awaitable[frozenset[str] | None]] = _no_solutions
+        # Several processes (`fresque.cluster`): this board's link to the others; None for one process, where
+        # this room always writes.
+        self.link: BoardLink | None = None
 
     # -- opening ------------------------------------------------------------------------------------------
 
@@ -264,6 +271,11 @@ class Room:
                 {"participant": c.participant_id, "alias": c.alias, "role": c.role, "connections": 0},
             )
             entry["connections"] += 1
+        if self.link is not None:  # and who is here through the other processes
+            self.link.roster(list(here.values()))
+            for remote in self.link.remote_rosters():
+                entry = here.setdefault(remote["participant"], {**remote, "connections": 0})
+                entry["connections"] += remote["connections"]
         frame = dumps(
             {"type": "presence_list", "participants": sorted(here.values(), key=lambda e: e["alias"])}
         )
@@ -275,7 +287,16 @@ class Room:
 
     # -- durable changes ----------------------------------------------------------------------------------
 
-    async def submit(self, conn: Connection, push: Push) -> None:
+    async def submit(self, conn: Connection | Forwarded, push: Push) -> None:
+        if self.link is not None and not self.link.writing:  # another process writes this board
+            await self.link.forward(conn, push)
+            return
+        if await self._write(conn, push) and self.link is not None:  # the lease moved while we wrote
+            await self.link.forward(conn, push)
+
+    async def _write(self, conn: Connection | Forwarded, push: Push) -> bool:
+        """Apply, commit and acknowledge one push; True when this process turned out not to write the board
+        any more (several processes: its lease moved on), the push neither applied nor answered."""
         actor, role = conn.participant_id, conn.role
         # Made for a hosted person: their identity and role, from their host's device.
         if push.as_ is not None:
@@ -283,7 +304,7 @@ class Room:
                 conn.send(
                     self._reject(push.op_id, "not_your_member", "this device does not host that person")
                 )
-                return
+                return False
             actor, role = push.as_, "participant"
         # Links to residents' solutions are checked against the exploration boards as they are now, looked up
         # before taking this room's lock (another room's lock is taken meanwhile, never both at once). A
@@ -299,7 +320,9 @@ class Room:
             )
         async with self.lock:
             if conn.closed or self.stale:
-                return
+                return False
+            if self.link is not None and not self.link.writing:  # the lease moved while we waited
+                return True
             seq = self.seq + 1
             try:
                 with self.board.transaction():
@@ -317,6 +340,7 @@ class Room:
                         snapshot=snapshot,
                         compact_before=seq - self.settings.log_keep if snapshot else None,
                         title=self.board.settings.title if renames(push) else None,
+                        fence=None if self.link is None else self.link.fence,
                     )
             except RuleError as refusal:
                 # A resent op may now break a rule (its item exists already): it is a duplicate, not an error.
@@ -325,19 +349,23 @@ class Room:
                     conn.send(self._ack(push.op_id, earlier, duplicate=True))
                 else:
                     conn.send(self._reject(push.op_id, refusal.code, refusal.message))
-                return
+                return False
             except DuplicateOp as dup:
                 conn.send(self._ack(push.op_id, dup.seq, duplicate=True))
-                return
+                return False
             except HeadMoved:
+                if self.link is not None:  # our lease was taken (we were paused, or cut off): follow now
+                    log.warning("board %s: lease lost at seq %d; following its new writer", self.id, seq)
+                    await self.link.lost()
+                    return True
                 log.error("board %s: another writer advanced the head; closing this room", self.id)
                 self.stale = True
                 conn.send(self._reject(push.op_id, "board_moved", "this board moved: reconnect"))
-                return
+                return False
             except Exception:
                 log.exception("board %s: could not store change %s", self.id, push.op_id)
                 conn.send(self._reject(push.op_id, "storage_unavailable", "the change could not be saved"))
-                return
+                return False
             self.seq = seq
             if snapshot is not None:
                 self.snapshot_seq = seq
@@ -345,10 +373,41 @@ class Room:
             self._recent.append((seq, frame))
             # The sender learns what the server completed or snapped (`ack.ops`); else its ops stand as sent.
             completed = any(kept is not sent for kept, sent in zip(ops, push.ops, strict=True))
-            conn.send(self._ack(push.op_id, seq, ops=ops_json if completed else None))
+            if not isinstance(conn, Forwarded):  # a forwarded push's ack is the change itself, fanned out
+                conn.send(self._ack(push.op_id, seq, ops=ops_json if completed else None))
             self._broadcast(conn, change, frame, resync=reveals(ops))
+            if self.link is not None:
+                self.link.committed(change)
+        return False
 
-    async def _may_act_for(self, conn: Connection, person: str) -> bool:
+    def apply_committed(self, change: LoggedChange, origin: Connection | None) -> None:
+        """A change another process committed (several processes): into this board as a room's opening
+        replays it, then out to this room's sockets as `submit` sends its own. `origin` is the local socket
+        that asked for it, which gets its ack (with the ops as stored) rather than the change."""
+        ops = op_list_adapter.validate_json(change.ops)
+        with self.board.transaction():
+            for op in ops:
+                apply_op(self.board, op, change.author_id)
+        self.seq = change.seq
+        frame = encode_change(change)
+        self._recent.append((change.seq, frame))
+        if origin is not None:
+            origin.send(self._ack(change.op_id, change.seq, ops=change.ops))
+        self._broadcast(origin, change, frame, resync=reveals(ops))
+
+    def adopt(self, fresh: Room) -> None:
+        """Take a freshly loaded board's state (several processes: the changes missed could not be read one
+        by one any more); every socket gets it whole, as after a reveal."""
+        self.board, self.seq, self.snapshot_seq = fresh.board, fresh.seq, fresh.snapshot_seq
+        self._recent = fresh._recent
+        self._snapshot_cache = self._leaves_out_cache = None
+        sees_all = not self._leaves_out()
+        for conn in self.connections.values():
+            viewer = viewer_of(conn)
+            snapshot = self._snapshot_for(viewer, sees_all or viewer.facilitating)
+            conn.send(f'{dumps({"type": "resync", "seq": self.seq})[:-1]},"snapshot":{snapshot}}}')
+
+    async def _may_act_for(self, conn: Connection | Forwarded, person: str) -> bool:
         if person in conn.hosted:
             return True
         found = await self.store.host_of(person)
@@ -359,7 +418,9 @@ class Room:
         conn.hosted = conn.hosted | {person}
         return True
 
-    def _broadcast(self, sender: Connection, change: LoggedChange, frame: str, *, resync: bool) -> None:
+    def _broadcast(
+        self, sender: Connection | Forwarded | None, change: LoggedChange, frame: str, *, resync: bool
+    ) -> None:
         """Send a committed change to every other socket, each with what it may see (`core.visibility`).
 
         The common case (nothing left out for anyone) sends the one shared frame. Otherwise each kind of
@@ -432,10 +493,16 @@ class Room:
         """Store the current state so that the next opening replays nothing (called when the room empties)."""
         async with self.lock:
             if self.seq > self.snapshot_seq and not self.stale:
-                await self.store.save_snapshot(
-                    self.id, self.seq, dumps(self.board.to_snapshot()), self.seq - self.settings.log_keep
-                )
-                self.snapshot_seq = self.seq
+                # Several processes: any of them holds the state at its seq; stored only while that is the
+                # head, so that a process behind never puts an older snapshot over a newer one.
+                if await self.store.save_snapshot(
+                    self.id,
+                    self.seq,
+                    dumps(self.board.to_snapshot()),
+                    self.seq - self.settings.log_keep,
+                    at_head=self.link is not None,
+                ):
+                    self.snapshot_seq = self.seq
 
     # -- the ephemeral lane -------------------------------------------------------------------------------
 
@@ -457,6 +524,12 @@ class Room:
             return
         updates = list(self._presence.values())
         self._presence.clear()
+        if self.link is not None:  # the sockets of this board on the other processes see them too
+            self.link.ephemeral(updates)
+        self.send_ephemeral(updates)
+
+    def send_ephemeral(self, updates: list[dict[str, Any]]) -> None:
+        """Cursors, drags and views to this room's sockets, each socket what it may see."""
         frame = dumps({"type": "ephemeral", "updates": updates})
         dragged = {u["drag"]["item"] for u in updates if "drag" in u}
         if all(drag_visible(self.board, item, NOBODY) for item in dragged):  # the common case: one frame
