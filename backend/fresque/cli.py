@@ -88,7 +88,8 @@ def serve(settings: Settings, *, migrate_first: bool = True) -> None:
     from .app import create_app
     from .db import migrate
     from .first_request import first_request_protocol
-    from .rooms.caps import expose_transport, quiet_floods, raise_file_limit
+    from .rooms.caps import quiet_floods, raise_file_limit
+    from .socket_entry import socket_entry
 
     if migrate_first:
         migrate.upgrade(settings.database_url)
@@ -96,8 +97,9 @@ def serve(settings: Settings, *, migrate_first: bool = True) -> None:
     limit = raise_file_limit()
     logging.getLogger(__name__).info("open files limit: %d", limit)
     quiet_floods()
-    # The transport reachable from each socket's scope: a socket that cannot be closed is aborted.
-    app = expose_transport(create_app(settings))
+    # Board sockets straight to their route, without the HTTP layers' frames held per socket; each socket's
+    # transport reachable from its scope, so that a socket that cannot be closed is aborted.
+    app = socket_entry(create_app(settings))
     # What is made so far (modules, the catalogue, the app) lives as long as the process: out of every garbage
     # collection from now on, so that a full one walks only what requests made (the diagnostic's first answer
     # on a 10-workshop study: ~100 ms of CPU less, docs/diagnostic.md).
@@ -105,6 +107,7 @@ def serve(settings: Settings, *, migrate_first: bool = True) -> None:
     gc.freeze()
     uvicorn.run(
         app,
+        interface="asgi3",  # `SocketEntry.__call__` is a plain method returning the awaitable: no guessing
         host=settings.host,
         port=settings.port,
         # Connections that never send their first request are let go (each holds a file descriptor).

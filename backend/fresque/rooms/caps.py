@@ -28,7 +28,7 @@ import socket
 import struct
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,7 +41,7 @@ REFUSAL_LOG_INTERVAL = 60.0  # seconds between two log lines about refused socke
 # -shm per connection; PostgreSQL: its pool), the log, static files being sent, plain HTTP requests such as
 # /healthz and joins, the listening socket and the event loop's own.
 MIN_FD_RESERVE = 128
-TRANSPORT_KEY = "fresque.transport"  # where `expose_transport` puts a socket's transport in the ASGI scope
+TRANSPORT_KEY = "fresque.transport"  # where `socket_entry` puts a socket's transport in the ASGI scope
 
 
 def file_limit() -> int:
@@ -191,25 +191,6 @@ def _decrement(counter: Counter[str], key: str) -> None:
 
 
 # -- the transport under a socket ------------------------------------------------------------------------
-
-ASGIApp = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
-
-
-def expose_transport(app: ASGIApp) -> ASGIApp:
-    """Wrap the application so that each WebSocket's scope carries its asyncio transport (`TRANSPORT_KEY`).
-
-    Under uvicorn the ASGI `send` of a socket is a method of its protocol object, which holds the transport;
-    no ASGI extension offers it. Without it (another server, a test client) sockets are closed as usual, only
-    never aborted."""
-
-    async def with_transport(scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
-        if scope.get("type") == "websocket":
-            transport = getattr(getattr(send, "__self__", None), "transport", None)
-            if isinstance(transport, asyncio.Transport):
-                scope[TRANSPORT_KEY] = transport
-        await app(scope, receive, send)
-
-    return with_transport
 
 
 def aborter(scope: MutableMapping[str, Any]) -> Callable[[], None] | None:
