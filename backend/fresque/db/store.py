@@ -478,8 +478,14 @@ class Store:
         return [BoardRow(r.id, r.workshop_id, r.kind, r.title, r.head_seq) for r in rows]
 
     async def load_board(self, board_id: str) -> StoredBoard | None:
-        """The latest snapshot and every change after it: all that is needed to rebuild the board."""
+        """The latest snapshot and every change after it: all that is needed to rebuild the board.
+
+        Read in one snapshot of the database (PostgreSQL's REPEATABLE READ): with several processes, the
+        board's writer may commit between the reads, and the head, the snapshot and the log must agree."""
         async with self.engine.connect() as conn:
+            if self.engine.dialect.name == "postgresql":
+                conn = await conn.execution_options(isolation_level="REPEATABLE READ")
+                await conn.begin()
             row = (await conn.execute(select(boards).where(boards.c.id == board_id))).first()
             if row is None:
                 return None
