@@ -72,7 +72,14 @@ async def finish(
     initial: dict[str, Any],
 ) -> int:
     """Every op answered, every client at the head, then the invariants, on PostgreSQL's op log too."""
-    await settle(clients)
+    try:
+        await settle(clients)
+    except AssertionError as exc:  # say where the unanswered clients are, and what the processes said
+        where = {c.client_id: (c.url, list(c.pending), c.online) for c in clients if c.pending}
+        lease = await cluster.lease(workshop.board_id)
+        ports = {p.port: i for i, p in enumerate(cluster.processes)}
+        detail = f"unanswered: {where}\nports: {ports}\n{lease}\n{cluster.logs()}"
+        raise AssertionError(f"{exc}\n{detail}") from exc
     head = await cluster.head(workshop.board_id)
     await reach_head(clients, head)
     for c in clients:

@@ -180,7 +180,8 @@ class RovingClient(RecordingClient):
         super().__init__(BoardClient(url, origin, token), log)
         self.pick = pick
         self.welcomed_at: list[float] = []
-        self.acked_at: list[float] = []
+        self.sent_at: dict[str, float] = {}  # op_id → when it was last sent (resends included)
+        self.served_at: list[tuple[float, float]] = []  # (sent, acknowledged) of every ack
 
     async def resume(self, *, fresh: bool = False) -> dict[str, Any]:
         self.url, self.origin = self.pick()
@@ -188,14 +189,22 @@ class RovingClient(RecordingClient):
         self.welcomed_at.append(time.monotonic())
         return welcome
 
+    async def push(
+        self, ops: list[dict[str, Any]], op_id: str | None = None, *, as_: str | None = None
+    ) -> str:
+        op_id = op_id or self.next_op_id()
+        self.sent_at[op_id] = time.monotonic()
+        return await super().push(ops, op_id, as_=as_)
+
     def _track(self, message: dict[str, Any]) -> None:
         super()._track(message)
-        if message["type"] == "ack":
-            self.acked_at.append(time.monotonic())
+        if message["type"] == "ack" and message["op_id"] in self.sent_at:
+            self.served_at.append((self.sent_at[message["op_id"]], time.monotonic()))
 
     def served_after(self, moment: float) -> float | None:
-        """The first acknowledgement this client got after `moment` (a kill), if any."""
-        return next((t for t in self.acked_at if t > moment), None)
+        """When this client was first acknowledged an op it sent after `moment` (a kill), if it was: an ack
+        of an op sent before, still on its way when the process died, says nothing of the failover."""
+        return min((acked for sent, acked in self.served_at if sent > moment), default=None)
 
 
 def start_cluster(
