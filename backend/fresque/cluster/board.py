@@ -83,7 +83,7 @@ class BoardLink:
         """The lease is ours: first everything committed before (the last writer can commit no more), then
         write."""
         async with self.room.lock:
-            await self._catch_up()
+            await self.catch_up()
             self.held, self.fence, self.writing = held, held.epoch, True
             self.inbox_after = "0-0"  # pushes the last writer left unanswered, as well as new ones
         log.info("board %s: writing it (epoch %d, seq %d)", self.room.id, held.epoch, self.room.seq)
@@ -175,7 +175,7 @@ class BoardLink:
                 else:
                     async with self.room.lock:
                         if not self.writing:
-                            await self._catch_up()
+                            await self.catch_up()
             except Exception:
                 log.exception("board %s: %s from another process failed", self.room.id, kind)
 
@@ -184,11 +184,11 @@ class BoardLink:
             if self.writing or change.seq <= self.room.seq:
                 return
             if change.seq > self.room.seq + 1:  # entries were lost or trimmed: the op log has them
-                await self._catch_up()
+                await self.catch_up()
                 return
             self._apply(change)
 
-    async def _catch_up(self) -> None:
+    async def catch_up(self) -> None:
         """Read what this room misses from the op log (under the room's lock)."""
         changes = await self.node.leases.changes_after(self.room.id, self.room.seq)
         if changes is None:  # compacted under a newer snapshot: the board whole
@@ -251,11 +251,17 @@ class BoardLink:
         """A change this process committed (writing): to the other processes, in seq order."""
         entry_id, fields = streams.change_entry(change)
         self.node.xadd(streams.outbox(self.room.id), fields, streams.OUT_MAXLEN, entry_id=entry_id)
-        # A local socket's own push, forwarded while another process wrote and read back by us since we
-        # took the lease: the change reached its socket in the broadcast, which the client takes as its ack.
-        waiting = self._pending.pop((change.author_id, change.op_id), None)
-        if waiting is not None and not waiting[1].done():
-            waiting[1].set_result(None)
+
+    def origin_of(self, actor: str, op_id: str) -> Connection | None:
+        """The local socket waiting for this push, if any (it was forwarded while another process wrote, and
+        this one took the lease before its answer came): it is answered here, by the room, now."""
+        waiting = self._pending.pop((actor, op_id), None)
+        if waiting is None:
+            return None
+        conn, future = waiting
+        if not future.done():
+            future.set_result(None)
+        return None if conn.closed else conn
 
     # -- who is here, cursors and drags ----------------------------------------------------------------------
 

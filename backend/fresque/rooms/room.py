@@ -175,6 +175,10 @@ class Room:
             return False
         async with self.lock:  # no change may slip in between the resync and `ready`
             last = hello.last_seq
+            if last is not None and last > self.seq and self.link is not None:
+                # Several processes: the client saw a change on another process that has not reached this
+                # one yet; the op log has it.
+                await self.link.catch_up()
             if last is not None and last > self.seq:
                 conn.send(
                     dumps(
@@ -373,9 +377,14 @@ class Room:
             self._recent.append((seq, frame))
             # The sender learns what the server completed or snapped (`ack.ops`); else its ops stand as sent.
             completed = any(kept is not sent for kept, sent in zip(ops, push.ops, strict=True))
-            if not isinstance(conn, Forwarded):  # a forwarded push's ack is the change itself, fanned out
-                conn.send(self._ack(push.op_id, seq, ops=ops_json if completed else None))
-            self._broadcast(conn, change, frame, resync=reveals(ops))
+            sender: Connection | Forwarded | None = conn
+            if isinstance(conn, Forwarded):
+                # Its ack is the change itself, fanned out to its process; unless that is this one: a local
+                # socket's push forwarded while another process wrote, come back through the inbox.
+                sender = self.link.origin_of(actor, push.op_id) if self.link is not None else None
+            if sender is not None and not isinstance(sender, Forwarded):
+                sender.send(self._ack(push.op_id, seq, ops=ops_json if completed else None))
+            self._broadcast(sender, change, frame, resync=reveals(ops))
             if self.link is not None:
                 self.link.committed(change)
         return False
