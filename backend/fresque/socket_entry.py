@@ -1,13 +1,13 @@
 """The ASGI entry `fresque serve` gives uvicorn: a board socket straight to its route, the rest to the app.
 
 An ASGI layer written `async def __call__(...): await self.app(...)` keeps its coroutine frame alive for as
-long as what it called runs: for a WebSocket, the life of the socket. Between uvicorn and the board socket's
-endpoint the application had fifteen such frames (FastAPI's and Starlette's error, exception, telemetry, exit
-stack and body-limit middlewares, `BodyLimit`, `security_headers`, the router's dispatch, the route's
-exception wrapper), plus an exit stack: about 7 KiB per idle socket, measured with tracemalloc, for layers
-that let a WebSocket through untouched (each is HTTP-only, or does nothing a board socket needs: the endpoint
-answers its own refusals and takes no dependency). So a scope for `/ws/boards/{board_id}` is matched here
-against the route's own pattern (the application's, not a copy) and given to its endpoint, as Starlette's
+long as what it called runs: for a WebSocket, the life of the socket. Between uvicorn's proxy-headers layer
+and the board socket's endpoint there were twenty such frames (FastAPI's and Starlette's error, exception,
+telemetry, exit stack and body-limit middlewares, `BodyLimit`, `security_headers`, the routers' dispatch, the
+route's exception wrappers), plus an exit stack: about 9 KiB per idle socket, measured with tracemalloc, for
+layers that let a WebSocket through untouched (each is HTTP-only, or does nothing a board socket needs: the
+endpoint answers its own refusals and takes no dependency). So a scope for `/ws/boards/{board_id}` is matched
+here against the route's own pattern (the application's, not a copy) and given to its endpoint, as Starlette's
 router would give it, with no frame of our own: `__call__` is a plain method that returns the endpoint's
 coroutine for uvicorn to await (uvicorn is told the interface, `asgi3`: it guesses it from `async def`).
 
