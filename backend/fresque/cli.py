@@ -88,6 +88,7 @@ def serve(settings: Settings, *, migrate_first: bool = True) -> None:
     from .app import create_app
     from .db import migrate
     from .first_request import first_request_protocol
+    from .lean_socket import LeanWebSocketProtocol
     from .rooms.caps import quiet_floods, raise_file_limit
     from .socket_entry import socket_entry
 
@@ -112,7 +113,7 @@ def serve(settings: Settings, *, migrate_first: bool = True) -> None:
         port=settings.port,
         # Connections that never send their first request are let go (each holds a file descriptor).
         http=first_request_protocol(settings.first_request_seconds),
-        ws="websockets-sansio",
+        ws=LeanWebSocketProtocol,  # websockets' sans-I/O protocol, holding less per idle socket
         ws_max_size=settings.max_frame_bytes,
         # Compression costs CPU and ~40 KiB per socket, for frames of a hundred bytes: off.
         ws_per_message_deflate=False,
