@@ -551,6 +551,17 @@ class Store:
             return
         try:
             async with self._write() as conn:
+                # The head first: its row's lock orders every writer of the board, and a writer whose turn
+                # has passed (the head moved, its fencing token is old) stops here, before writing anything
+                # that could collide with the change that took its seq.
+                head = update(boards).where(boards.c.id == board_id, boards.c.head_seq == change.seq - 1)
+                if fence is not None:
+                    head = head.where(boards.c.writer_epoch == fence)
+                moved = await conn.execute(
+                    head.values(head_seq=change.seq, **({"title": title} if title is not None else {}))
+                )
+                if moved.rowcount != 1:
+                    raise HeadMoved(f"board {board_id} is no longer at seq {change.seq - 1} (or not ours)")
                 await conn.execute(
                     insert(board_ops).values(
                         board_id=board_id,
@@ -561,14 +572,6 @@ class Store:
                         created_at=now(),
                     )
                 )
-                head = update(boards).where(boards.c.id == board_id, boards.c.head_seq == change.seq - 1)
-                if fence is not None:
-                    head = head.where(boards.c.writer_epoch == fence)
-                moved = await conn.execute(
-                    head.values(head_seq=change.seq, **({"title": title} if title is not None else {}))
-                )
-                if moved.rowcount != 1:
-                    raise HeadMoved(f"board {board_id} is no longer at seq {change.seq - 1} (or not ours)")
                 if snapshot is not None:
                     await self._put_snapshot(conn, board_id, change.seq, snapshot, compact_before)
         except IntegrityError:
