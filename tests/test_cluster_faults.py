@@ -168,7 +168,8 @@ async def test_a_paused_writer_commits_nothing_once_its_lease_moved(cluster: Clu
     log = ChangeLog()
     opener = RecordingClient(cluster.client(workshop, 0), log)
     initial = (await opener.resume())["snapshot"]
-    await opener.push([note(new_item_id("note"), "ouverture")])
+    op_id = opener.next_op_id()  # named by its op_id, as every acknowledged change `finish` looks for
+    await opener.push([note(note_id(op_id), note_text(op_id))], op_id)
     await settle([opener])
     w, lease = await cluster.writer(board)
     f = (w + 1) % 3
