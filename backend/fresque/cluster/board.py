@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # A local socket's push waits this long for the writer's answer. Longer than a failover (the lease runs out
-# 2 s after the writer's last renewal, then a process takes it within a tick) so that a push made while the
+# 1.5 s after the writer's last renewal, then a process takes it within a tick) so that a push made while the
 # writer dies is answered by the next one; past it the socket is closed and the client sends the push again
 # when it reconnects (same op_id: applied once).
 FORWARD_TIMEOUT = 5.0

@@ -49,10 +49,14 @@ log = logging.getLogger(__name__)
 
 Read = tuple[str, list[tuple[str, dict[str, str]]]]  # a stream's key, and its entries (id, fields) read
 
-LEASE_SECONDS = 2.0
-TICK = 0.5
-HEADS_EVERY = 2  # ticks: followed boards' heads read once a second
-HEARTBEAT_EVERY = 6  # ticks: who is here, said again every 3 s
+# A writer that stops renewing (killed, paused, cut off) loses its boards at most LEASE_SECONDS after its
+# last renewal, and another process takes each within a TICK: a failover within 2 s of the writer's death,
+# before clients reconnect. A live writer renews every tick, so it keeps its lease through stalls of up to
+# LEASE_SECONDS - TICK (a long pause costs the lease, never correctness: commits are fenced).
+LEASE_SECONDS = 1.5
+TICK = 0.25
+HEADS_EVERY = 4  # ticks: followed boards' heads read once a second
+HEARTBEAT_EVERY = 12  # ticks: who is here, said again every 3 s
 HERE_EXPIRES = 10.0  # seconds: another process's sockets in a workshop, forgotten when not said again
 BLOCK_MS = 1000
 RETRY_SECONDS = 0.5
