@@ -6,12 +6,15 @@
 - the store's write on SQLite and PostgreSQL: one UPDATE statement for a whole batch, each row only moving
   forward;
 - a live `fresque serve` on SQLite and on PostgreSQL: a participant leaves, the server is stopped (or killed
-  after the pause) and started again, and the console still shows when they left.
+  after the pause) and started again, and the console still shows when they left;
+- several processes (PostgreSQL and Redis): a participant leaves a board on one process, and the console asked
+  through another shows when, within the flusher's pause.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,8 +25,11 @@ from fresque.db import migrate
 from fresque.db.store import Store
 from fresque.last_seen import LastSeen
 from sqlalchemy import event
+from support.cluster import Cluster, cluster
 from support.server import ServerProcess
 from support.workshop import Workshop
+
+__all__ = ["cluster"]  # the fixture, from tests/support/cluster.py
 
 T0 = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
 
@@ -165,8 +171,9 @@ async def _visit(workshop: Workshop, alias: str) -> None:
 
 
 async def _left(server: ServerProcess, workshop: Workshop, alias: str) -> datetime:
-    """Wait for the room to notice the socket left; when the console says it did."""
-    for _ in range(100):
+    """Wait (10 s at most) for the console to show when the participant left; that time."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
         seen = await asyncio.to_thread(console_last_seen, server, workshop, alias)
         if seen is not None:
             return seen
@@ -194,3 +201,17 @@ async def test_last_seen_is_written_within_the_pause_even_if_the_process_dies(se
     await asyncio.to_thread(served.kill)  # SIGKILL: no shutdown code runs
     await asyncio.to_thread(served.start)
     assert console_last_seen(served, workshop, "Karim") == left
+
+
+@pytest.mark.postgres  # and Redis (skips without it here, fails in CI: FRESQUE_REQUIRE_REDIS)
+async def test_a_departure_on_one_process_shows_in_the_console_of_another(cluster: Cluster) -> None:
+    here, elsewhere = cluster.processes[0], cluster.processes[1]
+    workshop = Workshop.create(here)
+    before = datetime.now(UTC).replace(microsecond=0)
+    amina = cluster.client(workshop, 0, "Amina")
+    await amina.connect()
+    await amina.expect("presence_list")
+    await amina.close()
+    seen = await _left(elsewhere, workshop, "Amina")  # written by process 0, read by process 1
+    assert before <= seen <= datetime.now(UTC)
+    assert await asyncio.to_thread(console_last_seen, here, workshop, "Amina") == seen
