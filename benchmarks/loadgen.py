@@ -310,17 +310,28 @@ async def tick(begin: float, at: float) -> None:
 
 
 async def preview_fanout(
-    target: Target, receivers: int, seconds: float, hz: float = 30, warmup: float = 1
+    target: Target,
+    receivers: int,
+    seconds: float,
+    hz: float = 30,
+    warmup: float = 1,
+    receive_at: Target | None = None,
 ) -> Metrics:
+    """`receive_at`: the receivers' sockets reach this other process of the same database (the mover's stay
+    on `target`): several-process mode's `cross-process` case (benchmarks/cluster.py)."""
     traffic = Traffic()
     board = await new_board(target, receivers)
+    watched = board
+    if receive_at is not None:
+        url = board.url.replace(f":{target.port}/", f":{receive_at.port}/", 1)
+        watched = Board(url, receive_at.origin, board.facilitator, board.participants)
     mover = Client(board, board.facilitator, traffic)
     await mover.connect()
     await mover.commit([note("dragged", 0, 100)])
     sent_at: list[int] = []
     drop_sent_at: dict[int, int] = {}
     watchers = [Receiver(sent_at, drop_sent_at) for _ in range(receivers)]
-    clients = await connect_all(board, board.participants, traffic)
+    clients = await connect_all(watched, board.participants, traffic)
     for client, watcher in zip(clients, watchers, strict=True):
         client.on_frame = watcher.on_frame
     await settle(traffic)

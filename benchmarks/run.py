@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import cluster as several
 import httpx
 import loadgen
 from loadgen import Metrics, Target
@@ -113,6 +114,7 @@ class Case:
     relative: bool = False  # the target compares with the relay (so a VOID relay run voids the verdict)
     timed: bool = True  # a case where the load generator's CPU can skew the measure
     extras: tuple[str, ...] = ()  # more metrics to print under the case
+    own_servers: bool = False  # starts its own Fresque processes, PostgreSQL and Redis (cluster.py)
 
 
 def cases(seconds: float, quick: bool) -> list[Case]:
@@ -185,6 +187,50 @@ def cases(seconds: float, quick: bool) -> list[Case]:
             timed=False,
             extras=("rss_before_mib", "rss_after_mib"),
         ),
+        *several_process_cases(seconds, quick),
+    ]
+
+
+def several_process_cases(seconds: float, quick: bool) -> list[Case]:
+    """Several-process mode (issue 15): PostgreSQL and Redis started by cluster.py, processes pinned alike."""
+    env, step = several.cluster_env(FRESQUE_ENV), 2.0 if quick else 4.0
+    knee_extras = ("knee_frames_per_s", "knee_workshops", "steps", "stopped_by")
+    cross_extras = (
+        "one_process_p99_ms",
+        "added_p99_ms",
+        "drop_p99_ms",
+        "one_process_drop_p99_ms",
+        "cpu_both_us_per_msg",
+    )
+    return [
+        Case(
+            "cross-process",
+            several.cross_process(seconds, env, SERVER_CORE),
+            "p99 added by the hop ≤ 1 ms (vs one process of the same cluster), 100 % delivered",
+            lambda f, r: f["delivered_pct"] >= 100.0 and (f["added_p99_ms"] or float("inf")) <= 1.0,
+            own_servers=True,
+            extras=cross_extras,
+        ),
+        Case(
+            "failover",
+            several.failover(env, SERVER_CORE, 1 if quick else 3),
+            "kill -9 of the writer → every resident served again ≤ 3 s (every round)",
+            lambda f, r: (f["max_ms"] or float("inf")) <= 3000,
+            own_servers=True,
+            timed=False,
+            extras=("served_again_ms", "welcomed_again_ms"),
+        ),
+        *(
+            Case(
+                f"knee-{size}",
+                several.knee(size, step, env, SERVER_CORE),
+                f"measured: broadcast frames/s of {size} process(es) at p99 ≤ 20 ms (workshops of 20)",
+                lambda f, r: f["knee_frames_per_s"] is not None,
+                own_servers=True,
+                extras=knee_extras,
+            )
+            for size in (1, 2)
+        ),
     ]
 
 
@@ -215,6 +261,12 @@ def profiled(pid: int, out: Path | None) -> Iterator[None]:
 def run_case(case: Case, workdir: Path, profile: Path | None = None) -> dict[str, Any]:
     measured: dict[str, Metrics] = {}
     for kind in ("relay", "fresque"):
+        if kind == "fresque" and case.own_servers:
+            try:
+                measured[kind] = asyncio.run(case.run(Target("fresque", 0, 0)))
+            except Exception as exc:
+                measured[kind] = {"error": f"{type(exc).__name__}: {exc}"}
+            continue
         with server(kind, workdir) as target:
             out = profile / f"{case.name}.txt" if profile is not None and kind == "fresque" else None
             try:
