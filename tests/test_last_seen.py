@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fresque import last_seen
 from fresque.db import migrate
 from fresque.db.store import Store
 from fresque.last_seen import LastSeen
@@ -93,6 +94,25 @@ def test_a_failed_write_keeps_the_departures_and_a_newer_one_is_not_lost() -> No
         assert store.writes[-1] == {"amina": T0 + timedelta(seconds=5)} and seen.pending("amina") is None
 
     asyncio.run(scenario())
+
+
+def test_a_database_away_holds_the_shutdown_only_so_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(last_seen, "SHUTDOWN_WRITE_SECONDS", 0.2)
+
+    class Hanging(FakeStore):
+        async def record_last_seen(self, seen: Mapping[str, datetime]) -> None:
+            await asyncio.sleep(3600)
+
+    async def scenario() -> float:
+        seen = LastSeen(Hanging(), every=60)
+        seen.start()
+        seen.record("amina", T0)
+        started = time.monotonic()
+        await seen.stop()  # logged, not raised
+        assert seen.pending("amina") == T0  # not written, and said so in the log
+        return time.monotonic() - started
+
+    assert asyncio.run(scenario()) < 1.0
 
 
 def test_latest_is_the_later_of_memory_and_the_row() -> None:

@@ -23,6 +23,7 @@ from typing import Protocol
 log = logging.getLogger(__name__)
 
 FLUSH_EVERY = 2.0  # seconds between a first unwritten departure and its write
+SHUTDOWN_WRITE_SECONDS = 5.0  # the last write at shutdown gives up after this (a database away holds no stop)
 
 
 class DepartureStore(Protocol):
@@ -80,8 +81,8 @@ class LastSeen:
                 await self._task
             self._task = None
         try:
-            await self.flush()
-        except Exception:
+            await asyncio.wait_for(self.flush(), SHUTDOWN_WRITE_SECONDS)
+        except Exception:  # the console will show an earlier departure for these people, or none
             log.exception("last seen: could not write %d departures at shutdown", len(self._pending))
 
     async def _run(self) -> None:
