@@ -234,7 +234,11 @@ class Rooms:
 
     async def on_control(self, kind: str, body: dict[str, Any]) -> None:
         """A control message from another process: do here what it did there (never told on again)."""
-        until = time.monotonic() + self.ELSEWHERE_SECONDS
+        now = time.monotonic()
+        until = now + self.ELSEWHERE_SECONDS
+        for told in (self._erased_elsewhere, self._withdrawn_elsewhere):  # forget what has run out
+            for key in [key for key, end in told.items() if end <= now]:
+                del told[key]
         if kind == "disconnect":
             self._disconnect_here(body["participants"], int(body["code"]), str(body["reason"]))
         elif kind == "rename":

@@ -276,7 +276,7 @@ class Room:
             )
             entry["connections"] += 1
         if self.link is not None:  # and who is here through the other processes
-            self.link.roster(list(here.values()))
+            self.link.roster([dict(entry) for entry in here.values()])  # copies: the merge below adds to them
             for remote in self.link.remote_rosters():
                 entry = here.setdefault(remote["participant"], {**remote, "connections": 0})
                 entry["connections"] += remote["connections"]
