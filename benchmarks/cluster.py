@@ -269,6 +269,7 @@ async def failover_on(running: Cluster, residents: int, rounds: int) -> Metrics:
     tasks = [asyncio.create_task(r.run(item, stop)) for r, item in zip(people, items, strict=True)]
     served_ms: list[float | None] = []
     welcomed_ms: list[float | None] = []
+    late_by_round: list[str] = []
     try:
         await asyncio.sleep(2)
         for _ in range(rounds):
@@ -283,6 +284,13 @@ async def failover_on(running: Cluster, residents: int, rounds: int) -> Metrics:
             backs = [r.back_after(killed) for r in people]
             served_ms.append(None if None in backs else 1000 * (max(b for b in backs if b) - killed))
             moved = [r.welcomed[-1] for r in people if len(r.welcomed) > dropped_before[id(r)]]
+            # Who was late (> 3 s), and whether their socket had died with the writer or stayed elsewhere.
+            late = [
+                "reconnected" if len(r.welcomed) > dropped_before[id(r)] else "stayed"
+                for r, b in zip(people, backs, strict=True)
+                if b is None or b - killed > 3.0
+            ]
+            late_by_round.append(f"{late.count('reconnected')} reconnected + {late.count('stayed')} stayed")
             welcomed_ms.append(1000 * (max(moved) - killed) if moved else 0.0)
             await restart
             await asyncio.sleep(2)
@@ -296,6 +304,7 @@ async def failover_on(running: Cluster, residents: int, rounds: int) -> Metrics:
         "delivered_pct": 100.0 * len(done) / rounds,
         "served_again_ms": served_ms,
         "welcomed_again_ms": welcomed_ms,
+        "late_over_3s": late_by_round,
         "residents": residents,
     }
 
@@ -343,11 +352,6 @@ async def knee_on(
             for client, item in writers:
                 await client.commit([note(item)])
             workshops.append(Workshop20(clients, writers))
-        await loadgen.settle(traffic)
-        sent_at.clear()
-        latencies.clear()
-        expected[0] = 0
-        before = (time.perf_counter(), cpu(), time.process_time(), traffic.sent + traffic.received)
 
         async def write(client: Client, item: str, offset: float) -> None:
             begin = time.perf_counter() + offset
@@ -357,26 +361,12 @@ async def knee_on(
                 expected[0] += people - 1  # everyone else hears it (the writer gets its ack)
                 await client.push([move(item, k, 0)])
 
-        rng = random.Random(count)
-        await asyncio.gather(
-            *(write(c, item, rng.uniform(0, 1 / hz)) for w in workshops for c, item in w.writers)
-        )
-        await asyncio.sleep(0.5)
-        after = (time.perf_counter(), cpu(), time.process_time(), traffic.sent + traffic.received)
-        wall, server_cpu, gen_cpu, frames = (b - a for a, b in zip(before, after, strict=True))
-        ms = latency_metrics(latencies)
-        step = {
-            "workshops": count,
-            "frames_per_s": frames / wall,
-            "p99_ms": ms["p99_ms"],
-            "delivered_pct": 100 * len(latencies) / expected[0] if expected[0] else 0.0,
-            "server_cpu_pct": 100 * server_cpu / wall,
-            "cpu_per_msg_us": 1e6 * server_cpu / frames if frames else None,
-            "gen_cpu_pct": 100 * gen_cpu / wall,
-        }
+        step = await measure_step(workshops, write, hz, traffic, cpu, sent_at, latencies, expected, count)
+        if not holds(step) and step["gen_cpu_pct"] <= 80:
+            step = await measure_step(workshops, write, hz, traffic, cpu, sent_at, latencies, expected, count)
+            step["retried"] = True
         results.append(step)
-        good = step["p99_ms"] is not None and step["p99_ms"] <= P99_LIMIT_MS and step["delivered_pct"] >= 99.9
-        if not good or step["gen_cpu_pct"] > 80:
+        if not holds(step) or step["gen_cpu_pct"] > 80:
             break
         knee = step
     for w in workshops:
@@ -392,6 +382,7 @@ async def knee_on(
         "knee_workshops": last.get("workshops"),
         "steps": [
             f"{s['workshops']}w {s['frames_per_s']:.0f}/s p99 {fmt_ms(s['p99_ms'])} {s['delivered_pct']:.0f}%"
+            + (" (again)" if s.get("retried") else "")
             for s in results
         ],
         "stopped_by": (
@@ -401,6 +392,47 @@ async def knee_on(
             if results and results[-1]["gen_cpu_pct"] > 80
             else "latency"
         ),
+    }
+
+
+def holds(step: dict[str, Any]) -> bool:
+    return bool(
+        step["p99_ms"] is not None and step["p99_ms"] <= P99_LIMIT_MS and step["delivered_pct"] >= 99.9
+    )
+
+
+async def measure_step(
+    workshops: list[Workshop20],
+    write: Callable[[Client, str, float], Coroutine[Any, Any, None]],
+    hz: float,
+    traffic: Traffic,
+    cpu: Callable[[], float],
+    sent_at: dict[tuple[str, int], int],
+    latencies: list[int],
+    expected: list[int],
+    count: int,
+) -> dict[str, Any]:
+    """One step of the ramp: every writer's moves for the step's length, and what it cost."""
+    await loadgen.settle(traffic)
+    sent_at.clear()
+    latencies.clear()
+    expected[0] = 0
+    before = (time.perf_counter(), cpu(), time.process_time(), traffic.sent + traffic.received)
+    rng = random.Random(count)
+    await asyncio.gather(
+        *(write(c, item, rng.uniform(0, 1 / hz)) for w in workshops for c, item in w.writers)
+    )
+    await asyncio.sleep(0.5)
+    after = (time.perf_counter(), cpu(), time.process_time(), traffic.sent + traffic.received)
+    wall, server_cpu, gen_cpu, frames = (b - a for a, b in zip(before, after, strict=True))
+    return {
+        "workshops": count,
+        "frames_per_s": frames / wall,
+        "p99_ms": latency_metrics(latencies)["p99_ms"],
+        "delivered_pct": 100 * len(latencies) / expected[0] if expected[0] else 0.0,
+        "server_cpu_pct": 100 * server_cpu / wall,
+        "cpu_per_msg_us": 1e6 * server_cpu / frames if frames else None,
+        "gen_cpu_pct": 100 * gen_cpu / wall,
     }
 
 

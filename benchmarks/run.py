@@ -218,7 +218,7 @@ def several_process_cases(seconds: float, quick: bool) -> list[Case]:
             lambda f, r: (f["max_ms"] or float("inf")) <= 3000,
             own_servers=True,
             timed=False,
-            extras=("served_again_ms", "welcomed_again_ms"),
+            extras=("served_again_ms", "welcomed_again_ms", "late_over_3s"),
         ),
         *(
             Case(
