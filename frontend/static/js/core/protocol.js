@@ -3,21 +3,22 @@
  * The wire vocabulary of `/ws/boards/{id}` (docs/protocol.md): constants, id making, message and op
  * builders, and the checks that keep a message we send inside what the server's models accept.
  *
- * Pure: no DOM, no network. Mirrors backend/fresque/protocol.py and backend/fresque/core/text.py.
+ * Pure: no DOM, no network. Its data comes from ./wire.gen.js, generated from backend/fresque/protocol.py and
+ * the core's rules; this module keeps the behaviour (backend/fresque/core/text.py's text rule is mirrored).
  */
 
-export const PROTOCOL_VERSION = 1;
+import {
+  ACTION_OPS, ACTION_PHASES, FACILITATING, ID_PATTERN, MAX_FRAME_BYTES, MAX_OPS, MAX_TEXT, OP_FIELDS, OP_ID_PATTERN,
+  PHASES, PROTOCOL_VERSION, SPECS, THREAD_PAIRS,
+} from './wire.gen.js';
 
-export const KINDS = /** @type {const} */ (['activity', 'difficulty', 'touchpoint', 'solution', 'note']);
-export const SEVERITIES = /** @type {const} */ (['ok', 'difficile', 'bloque']);
-export const DAYS = /** @type {const} */ (['mon', 'tue', 'wed', 'thu', 'fri', 'weekend']);
-export const SLOTS = /** @type {const} */ (['morning', 'afternoon', 'evening']);
-export const MAX_TEXT = 500;
-export const MAX_TITLE = 200;
-export const MAX_OPS = 100;
-export const MAX_VOTE_BUDGET = 50;
-/** uvicorn closes the socket (1009) on a bigger frame, before any rule could answer with a reject. */
-export const MAX_FRAME_BYTES = 64 * 1024;
+// The wire's data (kinds, limits, patterns, phases, op fields…) is generated from the server's models into
+// wire.gen.js; re-exported here so that pages import the protocol from one place.
+export {
+  ACTION_LISTS, ACTION_PHASES, ACTION_SCALES, CHOICE_ID_PATTERN, DAYS, FACILITATING, ID_PATTERN, KINDS,
+  MAX_FRAME_BYTES, MAX_OPS, MAX_TEXT, MAX_TITLE, MAX_VOTE_BUDGET, MONTH_PATTERN, OP_ID_PATTERN, PHASES,
+  PROTOCOL_VERSION, REF_PATTERN, SEVERITIES, SLOTS, TIMER_ACTIONS,
+} from './wire.gen.js';
 
 /** @typedef {'activity'|'difficulty'|'touchpoint'|'solution'|'note'} Kind */
 /** @typedef {'ok'|'difficile'|'bloque'} Severity */
@@ -25,20 +26,11 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** @typedef {{[key: string]: any, op: string}} Op */
 /** @typedef {{type: 'ops', op_id: string, ops: Op[], as?: string}} OpsMessage */
 
-export const ID_PATTERN = /^[A-Za-z0-9_-]{6,64}$/;
-export const OP_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,80}$/;
-export const REF_PATTERN = /^(?:[a-z0-9][a-z0-9-]{0,63}|custom:[0-9a-f]{32})$/; // a catalogue id, or a workshop's own picture
 
 /** Threads read left to right: what I do → where it goes digital → what is hard → what would help. */
-const THREAD_PAIRS = new Set([
-  'activity>difficulty',
-  'activity>touchpoint',
-  'touchpoint>difficulty',
-  'difficulty>solution',
-  'touchpoint>solution',
-]);
+const THREAD_PAIR_SET = new Set(/** @type {readonly string[]} */ (THREAD_PAIRS));
 
-/** The id prefix of each kind: ids stay readable in logs and exports. */
+/** The id prefix of each kind: ids stay readable in logs and exports (a client's convention: by hand). */
 export const ID_PREFIX = /** @type {const} */ ({
   activity: 'act', difficulty: 'dif', touchpoint: 'tp', solution: 'sol', note: 'note', thread: 'th',
 });
@@ -83,7 +75,7 @@ export function newClientId() {
 
 /** Whether a thread may go from an item of `sourceKind` to one of `targetKind`. */
 export function threadAllowed(/** @type {string} */ sourceKind, /** @type {string} */ targetKind) {
-  return THREAD_PAIRS.has(`${sourceKind}>${targetKind}`);
+  return THREAD_PAIR_SET.has(`${sourceKind}>${targetKind}`);
 }
 
 // -- text --------------------------------------------------------------------------------------------------
@@ -225,13 +217,9 @@ export function updateBoard(settings) {
 
 // -- facilitation (docs/protocol.md "Facilitation") ---------------------------------------------------------
 
-/** The phases of a workshop, in their usual order (a board's `settings.phases` says which it runs). */
-export const PHASES = /** @type {const} */ (['welcome', 'week', 'threads', 'solutions', 'vote', 'restitution']);
-export const TIMER_ACTIONS = /** @type {const} */ (['start', 'pause', 'resume', 'add', 'clear']);
-/** The roles that facilitate (backend/fresque/roles.py FACILITATING). */
-export const FACILITATING = /** @type {const} */ (['facilitator', 'co_facilitator']);
+/** Whether a role facilitates (backend/fresque/roles.py FACILITATING). */
 export const facilitates = (/** @type {string | null | undefined} */ role) =>
-  role === 'facilitator' || role === 'co_facilitator';
+  FACILITATING.includes(/** @type {any} */ (role));
 
 /**
  * Whether a person may move, edit or delete an item made by `author` (the server's rule, access.py: only
@@ -275,57 +263,38 @@ const isInt = (/** @type {unknown} */ v, /** @type {number} */ lo, /** @type {nu
 const isStr = (/** @type {unknown} */ v, /** @type {RegExp} */ re) => typeof v === 'string' && re.test(v);
 const isObj = (/** @type {unknown} */ v) => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Free text: at most 20,000 code points (the parser's cap; 500 is a rule) and no lone surrogate. */
-function isText(/** @type {unknown} */ v, max = 20_000, min = 0) {
+/** A string of `min` to `max` code points (as Python counts) and no lone surrogate (the parser's text_invalid). */
+function isText(/** @type {unknown} */ v, max = Infinity, min = 0) {
   if (typeof v !== 'string' || /\p{Cs}/u.test(v)) return false;
   let n = 0;
   for (const _ of v) n += 1;
   return n >= min && n <= max;
 }
 
-/** @type {Record<string, (v: unknown) => boolean>} */
-const FIELD = {
-  op: (v) => typeof v === 'string', // which op it is was checked before
-  id: (v) => isStr(v, ID_PATTERN),
-  coord: (v) => isNum(v, -1_000_000, 1_000_000),
-  size: (v) => isNum(v, 1, 100_000),
-  ref: (v) => isStr(v, REF_PATTERN),
-  kind: (v) => KINDS.includes(/** @type {any} */ (v)),
-  severity: (v) => SEVERITIES.includes(/** @type {any} */ (v)),
-  text: (v) => isText(v),
-  title: (v) => isText(v, MAX_TITLE, 1),
-  budget: (v) => isInt(v, 0, MAX_VOTE_BUDGET),
-  cell: (v) => isObj(v) && closed(/** @type {object} */ (v), { day: 'day!', slot: 'slot' }) === null,
-  day: (v) => DAYS.includes(/** @type {any} */ (v)),
-  slot: (v) => SLOTS.includes(/** @type {any} */ (v)),
-  patch: (v) => isObj(v) && closed(/** @type {object} */ (v), PATCH) === null,
-  bool: (v) => typeof v === 'boolean',
-  phase: (v) => PHASES.includes(/** @type {any} */ (v)),
-  phases: (v) => Array.isArray(v) && v.length >= 1 && v.length <= 8 && new Set(v).size === v.length &&
-    v.every((p) => PHASES.includes(p)),
-  action: (v) => TIMER_ACTIONS.includes(/** @type {any} */ (v)),
-  seconds: (v) => isInt(v, -3600, 36_000),
-};
-
-// `!` marks a required field; the others are optional and may be null (pydantic's `X | None = None`).
-const PATCH = { x: 'coord', y: 'coord', w: 'size', h: 'size', ref: 'ref', cell: 'cell', text: 'text', severity: 'severity' };
-/** @type {Record<string, Record<string, string>>} */
-const OP_FIELDS = {
-  'item.create': { id: 'id!', kind: 'kind!', x: 'coord!', y: 'coord!', w: 'size', h: 'size', ref: 'ref', cell: 'cell', text: 'text', severity: 'severity' },
-  'item.update': { id: 'id!', set: 'patch!' },
-  'item.delete': { id: 'id!' },
-  'thread.create': { id: 'id!', source: 'id!', target: 'id!' },
-  'thread.delete': { id: 'id!' },
-  'vote.add': { item: 'id!' },
-  'vote.remove': { item: 'id!' },
-  'board.update': {
-    title: 'title', vote_budget: 'budget', phases: 'phases', phase: 'phase', locked: 'bool', votes_hidden: 'bool',
-    private: 'bool', spotlight: 'id', follow: 'bool',
-  },
-  'timer.set': { action: 'action!', seconds: 'seconds' },
-  'item.hide': { id: 'id!', hidden: 'bool!' },
-  'item.merge': { keep: 'id!', drop: 'id!' },
-};
+/**
+ * Whether `v` is a value of the spec `name` (wire.gen.js SPECS: each kind of field of the server's models).
+ * @param {string} name @param {unknown} v @returns {boolean}
+ */
+function fits(name, v) {
+  const spec = SPECS[name];
+  const lo = spec.min ?? -Infinity;
+  const hi = spec.max ?? Infinity;
+  switch (spec.type) {
+    case 'enum': return /** @type {readonly unknown[]} */ (spec.values).includes(v);
+    case 'boolean': return typeof v === 'boolean';
+    case 'number': return isNum(v, lo, hi);
+    case 'integer': return isInt(v, lo, hi);
+    case 'string': return isText(v, hi, Math.max(lo, 0)) && (!spec.pattern || spec.pattern.test(/** @type {string} */ (v)));
+    case 'array': return Array.isArray(v) && v.length >= lo && v.length <= hi && v.every((item) => fits(/** @type {string} */ (spec.items), item));
+    case 'model': return isObj(v) && closed(/** @type {object} */ (v), /** @type {Record<string, string>} */ (spec.fields)) === null;
+    case 'object': {
+      if (!isObj(v)) return false;
+      const keys = Object.keys(/** @type {object} */ (v));
+      return keys.length >= lo && keys.length <= hi && keys.every((k) => k.length <= (spec.key_max ?? Infinity));
+    }
+    default: throw new TypeError(`no check for spec ${name} (${spec.type})`);
+  }
+}
 
 /**
  * Null when every key of `obj` is known and well typed and every required one is there, else the problem.
@@ -337,27 +306,50 @@ function closed(obj, fields) {
     if (value === undefined) continue; // JSON.stringify leaves it out
     const spec = fields[key];
     if (spec === undefined) return `unknown field ${key}`;
-    const required = spec.endsWith('!');
-    if (value === null && !required) continue;
-    if (!FIELD[required ? spec.slice(0, -1) : spec](value)) return `bad ${key}`;
+    const mark = spec.at(-1);
+    if (value === null && mark !== '!') continue;
+    if (!fits(mark === '!' || mark === '~' ? spec.slice(0, -1) : spec, value)) return `bad ${key}`;
   }
   for (const [key, spec] of Object.entries(fields)) {
-    if (spec.endsWith('!') && obj[key] === undefined) return `missing ${key}`;
+    if ((spec.endsWith('!') || spec.endsWith('~')) && obj[key] === undefined) return `missing ${key}`;
   }
   return null;
 }
 
+// Which ops each board kind takes (another's is a `wrong_board`): an action fresco shares the votes, the timer
+// and the settings with an exploration board (backend/fresque/changes.py `_apply_action_op`).
+const SHARED_OPS = ['vote.add', 'vote.remove', 'timer.set', 'board.update'];
+const EXPLORATION_OPS = new Set(Object.keys(OP_FIELDS).filter((name) => !(/** @type {readonly string[]} */ (ACTION_OPS)).includes(name)));
+const ACTION_BOARD_OPS = new Set([...ACTION_OPS, ...SHARED_OPS]);
+
 /**
- * Null when the server's models would accept this op, else what is wrong with it.
- * @param {unknown} op
+ * Null when the server's models would accept `op` on a board taking `ops`, else what is wrong with it. Beyond
+ * the models, a few of the board's rules the page can see are checked too (timer seconds, the board's
+ * phases, a move going somewhere).
+ * @param {unknown} op @param {Set<string>} ops @param {readonly string[]} phases
  */
-export function opProblem(op) {
+function problemOn(op, ops, phases) {
   if (!isObj(op)) return 'an op is an object';
   const o = /** @type {Op} */ (op);
-  const fields = OP_FIELDS[o.op];
-  if (!fields) return `unknown op ${JSON.stringify(o.op)}`;
-  const problem = closed(o, { op: 'op!', ...fields }) ?? timerProblem(o);
+  if (!ops.has(o.op)) return `unknown op ${JSON.stringify(o.op)}`;
+  const { op: _name, ...fields } = o;
+  const problem = closed(fields, OP_FIELDS[o.op]) ?? timerProblem(o) ?? phaseProblem(o, phases) ??
+    (o.op === 'action.move' && o.lane == null && o.start == null ? 'a move names a lane or a start' : null);
   return problem && `${o.op}: ${problem}`;
+}
+
+/** Null when the server's models would accept this op on an exploration board, else what is wrong. @param {unknown} op */
+export const opProblem = (op) => problemOn(op, EXPLORATION_OPS, PHASES);
+
+/** A board's phases are its kind's, each at most once (`invalid_phase`). @param {Op} o @param {readonly string[]} phases */
+function phaseProblem(o, phases) {
+  if (o.op !== 'board.update') return null;
+  if (o.phase != null && !phases.includes(o.phase)) return 'bad phase';
+  const list = o.phases;
+  if (list != null && (new Set(list).size !== list.length || !list.every((/** @type {string} */ p) => phases.includes(p)))) {
+    return 'bad phases';
+  }
+  return null;
 }
 
 /** The timer's seconds: required by start (1–36000) and add (±3600, not 0), refused by the others. @param {Op} o */
@@ -467,14 +459,6 @@ export function parseServerMessage(text) {
 // Its ops travel in the same `ops` message. Builders, and the check that keeps a message we send inside what
 // the server's models accept (`actionOpsMessageProblem`, the `messageProblem` of js/actions/store.js).
 
-/** The phases of an action board, in their usual order. */
-export const ACTION_PHASES = /** @type {const} */ (['welcome', 'place', 'fiches', 'vote', 'restitution']);
-export const ACTION_SCALES = /** @type {const} */ (['month', 'quarter', 'semester']);
-/** The lists people may add entries to (`list.add`). */
-export const ACTION_LISTS = /** @type {const} */ (['target_groups', 'organisations']);
-export const MONTH_PATTERN = /^\d{4}-\d{2}$/;
-export const CHOICE_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-
 /** A fresh action id. */
 export const newActionId = () => newId('action');
 /** A fresh milestone id. */
@@ -543,69 +527,8 @@ export function updateActionBoard(settings) {
   return op;
 }
 
-const isMonth = (/** @type {unknown} */ v) => isStr(v, MONTH_PATTERN);
-/** A list of {id, label} (`label` null: a default entry), `least` to 100 entries. */
-const isChoices = (/** @type {unknown} */ v, least = 0) => Array.isArray(v) && v.length >= least && v.length <= 100 &&
-  v.every((c) => isObj(c) && closed(c, { id: 'choice_id!', label: 'choice_label' }) === null);
-/** Fiche values: 1 to 30 fields (their values are the board's rules to check). */
-const isFiche = (/** @type {unknown} */ v) => isObj(v) && Object.keys(/** @type {object} */ (v)).length >= 1 &&
-  Object.keys(/** @type {object} */ (v)).length <= 30 && Object.keys(/** @type {object} */ (v)).every((k) => k.length <= 40);
-Object.assign(FIELD, {
-  month: isMonth,
-  choice_id: (/** @type {unknown} */ v) => isStr(v, CHOICE_ID_PATTERN),
-  edge: (/** @type {unknown} */ v) => v === 'start' || v === 'end',
-  level: (/** @type {unknown} */ v) => isInt(v, 0, 4),
-  fiche: isFiche,
-  links: (/** @type {unknown} */ v) => Array.isArray(v) && v.length <= 50 &&
-    v.every((l) => isObj(l) && closed(l, { board: 'id!', item: 'id!' }) === null),
-  list_name: (/** @type {unknown} */ v) => ACTION_LISTS.includes(/** @type {any} */ (v)),
-  choice_label: (/** @type {unknown} */ v) => isText(v, 80, 1),
-  milestone_label: (/** @type {unknown} */ v) => isText(v, 120, 1),
-  action_phase: (/** @type {unknown} */ v) => ACTION_PHASES.includes(/** @type {any} */ (v)),
-  action_phases: (/** @type {unknown} */ v) => Array.isArray(v) && v.length >= 1 && v.length <= 8 &&
-    new Set(v).size === v.length && v.every((p) => ACTION_PHASES.includes(p)),
-  timeline: (/** @type {unknown} */ v) => isObj(v) && closed(/** @type {object} */ (v), { start: 'month', end: 'month', scale: 'scale' }) === null,
-  scale: (/** @type {unknown} */ v) => ACTION_SCALES.includes(/** @type {any} */ (v)),
-  choices: isChoices,
-  choices1: (/** @type {unknown} */ v) => isChoices(v, 1),
-});
-
-/** @type {Record<string, Record<string, string>>} */
-const ACTION_OP_FIELDS = {
-  'action.create': { id: 'id!', lane: 'choice_id!', start: 'month!', end: 'month!', fiche: 'fiche!', links: 'links', question: 'id' },
-  'action.update': { id: 'id!', set: 'fiche!' },
-  'action.move': { id: 'id!', lane: 'choice_id', start: 'month' },
-  'action.resize': { id: 'id!', edge: 'edge!', month: 'month!' },
-  'action.delete': { id: 'id!' },
-  'capability.set': { id: 'id!', series: 'choice_id!', axis: 'choice_id!', level: 'level' },
-  'milestone.add': { id: 'id!', milestone: 'id!', month: 'month!', label: 'milestone_label!' },
-  'milestone.remove': { id: 'id!', milestone: 'id!' },
-  'action.link': { id: 'id!', board: 'id!', item: 'id!' },
-  'action.unlink': { id: 'id!', board: 'id!', item: 'id!' },
-  'action.question': { id: 'id!', question: 'id' },
-  'list.add': { list: 'list_name!', id: 'choice_id!', label: 'choice_label!' },
-  'vote.add': OP_FIELDS['vote.add'],
-  'vote.remove': OP_FIELDS['vote.remove'],
-  'timer.set': OP_FIELDS['timer.set'],
-  'board.update': {
-    title: 'title', vote_budget: 'budget', phases: 'action_phases', phase: 'action_phase', locked: 'bool',
-    votes_hidden: 'bool', spotlight: 'id', follow: 'bool', timeline: 'timeline', lanes: 'choices1', axes: 'choices1',
-    series: 'choices1', target_groups: 'choices', organisations: 'choices',
-  },
-};
-
 /** Null when the server's models would accept this op on an action board, else what is wrong. @param {unknown} op */
-export function actionOpProblem(op) {
-  if (!isObj(op)) return 'an op is an object';
-  const o = /** @type {Op} */ (op);
-  const fields = Object.hasOwn(ACTION_OP_FIELDS, o.op) ? ACTION_OP_FIELDS[o.op] : undefined;
-  if (!fields) return `unknown op ${JSON.stringify(o.op)}`;
-  let problem = closed(o, { op: 'op!', ...fields }) ?? timerProblem(o);
-  if (!problem && o.op === 'action.move' && o.lane == null && o.start == null) problem = 'a move names a lane or a start';
-  if (!problem && o.op === 'capability.set' && !('level' in o)) problem = 'missing level';
-  if (!problem && o.op === 'action.question' && !('question' in o)) problem = 'missing question';
-  return problem && `${o.op}: ${problem}`;
-}
+export const actionOpProblem = (op) => problemOn(op, ACTION_BOARD_OPS, ACTION_PHASES);
 
 /** Null when the server would parse this `ops` message on an action board, else the problem. @param {unknown} msg */
 export const actionOpsMessageProblem = (msg) => opsMessageProblem(msg, actionOpProblem);
