@@ -17,6 +17,10 @@
 import { h } from '../board/dom.js';
 import { countOf } from '../core/i18n.js';
 import { newMilestoneId } from '../core/protocol.js';
+import {
+  ACTION_LIMITS, CHOICE_ID_PATTERN, FUNDING_STATES, INDICATOR_KINDS, LIST_LIMITS, MAX_AMOUNT, MAX_CHOICE_LABEL, PRIORITIES,
+  SCALE_MONTHS as SCALES, STATUSES, TEXT_LIMITS,
+} from '../core/wire.gen.js';
 import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 import { radarGeometry, radarSvg, seriesColour } from './radar.js';
 import { openSolutionPicker, wordsOf } from './picker.js';
@@ -44,27 +48,13 @@ import { questionTag } from '../study/question-words.js';
  *   onReject?: (fn: (reject: {op_id: string, code: string}) => boolean) => (() => void)}} FicheContext
  */
 
-// -- the core's rules, mirrored (backend/fresque/core/actions.py) ------------------------------------------
+// -- the core's rules, mirrored (backend/fresque/core/fiche.py): their data is generated into wire.gen.js ----
 
-export const STATUSES = /** @type {const} */ (['draft', 'validated', 'running', 'done', 'dropped']);
-export const PRIORITIES = /** @type {const} */ (['high', 'medium', 'low']);
-export const FUNDING_STATES = /** @type {const} */ (['planned', 'requested', 'secured']);
-export const INDICATOR_KINDS = /** @type {const} */ (['output', 'result', 'impact']);
-export const MAX_AMOUNT = 1_000_000_000;
-export const TEXT_LIMITS = Object.freeze({
-  title: 200, number: 20, axis: 120, findings: 2000, general_objective: 2000, human_means: 2000,
-  material_means: 2000, calendar: 500, risks: 2000,
-});
-/** most entries, limit of each entry's main text */
-export const LIST_LIMITS = Object.freeze({
-  operational_objectives: [20, 300], target_groups: [40, 40], territory: [30, 120], partners: [30, 200],
-  funding: [20, 120], indicators: [20, 300],
-});
-export const MAX_MILESTONE_LABEL = 120;
-export const MAX_CHOICE_LABEL = 80;
-const CHOICE_ID = /^[a-z0-9][a-z0-9_-]{0,39}$/;
-const MONTH = /^(\d{4})-(\d{2})$/;
-const SCALE_MONTHS = /** @type {Record<string, number>} */ ({ month: 1, quarter: 3, semester: 6 });
+export { FUNDING_STATES, INDICATOR_KINDS, LIST_LIMITS, MAX_AMOUNT, MAX_CHOICE_LABEL, PRIORITIES, STATUSES, TEXT_LIMITS };
+export const MAX_MILESTONE_LABEL = ACTION_LIMITS.maxMilestoneLabel;
+const CHOICE_ID = CHOICE_ID_PATTERN;
+const MONTH = /^(\d{4})-(\d{2})$/; // parsed here (the groups); its shape is MONTH_PATTERN's
+const SCALE_MONTHS = /** @type {Readonly<Record<string, number>>} */ (SCALES);
 
 /** Characters as Python counts them (code points, not UTF-16 units). @param {string} s */
 const chars = (s) => [...s].length;

@@ -25,8 +25,9 @@
 export const CRITERIA = /** @type {const} */ (['axis', 'lead', 'partner', 'target_group', 'status', 'text']);
 /** What the cards' colour may say. */
 export const COLOUR_MODES = /** @type {const} */ (['lane', 'axis', 'lead', 'status', 'priority']);
-export const STATUSES = /** @type {const} */ (['draft', 'validated', 'running', 'done', 'dropped']);
-export const PRIORITIES = /** @type {const} */ (['high', 'medium', 'low']);
+import { PRIORITIES, STATUSES } from '../core/wire.gen.js';
+
+export { PRIORITIES, STATUSES }; // core/fiche.py's, generated
 
 /**
  * Okabe & Ito's palette (told apart with every common colour blindness), darkest yellow left out for

@@ -8,20 +8,21 @@
  * Pure: no DOM.
  */
 
+import { MAX_YEAR, MIN_YEAR, SCALE_MONTHS } from '../core/wire.gen.js';
+
 /** @typedef {'month' | 'quarter' | 'semester'} Scale */
 
-/** @type {Readonly<Record<Scale, number>>} */
-export const SCALE_MONTHS = Object.freeze({ month: 1, quarter: 3, semester: 6 });
+export { SCALE_MONTHS }; // core/timeline.py's, generated
 
 const MONTH_RE = /^(\d{4})-(\d{2})$/;
 
-/** `"2024-05"` → a month number, or NaN when it is not a year-month 2000–2099. @param {string} text */
+/** `"2024-05"` → a month number, or NaN when it is not a year-month MIN_YEAR–MAX_YEAR (2000–2099). @param {string} text */
 export function parseMonth(text) {
   const m = MONTH_RE.exec(text);
   if (!m) return NaN;
   const year = Number(m[1]);
   const month = Number(m[2]);
-  if (month < 1 || month > 12 || year < 2000 || year > 2099) return NaN;
+  if (month < 1 || month > 12 || year < MIN_YEAR || year > MAX_YEAR) return NaN;
   return year * 12 + month - 1;
 }
 

@@ -12,6 +12,9 @@
 import { h } from '../board/dom.js';
 import { countOf } from '../core/i18n.js';
 import { newActionId } from '../core/protocol.js';
+import { SCALE_MONTHS, TEXT_LIMITS } from '../core/wire.gen.js';
+
+const MAX_TITLE = TEXT_LIMITS.title; // a fiche's title
 
 /** @typedef {(key: string, vars?: Record<string, unknown>) => string} Translate */
 /**
@@ -40,8 +43,6 @@ export function labelOf(entry, lang) {
   return wordsOf({ label: entry?.label }, lang);
 }
 
-const SCALE_MONTHS = /** @type {Record<string, number>} */ ({ month: 1, quarter: 3, semester: 6 });
-const MAX_TITLE = 200;
 
 /** @param {string} ym @returns {number | null} */
 function month(ym) {

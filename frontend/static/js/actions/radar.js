@@ -12,9 +12,11 @@
  * `radarGeometry` is pure (runs under node); `radarSvg` needs a DOM `document`.
  */
 
-export const MIN_AXES = 3;
-export const MAX_AXES = 12;
-export const MAX_LEVEL = 4;
+import { LEVELS, LIST_BOUNDS } from '../core/wire.gen.js';
+
+/** A radar needs 3 axes, holds at most 12 (core/choices.py LIST_BOUNDS); levels 0–4 (LEVELS): generated. */
+export const [, MIN_AXES, MAX_AXES] = LIST_BOUNDS.axes;
+export const MAX_LEVEL = LEVELS[LEVELS.length - 1];
 export const LEVEL_RINGS = /** @type {const} */ ([1, 2, 3, 4]);
 export const MIN_SIZE = 200;
 export const MAX_SIZE = 4000;

@@ -21,6 +21,9 @@ import {
   facilitates, newClientId,
 } from '../core/protocol.js';
 import { formatMonth, parseMonth, snap, snapEnd } from './months.js';
+import {
+  ACTION_LIMITS, FICHE_DEFAULTS, LIST_BOUNDS, MAX_TIMELINE_MONTHS, PRIORITIES, STATUSES, TEXT_LIMITS,
+} from '../core/wire.gen.js';
 
 /** @typedef {import('../core/protocol.js').Op} Op */
 /** @typedef {{id: string, label: string | null}} Choice */
@@ -49,22 +52,12 @@ import { formatMonth, parseMonth, snap, snapEnd } from './months.js';
 /** @typedef {import('../core/store.js').Mode} Mode */
 /** @typedef {(() => void)[]} Journal */
 
-export const ACTION_LIMITS = Object.freeze({ maxActions: 500, maxMilestones: 20, maxLinks: 50, maxMilestoneLabel: 120 });
-/** The fiche's fields in their declared order, with a new fiche's values (core/actions.py Fiche). */
-export const FICHE_DEFAULTS = Object.freeze({
-  title: '', number: '', axis: '', findings: '', general_objective: '', operational_objectives: [], target_groups: [],
-  territory: [], lead: null, partners: [], human_means: '', material_means: '', budget: null, funding: [],
-  calendar: '', priority: null, indicators: [], risks: '', status: 'draft',
-});
+// The core's limits and the fiche's fields (core/actions.py ActionLimits, core/fiche.py Fiche): generated.
+/** The fiche's fields in their declared order, with a new fiche's values. */
+export { ACTION_LIMITS, FICHE_DEFAULTS };
 export const FICHE_FIELDS = Object.freeze(Object.keys(FICHE_DEFAULTS));
-const TEXT_LIMITS = /** @type {Record<string, number>} */ ({
-  title: 200, number: 20, axis: 120, findings: 2000, general_objective: 2000, human_means: 2000,
-  material_means: 2000, calendar: 500, risks: 2000,
-});
-const STATUSES = ['draft', 'validated', 'running', 'done', 'dropped'];
-const PRIORITIES = ['high', 'medium', 'low'];
-const MAX_TIMELINE_MONTHS = 15 * 12;
-const LIST_MOST = /** @type {Record<string, number>} */ ({ target_groups: 40, organisations: 100 });
+/** The most entries of a list people may add to (`list.add`). @param {string} list */
+const listMost = (list) => LIST_BOUNDS[list]?.[2] ?? 0;
 
 const defaults = (/** @type {string[]} */ ...ids) => ids.map((id) => ({ id, label: null }));
 
@@ -429,7 +422,7 @@ export function applyActionOp(s, op, author, mode, journal = null) {
       if (strict) {
         const code = `invalid_${op.list}`;
         if (!CHOICE_ID_PATTERN.test(op.id) || list.some((c) => c.id === op.id)) throw new RuleError(code);
-        if (list.length >= (LIST_MOST[op.list] ?? 0)) throw new RuleError(code);
+        if (list.length >= listMost(op.list)) throw new RuleError(code);
         if (typeof op.label !== 'string' || !op.label.trim() || checkText(op.label, 80)) throw new RuleError(code);
       } else if (list.some((c) => c.id === op.id)) {
         throw new RuleError(`invalid_${op.list}`);
