@@ -12,20 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fresque.core.actions import (
-    DEFAULT_AXES,
-    DEFAULT_LANES,
-    FICHE_FIELDS,
-    LIST_LIMITS,
+from fresque.core.actions import ActionBoard, ActionLimits, default_settings
+from fresque.core.choices import DEFAULT_AXES, DEFAULT_LANES, Choice, label_key
+from fresque.core.errors import RuleError
+from fresque.core.fiche import FICHE_FIELDS, LIST_LIMITS, TEXT_LIMITS
+from fresque.core.timeline import (
     MAX_TIMELINE_MONTHS,
-    TEXT_LIMITS,
-    ActionBoard,
-    ActionLimits,
-    Choice,
-    default_settings,
     format_month,
     is_snapped,
-    label_key,
     months_between,
     parse_month,
     periods,
@@ -33,7 +27,6 @@ from fresque.core.actions import (
     snap_end,
     span_months,
 )
-from fresque.core.errors import RuleError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

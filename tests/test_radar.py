@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fresque.core.actions import DEFAULT_AXES
+from fresque.core.choices import DEFAULT_AXES
 from fresque.radar import (
     MAX_LEVEL,
     SERIES_COLOURS,

@@ -13,9 +13,12 @@ from typing import Any
 
 from . import access
 from .boards import AnyBoard
-from .core.actions import ActionBoard, Choice, Month, format_month
-from .core.board import UNSET, Board, Cell, Item, Thread
+from .core.actions import ActionBoard
+from .core.board import Board, Cell, Item, Thread
+from .core.choices import Choice
 from .core.errors import RuleError
+from .core.facilitation import UNSET
+from .core.timeline import Month, format_month
 from .core.visibility import Viewer
 from .protocol import (
     ACTION_OPS,

@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-from .core.actions import label_key
+from .core.choices import label_key
 from .people import PROFILE_FIELDS
 
 LIST_SEPARATOR: Final = " ; "

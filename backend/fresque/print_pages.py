@@ -33,7 +33,9 @@ from fastapi.responses import RedirectResponse, Response
 from . import behind
 from .api.board_exports import BoardState, Labeller, board_state
 from .api.deps import services
-from .core.actions import FUNDING_STATES, LEVELS, SCALE_MONTHS, format_month, parse_month, periods
+from .core.choices import LEVELS
+from .core.fiche import FUNDING_STATES
+from .core.timeline import SCALE_MONTHS, format_month, parse_month, periods
 from .core.visibility import Viewer
 from .pages import page_session, problem, render
 from .study_scope import questions_of

@@ -27,8 +27,8 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from ..core.actions import label_key
 from ..core.board import Board
+from ..core.choices import label_key
 from ..core.visibility import Viewer, item_visible
 from ..csv_export import EXPLORATION_COLUMNS, action_columns, action_rows, exploration_tables, to_csv
 from ..db.store import BoardRow

@@ -51,8 +51,9 @@ from ..behind import (
     wanted_of,
     where,
 )
-from ..core.actions import ActionBoard, format_month
+from ..core.actions import ActionBoard
 from ..core.board import Board
+from ..core.timeline import format_month
 from ..db.store import BoardRow, SessionInfo
 from ..rooms.registry import BoardNotFound
 from ..study_scope import viewer_for

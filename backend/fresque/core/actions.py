@@ -1,435 +1,67 @@
-"""The chronological action fresco's state and the rules of every change to it (issue 5, the pure core).
+"""The chronological action fresco's board: its cards and every change to them (issue 5, the pure core).
 
-Stakeholders place **action cards** on a timeline, in lanes (*à poursuivre*, *à renforcer*, *nouvelle* by
-default); each card carries its **fiche action** (every field of PRODUCT.md), its **capabilities web** (levels
-0–4 on the workshop's axes, in several series) and links to the residents' solutions it answers.
+Stakeholders place **action cards** on a timeline (`fresque.core.timeline`), in lanes (*à poursuivre*,
+*à renforcer*, *nouvelle* by default; the lists are `fresque.core.choices`); each card carries its **fiche
+action** (`fresque.core.fiche`), its **capabilities web** (levels 0–4 on the workshop's axes, in several
+series), milestones, and links to the residents' solutions it answers. The facilitator's controls are the
+same as on exploration boards (`fresque.core.facilitation`), and so are dot votes (`fresque.core.votes`).
 
 Like `fresque.core.board.Board`, an `ActionBoard` is mutated only through its methods; each checks its rule
 first and records how to undo itself, so that a batch applies all or none (`transaction`). Conflicts are
 settled by the one writer's order: the last write of a fiche field wins, a delete wins over any later edit.
-
-Dates are year-months. On the wire and in snapshots they are `"YYYY-MM"` strings; inside they are `Month`
-numbers (`year * 12 + month - 1`) so that arithmetic is plain. A card's `start` is its first month and its
-`end` its last month, both included. Every date a change brings is **snapped** to the timeline's scale: a
-start down to the first month of its period, an end up to the last month of its period (a quarter starts in
-January, April, July or October; a semester in January or July), so a card always covers whole periods.
-
-Labels of the default lanes, axes, series, target groups, organisations and levels are not stored as text:
-a `Choice` with `label=None` is shown with the translation key `actions.<list>.<id>` (see `label_key`); a
-choice that people add carries its own text label.
+A card's `start` is its first month and its `end` its last month, both included, snapped to the scale.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal, cast
+from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
-from .board import UNSET
+from .choices import (
+    DEFAULT_AXES,
+    DEFAULT_LANES,
+    DEFAULT_ORGANISATIONS,
+    DEFAULT_SERIES,
+    DEFAULT_TARGET_GROUPS,
+    LEVELS,
+    LIST_BOUNDS,
+    Choice,
+    check_choices,
+    choice_to_dict,
+    choices_from,
+)
 from .errors import RuleError
+from .facilitation import (
+    UNSET,
+    PhaseRules,
+    Timed,
+    facilitation_changes,
+    facilitation_from_dict,
+    facilitation_to_dict,
+)
+from .fiche import Fiche, check_fiche_whole, fiche_error, fiche_to_dict, parse_fiche_value
 from .text import check_text
-from .timer import Timer, next_timer, timer_from_dict, timer_to_dict
+from .timeline import (
+    MAX_TIMELINE_MONTHS,
+    MAX_YEAR,
+    MIN_YEAR,
+    SCALES,
+    Month,
+    Scale,
+    format_month,
+    is_snapped,
+    parse_month,
+    snap,
+    snap_end,
+    span_months,
+)
+from .timer import Timer, timer_from_dict
 from .votes import VoteLedger
 
-# -- year-months and scales ---------------------------------------------------------------------------------
-
-Month = int  # year * 12 + (month - 1)
-Scale = Literal["month", "quarter", "semester"]
-SCALES: tuple[Scale, ...] = ("month", "quarter", "semester")
-SCALE_MONTHS: Mapping[Scale, int] = {"month": 1, "quarter": 3, "semester": 6}
-MIN_YEAR = 2000
-MAX_YEAR = 2099
-MAX_TIMELINE_MONTHS = 15 * 12
-_MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def parse_month(value: Any, *, what: str = "date") -> Month:
-    """`"2024-01"` → a `Month`; anything else is `invalid_month`."""
-    match = _MONTH_RE.match(value) if isinstance(value, str) else None
-    if match is None:
-        raise RuleError("invalid_month", f"{what} {value!r} is not a year-month like 2024-01")
-    year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or not MIN_YEAR <= year <= MAX_YEAR:
-        raise RuleError("invalid_month", f"{what} {value!r} is not a month between {MIN_YEAR} and {MAX_YEAR}")
-    return year * 12 + month - 1
-
-
-def format_month(month: Month) -> str:
-    return f"{month // 12:04d}-{month % 12 + 1:02d}"
-
-
-def snap(month: Month, scale: Scale) -> Month:
-    """The first month of the period of `scale` that holds `month` (2024-05 by quarter → 2024-04)."""
-    return month - month % SCALE_MONTHS[scale]
-
-
-def snap_end(month: Month, scale: Scale) -> Month:
-    """The last month of the period of `scale` that holds `month` (2024-05 by quarter → 2024-06)."""
-    return snap(month, scale) + SCALE_MONTHS[scale] - 1
-
-
-def is_snapped(start: Month, end: Month, scale: Scale) -> bool:
-    return snap(start, scale) == start and snap_end(end, scale) == end
-
-
-def months_between(start: Month, end: Month) -> int:
-    """How many months from `start` to `end` (0 for the same month; negative when `end` is earlier)."""
-    return end - start
-
-
-def span_months(start: Month, end: Month) -> int:
-    """How many months a span covers, both ends included."""
-    return end - start + 1
-
-
-def periods(start: Month, end: Month, scale: Scale) -> list[Month]:
-    """The first month of every period of `scale` between `start` and `end` (the timeline's ticks)."""
-    step = SCALE_MONTHS[scale]
-    return list(range(snap(start, scale), end + 1, step))
-
-
-# -- configurable lists -------------------------------------------------------------------------------------
-
-_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]{0,39}$")
 # Ids of what clients create (actions, milestones) and of exploration boards and items: the protocol's shape.
 _CLIENT_ID_RE = re.compile(r"^[A-Za-z0-9_-]{6,64}$")
-MAX_CHOICE_LABEL = 80
-
-
-@dataclass(frozen=True)
-class Choice:
-    """An entry of a configurable list. `label=None`: a default entry, shown as `label_key(list, id)`."""
-
-    id: str
-    label: str | None = None
-
-
-def label_key(list_name: str, choice_id: str) -> str:
-    """The translation key of a default entry: `actions.lane.continue`, `actions.axis.health`, …"""
-    return f"actions.{list_name}.{choice_id}"
-
-
-def _defaults(*ids: str) -> tuple[Choice, ...]:
-    return tuple(Choice(i) for i in ids)
-
-
-DEFAULT_LANES = _defaults("continue", "reinforce", "create")
-# PRODUCT.md's ten axes, in its order.
-DEFAULT_AXES = _defaults(
-    "rights",
-    "work_training",
-    "health",
-    "schooling_parenting",
-    "social_ties",
-    "getting_around",
-    "budget_shopping",
-    "information_leisure",
-    "citizenship",
-    "online_safety",
-)
-DEFAULT_SERIES = _defaults("today", "targeted")
-DEFAULT_TARGET_GROUPS = _defaults(
-    "seniors",
-    "youth_16_25",
-    "parents",
-    "job_seekers",
-    "benefit_recipients",
-    "newcomers_fle",
-    "disabled_people",
-    "single_parent_families",
-    "isolated_people",
-    "professionals",
-)
-DEFAULT_ORGANISATIONS = _defaults(
-    "city", "caf", "ccas", "france_travail", "mission_locale", "digital_mediators", "social_centres"
-)
-
-# The capabilities scale is fixed: 0 "I can't / not concerned" … 4 "I do it alone and help others".
-LEVELS = (0, 1, 2, 3, 4)
-LEVEL_KEYS = tuple(label_key("level", str(level)) for level in LEVELS)
-
-# (list name in settings and snapshots, translation key prefix, fewest entries, most entries)
-LIST_BOUNDS: Mapping[str, tuple[str, int, int]] = {
-    "lanes": ("lane", 1, 6),
-    "axes": ("axis", 3, 12),  # a radar needs at least three axes
-    "series": ("series", 1, 4),
-    "target_groups": ("target_group", 0, 40),
-    "organisations": ("organisation", 0, 100),
-}
-
-
-def _check_choices(name: str, choices: Sequence[Choice]) -> tuple[Choice, ...]:
-    _, least, most = LIST_BOUNDS[name]
-    code = f"invalid_{name}"
-    if not least <= len(choices) <= most:
-        raise RuleError(code, f"{name}: {least} to {most} entries")
-    seen: set[str] = set()
-    for choice in choices:
-        if not isinstance(choice, Choice) or not isinstance(choice.id, str) or not _ID_RE.match(choice.id):
-            raise RuleError(code, f"{name}: an id is 1–40 lower-case letters, digits, - or _")
-        if choice.id in seen:
-            raise RuleError(code, f"{name}: {choice.id!r} appears twice")
-        seen.add(choice.id)
-        if choice.label is not None:
-            if not isinstance(choice.label, str) or not choice.label.strip():
-                raise RuleError(code, f"{name}: the label of {choice.id!r} is empty")
-            try:
-                check_text(choice.label, max_chars=MAX_CHOICE_LABEL, field=f"label of {choice.id}")
-            except RuleError as error:
-                raise RuleError(code, f"{name}: {error.message}") from None
-    return tuple(choices)
-
-
-# -- the fiche action ---------------------------------------------------------------------------------------
-
-Status = Literal["draft", "validated", "running", "done", "dropped"]
-STATUSES: tuple[Status, ...] = ("draft", "validated", "running", "done", "dropped")
-Priority = Literal["high", "medium", "low"]
-PRIORITIES: tuple[Priority, ...] = ("high", "medium", "low")
-FundingState = Literal["planned", "requested", "secured"]
-FUNDING_STATES: tuple[FundingState, ...] = ("planned", "requested", "secured")
-IndicatorKind = Literal["output", "result", "impact"]
-INDICATOR_KINDS: tuple[IndicatorKind, ...] = ("output", "result", "impact")
-MAX_AMOUNT = 1_000_000_000  # whole euros
-
-
-@dataclass(frozen=True)
-class Partner:
-    organisation: str
-    role: str = ""
-
-
-@dataclass(frozen=True)
-class FundingLine:
-    source: str
-    amount: int
-    state: FundingState = "planned"
-
-
-@dataclass(frozen=True)
-class Indicator:
-    kind: IndicatorKind
-    label: str
-    target: str = ""
-    source: str = ""
-
-
-@dataclass(frozen=True)
-class Fiche:
-    """The fiche action. Its positioning is the card's lane and its calendar dates are the card's span and
-    milestones: they are changed by moving and resizing the card, not here."""
-
-    title: str
-    number: str = ""
-    axis: str = ""  # the schéma's axis (free text; the page proposes those already used)
-    findings: str = ""
-    general_objective: str = ""
-    operational_objectives: tuple[str, ...] = ()
-    target_groups: tuple[str, ...] = ()  # ids of settings.target_groups
-    territory: tuple[str, ...] = ()  # neighbourhoods
-    lead: str | None = None  # an id of settings.organisations
-    partners: tuple[Partner, ...] = ()
-    human_means: str = ""
-    material_means: str = ""
-    budget: int | None = None  # whole euros
-    funding: tuple[FundingLine, ...] = ()
-    calendar: str = ""  # the rhythm in words ("every Wednesday in term time"); dates are the card's
-    priority: Priority | None = None
-    indicators: tuple[Indicator, ...] = ()
-    risks: str = ""
-    status: Status = "draft"
-
-
-FICHE_FIELDS = tuple(f.name for f in fields(Fiche))
-
-# Text fields: their limit in characters.
-TEXT_LIMITS: Mapping[str, int] = {
-    "title": 200,
-    "number": 20,
-    "axis": 120,
-    "findings": 2000,
-    "general_objective": 2000,
-    "human_means": 2000,
-    "material_means": 2000,
-    "calendar": 500,
-    "risks": 2000,
-}
-# List fields: (most entries, limit of each entry's main text).
-LIST_LIMITS: Mapping[str, tuple[int, int]] = {
-    "operational_objectives": (20, 300),
-    "target_groups": (40, 40),
-    "territory": (30, 120),
-    "partners": (30, 200),  # the role's length
-    "funding": (20, 120),  # the source's length
-    "indicators": (20, 300),  # the label's length; target 120, source 200
-}
-
-
-def _fiche_error(name: str, message: str) -> RuleError:
-    return RuleError(f"fiche_invalid_{name}", message)
-
-
-def _text(name: str, value: Any, max_chars: int) -> str:
-    if not isinstance(value, str):
-        raise _fiche_error(name, f"{name} is text")
-    try:
-        return check_text(value, max_chars=max_chars, field=name)
-    except RuleError as error:
-        raise _fiche_error(name, error.message) from None
-
-
-def _entries(name: str, value: Any) -> list[Any]:
-    if not isinstance(value, list | tuple):
-        raise _fiche_error(name, f"{name} is a list")
-    most = LIST_LIMITS[name][0]
-    if len(value) > most:
-        raise _fiche_error(name, f"{name} has {len(value)} entries; the limit is {most}")
-    return list(value)
-
-
-def _record_of(name: str, value: Any, keys: set[str], required: set[str]) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise _fiche_error(name, f"each entry of {name} is an object")
-    unknown = set(value) - keys
-    if unknown:
-        raise _fiche_error(name, f"an entry of {name} has no {', '.join(sorted(unknown))}")
-    missing = required - set(value)
-    if missing:
-        raise _fiche_error(name, f"an entry of {name} needs {', '.join(sorted(missing))}")
-    return value
-
-
-def _amount(name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
-        raise _fiche_error(name, f"an amount in {name} is a whole number of euros from 0 to {MAX_AMOUNT}")
-    return value
-
-
-def _one_of(name: str, value: Any, allowed: Sequence[str]) -> Any:
-    if value not in allowed:
-        raise _fiche_error(name, f"{name} is one of {', '.join(allowed)}")
-    return value
-
-
-def _known(name: str, value: Any, ids: frozenset[str], what: str) -> str:
-    if not isinstance(value, str) or value not in ids:
-        raise _fiche_error(name, f"{value!r} is not one of this workshop's {what}")
-    return value
-
-
-def parse_fiche_value(name: str, value: Any, settings: ActionSettings) -> Any:
-    """A fiche field's wire value → its stored value, or `fiche_invalid_<name>`. `None` clears a field."""
-    if name not in FICHE_FIELDS:
-        raise RuleError("fiche_unknown_field", _unknown_message(name))
-    if name in TEXT_LIMITS:
-        if value is None and name != "title":
-            return ""
-        text = _text(name, value, TEXT_LIMITS[name])
-        if name == "title" and not text.strip():
-            raise _fiche_error(name, "a fiche action needs a title")
-        return text
-    if name == "status":
-        return _one_of(name, value, STATUSES)
-    if value is None:
-        return None if name in ("lead", "budget", "priority") else ()
-    if name == "priority":
-        return _one_of(name, value, PRIORITIES)
-    if name == "budget":
-        return _amount(name, value)
-    if name == "lead":
-        return _known(name, value, settings.organisation_ids, "organisations")
-    entries = _entries(name, value)
-    limit = LIST_LIMITS[name][1]
-    if name in ("operational_objectives", "territory"):
-        texts = [_text(name, entry, limit) for entry in entries]
-        if any(not t.strip() for t in texts):
-            raise _fiche_error(name, f"an entry of {name} is empty")
-        return tuple(texts)
-    if name == "target_groups":
-        groups = [_known(name, entry, settings.target_group_ids, "target groups") for entry in entries]
-        if len(set(groups)) != len(groups):
-            raise _fiche_error(name, "a target group appears twice")
-        return tuple(groups)
-    if name == "partners":
-        partners = []
-        for entry in entries:
-            raw = _record_of(name, entry, {"organisation", "role"}, {"organisation"})
-            org = _known(name, raw["organisation"], settings.organisation_ids, "organisations")
-            partners.append(Partner(org, _text(name, raw.get("role", ""), limit)))
-        if len({p.organisation for p in partners}) != len(partners):
-            raise _fiche_error(name, "an organisation appears twice among the partners")
-        return tuple(partners)
-    if name == "funding":
-        lines = []
-        for entry in entries:
-            raw = _record_of(name, entry, {"source", "amount", "state"}, {"source", "amount"})
-            source = _text(name, raw["source"], limit)
-            if not source.strip():
-                raise _fiche_error(name, "a funding line needs a source")
-            state = _one_of(name, raw.get("state", "planned"), FUNDING_STATES)
-            lines.append(FundingLine(source, _amount(name, raw["amount"]), state))
-        return tuple(lines)
-    assert name == "indicators"
-    indicators = []
-    for entry in entries:
-        raw = _record_of(name, entry, {"kind", "label", "target", "source"}, {"kind", "label"})
-        label = _text(name, raw["label"], limit)
-        if not label.strip():
-            raise _fiche_error(name, "an indicator needs a label")
-        indicators.append(
-            Indicator(
-                kind=_one_of(name, raw["kind"], INDICATOR_KINDS),
-                label=label,
-                target=_text(name, raw.get("target", ""), 120),
-                source=_text(name, raw.get("source", ""), 200),
-            )
-        )
-    return tuple(indicators)
-
-
-def _unknown_message(name: str) -> str:
-    if name == "positioning":
-        return "a fiche's positioning is its card's lane: move the card to another lane"
-    if name in ("start", "end", "milestones"):
-        return f"a fiche's {name} belongs to its card: move or resize the card, or add a milestone"
-    return f"a fiche action has no field {name!r}"
-
-
-def secured_funding(fiche: Fiche) -> int:
-    return sum(line.amount for line in fiche.funding if line.state == "secured")
-
-
-def _check_fiche_whole(fiche: Fiche) -> None:
-    """Rules across fields. Lines planned or requested may add up to more than the budget (a team asks
-    several funders for the same need); what is secured may not."""
-    if fiche.budget is not None and secured_funding(fiche) > fiche.budget:
-        raise RuleError(
-            "fiche_funding_over_budget",
-            f"secured funding ({secured_funding(fiche)} €) is above the budget ({fiche.budget} €)",
-        )
-
-
-def fiche_to_dict(fiche: Fiche) -> dict[str, Any]:
-    """Every field, always present, in the declared order (for exports and printing)."""
-    out: dict[str, Any] = {}
-    for name in FICHE_FIELDS:
-        value = getattr(fiche, name)
-        if name == "partners":
-            value = [{"organisation": p.organisation, "role": p.role} for p in value]
-        elif name == "funding":
-            value = [{"source": f.source, "amount": f.amount, "state": f.state} for f in value]
-        elif name == "indicators":
-            value = [
-                {"kind": i.kind, "label": i.label, "target": i.target, "source": i.source} for i in value
-            ]
-        elif isinstance(value, tuple):
-            value = list(value)
-        out[name] = value
-    return out
-
-
-# -- the board ----------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -476,6 +108,7 @@ class ActionLimits:
 # The stakeholders' workshop, step by step: what each step opens to participants is `fresque.access`'s.
 ACTION_PHASES = ("welcome", "place", "fiches", "vote", "restitution")
 MAX_ACTION_PHASES = 8
+_PHASE_RULES = PhaseRules(ACTION_PHASES, MAX_ACTION_PHASES, " for an action fresco")
 
 
 @dataclass(frozen=True)
@@ -528,7 +161,7 @@ EDGES = ("start", "end")
 
 
 @dataclass
-class ActionBoard(VoteLedger):
+class ActionBoard(VoteLedger, Timed):
     settings: ActionSettings
     limits: ActionLimits = field(default_factory=ActionLimits)
     actions: dict[str, Action] = field(default_factory=dict)
@@ -608,7 +241,7 @@ class ActionBoard(VoteLedger):
             raise RuleError("text_required", "a board needs a title")
         check_text(s.title, max_chars=200, field="title")
         for name in LIST_BOUNDS:
-            _check_choices(name, getattr(s, name))
+            check_choices(name, getattr(s, name))
 
     # -- actions ------------------------------------------------------------------------------------------
 
@@ -639,10 +272,10 @@ class ActionBoard(VoteLedger):
         if not isinstance(fiche, Mapping):
             raise RuleError("fiche_unknown_field", "a fiche action is an object of fields")
         if "title" not in fiche:
-            raise _fiche_error("title", "a fiche action needs a title")
+            raise fiche_error("title", "a fiche action needs a title")
         values = {name: parse_fiche_value(name, value, self.settings) for name, value in fiche.items()}
         new_fiche = Fiche(**values)
-        _check_fiche_whole(new_fiche)
+        check_fiche_whole(new_fiche)
         self._check_number_free(new_fiche.number, action_id)
         action = Action(id=action_id, author=author, lane=lane, start=first, end=last, fiche=new_fiche)
         self.actions[action_id] = action
@@ -656,7 +289,7 @@ class ActionBoard(VoteLedger):
             raise RuleError("fiche_unknown_field", "an update sets at least one fiche field")
         values = {name: parse_fiche_value(name, value, self.settings) for name, value in changes.items()}
         fiche = replace(old.fiche, **values)
-        _check_fiche_whole(fiche)
+        check_fiche_whole(fiche)
         self._check_number_free(fiche.number, action_id)
         new = replace(old, fiche=fiche)
         self._put(new)
@@ -819,45 +452,22 @@ class ActionBoard(VoteLedger):
         follow: str | None = UNSET,
     ) -> None:
         """The facilitator's settings (None or UNSET leaves one alone; where UNSET is the default, None
-        clears), every value checked before any is set — the same rules as `Board.update_settings`."""
+        clears), every value checked before any is set: `facilitation_changes`, as `Board.update_settings`."""
         old = self.settings
-        changes: dict[str, Any] = {}
-        if vote_budget is not None:
-            if type(vote_budget) is not int or not 0 <= vote_budget <= self.limits.max_vote_budget:
-                raise RuleError(
-                    "invalid_budget", f"a vote budget is between 0 and {self.limits.max_vote_budget}"
-                )
-            changes["vote_budget"] = vote_budget
-        if phases is not None:
-            if not 1 <= len(phases) <= MAX_ACTION_PHASES or len(set(phases)) != len(phases):
-                raise RuleError("invalid_phase", f"a board has 1 to {MAX_ACTION_PHASES} different phases")
-            unknown = [p for p in phases if p not in ACTION_PHASES]
-            if unknown:
-                raise RuleError("invalid_phase", f"unknown phase {unknown[0]!r} for an action fresco")
-            changes["phases"] = tuple(phases)
-        if phase is not UNSET:
-            changes["phase"] = phase
-        new_phases = changes.get("phases", old.phases)
-        new_phase = changes.get("phase", old.phase)
-        if new_phase is not None and new_phase not in new_phases:
-            raise RuleError("invalid_phase", f"{new_phase!r} is not one of this board's phases")
-        if locked is not None:
-            changes["locked"] = locked
-        if votes_hidden is not None:
-            changes["votes_hidden"] = votes_hidden
-        if spotlight is not UNSET:
-            if spotlight is not None:
-                self.live(spotlight)
-            changes["spotlight"] = spotlight
-        if follow is not UNSET:
-            changes["follow"] = follow
+        changes = facilitation_changes(
+            old,
+            _PHASE_RULES,
+            max_vote_budget=self.limits.max_vote_budget,
+            check_spotlight=self.live,
+            vote_budget=vote_budget,
+            phases=phases,
+            phase=phase,
+            locked=locked,
+            votes_hidden=votes_hidden,
+            spotlight=spotlight,
+            follow=follow,
+        )
         self.settings = replace(old, **changes)
-        self._record(lambda: setattr(self, "settings", old))
-
-    def set_timer(self, action: str, seconds: int | None, at: int) -> None:
-        """The shared countdown, on the server's clock (`at`: ms since 1970, stamped by the room)."""
-        old = self.settings
-        self.settings = replace(old, timer=next_timer(old.timer, action, seconds, at))
         self._record(lambda: setattr(self, "settings", old))
 
     # -- settings -----------------------------------------------------------------------------------------
@@ -903,7 +513,7 @@ class ActionBoard(VoteLedger):
             ("organisations", organisations),
         ):
             if value is not None:
-                changes[name] = _check_choices(name, value)
+                changes[name] = check_choices(name, value)
         new = replace(old, **changes)
         self._check_settings(new)
         self._check_in_use(new)
@@ -984,11 +594,11 @@ class ActionBoard(VoteLedger):
             start=parse_month(timeline["start"], what="timeline start"),
             end=parse_month(timeline["end"], what="timeline end"),
             scale=scale,
-            lanes=_choices_from(raw, "lanes"),
-            axes=_choices_from(raw, "axes"),
-            series=_choices_from(raw, "series"),
-            target_groups=_choices_from(raw, "target_groups"),
-            organisations=_choices_from(raw, "organisations"),
+            lanes=choices_from(raw, "lanes"),
+            axes=choices_from(raw, "axes"),
+            series=choices_from(raw, "series"),
+            target_groups=choices_from(raw, "target_groups"),
+            organisations=choices_from(raw, "organisations"),
         )
         board = cls(settings=settings, limits=limits or ActionLimits())
         for raw_action in data["actions"]:
@@ -1025,13 +635,7 @@ class ActionBoard(VoteLedger):
         board.deleted.update(d for d in data.get("deleted", ()) if d not in board.actions)
         # Facilitation (snapshots older than it have none: the defaults hold), checked like live.
         board.update_facilitation(
-            vote_budget=raw.get("vote_budget", 3),
-            phases=tuple(raw.get("phases", ACTION_PHASES)),
-            phase=raw.get("phase"),
-            locked=bool(raw.get("locked", False)),
-            votes_hidden=bool(raw.get("votes_hidden", False)),
-            spotlight=raw.get("spotlight"),
-            follow=raw.get("follow"),
+            vote_budget=raw.get("vote_budget", 3), **facilitation_from_dict(raw, ACTION_PHASES)
         )
         board.settings = replace(board.settings, timer=timer_from_dict(raw.get("timer")))
         return board
@@ -1042,20 +646,6 @@ _ACTION_KEYS = frozenset(
 )
 
 
-def _choices_from(raw_settings: Mapping[str, Any], name: str) -> tuple[Choice, ...]:
-    return tuple(_choice_from_dict(name, c) for c in raw_settings[name])
-
-
-def _choice_from_dict(name: str, raw: Any) -> Choice:
-    if not isinstance(raw, Mapping) or set(raw) - {"id", "label"} or "id" not in raw:
-        raise RuleError(f"invalid_{name}", f"{name}: an entry is {{id, label?}}")
-    return Choice(raw["id"], raw.get("label"))
-
-
-def _choice_to_dict(choice: Choice) -> dict[str, Any]:
-    return {"id": choice.id, "label": choice.label}
-
-
 def settings_to_dict(settings: ActionSettings) -> dict[str, Any]:
     return {
         "title": settings.title,
@@ -1064,15 +654,8 @@ def settings_to_dict(settings: ActionSettings) -> dict[str, Any]:
             "end": format_month(settings.end),
             "scale": settings.scale,
         },
-        **{name: [_choice_to_dict(c) for c in getattr(settings, name)] for name in LIST_BOUNDS},
-        "vote_budget": settings.vote_budget,
-        "phases": list(settings.phases),
-        "phase": settings.phase,
-        "locked": settings.locked,
-        "votes_hidden": settings.votes_hidden,
-        "timer": timer_to_dict(settings.timer),
-        "spotlight": settings.spotlight,
-        "follow": settings.follow,
+        **{name: [choice_to_dict(c) for c in getattr(settings, name)] for name in LIST_BOUNDS},
+        **facilitation_to_dict(settings),
     }
 
 

@@ -15,8 +15,16 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any, Literal
 
 from .errors import RuleError
+from .facilitation import (
+    UNSET,
+    PhaseRules,
+    Timed,
+    facilitation_changes,
+    facilitation_from_dict,
+    facilitation_to_dict,
+)
 from .text import check_text
-from .timer import Timer, next_timer, timer_from_dict, timer_to_dict
+from .timer import Timer, timer_from_dict
 from .votes import VoteLedger
 
 ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
@@ -30,6 +38,7 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "weekend")
 # lets participants do is `fresque.access`'s business, not the board's.
 PHASES = ("welcome", "week", "threads", "solutions", "vote", "restitution")
 MAX_PHASES = 8
+_PHASE_RULES = PhaseRules(PHASES, MAX_PHASES)
 SLOTS = ("morning", "afternoon", "evening")
 
 # Which kind of catalogue entry an item's `ref` names; a note has none.
@@ -103,9 +112,6 @@ class Thread:
     author: str
 
 
-UNSET: Any = object()  # "leave this setting alone", where None means "clear it"
-
-
 @dataclass
 class Settings:
     title: str
@@ -122,7 +128,7 @@ class Settings:
 
 
 @dataclass
-class Board(VoteLedger):
+class Board(VoteLedger, Timed):
     """One board's current state. `refs` maps a catalogue kind to the ids a board may reference."""
 
     settings: Settings
@@ -364,56 +370,33 @@ class Board(VoteLedger):
     ) -> None:
         """Change the settings given (None or UNSET leaves one alone; where UNSET is the default, None clears)
 
-        Every value is checked before any is set."""
-        old = replace(self.settings)
-        new = replace(self.settings)
+        Every value is checked before any is set; all but the title and the private round are the
+        facilitation rules both kinds of board share (`facilitation_changes`)."""
+        changes: dict[str, Any] = {}
         if title is not None:
             check_text(title, max_chars=200, field="title")
             if not title.strip():
                 raise RuleError("text_required", "a board needs a title")
-            new.title = title
-        if vote_budget is not None:
-            if not 0 <= vote_budget <= self.limits.max_vote_budget:
-                raise RuleError(
-                    "invalid_budget", f"a vote budget is between 0 and {self.limits.max_vote_budget}"
-                )
-            new.vote_budget = vote_budget
-        if phases is not None:
-            if not 1 <= len(phases) <= MAX_PHASES or len(set(phases)) != len(phases):
-                raise RuleError("invalid_phase", f"a board has 1 to {MAX_PHASES} different phases")
-            unknown = [p for p in phases if p not in PHASES]
-            if unknown:
-                raise RuleError("invalid_phase", f"unknown phase {unknown[0]!r}")
-            new.phases = tuple(phases)
-        if phase is not UNSET:
-            new.phase = phase
-        if new.phase is not None and new.phase not in new.phases:
-            raise RuleError("invalid_phase", f"{new.phase!r} is not one of this board's phases")
-        if locked is not None:
-            new.locked = locked
-        if votes_hidden is not None:
-            new.votes_hidden = votes_hidden
-        if private is not None and private != new.private_active:
-            new.private_active = private
-            if private:
-                new.private_round += 1
-        if spotlight is not UNSET:
-            if spotlight is not None:
-                self._live_item(spotlight)
-            new.spotlight = spotlight
-        if follow is not UNSET:
-            new.follow = follow
-        self.settings = new
-
-        def undo() -> None:
-            self.settings = old
-
-        self._record(undo)
-
-    def set_timer(self, action: str, seconds: int | None, at: int) -> None:
-        """The shared countdown, on the server's clock (`at`: ms since 1970, stamped by the room)."""
+            changes["title"] = title
+        changes |= facilitation_changes(
+            self.settings,
+            _PHASE_RULES,
+            max_vote_budget=self.limits.max_vote_budget,
+            check_spotlight=self._live_item,
+            vote_budget=vote_budget,
+            phases=phases,
+            phase=phase,
+            locked=locked,
+            votes_hidden=votes_hidden,
+            spotlight=spotlight,
+            follow=follow,
+        )
         old = self.settings
-        self.settings = replace(old, timer=next_timer(old.timer, action, seconds, at))
+        if private is not None and private != old.private_active:
+            changes["private_active"] = private
+            if private:
+                changes["private_round"] = old.private_round + 1
+        self.settings = replace(old, **changes)
         self._record(lambda: setattr(self, "settings", old))
 
     # -- snapshots ----------------------------------------------------------------------------------------
@@ -459,14 +442,7 @@ class Board(VoteLedger):
         )
         # Facilitation settings (snapshots older than them have none: the defaults hold), checked like live.
         private = raw_settings.get("private") or {}
-        board.update_settings(
-            phases=tuple(raw_settings.get("phases", PHASES)),
-            phase=raw_settings.get("phase"),
-            locked=bool(raw_settings.get("locked", False)),
-            votes_hidden=bool(raw_settings.get("votes_hidden", False)),
-            spotlight=raw_settings.get("spotlight"),
-            follow=raw_settings.get("follow"),
-        )
+        board.update_settings(**facilitation_from_dict(raw_settings, PHASES))
         board.settings.private_active = bool(private.get("active", False))
         board.settings.private_round = int(private.get("round", 0))
         board.settings.timer = timer_from_dict(raw_settings.get("timer"))
@@ -476,15 +452,9 @@ class Board(VoteLedger):
 def settings_to_dict(settings: Settings) -> dict[str, Any]:
     return {
         "title": settings.title,
-        "vote_budget": settings.vote_budget,
-        "phases": list(settings.phases),
-        "phase": settings.phase,
-        "locked": settings.locked,
-        "votes_hidden": settings.votes_hidden,
-        "private": {"active": settings.private_active, "round": settings.private_round},
-        "timer": timer_to_dict(settings.timer),
-        "spotlight": settings.spotlight,
-        "follow": settings.follow,
+        **facilitation_to_dict(
+            settings, {"private": {"active": settings.private_active, "round": settings.private_round}}
+        ),
     }
 
 
