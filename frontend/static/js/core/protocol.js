@@ -9,7 +9,7 @@
 
 import {
   ACTION_OPS, ACTION_PHASES, FACILITATING, ID_PATTERN, MAX_FRAME_BYTES, MAX_OPS, MAX_TEXT, OP_FIELDS, OP_ID_PATTERN,
-  PHASES, PROTOCOL_VERSION, SPECS, THREAD_PAIRS,
+  PHASES, PROTOCOL_VERSION, SERVER_SHAPES, SPECS, THREAD_PAIRS,
 } from './wire.gen.js';
 
 // The wire's data (kinds, limits, patterns, phases, op fields…) is generated from the server's models into
@@ -413,17 +413,7 @@ export function splitOps(ops) {
 
 // -- messages we receive -----------------------------------------------------------------------------------
 
-/** The fields each server message must have, with their JSON type. */
-const SERVER_SHAPES = /** @type {Record<string, Record<string, string>>} */ ({
-  welcome: { protocol: 'number', board: 'object', you: 'object', seq: 'number', resync: 'string' },
-  change: { seq: 'number', op_id: 'string', author: 'string', ops: 'array' },
-  ack: { op_id: 'string', seq: 'number' },
-  reject: { op_id: 'string', code: 'string', message: 'string' },
-  error: { code: 'string', message: 'string' },
-  presence_list: { participants: 'array' },
-  ephemeral: { updates: 'array' },
-  resync: { seq: 'number', snapshot: 'object' },
-});
+// The fields each server message always has, with their JSON type: wire.gen.js SERVER_SHAPES (from the models).
 
 const jsonType = (/** @type {unknown} */ v) => (Array.isArray(v) ? 'array' : v === null ? 'null' : typeof v);
 

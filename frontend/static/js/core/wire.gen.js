@@ -96,6 +96,17 @@ export const OP_FIELDS = Object.freeze({
   "list.add": { list: "list_name!", id: "choice_id!", label: "choice_label!" },
 });
 export const ACTION_OPS = /** @type {const} */ (["action.create", "action.delete", "action.link", "action.move", "action.question", "action.resize", "action.unlink", "action.update", "capability.set", "list.add", "milestone.add", "milestone.remove"]);
+/** @type {Record<string, Record<string, string>>} */
+export const SERVER_SHAPES = Object.freeze({
+  welcome: { protocol: "number", board: "object", you: "object", seq: "number", resync: "string", server_time: "number" },
+  change: { seq: "number", ops: "array" },
+  ack: { op_id: "string", seq: "number" },
+  reject: { op_id: "string", code: "string", message: "string" },
+  error: { code: "string", message: "string" },
+  presence_list: { participants: "array" },
+  ephemeral: { updates: "array" },
+  resync: { seq: "number", snapshot: "object" },
+});
 export const ACTION_SCALES = /** @type {const} */ (["month", "quarter", "semester"]);
 /** @type {Readonly<Record<string, number>>} */
 export const SCALE_MONTHS = Object.freeze({
