@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from fresque.changes import apply_batch, reveals, stamp
+from fresque.core.actions import ActionBoard, default_settings
 from fresque.core.board import PHASES, Board, Item, Limits, Settings, Thread
 from fresque.core.errors import RuleError
 from fresque.core.visibility import Viewer, leaves_out_anything, op_visible, snapshot_for
@@ -205,6 +206,37 @@ def test_phases_are_configurable_and_checked() -> None:
     assert refused(board.update_settings, phases=()) == "invalid_phase"
     board.update_settings(phase=None)
     assert board.settings.phase is None
+
+
+# Values a facilitator may not set, with the refusal both kinds of board give (`fresque.core.facilitation`).
+REFUSED_ON_BOTH: list[tuple[dict[str, Any], str, str]] = [
+    ({"vote_budget": 51}, "invalid_budget", "a vote budget is between 0 and 50"),
+    ({"vote_budget": -1}, "invalid_budget", "a vote budget is between 0 and 50"),
+    ({"vote_budget": True}, "invalid_budget", "a vote budget is between 0 and 50"),  # not a whole number
+    ({"phases": ()}, "invalid_phase", "a board has 1 to 8 different phases"),
+    ({"phases": ("vote", "vote")}, "invalid_phase", "a board has 1 to 8 different phases"),
+    (
+        {"phases": ("vote",), "phase": "welcome"},
+        "invalid_phase",
+        "'welcome' is not one of this board's phases",
+    ),
+    ({"phase": "party"}, "invalid_phase", "'party' is not one of this board's phases"),
+]
+
+
+@pytest.mark.parametrize(("values", "code", "message"), REFUSED_ON_BOTH)
+def test_both_kinds_of_board_refuse_the_same_facilitation_values_alike(
+    values: dict[str, Any], code: str, message: str
+) -> None:
+    exploration = board_with_people()
+    fresco = ActionBoard(default_settings("Schéma"))
+    for change in (exploration.update_settings, fresco.update_facilitation):
+        with pytest.raises(RuleError) as info:
+            change(**values)
+        assert (info.value.code, info.value.message) == (code, message)
+    # Each knows its own steps only.
+    assert refused(exploration.update_settings, phases=("place",)) == "invalid_phase"
+    assert refused(fresco.update_facilitation, phases=("threads",)) == "invalid_phase"
 
 
 def test_a_snapshot_keeps_every_setting_and_old_snapshots_get_the_defaults() -> None:
