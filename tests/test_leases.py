@@ -71,3 +71,31 @@ def test_one_writer_at_a_time_and_a_stale_one_commits_nothing(postgres_url: str)
             await store.close()
 
     asyncio.run(scenario())
+
+
+def test_a_writer_whose_process_died_is_taken_over_before_its_lease_runs_out(postgres_url: str) -> None:
+    migrate.upgrade(postgres_url)
+
+    async def scenario() -> None:
+        store = Store.from_url(postgres_url)
+        try:
+            await _board(store)
+            writer = Leases(store.engine, "host:1:aaaa", seconds=60)
+            other = Leases(store.engine, "host:2:bbbb", seconds=60)
+            alive = await writer.hold_alive(None)
+            mine = await other.hold_alive(None)
+            [held] = await writer.take([BOARD])
+            assert await other.dead([BOARD]) == []  # its process holds its lock: alive, its lease stands
+            assert await other.take([BOARD], await other.dead([BOARD])) == []
+            await alive.invalidate()  # its connection dropped, as when the process is killed
+            assert await other.dead([BOARD]) == ["host:1:aaaa"]
+            [taken] = await other.take([BOARD], ["host:1:aaaa"])  # a minute early, with a new token
+            assert taken.epoch == held.epoch + 1
+            with pytest.raises(HeadMoved):
+                await store.append_change(BOARD, LoggedChange(1, "op-1", "a", "[]"), fence=held.epoch)
+            assert await writer.dead([BOARD]) == []  # the new writer is alive
+            await mine.close()
+        finally:
+            await store.close()
+
+    asyncio.run(scenario())

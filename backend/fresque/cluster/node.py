@@ -34,6 +34,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..db.leases import Leases
 from ..db.store import Store
@@ -90,6 +91,7 @@ class Node:
         self._here_dirty: set[str] = set()
         self._quiet_until = 0.0
         self._background_tasks: set[asyncio.Task[None]] = set()
+        self._alive: AsyncConnection | None = None  # holds this process's advisory lock (`Leases.hold_alive`)
 
     @staticmethod
     def stream_now() -> str:
@@ -97,6 +99,8 @@ class Node:
         return f"{time.time_ns() // 1_000_000}-0"
 
     async def start(self) -> None:
+        # Before any lease is taken: without it, the others would take this process for dead.
+        self._alive = await self.leases.hold_alive(None)
         loop = asyncio.get_running_loop()
         for work in (self._read, self._send, self._tick):
             self._tasks.append(loop.create_task(work(), name=f"cluster-{work.__name__}"))
@@ -108,6 +112,8 @@ class Node:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self.redis.aclose()
         await self.reader.aclose()
+        if self._alive is not None:  # its advisory lock goes with it
+            await self._alive.close()
 
     # -- open boards -----------------------------------------------------------------------------------------
 
@@ -300,6 +306,7 @@ class Node:
                     log.exception("several-process tick failed; trying again every %.1f s", TICK)
 
     async def _leases(self) -> None:
+        self._alive = await self.leases.hold_alive(self._alive)
         writing = [link.held for link in self.links.values() if link.writing and link.held is not None]
         kept = await self.leases.renew(writing)
         for held in writing:
@@ -307,7 +314,8 @@ class Node:
             if held.board_id not in kept and link is not None and link.held is held:
                 await link.lost()
         following = [board_id for board_id, link in self.links.items() if not link.writing]
-        for held in await self.leases.take(following):
+        dead = await self.leases.dead(following) if following else []
+        for held in await self.leases.take(following, dead):
             link = self.links.get(held.board_id)
             if link is None:  # closed meanwhile: let it go at once
                 await self.leases.release(held)

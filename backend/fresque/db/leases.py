@@ -3,6 +3,11 @@ PostgreSQL's clock, whose epoch is the fencing token every commit checks (`Store
 
 Each statement takes or renews the leases of many boards at once, so a process pays one round trip per tick,
 not one per board. Only the database's `now()` is used: the processes' clocks may disagree.
+
+A lease runs out by itself; a process that died need not be waited for. Each process holds, for its life, a
+PostgreSQL advisory lock named after it (`hold_alive`), which the server lets go as soon as the process's
+connection drops (killed, crashed, cut off): another process that can take that lock knows the writer is gone
+(`dead`) and takes its boards at once. A paused process keeps its connection, so its lease runs out as usual.
 """
 
 from __future__ import annotations
@@ -12,14 +17,16 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import cast
 
-from sqlalchemy import Table, and_, func, or_, select, tuple_, update
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy import Table, and_, func, or_, select, text, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from .models import Board, BoardOp
 from .store import LoggedChange
 
 boards = cast(Table, Board.__table__)
 board_ops = cast(Table, BoardOp.__table__)
+
+ALIVE = 0x46524553  # the advisory locks' first key ("FRES"); the second is hashtext(<process id>)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +41,56 @@ class Leases:
         self.holder = holder  # this process: "<host>:<pid>:<random>"
         self.length = timedelta(seconds=seconds)
 
-    async def take(self, board_ids: Iterable[str]) -> list[Held]:
-        """Take the lease of each of these boards that nobody holds (never held, released, or expired): a new
-        epoch each. Boards held by a live lease, ours included, are left as they are."""
+    async def hold_alive(self, conn: AsyncConnection | None) -> AsyncConnection:
+        """This process's advisory lock, on a connection kept for the purpose (checked, and made again when
+        the database lost it). No transaction is left open on it."""
+        if conn is not None:
+            try:
+                await conn.execute(text("SELECT 1"))
+                await conn.commit()
+                return conn
+            except Exception:
+                await conn.invalidate()
+                await conn.close()
+        conn = await self.engine.connect()
+        mine = {"ns": ALIVE, "me": self.holder}
+        await conn.execute(text("SELECT pg_advisory_lock(:ns, hashtext(:me))"), mine)
+        await conn.commit()
+        return conn
+
+    async def dead(self, board_ids: Iterable[str]) -> list[str]:
+        """The other processes holding these boards' leases whose advisory lock is free: they are gone."""
         ids = sorted(set(board_ids))
         if not ids:
             return []
+        async with self.engine.connect() as conn:
+            writers = (
+                await conn.scalars(
+                    select(boards.c.writer)
+                    .distinct()
+                    .where(boards.c.id.in_(ids), boards.c.writer.is_not(None), boards.c.writer != self.holder)
+                    .where(boards.c.writer_until >= func.now())
+                )
+            ).all()
+            gone: list[str] = []
+            for writer in writers:
+                args = {"ns": ALIVE, "w": writer}
+                if await conn.scalar(text("SELECT pg_try_advisory_lock(:ns, hashtext(:w))"), args):
+                    await conn.execute(text("SELECT pg_advisory_unlock(:ns, hashtext(:w))"), args)
+                    gone.append(str(writer))
+            await conn.commit()
+        return gone
+
+    async def take(self, board_ids: Iterable[str], dead: Iterable[str] = ()) -> list[Held]:
+        """Take the lease of each of these boards that nobody holds (never held, released, expired, or held
+        by a process in `dead`): a new epoch each. Boards held by a live lease, ours included, stay."""
+        ids = sorted(set(board_ids))
+        if not ids:
+            return []
+        gone = sorted(set(dead))
         free = or_(boards.c.writer_until.is_(None), boards.c.writer_until < func.now())
+        if gone:
+            free = or_(free, boards.c.writer.in_(gone))
         statement = (
             update(boards)
             .where(boards.c.id.in_(ids), free)
