@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from fresque.changes import KnownSolutions, apply_batch, stamp
-from fresque.core.actions import ACTION_PHASES, ActionBoard, default_settings
+from fresque.core.action_settings import ACTION_PHASES, default_settings
+from fresque.core.actions import ActionBoard
 from fresque.core.errors import RuleError
 from fresque.core.visibility import Viewer, leaves_out_anything, op_visible, snapshot_for
 from fresque.protocol import ACTION_OPS, op_list_adapter

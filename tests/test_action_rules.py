@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fresque.core.actions import ActionBoard, ActionLimits, default_settings
+from fresque.core.action_settings import default_settings
+from fresque.core.actions import ActionBoard, ActionLimits
 from fresque.core.choices import DEFAULT_AXES, DEFAULT_LANES, Choice, label_key
 from fresque.core.errors import RuleError
 from fresque.core.fiche import FICHE_FIELDS, LIST_LIMITS, TEXT_LIMITS

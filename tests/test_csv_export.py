@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 from fresque.catalogue import Catalogue, load_catalogue
-from fresque.core.actions import ActionBoard, default_settings
+from fresque.core.action_settings import default_settings
+from fresque.core.actions import ActionBoard
 from fresque.core.board import Board, Cell, Item, Settings, Thread
 from fresque.core.choices import Choice
 from fresque.csv_export import (

@@ -12,7 +12,8 @@ from typing import Any
 
 import pytest
 from fresque.changes import apply_batch, reveals, stamp
-from fresque.core.actions import ActionBoard, default_settings
+from fresque.core.action_settings import default_settings
+from fresque.core.actions import ActionBoard
 from fresque.core.board import PHASES, Board, Item, Limits, Settings, Thread
 from fresque.core.errors import RuleError
 from fresque.core.visibility import Viewer, leaves_out_anything, op_visible, snapshot_for

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fresque.api.board_exports import Labeller
-from fresque.core.actions import default_settings
+from fresque.core.action_settings import default_settings
 from fresque.print_pages import behind_view, question_view
 from support.server import ServerProcess
 from support.study_partners import PartnersStudy, ack, make_partners_study, seed_ideas

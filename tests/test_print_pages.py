@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 from fresque.api.board_exports import Labeller
-from fresque.core.actions import ActionBoard, default_settings
+from fresque.core.action_settings import default_settings
+from fresque.core.actions import ActionBoard
 from fresque.print_pages import (
     LABEL_W,
     WIDTH,

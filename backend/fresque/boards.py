@@ -12,7 +12,8 @@ from datetime import UTC, datetime
 from typing import Any, Literal
 
 from .config import Settings
-from .core.actions import ActionBoard, ActionLimits, default_settings
+from .core.action_settings import default_settings
+from .core.actions import ActionBoard, ActionLimits
 from .core.board import Board, Limits
 from .core.board import Settings as BoardSettings
 

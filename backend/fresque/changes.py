@@ -120,7 +120,7 @@ def apply_op(board: AnyBoard, op: Any, author: str, links: KnownSolutions | None
 
 
 def _as_kept(op: Any, **dates: Month) -> Any:
-    """The op with the dates the rules kept (`core.actions.snap` / `snap_end`: the one place of the rule);
+    """The op with the dates the rules kept (`core.timeline.snap` / `snap_end`: the one place of the rule);
     the op itself when they are the ones it sent, so that an unchanged op is known by identity."""
     wire = {name: format_month(month) for name, month in dates.items()}
     if all(getattr(op, name) == value for name, value in wire.items()):

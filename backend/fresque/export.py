@@ -246,7 +246,7 @@ class IndicatorEntry(Closed):
 
 
 class FicheEntry(Closed):
-    """Every field of the fiche action (`core.actions.Fiche`); its positioning is the action's `lane`, its
+    """Every field of the fiche action (`core.fiche.Fiche`); its positioning is the action's `lane`, its
     dates the action's `start`, `end` and `milestones`. The board's rules check them again on import."""
 
     title: Annotated[str, Field(min_length=1, max_length=200)]

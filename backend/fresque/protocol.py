@@ -35,10 +35,11 @@ Slot = Literal["morning", "afternoon", "evening"]
 Severity = Literal["ok", "difficile", "bloque"]
 ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
 PhaseId = Literal["welcome", "week", "threads", "solutions", "vote", "restitution"]
-# The action fresco's steps (`core.actions.ACTION_PHASES`); each board refuses the other's (`invalid_phase`).
+# The action fresco's steps (`core.action_settings.ACTION_PHASES`); each board refuses the other's
+# (`invalid_phase`).
 ActionPhaseId = Literal["welcome", "place", "fiches", "vote", "restitution"]
 AnyPhaseId = PhaseId | ActionPhaseId
-# A year-month; the month's range and the timeline's bounds are board rules (`core.actions.parse_month`).
+# A year-month; the month's range and the timeline's bounds are board rules (`core.timeline.parse_month`).
 YearMonth = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$")]
 # An entry of an action fresco's lists: lanes, axes, series, target groups, organisations.
 ChoiceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
@@ -182,7 +183,7 @@ class ItemMerge(Model):
 
 # -- the action fresco's operations (board kind `actions`; docs/protocol.md "Action fresco") ----------------
 
-# Fiche fields and their values are checked by the board's rules (`core.actions.parse_fiche_value`), which
+# Fiche fields and their values are checked by the board's rules (`core.fiche.parse_fiche_value`), which
 # name the field in their code (`fiche_invalid_title`…); here only their size is bounded.
 FicheValues = Annotated[dict[Annotated[str, Field(max_length=40)], Any], Field(min_length=1, max_length=30)]
 

@@ -33,7 +33,7 @@ from functools import lru_cache
 from PIL import Image, ImageDraw, ImageFont
 
 MIN_AXES = 3
-MAX_AXES = 12  # as `fresque.core.actions.LIST_BOUNDS["axes"]`
+MAX_AXES = 12  # as `fresque.core.choices.LIST_BOUNDS["axes"]`
 MAX_LEVEL = 4
 LEVEL_RINGS = (1, 2, 3, 4)
 MIN_SIZE = 200

@@ -22,7 +22,7 @@ from pydantic.fields import FieldInfo
 
 from . import protocol as p
 from .config import Settings
-from .core import actions, board, choices, fiche, timeline
+from .core import action_settings, board, choices, fiche, timeline
 from .core.actions import ActionLimits
 from .roles import FACILITATING
 
@@ -236,7 +236,7 @@ def constants() -> list[tuple[str, str, Any]]:
         ("DAYS", "const", list(board.DAYS)),
         ("SLOTS", "const", list(board.SLOTS)),
         ("PHASES", "const", list(board.PHASES)),
-        ("ACTION_PHASES", "const", list(actions.ACTION_PHASES)),
+        ("ACTION_PHASES", "const", list(action_settings.ACTION_PHASES)),
         ("TIMER_ACTIONS", "const", _literal(SPEC_TYPES["action"])),
         ("DEVICES", "const", _literal(p.Device)),
         ("FACILITATING", "const", sorted(FACILITATING, key=len)),  # facilitator first
@@ -256,7 +256,7 @@ def constants() -> list[tuple[str, str, Any]]:
         ("OP_FIELDS", "Record<string, Record<string, string>>", _ops()),
         ("ACTION_OPS", "const", sorted(p.ACTION_OPS)),
         ("SERVER_SHAPES", "Record<string, Record<string, string>>", _server_shapes()),
-        # -- the action fresco (core/actions.py)
+        # -- the action fresco (core/timeline.py, choices.py, fiche.py, action_settings.py, actions.py)
         ("ACTION_SCALES", "const", list(timeline.SCALES)),
         ("SCALE_MONTHS", "Readonly<Record<string, number>>", dict(timeline.SCALE_MONTHS)),
         ("MIN_YEAR", "number", timeline.MIN_YEAR),

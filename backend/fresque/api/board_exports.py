@@ -169,7 +169,7 @@ def find_action(snapshot: Mapping[str, Any], action_id: str) -> dict[str, Any]:
 
 class Labeller:
     """The words of one language for an actions board's settings: an entry's own label, else the
-    translation of its default key (`core.actions.label_key`), else its id."""
+    translation of its default key (`core.choices.label_key`), else its id."""
 
     def __init__(self, settings: Mapping[str, Any], lang: str) -> None:
         self.lang = lang

@@ -19,45 +19,37 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
+from .action_settings import (
+    ACTION_PHASES,
+    PHASE_RULES,
+    ActionSettings,
+    changed_settings,
+    check_settings,
+    settings_from_dict,
+    settings_to_dict,
+)
 from .choices import (
-    DEFAULT_AXES,
-    DEFAULT_LANES,
-    DEFAULT_ORGANISATIONS,
-    DEFAULT_SERIES,
-    DEFAULT_TARGET_GROUPS,
     LEVELS,
-    LIST_BOUNDS,
     Choice,
-    check_choices,
-    choice_to_dict,
-    choices_from,
 )
 from .errors import RuleError
 from .facilitation import (
     UNSET,
-    PhaseRules,
     Timed,
     facilitation_changes,
     facilitation_from_dict,
-    facilitation_to_dict,
 )
 from .fiche import Fiche, check_fiche_whole, fiche_error, fiche_to_dict, parse_fiche_value
 from .text import check_text
 from .timeline import (
-    MAX_TIMELINE_MONTHS,
-    MAX_YEAR,
-    MIN_YEAR,
-    SCALES,
     Month,
-    Scale,
     format_month,
     is_snapped,
     parse_month,
     snap,
     snap_end,
-    span_months,
 )
-from .timer import Timer, timer_from_dict
+from .timer import timer_from_dict
 from .votes import VoteLedger
 
 # Ids of what clients create (actions, milestones) and of exploration boards and items: the protocol's shape.
@@ -105,58 +97,6 @@ class ActionLimits:
     max_vote_budget: int = 50
 
 
-# The stakeholders' workshop, step by step: what each step opens to participants is `fresque.access`'s.
-ACTION_PHASES = ("welcome", "place", "fiches", "vote", "restitution")
-MAX_ACTION_PHASES = 8
-_PHASE_RULES = PhaseRules(ACTION_PHASES, MAX_ACTION_PHASES, " for an action fresco")
-
-
-@dataclass(frozen=True)
-class ActionSettings:
-    title: str
-    start: Month
-    end: Month
-    scale: Scale = "quarter"
-    lanes: tuple[Choice, ...] = DEFAULT_LANES
-    axes: tuple[Choice, ...] = DEFAULT_AXES
-    series: tuple[Choice, ...] = DEFAULT_SERIES
-    target_groups: tuple[Choice, ...] = DEFAULT_TARGET_GROUPS
-    organisations: tuple[Choice, ...] = DEFAULT_ORGANISATIONS
-    # Facilitation, as on exploration boards (no private round: nothing on this board is anyone's secret).
-    vote_budget: int = 3
-    phases: tuple[str, ...] = ACTION_PHASES
-    phase: str | None = None  # None: a free board
-    locked: bool = False
-    votes_hidden: bool = False
-    timer: Timer | None = None
-    spotlight: str | None = None  # an action
-    follow: str | None = None  # the participant whose view followers show
-
-    @property
-    def lane_ids(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.lanes)
-
-    @property
-    def axis_ids(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.axes)
-
-    @property
-    def series_ids(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.series)
-
-    @property
-    def target_group_ids(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.target_groups)
-
-    @property
-    def organisation_ids(self) -> frozenset[str]:
-        return frozenset(c.id for c in self.organisations)
-
-
-def default_settings(title: str, start: str = "2024-01", end: str = "2027-12") -> ActionSettings:
-    return ActionSettings(title=title, start=parse_month(start), end=parse_month(end))
-
-
 EDGES = ("start", "end")
 
 
@@ -171,7 +111,7 @@ class ActionBoard(VoteLedger, Timed):
     _undo: list[Callable[[], None]] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._check_settings(self.settings)
+        check_settings(self.settings)
 
     # -- transactions (`UndoLog`) ---------------------------------------------------------------------------
 
@@ -224,24 +164,6 @@ class ActionBoard(VoteLedger, Timed):
     def _check_number_free(self, number: str, action_id: str) -> None:
         if number and any(a.fiche.number == number and a.id != action_id for a in self.actions.values()):
             raise RuleError("fiche_number_taken", f"another fiche action already has the number {number!r}")
-
-    def _check_settings(self, s: ActionSettings) -> None:
-        if s.scale not in SCALES:
-            raise RuleError("invalid_scale", f"{s.scale!r} is not a scale: month, quarter or semester")
-        for bound in (s.start, s.end):
-            if not isinstance(bound, int) or not MIN_YEAR * 12 <= bound < (MAX_YEAR + 1) * 12:
-                raise RuleError("invalid_month", "a timeline bound is a month between 2000 and 2099")
-        if not is_snapped(s.start, s.end, s.scale):
-            raise RuleError("invalid_timeline", "the timeline covers whole periods of its scale")
-        if s.end <= s.start:
-            raise RuleError("invalid_timeline", "a timeline ends after it starts")
-        if span_months(s.start, s.end) > MAX_TIMELINE_MONTHS:
-            raise RuleError("invalid_timeline", f"a timeline spans at most {MAX_TIMELINE_MONTHS // 12} years")
-        if not isinstance(s.title, str) or not s.title.strip():
-            raise RuleError("text_required", "a board needs a title")
-        check_text(s.title, max_chars=200, field="title")
-        for name in LIST_BOUNDS:
-            check_choices(name, getattr(s, name))
 
     # -- actions ------------------------------------------------------------------------------------------
 
@@ -456,7 +378,7 @@ class ActionBoard(VoteLedger, Timed):
         old = self.settings
         changes = facilitation_changes(
             old,
-            _PHASE_RULES,
+            PHASE_RULES,
             max_vote_budget=self.limits.max_vote_budget,
             check_spotlight=self.live,
             vote_budget=vote_budget,
@@ -493,29 +415,19 @@ class ActionBoard(VoteLedger, Timed):
         (`timeline_cuts_actions`, `lane_in_use`, …) rather than silently changed.
         """
         old = self.settings
-        new_scale = old.scale if scale is None else scale
-        if new_scale not in SCALES:
-            raise RuleError("invalid_scale", f"{new_scale!r} is not a scale: month, quarter or semester")
-        first = old.start if start is None else parse_month(start, what="timeline start")
-        last = old.end if end is None else parse_month(end, what="timeline end")
-        changes: dict[str, Any] = {
-            "scale": new_scale,
-            "start": snap(first, new_scale),
-            "end": snap_end(last, new_scale),
-        }
-        if title is not None:
-            changes["title"] = title
-        for name, value in (
-            ("lanes", lanes),
-            ("axes", axes),
-            ("series", series),
-            ("target_groups", target_groups),
-            ("organisations", organisations),
-        ):
-            if value is not None:
-                changes[name] = check_choices(name, value)
-        new = replace(old, **changes)
-        self._check_settings(new)
+        new = changed_settings(
+            old,
+            title=title,
+            start=start,
+            end=end,
+            scale=scale,
+            lanes=lanes,
+            axes=axes,
+            series=series,
+            target_groups=target_groups,
+            organisations=organisations,
+        )
+        new_scale = new.scale
         self._check_in_use(new)
         resnapped = {
             a.id: replace(a, start=snap(a.start, new_scale), end=snap_end(a.end, new_scale))
@@ -585,21 +497,7 @@ class ActionBoard(VoteLedger, Timed):
     def from_snapshot(cls, data: Mapping[str, Any], limits: ActionLimits | None = None) -> ActionBoard:
         """Rebuild a board from `to_snapshot` output through the same rules (it may be an import)."""
         raw = data["settings"]
-        timeline = raw["timeline"]
-        scale = timeline["scale"]
-        if scale not in SCALES:
-            raise RuleError("invalid_scale", f"{scale!r} is not a scale: month, quarter or semester")
-        settings = ActionSettings(
-            title=raw["title"],
-            start=parse_month(timeline["start"], what="timeline start"),
-            end=parse_month(timeline["end"], what="timeline end"),
-            scale=scale,
-            lanes=choices_from(raw, "lanes"),
-            axes=choices_from(raw, "axes"),
-            series=choices_from(raw, "series"),
-            target_groups=choices_from(raw, "target_groups"),
-            organisations=choices_from(raw, "organisations"),
-        )
+        settings = settings_from_dict(raw)
         board = cls(settings=settings, limits=limits or ActionLimits())
         for raw_action in data["actions"]:
             unknown = set(raw_action) - _ACTION_KEYS
@@ -644,19 +542,6 @@ class ActionBoard(VoteLedger, Timed):
 _ACTION_KEYS = frozenset(
     {"id", "author", "lane", "start", "end", "fiche", "milestones", "capabilities", "links", "question"}
 )
-
-
-def settings_to_dict(settings: ActionSettings) -> dict[str, Any]:
-    return {
-        "title": settings.title,
-        "timeline": {
-            "start": format_month(settings.start),
-            "end": format_month(settings.end),
-            "scale": settings.scale,
-        },
-        **{name: [choice_to_dict(c) for c in getattr(settings, name)] for name in LIST_BOUNDS},
-        **facilitation_to_dict(settings),
-    }
 
 
 def action_to_dict(action: Action) -> dict[str, Any]:
