@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, TypedDict, Unpack, cast
 
 from .choices import (
     DEFAULT_AXES,
@@ -115,21 +115,24 @@ def check_settings(s: ActionSettings) -> None:
         check_choices(name, getattr(s, name))
 
 
-def changed_settings(
-    old: ActionSettings,
-    *,
-    title: str | None = None,
-    start: str | None = None,
-    end: str | None = None,
-    scale: str | None = None,
-    lanes: Sequence[Choice] | None = None,
-    axes: Sequence[Choice] | None = None,
-    series: Sequence[Choice] | None = None,
-    target_groups: Sequence[Choice] | None = None,
-    organisations: Sequence[Choice] | None = None,
-) -> ActionSettings:
-    """`old` with the values given (None leaves one alone), checked; the timeline's bounds are snapped
-    outward to the (new) scale."""
+class SettingsValues(TypedDict, total=False):
+    """What a change of settings may set (left out or None: left alone); dates are wire year-months."""
+
+    title: str | None
+    start: str | None
+    end: str | None
+    scale: str | None
+    lanes: Sequence[Choice] | None
+    axes: Sequence[Choice] | None
+    series: Sequence[Choice] | None
+    target_groups: Sequence[Choice] | None
+    organisations: Sequence[Choice] | None
+
+
+def changed_settings(old: ActionSettings, **values: Unpack[SettingsValues]) -> ActionSettings:
+    """`old` with the values given, checked; the timeline's bounds are snapped outward to the (new) scale."""
+    title, scale = values.get("title"), values.get("scale")
+    start, end = values.get("start"), values.get("end")
     new_scale = old.scale if scale is None else scale
     if new_scale not in SCALES:
         raise RuleError("invalid_scale", f"{new_scale!r} is not a scale: month, quarter or semester")
@@ -142,13 +145,8 @@ def changed_settings(
     }
     if title is not None:
         changes["title"] = title
-    for name, value in (
-        ("lanes", lanes),
-        ("axes", axes),
-        ("series", series),
-        ("target_groups", target_groups),
-        ("organisations", organisations),
-    ):
+    for name in LIST_BOUNDS:
+        value = cast("Sequence[Choice] | None", values.get(name))  # the lists' keys of SettingsValues
         if value is not None:
             changes[name] = check_choices(name, value)
     new = replace(old, **changes)

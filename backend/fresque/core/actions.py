@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, cast
+from typing import Any, Unpack, cast
 
 from .action_settings import (
     ACTION_PHASES,
     PHASE_RULES,
     ActionSettings,
+    SettingsValues,
     changed_settings,
     check_settings,
     settings_from_dict,
@@ -34,7 +35,7 @@ from .choices import (
 )
 from .errors import RuleError
 from .facilitation import (
-    UNSET,
+    FacilitationValues,
     Timed,
     facilitation_changes,
     facilitation_from_dict,
@@ -362,51 +363,19 @@ class ActionBoard(VoteLedger, Timed):
 
     # -- facilitation -------------------------------------------------------------------------------------
 
-    def update_facilitation(
-        self,
-        *,
-        vote_budget: int | None = None,
-        phases: Sequence[str] | None = None,
-        phase: str | None = UNSET,
-        locked: bool | None = None,
-        votes_hidden: bool | None = None,
-        spotlight: str | None = UNSET,
-        follow: str | None = UNSET,
-    ) -> None:
-        """The facilitator's settings (None or UNSET leaves one alone; where UNSET is the default, None
-        clears), every value checked before any is set: `facilitation_changes`, as `Board.update_settings`."""
+    def update_facilitation(self, **values: Unpack[FacilitationValues]) -> None:
+        """The facilitator's settings, every value checked before any is set: `facilitation_changes`, as
+        `Board.update_settings`."""
         old = self.settings
         changes = facilitation_changes(
-            old,
-            PHASE_RULES,
-            max_vote_budget=self.limits.max_vote_budget,
-            check_spotlight=self.live,
-            vote_budget=vote_budget,
-            phases=phases,
-            phase=phase,
-            locked=locked,
-            votes_hidden=votes_hidden,
-            spotlight=spotlight,
-            follow=follow,
+            old, PHASE_RULES, max_vote_budget=self.limits.max_vote_budget, check_spotlight=self.live, **values
         )
         self.settings = replace(old, **changes)
         self._record(lambda: setattr(self, "settings", old))
 
     # -- settings -----------------------------------------------------------------------------------------
 
-    def update_settings(
-        self,
-        *,
-        title: str | None = None,
-        start: str | None = None,
-        end: str | None = None,
-        scale: str | None = None,
-        lanes: Sequence[Choice] | None = None,
-        axes: Sequence[Choice] | None = None,
-        series: Sequence[Choice] | None = None,
-        target_groups: Sequence[Choice] | None = None,
-        organisations: Sequence[Choice] | None = None,
-    ) -> None:
+    def update_settings(self, **values: Unpack[SettingsValues]) -> None:
         """Change the settings given (None leaves one alone); every rule is checked before anything is set.
 
         The timeline's bounds are snapped outward to the (new) scale. A new scale also snaps every card
@@ -415,18 +384,7 @@ class ActionBoard(VoteLedger, Timed):
         (`timeline_cuts_actions`, `lane_in_use`, …) rather than silently changed.
         """
         old = self.settings
-        new = changed_settings(
-            old,
-            title=title,
-            start=start,
-            end=end,
-            scale=scale,
-            lanes=lanes,
-            axes=axes,
-            series=series,
-            target_groups=target_groups,
-            organisations=organisations,
-        )
+        new = changed_settings(old, **values)
         new_scale = new.scale
         self._check_in_use(new)
         resnapped = {

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal
+from typing import Any, Literal, Unpack
 
 from .errors import RuleError
 from .facilitation import (
-    UNSET,
+    FacilitationValues,
     PhaseRules,
     Timed,
     facilitation_changes,
@@ -359,14 +359,8 @@ class Board(VoteLedger, Timed):
         self,
         *,
         title: str | None = None,
-        vote_budget: int | None = None,
-        phases: tuple[str, ...] | None = None,
-        phase: str | None = UNSET,
-        locked: bool | None = None,
-        votes_hidden: bool | None = None,
         private: bool | None = None,
-        spotlight: str | None = UNSET,
-        follow: str | None = UNSET,
+        **facilitation: Unpack[FacilitationValues],
     ) -> None:
         """Change the settings given (None or UNSET leaves one alone; where UNSET is the default, None clears)
 
@@ -383,13 +377,7 @@ class Board(VoteLedger, Timed):
             _PHASE_RULES,
             max_vote_budget=self.limits.max_vote_budget,
             check_spotlight=self._live_item,
-            vote_budget=vote_budget,
-            phases=phases,
-            phase=phase,
-            locked=locked,
-            votes_hidden=votes_hidden,
-            spotlight=spotlight,
-            follow=follow,
+            **facilitation,
         )
         old = self.settings
         if private is not None and private != old.private_active:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict, Unpack
 
 from .errors import RuleError
 from .timer import Timer, next_timer, timer_to_dict
@@ -49,22 +49,33 @@ class FacilitationSettings(Protocol):
     def follow(self) -> str | None: ...
 
 
+class FacilitationValues(TypedDict, total=False):
+    """What a facilitator may set. Left out (or UNSET): left alone; None leaves alone the first three and
+    clears the others (`phase`: a free board, `spotlight`, `follow`)."""
+
+    vote_budget: int | None
+    phases: Sequence[str] | None
+    locked: bool | None
+    votes_hidden: bool | None
+    phase: str | None
+    spotlight: str | None
+    follow: str | None
+
+
 def facilitation_changes(
     current: FacilitationSettings,
     rules: PhaseRules,
     *,
     max_vote_budget: int,
     check_spotlight: Callable[[str], object],
-    vote_budget: int | None = None,
-    phases: Sequence[str] | None = None,
-    phase: str | None = UNSET,
-    locked: bool | None = None,
-    votes_hidden: bool | None = None,
-    spotlight: str | None = UNSET,
-    follow: str | None = UNSET,
+    **values: Unpack[FacilitationValues],
 ) -> dict[str, Any]:
-    """The settings' fields to replace (None or UNSET leaves one alone; where UNSET is the default, None
-    clears), every value checked before any is set; `check_spotlight` raises when no live card has that id."""
+    """The settings' fields to replace, every value checked before any is set; `check_spotlight` raises when
+    no live card has that id."""
+    vote_budget, phases = values.get("vote_budget"), values.get("phases")
+    locked, votes_hidden = values.get("locked"), values.get("votes_hidden")
+    phase, spotlight = values.get("phase", UNSET), values.get("spotlight", UNSET)
+    follow = values.get("follow", UNSET)
     changes: dict[str, Any] = {}
     if vote_budget is not None:
         if type(vote_budget) is not int or not 0 <= vote_budget <= max_vote_budget:
