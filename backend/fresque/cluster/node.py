@@ -147,9 +147,12 @@ class Node:
         self._outgoing.put_nowait(add)
 
     def trim(self, key: str, entry_id: str) -> None:
-        """Drop the entries up to `entry_id` (answered pushes)."""
+        """Drop the entries up to `entry_id` (answered pushes). Exactly: Redis's approximate trimming keeps
+        whole nodes of about a hundred entries, which a new writer, reading the inbox from its start, would
+        answer again one by one (as duplicates) before reaching the pushes waiting for it."""
         ms, _, number = entry_id.partition("-")
-        self._outgoing.put_nowait(lambda pipe: pipe.xtrim(key, minid=f"{ms}-{int(number or 0) + 1}"))
+        minid = f"{ms}-{int(number or 0) + 1}"
+        self._outgoing.put_nowait(lambda pipe: pipe.xtrim(key, minid=minid, approximate=False))
 
     def reply(self, process: str, board_id: str, actor: str, op_id: str, frame: str) -> None:
         fields = {"kind": "reply", "board": board_id, "actor": actor, "op_id": op_id, "frame": frame}
