@@ -11,7 +11,8 @@
 
 PostgreSQL is the truth, Redis the fast path: a follower that finds a gap in the seqs, or whose board's head
 stays ahead of it for a second (the writer died between its commit and its fan-out, Redis lost entries), reads
-the missing changes from the op log. Everything here runs one job at a time per board (`_work`), in order.
+the missing changes from the op log. Changes are applied one at a time per board, in seq order (`_work`);
+forwarded pushes are served in order per socket (`on_push`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import asyncio
 import json
 import logging
 import time
+from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from ..db.leases import Held
@@ -47,7 +49,7 @@ LAG_BEFORE_READ = 1.0
 # Another process's list of who is here is forgotten when it has not been heard of for this long (it died).
 ROSTER_EXPIRES = 10.0
 
-Job = tuple[str, Any, Any]
+Job = tuple[str, LoggedChange | None]  # ("change", the change) or ("catch_up", None)
 
 
 class BoardLink:
@@ -63,6 +65,9 @@ class BoardLink:
         # Local sockets' pushes waiting for the writer, by (who made it, op_id): unique in the op log.
         self._pending: dict[tuple[str, str], tuple[Connection, asyncio.Future[None]]] = {}
         self._jobs: asyncio.Queue[Job] = asyncio.Queue()
+        # Forwarded pushes waiting, per socket of another process (`on_push`), each served by its own task.
+        self._senders: dict[tuple[str, str], deque[tuple[str, dict[str, str]]]] = {}
+        self._sender_tasks: set[asyncio.Task[None]] = set()
         self._worker = asyncio.get_running_loop().create_task(self._work(), name=f"board-{room.id}")
         self._behind_since: float | None = None
         self._rosters: dict[str, tuple[float, list[dict[str, Any]]]] = {}  # process → (heard, entries)
@@ -109,7 +114,7 @@ class BoardLink:
             self._behind_since = now
         elif now - self._behind_since >= LAG_BEFORE_READ:
             self._behind_since = None
-            self._jobs.put_nowait(("catch_up", None, None))
+            self._jobs.put_nowait(("catch_up", None))
 
     # -- a push from a local socket, when another process writes ---------------------------------------------
 
@@ -158,20 +163,43 @@ class BoardLink:
     def on_change(self, entry_id: str, fields: dict[str, str]) -> None:
         change = streams.change_of(entry_id, fields)
         self.read_after = max(self.read_after, change.seq)
-        self._jobs.put_nowait(("change", change, None))
+        self._jobs.put_nowait(("change", change))
 
     def on_push(self, entry_id: str, fields: dict[str, str]) -> None:
+        """A forwarded push, queued behind the earlier ones of the same socket only: each remote socket waits
+        for the room's lock in turn with the local ones, as on one process, rather than all of them behind
+        one queue (after a failover, the pushes of every socket that had been forwarded came one commit in
+        seven, local sockets taking the rest)."""
         self.inbox_after = entry_id
-        self._jobs.put_nowait(("push", entry_id, fields))
+        sender = (fields.get("process", ""), fields.get("conn", ""))
+        waiting = self._senders.get(sender)
+        if waiting is None:
+            waiting = self._senders[sender] = deque()
+            task = asyncio.get_running_loop().create_task(self._serve_sender(sender, waiting))
+            self._sender_tasks.add(task)
+            task.add_done_callback(self._sender_tasks.discard)
+        waiting.append((entry_id, fields))
+
+    async def _serve_sender(
+        self, sender: tuple[str, str], waiting: deque[tuple[str, dict[str, str]]]
+    ) -> None:
+        try:
+            while waiting:
+                entry_id, fields = waiting[0]
+                try:
+                    await self._on_push(entry_id, fields)
+                except Exception:
+                    log.exception("board %s: a forwarded push failed", self.room.id)
+                waiting.popleft()
+        finally:  # no await since the queue was seen empty: nothing was added meanwhile
+            del self._senders[sender]
 
     async def _work(self) -> None:
         while True:
-            kind, first, second = await self._jobs.get()
+            kind, change = await self._jobs.get()
             try:
-                if kind == "change":
-                    await self._on_change(first)
-                elif kind == "push":
-                    await self._on_push(first, second)
+                if change is not None:
+                    await self._on_change(change)
                 else:
                     async with self.room.lock:
                         if not self.writing:
@@ -220,14 +248,14 @@ class BoardLink:
         if not self.writing:  # the lease moved on: the entry stays for the writer
             return
         if time.time() * 1000 - int(entry_id.split("-", 1)[0]) > INBOX_MAX_AGE_MS:
-            self.node.trim(streams.inbox(self.room.id), entry_id)
+            self.node.forget(streams.inbox(self.room.id), entry_id)
             return
         try:
             push = parse_client_message(fields["push"])
             hosted = frozenset(json.loads(fields["hosted"])["ids"])
         except (ProtocolError, KeyError, ValueError):
             log.error("board %s: unreadable forwarded push %s dropped", self.room.id, entry_id)
-            self.node.trim(streams.inbox(self.room.id), entry_id)
+            self.node.forget(streams.inbox(self.room.id), entry_id)
             return
         if not isinstance(push, Push):
             return
@@ -245,7 +273,7 @@ class BoardLink:
         )
         await self.room.submit(sender, push)
         if self.writing:  # answered: no later writer needs to see it again
-            self.node.trim(streams.inbox(self.room.id), entry_id)
+            self.node.forget(streams.inbox(self.room.id), entry_id)
 
     def committed(self, change: LoggedChange) -> None:
         """A change this process committed (writing): to the other processes, in seq order."""
@@ -319,6 +347,8 @@ class BoardLink:
 
     async def close(self) -> None:
         self._worker.cancel()
+        for task in list(self._sender_tasks):
+            task.cancel()
         for _conn, future in self._pending.values():
             if not future.done():
                 future.cancel()

@@ -146,13 +146,10 @@ class Node:
 
         self._outgoing.put_nowait(add)
 
-    def trim(self, key: str, entry_id: str) -> None:
-        """Drop the entries up to `entry_id` (answered pushes). Exactly: Redis's approximate trimming keeps
-        whole nodes of about a hundred entries, which a new writer, reading the inbox from its start, would
-        answer again one by one (as duplicates) before reaching the pushes waiting for it."""
-        ms, _, number = entry_id.partition("-")
-        minid = f"{ms}-{int(number or 0) + 1}"
-        self._outgoing.put_nowait(lambda pipe: pipe.xtrim(key, minid=minid, approximate=False))
+    def forget(self, key: str, entry_id: str) -> None:
+        """Delete one answered push from a board's inbox: a new writer reads the inbox from its start, and
+        must find there only the pushes still waiting."""
+        self._outgoing.put_nowait(lambda pipe: pipe.xdel(key, entry_id))
 
     def reply(self, process: str, board_id: str, actor: str, op_id: str, frame: str) -> None:
         fields = {"kind": "reply", "board": board_id, "actor": actor, "op_id": op_id, "frame": frame}
