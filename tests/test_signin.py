@@ -19,7 +19,7 @@ import pytest
 from fresque.api.signin import SIGN_IN_MINUTES, sign_in_hash
 from fresque.auth import SESSION_COOKIE
 from fresque.db.engine import make_engine
-from fresque.db.store import sessions
+from fresque.db.store_base import sessions
 from sqlalchemy import update
 from support.server import ServerProcess
 

@@ -416,7 +416,7 @@ def actions_snapshot_of(
 
 
 def participant_entry(person: Any) -> dict[str, Any]:
-    """A `ParticipantEntry` from a `fresque.db.store.PersonRow`: profile fields only when not null."""
+    """A `ParticipantEntry` from a `fresque.db.people_store.PersonRow`: profile fields only when not null."""
     entry: dict[str, Any] = {
         "id": person.id,
         "alias": person.alias,

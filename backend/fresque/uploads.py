@@ -46,7 +46,8 @@ from typing import Final
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .db.store import CustomPictogramRow, Store
+from .db.pictures_store import CustomPictogramRow
+from .db.store import Store
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from starlette.types import Message
 
 from ..core.errors import RuleError
 from ..core.text import check_text
-from ..db.store import CustomPictogramRow
+from ..db.pictures_store import CustomPictogramRow
 from ..uploads import FILE_NAME_RE, MAX_UPLOAD_BYTES, MEDIA_TYPE, PictureRefused, custom_ref
 from .deps import BrowserWriterSession, ReaderSession, ServicesDep, require_facilitator
 from .errors import ApiError

@@ -24,7 +24,8 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict
 
 from ..auth import new_token, normalise_join_code
-from ..db.store import Joining, now
+from ..db.store import now
+from ..db.workshops_store import Joining
 from ..links import Reach, shared_links
 from .deps import BrowserWriterSession, ReaderSession, Services, ServicesDep, require_facilitator
 from .errors import ApiError

@@ -24,7 +24,8 @@ from fastapi import APIRouter, Response
 from pydantic import Field
 
 from ..auth import new_id
-from ..db.store import PersonRow, SessionInfo
+from ..db.people_store import PersonRow
+from ..db.store import SessionInfo
 from ..people import PROFILE_FIELDS
 from ..profiles import display_colour, least_used
 from ..roles import FACILITATOR, OBSERVER, PARTICIPANT, facilitates

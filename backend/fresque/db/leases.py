@@ -20,8 +20,8 @@ from typing import cast
 from sqlalchemy import Table, and_, func, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from .boards_log import LoggedChange
 from .models import Board, BoardOp
-from .store import LoggedChange
 
 boards = cast(Table, Board.__table__)
 board_ops = cast(Table, BoardOp.__table__)

@@ -29,7 +29,8 @@ from .models import (
     SurveyResponse,
     Workshop,
 )
-from .store import Store, _utc, now
+from .store import Store
+from .store_base import _utc, now
 
 accounts = cast(Table, Account.__table__)
 account_sessions = cast(Table, AccountSession.__table__)

@@ -32,7 +32,8 @@ from .models import (
     WorkQuestion,
     Workshop,
 )
-from .store import Store, _utc, now
+from .store import Store
+from .store_base import _utc, now
 
 studies = cast(Table, Study.__table__)
 study_members = cast(Table, StudyMember.__table__)

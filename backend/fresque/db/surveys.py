@@ -14,7 +14,8 @@ from sqlalchemy import Table, func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .models import SurveyQuestionnaire, SurveyResponse
-from .store import Store, _utc, now
+from .store import Store
+from .store_base import _utc, now
 
 survey_questionnaires = cast(Table, SurveyQuestionnaire.__table__)
 survey_responses = cast(Table, SurveyResponse.__table__)

@@ -14,7 +14,8 @@ from typing import Any, cast
 from sqlalchemy import Table, delete, func, insert, select, update
 
 from .models import WorkQuestion
-from .store import Store, _utc, now
+from .store import Store
+from .store_base import _utc, now
 
 work_questions = cast(Table, WorkQuestion.__table__)
 
