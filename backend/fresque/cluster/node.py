@@ -31,9 +31,9 @@ from collections.abc import Callable, Coroutine, Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from redis.asyncio import Redis
-from redis.asyncio.client import Pipeline
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ResponseError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..db.leases import Leases
@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from ..rooms.registry import Rooms
 
 log = logging.getLogger(__name__)
+
+Command = tuple[str, ...]  # one Redis command's words
 
 Read = tuple[str, list[tuple[str, dict[str, str]]]]  # a stream's key, and its entries (id, fields) read
 
@@ -83,7 +85,8 @@ class Node:
         self.reader = _client(redis_url, BLOCK_MS / 1000 + 2.0)
         self.links: dict[str, BoardLink] = {}
         self.rooms: Rooms | None = None  # set by the registry that uses this node
-        self._outgoing: asyncio.Queue[Callable[[Pipeline], object]] = asyncio.Queue()
+        self._outgoing: asyncio.Queue[Command] = asyncio.Queue()
+        self._written: set[str] = set()  # keys added to since their expiry was last pushed back
         self._replies_after = "0-0"
         self._control_after = self.stream_now()
         self._tasks: list[asyncio.Task[None]] = []
@@ -140,16 +143,14 @@ class Node:
     # -- what this process adds to the streams ---------------------------------------------------------------
 
     def xadd(self, key: str, fields: dict[str, str], maxlen: int, *, entry_id: str = "*") -> None:
-        def add(pipe: Pipeline) -> None:
-            pipe.xadd(key, fields, id=entry_id, maxlen=maxlen, approximate=True)  # type: ignore[arg-type]
-            pipe.pexpire(key, streams.EXPIRE_MS)
-
-        self._outgoing.put_nowait(add)
+        words = [word for pair in fields.items() for word in pair]
+        self._outgoing.put_nowait(("XADD", key, "MAXLEN", "~", str(maxlen), entry_id, *words))
+        self._written.add(key)
 
     def forget(self, key: str, entry_id: str) -> None:
         """Delete one answered push from a board's inbox: a new writer reads the inbox from its start, and
         must find there only the pushes still waiting."""
-        self._outgoing.put_nowait(lambda pipe: pipe.xdel(key, entry_id))
+        self._outgoing.put_nowait(("XDEL", key, entry_id))
 
     def reply(self, process: str, board_id: str, actor: str, op_id: str, frame: str) -> None:
         fields = {"kind": "reply", "board": board_id, "actor": actor, "op_id": op_id, "frame": frame}
@@ -186,23 +187,38 @@ class Node:
         return people
 
     async def _send(self) -> None:
+        """Every command this process sends, in order. One waiting goes alone as a plain command (half the
+        time of a one-command pipeline in redis-py: 0.30 against 0.60 ms from XADD to a reader's XREAD, p50);
+        several go in one pipeline."""
         while True:
             batch = [await self._outgoing.get()]
             while not self._outgoing.empty() and len(batch) < 512:
                 batch.append(self._outgoing.get_nowait())
             try:
-                async with self.redis.pipeline(transaction=False) as pipe:
-                    for add in batch:
-                        add(pipe)
-                    results = await pipe.execute(raise_on_error=False)
+                if len(batch) == 1:
+                    results: list[object] = [await self.redis.execute_command(*batch[0])]
+                else:
+                    async with self.redis.pipeline(transaction=False) as pipe:
+                        for command in batch:
+                            pipe.execute_command(*command)
+                        results = await pipe.execute(raise_on_error=False)
             except asyncio.CancelledError:
                 raise
+            except ResponseError as refused:  # a change already added (its seq is not above the top)
+                results = [refused]
             except Exception as exc:  # dropped: PostgreSQL has the changes, clients resend their pushes
                 self._lost_redis(exc)
                 continue
             for result in results:
-                if isinstance(result, Exception):  # a change already added (its seq is not above the top)
+                if isinstance(result, Exception):
                     log.debug("Redis refused an entry: %s", result)
+
+    def _push_back_expiry(self) -> None:
+        """Everything this process wrote lives an hour after its last entry (a board no longer used costs
+        Redis nothing); pushed back every few seconds for the keys written since, not at every entry."""
+        written, self._written = self._written, set()
+        for key in sorted(written):
+            self._outgoing.put_nowait(("PEXPIRE", key, str(streams.EXPIRE_MS)))
 
     # -- the reading loop ------------------------------------------------------------------------------------
 
@@ -295,6 +311,7 @@ class Node:
                 if count % HEARTBEAT_EVERY == 0:
                     for link in list(self.links.values()):
                         link.heartbeat()
+                    self._push_back_expiry()
                     self._here_dirty.update(link.room.workshop_id for link in self.links.values())
                 if self._here_dirty:
                     await self._say_here()
