@@ -200,7 +200,7 @@ class Node:
                 else:
                     async with self.redis.pipeline(transaction=False) as pipe:
                         for command in batch:
-                            pipe.execute_command(*command)
+                            pipe.execute_command(*command)  # type: ignore[no-untyped-call]
                         results = await pipe.execute(raise_on_error=False)
             except asyncio.CancelledError:
                 raise
