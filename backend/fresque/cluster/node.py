@@ -196,11 +196,11 @@ class Node:
                 batch.append(self._outgoing.get_nowait())
             try:
                 if len(batch) == 1:
-                    results: list[object] = [await self.redis.execute_command(*batch[0])]
+                    results: list[object] = [await self.redis.execute_command(*batch[0])]  # type: ignore[no-untyped-call]
                 else:
                     async with self.redis.pipeline(transaction=False) as pipe:
                         for command in batch:
-                            pipe.execute_command(*command)  # type: ignore[no-untyped-call]
+                            pipe.execute_command(*command)
                         results = await pipe.execute(raise_on_error=False)
             except asyncio.CancelledError:
                 raise
