@@ -15,9 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,16 +164,6 @@ def test_the_store_writes_a_batch_in_one_statement_and_only_forward(database_url
 # -- a live server, restarted ----------------------------------------------------------------------------
 
 
-@pytest.fixture
-def served(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
-    proc = ServerProcess(database_url, log_path=tmp_path / "server.log")
-    proc.start()
-    try:
-        yield proc
-    finally:
-        proc.stop()
-
-
 def console_last_seen(server: ServerProcess, workshop: Workshop, alias: str) -> datetime | None:
     listed = server.get(f"/api/workshops/{workshop.id}/participants", workshop.facilitator_token)
     assert listed.status_code == 200, listed.text
@@ -201,26 +190,26 @@ async def _left(server: ServerProcess, workshop: Workshop, alias: str) -> dateti
     raise AssertionError(f"{alias}'s departure never showed")
 
 
-async def test_last_seen_survives_a_restart(served: ServerProcess) -> None:
-    workshop = Workshop.create(served)
+async def test_last_seen_survives_a_restart(server: ServerProcess) -> None:
+    workshop = Workshop.create(server)
     before = datetime.now(UTC).replace(microsecond=0)
     await _visit(workshop, "Amina")
-    left = await _left(served, workshop, "Amina")
+    left = await _left(server, workshop, "Amina")
     assert before <= left <= datetime.now(UTC)
-    await asyncio.to_thread(served.stop)  # at once: the shutdown writes the pending departure
-    await asyncio.to_thread(served.start)
-    assert console_last_seen(served, workshop, "Amina") == left
-    assert console_last_seen(served, workshop, "Karim") is None  # never came
+    await asyncio.to_thread(server.stop)  # at once: the shutdown writes the pending departure
+    await asyncio.to_thread(server.start)
+    assert console_last_seen(server, workshop, "Amina") == left
+    assert console_last_seen(server, workshop, "Karim") is None  # never came
 
 
-async def test_last_seen_is_written_within_the_pause_even_if_the_process_dies(served: ServerProcess) -> None:
-    workshop = Workshop.create(served)
+async def test_last_seen_is_written_within_the_pause_even_if_the_process_dies(server: ServerProcess) -> None:
+    workshop = Workshop.create(server)
     await _visit(workshop, "Karim")
-    left = await _left(served, workshop, "Karim")
+    left = await _left(server, workshop, "Karim")
     await asyncio.sleep(3)  # the flusher's pause (2 s) and its write
-    await asyncio.to_thread(served.kill)  # SIGKILL: no shutdown code runs
-    await asyncio.to_thread(served.start)
-    assert console_last_seen(served, workshop, "Karim") == left
+    await asyncio.to_thread(server.kill)  # SIGKILL: no shutdown code runs
+    await asyncio.to_thread(server.start)
+    assert console_last_seen(server, workshop, "Karim") == left
 
 
 @pytest.mark.postgres  # and Redis (skips without it here, fails in CI: FRESQUE_REQUIRE_REDIS)

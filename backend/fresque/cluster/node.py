@@ -131,8 +131,9 @@ class Node:
         self.wake()
 
     async def detach(self, room: Room) -> None:
-        link = self.links.pop(room.id, None)
-        if link is not None:
+        link = self.links.get(room.id)
+        if link is not None and link.room is room:  # not a newer room of the same board
+            del self.links[room.id]
             await link.close()
             self.wake()
 

@@ -52,6 +52,19 @@ class StoredBoard:
     tail: list[LoggedChange]
 
 
+async def log_after(conn: AsyncConnection, board_id: str, seq: int) -> list[LoggedChange]:
+    """The op log's changes after `seq`, in order (a payload is None once compacted under a snapshot):
+    the tail an opening replays, and what a process following the board catches up with."""
+    rows = (
+        await conn.execute(
+            select(board_ops.c.seq, board_ops.c.op_id, board_ops.c.author_id, board_ops.c.ops)
+            .where(board_ops.c.board_id == board_id, board_ops.c.seq > seq)
+            .order_by(board_ops.c.seq)
+        )
+    ).all()
+    return [LoggedChange(row.seq, row.op_id, row.author_id, row.ops) for row in rows]
+
+
 class BoardsLog(StoreBase):
     # -- boards -------------------------------------------------------------------------------------------
 
@@ -99,18 +112,12 @@ class BoardsLog(StoreBase):
                 await conn.execute(select(board_snapshots).where(board_snapshots.c.board_id == board_id))
             ).first()
             snapshot_seq = snap.seq if snap is not None else 0
-            tail = (
-                await conn.execute(
-                    select(board_ops.c.seq, board_ops.c.op_id, board_ops.c.author_id, board_ops.c.ops)
-                    .where(board_ops.c.board_id == board_id, board_ops.c.seq > snapshot_seq)
-                    .order_by(board_ops.c.seq)
-                )
-            ).all()
+            tail = await log_after(conn, board_id, snapshot_seq)
         return StoredBoard(
             row=BoardRow(row.id, row.workshop_id, row.kind, row.title, row.head_seq),
             snapshot_seq=snapshot_seq,
             snapshot=snap.state if snap is not None else None,
-            tail=[LoggedChange(t.seq, t.op_id, t.author_id, t.ops) for t in tail],
+            tail=tail,
         )
 
     async def receipt(self, board_id: str, author_id: str, op_id: str) -> int | None:

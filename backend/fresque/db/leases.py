@@ -20,11 +20,10 @@ from typing import cast
 from sqlalchemy import Table, and_, func, or_, select, text, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from .boards_log import LoggedChange
-from .models import Board, BoardOp
+from .boards_log import LoggedChange, log_after
+from .models import Board
 
 boards = cast(Table, Board.__table__)
-board_ops = cast(Table, BoardOp.__table__)
 
 ALIVE = 0x46524553  # the advisory locks' first key ("FRES"); the second is hashtext(<process id>)
 
@@ -142,16 +141,8 @@ class Leases:
         """The committed changes after `seq`, in order; None when one of them no longer has its payload (it
         was compacted under a newer snapshot): then only a fresh load of the board serves."""
         async with self.engine.connect() as conn:
-            rows = (
-                await conn.execute(
-                    select(board_ops.c.seq, board_ops.c.op_id, board_ops.c.author_id, board_ops.c.ops)
-                    .where(board_ops.c.board_id == board_id, board_ops.c.seq > seq)
-                    .order_by(board_ops.c.seq)
-                )
-            ).all()
-        changes: list[LoggedChange] = []
-        for expected, row in enumerate(rows, start=seq + 1):
-            if row.seq != expected or row.ops is None:
+            changes = await log_after(conn, board_id, seq)
+        for expected, change in enumerate(changes, start=seq + 1):
+            if change.seq != expected or change.ops is None:
                 return None
-            changes.append(LoggedChange(row.seq, row.op_id, row.author_id, row.ops))
         return changes
