@@ -249,6 +249,24 @@ async def test_presence_lists_residents_on_every_process(cluster: Cluster) -> No
 
     await listed_to(amina, karim.participant, True)  # Karim, on process 1, is listed to Amina on 0
     await listed_to(karim, amina.participant, True)
+
+    def present_in_console(process: int) -> set[str]:
+        """Who the console, asked through `process`, says is here now."""
+        answer = cluster.processes[process].get(
+            f"/api/workshops/{workshop.id}/participants", workshop.facilitator_token
+        )
+        assert answer.status_code == 200, answer.text
+        return {p["id"] for p in answer.json()["participants"] if p["present"]}
+
+    async def console_shows(process: int, participant: str, present: bool) -> None:
+        deadline = time.monotonic() + 10  # each process says who is here within a tick of a change
+        while (participant in await asyncio.to_thread(present_in_console, process)) != present:
+            assert time.monotonic() < deadline, f"console on {process}: {participant} present={not present}"
+            await asyncio.sleep(0.1)
+
+    await console_shows(2, karim.participant, True)  # asked through a third process, which holds no socket
+    await console_shows(2, amina.participant, True)
     await karim.close()
     await listed_to(amina, karim.participant, False)  # and his leaving too
+    await console_shows(2, karim.participant, False)
     await amina.close()
