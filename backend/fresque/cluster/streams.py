@@ -7,8 +7,6 @@ Redis nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..db.store import LoggedChange
 
 PREFIX = "fresque"
@@ -60,11 +58,3 @@ def change_entry(change: LoggedChange) -> tuple[str, dict[str, str]]:
 
 def change_of(entry_id: str, fields: dict[str, str]) -> LoggedChange:
     return LoggedChange(int(entry_id.split("-", 1)[0]), fields["op_id"], fields["author"], fields["ops"])
-
-
-@dataclass(frozen=True, slots=True)
-class Outgoing:
-    key: str
-    fields: dict[str, str]
-    maxlen: int
-    entry_id: str = "*"

@@ -72,6 +72,21 @@ def encode_change(change: LoggedChange) -> str:
     return f'{head[:-1]},"ops":{change.ops}}}'
 
 
+def resync_frame(seq: int, snapshot: str) -> str:
+    """A viewer's whole board at `seq` (`snapshot`: JSON text, spliced rather than re-encoded)."""
+    return f'{dumps({"type": "resync", "seq": seq})[:-1]},"snapshot":{snapshot}}}'
+
+
+def replay(board: AnyBoard, change: LoggedChange) -> list[Any]:
+    """A logged change applied to `board` as it was committed (an opening's tail, another process's
+    change): its ops are the canonical ones the writer kept, so no rule refuses them twice."""
+    ops = op_list_adapter.validate_json(change.ops)
+    with board.transaction():
+        for op in ops:
+            apply_op(board, op, change.author_id)
+    return ops
+
+
 def renames(push: Push) -> bool:
     return any(isinstance(op, BoardUpdate) and op.title is not None for op in push.ops)
 
@@ -139,10 +154,7 @@ class Room:
         refs = await refs_of(stored.row.workshop_id)
         board = state_from_snapshot(stored.row.kind, json.loads(stored.snapshot), refs, settings)
         for change in stored.tail:
-            ops = op_list_adapter.validate_json(change.ops)
-            with board.transaction():
-                for op in ops:
-                    apply_op(board, op, change.author_id)
+            replay(board, change)
         seq = stored.tail[-1].seq if stored.tail else stored.snapshot_seq
         if seq != stored.row.head_seq:
             raise RuntimeError(f"board {board_id}: log ends at {seq} but head is {stored.row.head_seq}")
@@ -393,10 +405,7 @@ class Room:
         """A change another process committed (several processes): into this board as a room's opening
         replays it, then out to this room's sockets as `submit` sends its own. `origin` is the local socket
         that asked for it, which gets its ack (with the ops as stored) rather than the change."""
-        ops = op_list_adapter.validate_json(change.ops)
-        with self.board.transaction():
-            for op in ops:
-                apply_op(self.board, op, change.author_id)
+        ops = replay(self.board, change)
         self.seq = change.seq
         frame = encode_change(change)
         self._recent.append((change.seq, frame))
@@ -414,7 +423,7 @@ class Room:
         for conn in self.connections.values():
             viewer = viewer_of(conn)
             snapshot = self._snapshot_for(viewer, sees_all or viewer.facilitating)
-            conn.send(f'{dumps({"type": "resync", "seq": self.seq})[:-1]},"snapshot":{snapshot}}}')
+            conn.send(resync_frame(self.seq, snapshot))
 
     async def _may_act_for(self, conn: Connection | Forwarded, person: str) -> bool:
         if person in conn.hosted:
@@ -470,12 +479,11 @@ class Room:
     ) -> tuple[str, str | None]:
         head = {"type": "change", "seq": change.seq, "op_id": change.op_id, "author": change.author_id}
         if ops is None:  # a reveal: the snapshot that follows carries everything
-            resync = {"type": "resync", "seq": change.seq}
             # Once nothing is left out (the usual reveal), every socket gets the one cached snapshot: a room
             # of 200 would otherwise cost 200 snapshots of the board in one go.
             whole = not self._leaves_out()
             snapshot = self._snapshot() if whole else dumps(snapshot_for(self.board, viewer))
-            return dumps({**head, "ops": []}), f'{dumps(resync)[:-1]},"snapshot":{snapshot}}}'
+            return dumps({**head, "ops": []}), resync_frame(change.seq, snapshot)
         shown = [o for o in ops if op_visible(self.board, o, change.author_id, viewer, created)]
         if len(shown) == len(ops):
             return frame, None
