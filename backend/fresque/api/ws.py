@@ -26,6 +26,8 @@ from ..protocol import Hello, ProtocolError, Push, dumps, parse_client_message
 from ..ratelimit import TokenBucket
 from ..rooms.caps import Refusal, Slot, aborter
 from ..rooms.connection import (
+    CLOSE_BOARD_NOT_FOUND,
+    CLOSE_DENIED,
     CLOSE_HELLO_REQUIRED,
     CLOSE_INTERNAL_ERROR,
     CLOSE_REMOVED,
@@ -50,7 +52,7 @@ async def deny(
             JSONResponse({"error": code, "message": message}, status_code=status, headers=headers)
         )
     else:  # the server cannot send a body: closing before accept still answers 403
-        await websocket.close(code=4403, reason=code)
+        await websocket.close(code=CLOSE_DENIED, reason=code)
 
 
 def error_frame(code: str, message: str) -> str:
@@ -95,7 +97,7 @@ async def _board_socket(websocket: WebSocket, board_id: str, services: Services,
             await serve(websocket, room, session, services.settings, token_hash)
     except BoardNotFound:  # deleted between the check and the opening
         with contextlib.suppress(Exception):
-            await websocket.close(code=4404, reason="board_not_found")
+            await websocket.close(code=CLOSE_BOARD_NOT_FOUND, reason="board_not_found")
 
 
 # A plain Starlette route: FastAPI's websocket route would add its dependency machinery and two exit stacks to

@@ -31,6 +31,8 @@ CLOSE_PROTOCOL_MISMATCH = 4002
 CLOSE_HELLO_REQUIRED = 4001
 CLOSE_SERVER_SHUTDOWN = 1012
 CLOSE_INTERNAL_ERROR = 1011
+CLOSE_DENIED = 4403  # an upgrade refused where no HTTP status can answer it (api/ws.py deny)
+CLOSE_BOARD_NOT_FOUND = 4404  # the board was deleted between the upgrade's check and its opening
 # Seconds a closing socket has to finish its closing handshake before it is aborted. A client that reads
 # gets its close code well before; one that reads nothing is gone after this (well within the 30 s promised
 # in docs/protocol.md), and its kernel buffers with it.

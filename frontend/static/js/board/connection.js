@@ -3,21 +3,22 @@
  * The board's WebSocket: hello → welcome, then ops and presence; reconnects by itself with backoff and
  * resumes from the last seq. It knows nothing of the board: it hands every server message to `onMessage`.
  */
-import { hello, parseServerMessage, PROTOCOL_VERSION } from '../core/protocol.js';
+import { CLOSE_CODES, hello, parseServerMessage, PROTOCOL_VERSION } from '../core/protocol.js';
 
 /** @typedef {'connecting' | 'connected' | 'reconnecting' | 'offline' | 'outdated' | 'removed' | 'erased'} Status */
 
 /**
  * What a close code tells the page (docs/protocol.md "Errors and limits"): a status to stop at for good, or
- * null to reconnect. 4002: this page is older than the server; 4401: a facilitator removed this participant
- * (their session is revoked: reconnecting could only fail); 4004: the workshop was erased.
+ * null to reconnect. protocol_mismatch (4002): this page is older than the server; removed (4401): a
+ * facilitator removed this participant (their session is revoked: reconnecting could only fail);
+ * workshop_erased (4004): the workshop was erased. The numbers are the server's (rooms/connection.py), generated.
  * @param {number} code
  * @returns {'outdated' | 'removed' | 'erased' | null}
  */
 export function finalStatus(code) {
-  if (code === 4002) return 'outdated';
-  if (code === 4401) return 'removed';
-  if (code === 4004) return 'erased';
+  if (code === CLOSE_CODES.protocol_mismatch) return 'outdated';
+  if (code === CLOSE_CODES.removed) return 'removed';
+  if (code === CLOSE_CODES.workshop_erased) return 'erased';
   return null;
 }
 

@@ -4,7 +4,7 @@
  * One <dialog> element (modal: it keeps the focus inside and closes with Escape); each question resolves
  * to the answer, or null when the resident closes it.
  */
-import { checkText, MAX_TEXT } from '../core/protocol.js';
+import { checkText, MAX_TEXT, SEVERITIES } from '../core/protocol.js';
 import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 import { countOf } from '../core/i18n.js';
 import { splitAnswers } from './answers.js';
@@ -139,10 +139,11 @@ export class Sheet {
     return this.ask(t('board.answers.title'), [intro, own.length ? list : null, others]);
   }
 
-  /** @returns {Promise<'ok' | 'difficile' | 'bloque' | null>} */
+  /** @returns {Promise<import('../core/protocol.js').Severity | null>} */
   chooseSeverity() {
     const { t } = this.i18n();
-    const faces = h('div', { class: 'faces' }, ['ok', 'difficile', 'bloque'].map((severity) =>
+    // The server's severities (generated), mildest first: the faces read from fine to blocked.
+    const faces = h('div', { class: 'faces' }, SEVERITIES.map((severity) =>
       h('button', {
         class: `choice face-choice severity-${severity}`,
         attrs: { type: 'button' },

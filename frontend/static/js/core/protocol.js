@@ -8,20 +8,20 @@
  */
 
 import {
-  ACTION_OPS, ACTION_PHASES, FACILITATING, ID_PATTERN, MAX_FRAME_BYTES, MAX_OPS, MAX_TEXT, OP_FIELDS, OP_ID_PATTERN,
-  PHASES, PROTOCOL_VERSION, SERVER_SHAPES, SPECS, THREAD_PAIRS,
+  ACTION_OPS, ACTION_PHASES, FACILITATING, ID_PATTERN, KINDS, MAX_FRAME_BYTES, MAX_OPS, MAX_TEXT, OP_FIELDS,
+  OP_ID_PATTERN, PHASES, PROTOCOL_VERSION, SERVER_SHAPES, SEVERITIES, SPECS, THREAD_PAIRS,
 } from './wire.gen.js';
 
 // The wire's data (kinds, limits, patterns, phases, op fields…) is generated from the server's models into
 // wire.gen.js; re-exported here so that pages import the protocol from one place.
 export {
-  ACTION_LISTS, ACTION_PHASES, ACTION_SCALES, CHOICE_ID_PATTERN, DAYS, FACILITATING, ID_PATTERN, KINDS,
-  MAX_FRAME_BYTES, MAX_OPS, MAX_TEXT, MAX_TITLE, MAX_VOTE_BUDGET, MONTH_PATTERN, OP_ID_PATTERN, PHASES,
-  PROTOCOL_VERSION, REF_PATTERN, SEVERITIES, SLOTS, TIMER_ACTIONS,
+  ACTION_LISTS, ACTION_PHASES, ACTION_SCALES, CHOICE_ID_PATTERN, CLOSE_CODES, DAYS, DEVICES, ERROR_CODES,
+  FACILITATING, ID_PATTERN, KINDS, MAX_FRAME_BYTES, MAX_OPS, MAX_TEXT, MAX_TITLE, MAX_VOTE_BUDGET, MONTH_PATTERN,
+  OP_ID_PATTERN, PHASES, PROTOCOL_VERSION, REF_PATTERN, REJECT_CODES, SEVERITIES, SLOTS, TIMER_ACTIONS,
 } from './wire.gen.js';
 
-/** @typedef {'activity'|'difficulty'|'touchpoint'|'solution'|'note'} Kind */
-/** @typedef {'ok'|'difficile'|'bloque'} Severity */
+/** @typedef {(typeof KINDS)[number]} Kind */
+/** @typedef {(typeof SEVERITIES)[number]} Severity */
 /** @typedef {{day: string, slot?: string}} Cell */
 /** @typedef {{[key: string]: any, op: string}} Op */
 /** @typedef {{type: 'ops', op_id: string, ops: Op[], as?: string}} OpsMessage */

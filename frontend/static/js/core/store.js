@@ -14,9 +14,10 @@
  */
 
 import {
-  DAYS, SLOTS, MAX_TEXT, MAX_TITLE, MAX_VOTE_BUDGET, PHASES,
+  DAYS, SLOTS, MAX_TEXT, MAX_TITLE, MAX_VOTE_BUDGET,
   checkText, facilitates, threadAllowed, newClientId, normalizeCell, opsMessage, opsMessageProblem,
 } from './protocol.js';
+import { BOARD_LIMITS, DEFAULT_SETTINGS, EDITABLE as EDITABLE_FIELDS, ITEM_FIELDS, MAX_TIMER_MS } from './wire.gen.js';
 
 /** @typedef {import('./protocol.js').Op} Op */
 /** @typedef {import('./protocol.js').OpsMessage} OpsMessage */
@@ -49,8 +50,8 @@ import {
  * @typedef {BoardState & {participant: string | null, version: number}} BoardView
  */
 
-export const LIMITS = Object.freeze({ maxItems: 5000, maxThreads: 10_000 });
-const MAX_TIMER_MS = 36_000 * 1000;
+/** A board's most items and threads (core/board.py Limits): generated. */
+export const LIMITS = BOARD_LIMITS;
 
 /** A change the rules refuse; `code` is the server's reject code. */
 export class RuleError extends Error {
@@ -63,23 +64,16 @@ export class RuleError extends Error {
 
 // -- the state and its rules -------------------------------------------------------------------------------
 
-const ITEM_KEYS = /** @type {const} */ (['id', 'kind', 'author', 'x', 'y', 'w', 'h', 'ref', 'cell', 'text', 'severity', 'hidden', 'round']);
-const COMMON = ['x', 'y', 'w', 'h'];
-/** Fields an update may set, per kind (core/board.py EDITABLE). */
-const EDITABLE = /** @type {Record<string, Set<string>>} */ ({
-  activity: new Set([...COMMON, 'ref', 'cell']),
-  difficulty: new Set([...COMMON, 'ref', 'text', 'severity']),
-  touchpoint: new Set([...COMMON, 'ref', 'text']),
-  solution: new Set([...COMMON, 'ref', 'text']),
-  note: new Set([...COMMON, 'text']),
-});
+/** An item's keys in the server's order (core/board.py item_to_dict): generated. */
+const ITEM_KEYS = ITEM_FIELDS;
+/** Fields an update may set, per kind (core/board.py EDITABLE, generated), as sets. */
+const EDITABLE = /** @type {Record<string, Set<string>>} */ (Object.fromEntries(
+  Object.entries(EDITABLE_FIELDS).map(([kind, names]) => [kind, new Set(names)]),
+));
 
-/** The settings of a new board (the server's defaults). @returns {Settings} */
+/** The settings of a new board (the server's defaults, generated), a fresh copy. @returns {Settings} */
 export function defaultSettings() {
-  return {
-    title: '', vote_budget: 3, phases: [...PHASES], phase: null, locked: false, votes_hidden: false,
-    private: { active: false, round: 0 }, timer: null, spotlight: null, follow: null,
-  };
+  return JSON.parse(JSON.stringify(DEFAULT_SETTINGS));
 }
 
 /**

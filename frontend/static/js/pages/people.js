@@ -8,6 +8,7 @@
  */
 import { call, clock, failure, say, translated } from './console-api.js';
 import { currentI18n } from './lang.js';
+import { DEVICES, facilitates } from '../core/protocol.js'; // the server's device kinds and facilitating roles
 import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 
 /**
@@ -16,8 +17,6 @@ import '../core/textlimit.js'; // fields with data-max-chars count characters as
  */
 
 const REFRESH_MS = 5000;
-const DEVICES = ['phone', 'tablet', 'desktop', 'screen'];
-const FACILITATING = ['facilitator', 'co_facilitator'];
 
 const root = document.getElementById('facilitator');
 const workshopId = root?.dataset.workshop || '';
@@ -50,7 +49,7 @@ function presence(person, byId) {
   const box = document.createElement('span');
   if (person.host_id) {
     const host = byId.get(person.host_id);
-    const paper = host ? FACILITATING.includes(host.role) : true;
+    const paper = host ? facilitates(host.role) : true;
     box.className = 'presence presence-hosted';
     box.append(translated('span', '', paper ? 'facilitator.on_paper' : 'facilitator.at_table'));
     return box;
