@@ -17,12 +17,13 @@
 
 import { BoardStore, RuleError, applyBatchWith, nextTimer, put, setVotes, timerLeft } from '../core/store.js';
 import {
-  ACTION_PHASES, CHOICE_ID_PATTERN, ID_PATTERN, MAX_TITLE, MAX_VOTE_BUDGET, actionOpsMessageProblem, checkText,
+  CHOICE_ID_PATTERN, ID_PATTERN, MAX_TITLE, MAX_VOTE_BUDGET, actionOpsMessageProblem, checkText,
   facilitates, newClientId,
 } from '../core/protocol.js';
 import { formatMonth, parseMonth, snap, snapEnd } from './months.js';
 import {
-  ACTION_LIMITS, FICHE_DEFAULTS, LIST_BOUNDS, MAX_TIMELINE_MONTHS, PRIORITIES, STATUSES, TEXT_LIMITS,
+  ACTION_LIMITS, DEFAULT_ACTION_SETTINGS, FICHE_DEFAULTS, LIST_BOUNDS, LIST_LIMITS, MAX_AMOUNT, MAX_CHOICE_LABEL,
+  MAX_TIMELINE_MONTHS, PRIORITIES, STATUSES, TEXT_LIMITS,
 } from '../core/wire.gen.js';
 
 /** @typedef {import('../core/protocol.js').Op} Op */
@@ -59,23 +60,15 @@ export const FICHE_FIELDS = Object.freeze(Object.keys(FICHE_DEFAULTS));
 /** The most entries of a list people may add to (`list.add`). @param {string} list */
 const listMost = (list) => LIST_BOUNDS[list]?.[2] ?? 0;
 
-const defaults = (/** @type {string[]} */ ...ids) => ids.map((id) => ({ id, label: null }));
+/** The fiche's fields a null empties to null (the others to '' or []): those whose new value is null. */
+const NULLABLE = new Set(Object.entries(FICHE_DEFAULTS).filter(([, value]) => value === null).map(([name]) => name));
+/** The fiche's list fields (core/fiche.py LIST_LIMITS) and the settings' lists (core/choices.py LIST_BOUNDS). */
+const FICHE_LISTS = new Set(Object.keys(LIST_LIMITS));
+const SETTINGS_LISTS = Object.keys(LIST_BOUNDS);
 
-/** The settings of a new action board (the server's defaults). @returns {{[key: string]: any}} */
+/** The settings of a new action board (the server's defaults, generated), a fresh copy. @returns {{[key: string]: any}} */
 export function defaultActionSettings() {
-  return {
-    title: '',
-    timeline: { start: '2024-01', end: '2027-12', scale: 'quarter' },
-    lanes: defaults('continue', 'reinforce', 'create'),
-    axes: defaults('rights', 'work_training', 'health', 'schooling_parenting', 'social_ties', 'getting_around',
-      'budget_shopping', 'information_leisure', 'citizenship', 'online_safety'),
-    series: defaults('today', 'targeted'),
-    target_groups: defaults('seniors', 'youth_16_25', 'parents', 'job_seekers', 'benefit_recipients', 'newcomers_fle',
-      'disabled_people', 'single_parent_families', 'isolated_people', 'professionals'),
-    organisations: defaults('city', 'caf', 'ccas', 'france_travail', 'mission_locale', 'digital_mediators', 'social_centres'),
-    vote_budget: 3, phases: [...ACTION_PHASES], phase: null, locked: false, votes_hidden: false, timer: null,
-    spotlight: null, follow: null,
-  };
+  return JSON.parse(JSON.stringify(DEFAULT_ACTION_SETTINGS));
 }
 
 /** @param {any} value */
@@ -215,11 +208,11 @@ function ficheValue(s, name, value) {
     if (!STATUSES.includes(value)) throw bad();
     return value;
   }
-  if (value === null) return ['lead', 'budget', 'priority'].includes(name) ? null : [];
+  if (value === null) return NULLABLE.has(name) ? null : [];
   if (name === 'priority' && !PRIORITIES.includes(value)) throw bad();
-  if (name === 'budget' && !(Number.isInteger(value) && value >= 0 && value <= 1e9)) throw bad();
+  if (name === 'budget' && !(Number.isInteger(value) && value >= 0 && value <= MAX_AMOUNT)) throw bad();
   if (name === 'lead' && !idsOf(s, 'organisations').has(value)) throw bad();
-  if (['operational_objectives', 'territory', 'target_groups', 'partners', 'funding', 'indicators'].includes(name) && !Array.isArray(value)) throw bad();
+  if (FICHE_LISTS.has(name) && !Array.isArray(value)) throw bad();
   if (name === 'target_groups') {
     const known = idsOf(s, 'target_groups');
     if (value.some((/** @type {any} */ g) => !known.has(g)) || new Set(value).size !== value.length) throw bad();
@@ -313,7 +306,7 @@ export function applyActionOp(s, op, author, mode, journal = null) {
         checkFiche(s, op.id, fiche);
       } else {
         for (const [name, value] of Object.entries(set)) {
-          fiche[name] = value === null ? (['lead', 'budget', 'priority'].includes(name) ? null : name in TEXT_LIMITS ? '' : []) : value;
+          fiche[name] = value === null ? (NULLABLE.has(name) ? null : name in TEXT_LIMITS ? '' : []) : value;
         }
       }
       put(s.actions, op.id, makeAction({ ...old, fiche }), journal);
@@ -423,7 +416,7 @@ export function applyActionOp(s, op, author, mode, journal = null) {
         const code = `invalid_${op.list}`;
         if (!CHOICE_ID_PATTERN.test(op.id) || list.some((c) => c.id === op.id)) throw new RuleError(code);
         if (list.length >= listMost(op.list)) throw new RuleError(code);
-        if (typeof op.label !== 'string' || !op.label.trim() || checkText(op.label, 80)) throw new RuleError(code);
+        if (typeof op.label !== 'string' || !op.label.trim() || checkText(op.label, MAX_CHOICE_LABEL)) throw new RuleError(code);
       } else if (list.some((c) => c.id === op.id)) {
         throw new RuleError(`invalid_${op.list}`);
       }
@@ -476,7 +469,7 @@ function updateSettings(s, op, who, strict, journal) {
   const phases = next.phases ?? old.phases;
   const phase = next.phase !== undefined ? next.phase : old.phase;
   if (strict && phase !== null && !phases.includes(phase)) throw new RuleError('invalid_phase');
-  for (const list of ['lanes', 'axes', 'series', 'target_groups', 'organisations']) if (op[list] != null) next[list] = op[list];
+  for (const list of SETTINGS_LISTS) if (op[list] != null) next[list] = op[list];
   /** @type {Map<string, Action>} */
   const resnapped = new Map();
   if (op.timeline) {
