@@ -1,15 +1,16 @@
-// The fiche action's pure parts (js/actions/fiche.js) and the picker's (js/actions/picker.js): month words,
-// euros, the core's rules mirrored (same codes as backend/fresque/core/actions.py), the ops a form change and a
-// pick of solutions make.
+// The fiche action's pure parts (js/actions/fiche/rules.js, words.js) and the picker's (js/actions/picker.js):
+// month words, euros, the core's rules mirrored (same codes as backend/fresque/core/actions.py), the ops a form
+// change and a pick of solutions make.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 import { createI18n } from '../../frontend/static/js/core/i18n.js';
 import {
-  monthLabel, spanLabel, parseEuros, euros, fundingSummary, ficheProblem, updateOp, choiceId, listAddOp,
-  axesUsed, allowed, fieldOfCode, problemText, choiceLabel, parseMonth, formatMonthId, numberTaken,
-} from '../../frontend/static/js/actions/fiche.js';
+  parseEuros, fundingSummary, ficheProblem, updateOp, choiceId, listAddOp, axesUsed, allowed, parseMonth, formatMonthId,
+  numberTaken,
+} from '../../frontend/static/js/actions/fiche/rules.js';
+import { monthLabel, spanLabel, euros, fieldOfCode, problemText, choiceLabel } from '../../frontend/static/js/actions/fiche/words.js';
 import { createOps, linkOps, currentPeriod, titleOf, wordsOf } from '../../frontend/static/js/actions/picker.js';
 
 const dictionary = (lang) => JSON.parse(readFileSync(new URL(`../../frontend/static/i18n/${lang}.json`, import.meta.url), 'utf8'));
@@ -178,7 +179,9 @@ test('a refusal lands next to its field, in plain words in every language', () =
 });
 
 test('every translation key the fiche, radar and picker scripts name exists in fr, en and ar', () => {
-  const sources = ['fiche.js', 'picker.js', 'radar.js'].map((f) => readFileSync(new URL(`../../frontend/static/js/actions/${f}`, import.meta.url), 'utf8')).join('\n');
+  const fiche = readdirSync(new URL('../../frontend/static/js/actions/fiche/', import.meta.url)).map((f) => `fiche/${f}`);
+  assert.ok(fiche.length >= 8, 'the fiche\'s modules are read');
+  const sources = ['fiche.js', ...fiche, 'picker.js', 'radar.js'].map((f) => readFileSync(new URL(`../../frontend/static/js/actions/${f}`, import.meta.url), 'utf8')).join('\n');
   const literal = [...sources.matchAll(/t\('(actions\.[a-z0-9_.]+)'/g)].map((m) => m[1]);
   const built = [];
   for (const n of [0, 1, 2, 3, 4]) built.push(`actions.level.${n}`);

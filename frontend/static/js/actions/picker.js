@@ -109,7 +109,7 @@ export function linkOps(actionId, chosen) {
 let openOne = null;
 
 /**
- * @param {import('./fiche.js').FicheContext} ctx
+ * @param {import('./fiche/types.js').FicheContext} ctx
  * @param {{lane?: string, start?: string, end?: string, linkTo?: string}} [options]
  * @returns {Promise<string[] | null>} the ids of the actions made (create mode) or linked to, null if closed
  */

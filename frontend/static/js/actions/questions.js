@@ -52,7 +52,7 @@ export function answeredCounts(actions) {
 }
 
 /**
- * @param {import('./fiche.js').FicheContext} ctx
+ * @param {import('./fiche/types.js').FicheContext} ctx
  * @param {HTMLElement | null} mount
  */
 export async function mountQuestions(ctx, mount) {
