@@ -18,6 +18,7 @@ of making a code is named here before it can ship unseen by the browser.
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 from dataclasses import fields
 from pathlib import Path
@@ -133,12 +134,18 @@ class _Scanner(ast.NodeVisitor):
         self.generic_visit(node)
 
 
+@functools.cache
+def _parsed(path: Path, mtime_ns: int) -> ast.Module:
+    """A source file's tree, parsed once per version (the tests render the module many times)."""
+    return ast.parse(path.read_text(encoding="utf-8"), str(path))
+
+
 def sent_codes() -> dict[str, dict[str, set[str]]]:
     """{"reject": {code: modules raising it}, "error": {…}}, read from the package's source."""
     out: dict[str, dict[str, set[str]]] = {"reject": {}, "error": {}}
     for path in sorted(PACKAGE.rglob("*.py")):
         module = path.relative_to(PACKAGE).as_posix()
-        _Scanner(module, out).visit(ast.parse(path.read_text(encoding="utf-8"), module))
+        _Scanner(module, out).visit(_parsed(path, path.stat().st_mtime_ns))
     return out
 
 
