@@ -3,7 +3,7 @@
  * Facilitation on the board page: the facilitator's bar (phase, timer, lock, votes, hidden round, follow me,
  * spotlight), the facilitator's actions on a selected card (hide / show, merge, spotlight), and, for every
  * screen, what the phase leaves open (the banner, the tools greyed with a reason). `main.js` calls `update()`
- * on every change of the replica and asks `refusal(ops)` before it sends anything.
+ * on every change of the replica, and `act` (acting.js) asks `refusal(ops)` before it sends anything.
  *
  * Wire: docs/protocol.md "Facilitation"; every control sends one ordinary durable op.
  */

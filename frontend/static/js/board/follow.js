@@ -22,7 +22,7 @@ export class Follow {
    * @param {import('../core/geometry.js').Viewport} o.view
    * @param {HTMLElement} o.viewport the board's element (the chip goes in it)
    * @param {() => void} o.applyView draw the view after it changed
-   * @param {(msg: any) => void} o.send queue a presence message (main.js sendPresence)
+   * @param {(msg: any) => void} o.send queue a presence message (presence.js Presence.send)
    * @param {(id: string) => {alias: string}} o.person
    * @param {() => {t: import('../core/i18n.js').Translate, lang: string}} o.i18n
    * @param {() => boolean} o.tableMode
@@ -150,7 +150,7 @@ export class Follow {
   /** Someone arrived: they have not seen the leader's view yet. */
   someoneArrived() {
     if (this.leading) this.sendView(true);
-    queueMicrotask(() => this.render()); // the leader's name may be known now (after main.js took the list in)
+    queueMicrotask(() => this.render()); // the leader's name may be known now (after people.js took the list in)
   }
 
   // -- following -----------------------------------------------------------------------------------------------

@@ -97,7 +97,7 @@ export class Renderer {
     /** Facilitating screens see hidden cards (dimmed) and every dot while votes are hidden. */
     this.facilitating = false;
     /**
-     * The actions that answer each solution (`GET /api/boards/{id}/answers`, kept fresh by main.js): a badge
+     * The actions that answer each solution (`GET /api/boards/{id}/answers`, kept fresh by traceability.js): a badge
      * « → 2 actions » on the card.
      * @type {Map<string, {board: string, action: string, title: string, lane: string, start: string, end: string}[]>}
      */
@@ -306,7 +306,7 @@ export class Renderer {
     if (item.text) parts.push(h('span', { class: 'text', text: item.text, attrs: { dir: 'auto' } }));
     if (item.kind === 'solution') parts.push(this.voteDots(item.id));
     if (answered) {
-      // a tap on it lists the actions (main.js: the tap is the card's, told apart by where it began)
+      // a tap on it lists the actions (taps.js, traceability.js: the tap is the card's, told apart by where it began)
       parts.push(h('span', {
         class: 'answers-badge', text: countOf(t, 'board.answers.badge', answered, lang), dataset: { answers: item.id },
       }));
