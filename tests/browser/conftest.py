@@ -28,7 +28,8 @@ CHROMIUM_ARGS = [
 ]
 
 try:
-    from playwright.sync_api import Browser, Playwright, sync_playwright
+    from helpers import LAPTOP, Devices, Workshop, devices_on
+    from playwright.sync_api import Browser, Page, Playwright, sync_playwright
 except ImportError:  # pragma: no cover - the test extra installs it
     sync_playwright = None  # type: ignore[assignment]
 
@@ -79,3 +80,19 @@ def browser(playwright: Playwright) -> Iterator[Browser]:
 def app(sqlite_server: ServerProcess) -> ServerProcess:
     """A real Fresque process on SQLite for the browsers to talk to."""
     return sqlite_server
+
+
+# -- the world of one test: its browsers and its workshop ----------------------------------------------------
+
+
+@pytest.fixture
+def devices(browser: Browser, app: ServerProcess) -> Iterator[Devices]:
+    """The test's browsers (`helpers.Devices`), closed after it; and the test fails if any page threw."""
+    with devices_on(browser, app) as found:
+        yield found
+
+
+@pytest.fixture
+def workshop(devices: Devices) -> tuple[Workshop, Page]:
+    """A new workshop whose facilitator's laptop shows its board: (the workshop, the facilitator's page)."""
+    return devices.facilitator_at_the_board(LAPTOP)

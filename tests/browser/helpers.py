@@ -1,4 +1,7 @@
-"""Helpers for the board's end-to-end tests: devices, joining through the real pages, the export, real touch.
+"""Helpers for the browser tests, so that a test is its story: the devices (browsers at a phone's, a tablet's,
+a laptop's or a wall screen's size, each its own person), the workshop and its boards, setting a scene
+through a socket of its own, joining through the real pages, the export, real touch, axe-core, screenshots.
+The fixtures built on them (`devices`, `workshop`) are in conftest.py.
 
 Touch goes through the DevTools protocol (`Input.dispatchTouchEvent`): Playwright's `page.touchscreen` only
 taps, and a drag or a pinch needs fingers that move. Coordinates are CSS pixels of the page ("client"
@@ -10,16 +13,23 @@ The page's CSP forbids `eval`: every JavaScript string given to `wait_for_functi
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
+import contextlib
+import os
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
-from playwright.sync_api import Browser, CDPSession, Locator, Page, expect
+from playwright.sync_api import Browser, BrowserContext, CDPSession, Locator, Page, expect
+from support.ops import push, send_ops
 from support.server import ServerProcess
 
 WAIT_MS = 10_000  # the longest any single wait may take
+REPO = Path(__file__).resolve().parents[2]
+SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))  # to look at
 expect.set_options(timeout=WAIT_MS)
 
 
@@ -31,6 +41,9 @@ PHONE: dict[str, Any] = {
 }
 TABLET: dict[str, Any] = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
 LAPTOP: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
+LAPTOP_HD: dict[str, Any] = {"viewport": {"width": 1366, "height": 768}}
+# a 1920×1080 touch screen: on a wall in front of the room, or lying flat as a shared table
+WALL: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 
 
 @dataclass
@@ -39,6 +52,73 @@ class Workshop:
     board: str
     token: str  # the facilitator's
     code: str
+
+    @classmethod
+    def created(cls, body: dict[str, Any]) -> Workshop:
+        """From the answer to POST /api/workshops."""
+        return cls(
+            id=body["workshop"]["id"],
+            board=body["board"]["id"],
+            token=body["facilitator"]["token"],
+            code=body["join_code"],
+        )
+
+
+@contextlib.contextmanager
+def own_server(sqlite_url: str, tmp_path: Path, env: dict[str, str]) -> Iterator[ServerProcess]:
+    """A Fresque process of the test's own on SQLite, with `env` (what the shared `app` is not started with:
+    small allowances, every interface), stopped after it."""
+    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env)
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.stop()
+
+
+@contextlib.contextmanager
+def devices_on(browser: Browser, app: ServerProcess) -> Iterator[Devices]:
+    """The browsers of one test on the server `app`, closed after it; and it fails if any page threw. (The
+    `devices` fixture is this on the `app` fixture's server; a test on a server of its own uses this.)"""
+    found = Devices(browser, app)
+    try:
+        yield found
+    finally:
+        found.close()
+    assert not found.errors, f"a page threw: {found.errors}"
+
+
+# The devices of a workshop read labels aloud (tablets and phones have French and Arabic voices); headless
+# Chromium has none, and the board only draws its "read aloud" buttons when there is a voice: give it some.
+VOICES = """(() => {
+  const voices = ['fr-FR', 'en-GB', 'ar-SA'].map((lang) =>
+    ({ lang, name: lang, voiceURI: lang, default: lang === 'fr-FR', localService: true }));
+  if (window.speechSynthesis) {
+    window.speechSynthesis.getVoices = () => voices;
+    window.speechSynthesis.speak = () => {};
+  }
+})();"""
+
+
+def context_for(
+    browser: Browser, app: ServerProcess, device: dict[str, Any], lang: str, token: str | None = None
+) -> BrowserContext:
+    """A browser of its own (not one of `Devices`: closed by the caller, as a `with` block), in `lang`, whose
+    pages have speech voices, and holding `token`'s session when given."""
+    context = browser.new_context(locale="ar" if lang == "ar" else "fr-FR", **device)
+    context.set_default_timeout(WAIT_MS)
+    context.add_init_script(VOICES)
+    host = urlsplit(app.base_url).hostname or "127.0.0.1"
+    cookies: list[Any] = [{"name": "fresque_lang", "value": lang, "domain": host, "path": "/"}]
+    if token:
+        cookies.append({"name": "fresque_session", "value": token, "domain": host, "path": "/"})
+    context.add_cookies(cookies)
+    return context
+
+
+def new_workshop(app: ServerProcess, title: str = "Atelier Jas-de-Bouffan") -> Workshop:
+    """A workshop made through the API, with no browser: for a scene whose facilitator is not on a page."""
+    return Workshop.created(app.create_workshop(title))
 
 
 @dataclass
@@ -62,9 +142,65 @@ class Devices:
         return page
 
     def resident(self, ws: Workshop, device: dict[str, Any], alias: str, colour: str) -> Page:
+        """A resident who joins with the workshop's code through the real pages, on its board."""
         page = self.open(device)
         join_through_the_page(page, self.app, ws.code, alias, colour)
         return page
+
+    def with_cookies(self, device: dict[str, Any], cookies: dict[str, str], lang: str | None = None) -> Page:
+        """A browser that holds these cookies of the server's before its first page (a session, an account),
+        and the language cookie of `lang` when given."""
+        page = self.open(device)
+        url = self.app.base_url
+        every = cookies | ({"fresque_lang": lang} if lang else {})
+        page.context.add_cookies(
+            [{"name": name, "value": value, "url": url} for name, value in every.items()]
+        )
+        return page
+
+    def signed_in(self, token: str, device: dict[str, Any], lang: str | None = None) -> Page:
+        """A browser that already holds someone's workshop session (their cookie), in `lang` when given."""
+        return self.with_cookies(device, {"fresque_session": token}, lang)
+
+    def signed_in_at_board(
+        self, token: str, board: str, device: dict[str, Any], lang: str | None = None
+    ) -> Page:
+        """`signed_in`, whose page then shows the board `board`, connected."""
+        page = self.signed_in(token, device, lang)
+        open_board(page, self.app, board)
+        return page
+
+    def with_account(self, token: str, device: dict[str, Any]) -> Page:
+        """A browser signed in to a study team's account (its cookie)."""
+        return self.with_cookies(device, {"fresque_account": token})
+
+    def stakeholder(
+        self, ws: Workshop, board: str, device: dict[str, Any], alias: str, colour: str | None = None
+    ) -> Page:
+        """Someone who joins with the workshop's code through the real pages, then opens the board `board`
+        (an action board's stakeholder); green for an alias before M, orange after, unless told."""
+        page = self.resident(ws, device, alias, colour or ("green" if alias < "M" else "orange"))
+        open_board(page, self.app, board)
+        return page
+
+    def facilitator(self, device: dict[str, Any]) -> tuple[Workshop, Page]:
+        """A new workshop, created from a browser at `device`, which holds its facilitator's session."""
+        page = self.open(device)
+        return create_workshop(page, self.app), page
+
+    def facilitator_at_the_console(
+        self, device: dict[str, Any], lang: str | None = None
+    ) -> tuple[Workshop, Page]:
+        """`facilitator`, whose page then shows the workshop's console (in `lang` when given)."""
+        ws, page = self.facilitator(device)
+        page.goto(console_url(self.app, ws, lang))
+        return ws, page
+
+    def facilitator_at_the_board(self, device: dict[str, Any]) -> tuple[Workshop, Page]:
+        """`facilitator`, whose page then shows the workshop's board, connected."""
+        ws, page = self.facilitator(device)
+        open_board(page, self.app, ws.board)
+        return ws, page
 
     def close(self) -> None:
         for page in self.pages:
@@ -77,16 +213,37 @@ def create_workshop(page: Page, app: ServerProcess, title: str = "Atelier Jas-de
         f"{app.base_url}/api/workshops", data={"title": title, "neighbourhood": "Jas-de-Bouffan"}
     )
     assert response.status == 201, response.text()
-    body = response.json()
-    return Workshop(
-        id=body["workshop"]["id"],
-        board=body["board"]["id"],
-        token=body["facilitator"]["token"],
-        code=body["join_code"],
-    )
+    return Workshop.created(response.json())
+
+
+def console_url(app: ServerProcess, ws: Workshop, lang: str | None = None) -> str:
+    """The workshop's console (its facilitator's page), in `lang` when given (?lang= sets the cookie too)."""
+    return f"{app.base_url}/workshops/{ws.id}" + (f"?lang={lang}" if lang else "")
+
+
+def add_actions_board(app: ServerProcess, ws: Workshop, title: str = "Plan d'actions") -> str:
+    """The facilitator adds an action board to the workshop (POST /api/workshops/{id}/boards); its id."""
+    response = app.post(f"/api/workshops/{ws.id}/boards", {"kind": "actions", "title": title}, ws.token)
+    assert response.status_code == 201, response.text
+    assert response.json()["kind"] == "actions"
+    return str(response.json()["id"])
+
+
+def actions_board(
+    app: ServerProcess,
+    ws: Workshop,
+    ops: list[dict[str, Any]] | None = None,
+    title: str = "Plan d'inclusion numérique",
+) -> str:
+    """A new action board of the workshop (2024 → 2027 by quarter, whatever the year), with `ops` on it."""
+    board = add_actions_board(app, ws, title)
+    timeline = {"op": "board.update", "timeline": {"start": "2024-01", "end": "2027-12", "scale": "quarter"}}
+    seed(app, board, ws.token, [timeline, *(ops or [])])  # one seed per board: its op_id is fixed
+    return board
 
 
 def open_board(page: Page, app: ServerProcess, board: str) -> None:
+    """Any board (exploration or actions) on this page, connected and showing the server's state."""
     page.goto(f"{app.base_url}/boards/{board}")
     wait_connected(page)
 
@@ -174,6 +331,70 @@ def item_in_cell_on_screen(page: Page, item_id: str, day: str, slot: str) -> Non
             return x > c.left && x < c.right && y > c.top && y < c.bottom;
         }""",
         arg=[item_id, day, slot],
+    )
+
+
+def shoot(page: Page, name: str, selector: str | None = None) -> None:
+    """A screenshot of the page (or of the element `selector`) as SHOTS/<name>.png."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    target = page.locator(selector) if selector else page
+    target.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+# -- the action board's timeline -----------------------------------------------------------------------------
+
+
+def create_through_the_page(page: Page, title: str) -> str:
+    """« Nouvelle action », a title, « Créer »: returns the new card's id."""
+    before = set(page.evaluate("() => [...window.fresque.store.view().actions.keys()]"))
+    page.locator("#new-action").click()
+    dialog = page.locator("dialog#ask")
+    expect(dialog).to_be_visible()
+    dialog.get_by_label("Titre de l’action").fill(title)
+    dialog.get_by_role("button", name="Créer").click()
+    expect(dialog).to_be_hidden()
+    page.wait_for_function("(n) => window.fresque.store.view().actions.size === n", arg=len(before) + 1)
+    after = set(page.evaluate("() => [...window.fresque.store.view().actions.keys()]"))
+    (new,) = after - before
+    return str(new)
+
+
+def box_centre(page: Page, selector: str) -> tuple[float, float]:
+    """The centre of the element's bounding box (for the mouse: no swipe into sight, unlike `centre_of`)."""
+    box = page.locator(selector).bounding_box()
+    assert box is not None, selector
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def month_px(page: Page) -> float:
+    """How wide a month is drawn on the timeline."""
+    return float(page.evaluate("() => window.fresque.timeline.monthPx"))
+
+
+def scroll_to_card(page: Page, action_id: str) -> None:
+    """Scroll the timeline so that the card starts just right of the lane names (room to drag it later: near
+    the timeline's side, a drag scrolls it)."""
+    page.evaluate(
+        """(id) => {
+            const root = document.querySelector('#timeline');
+            const card = document.querySelector(`.tl-card[data-id="${id}"]`);
+            root.scrollLeft += card.getBoundingClientRect().left - root.getBoundingClientRect().left
+              - window.fresque.timeline.headWidth() - 24;
+        }""",
+        action_id,
+    )
+
+
+def wait_centred_on(page: Page, centre: tuple[float, float]) -> None:
+    """Wait until the middle of the page's board shows the world point `centre` (within 2 units)."""
+    page.wait_for_function(
+        """([cx, cy]) => {
+            const r = document.getElementById('viewport').getBoundingClientRect();
+            const v = window.fresque.view;
+            const x = (r.width / 2 - v.x) / v.scale, y = (r.height / 2 - v.y) / v.scale;
+            return Math.abs(x - cx) < 2 && Math.abs(y - cy) < 2;
+        }""",
+        arg=list(centre),
     )
 
 
@@ -351,29 +572,60 @@ def seed(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]], 
 
     For setting a scene only: what a test is about is always done through the page.
     """
-    from websockets.sync.client import connect
+    return push(app, board, token, ops, op_id=op_id)
 
-    with connect(
-        app.ws_url(board),
-        origin=app.origin,
-        additional_headers={"Authorization": f"Bearer {token}"},
-        compression=None,
-        open_timeout=10,
-    ) as ws:
-        ws.send(json.dumps({"type": "hello", "protocol": 1, "client": "seed"}))
-        while json.loads(ws.recv(timeout=10))["type"] != "welcome":
-            pass
-        ws.send(json.dumps({"type": "ops", "op_id": op_id, "ops": ops}))
-        while True:
-            msg = json.loads(ws.recv(timeout=10))
-            assert msg["type"] != "reject", msg
-            if msg["type"] == "ack":
-                return int(msg["seq"])
+
+def seeded(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]]) -> bool:
+    """Like `seed` (with an op_id of its own each time), for a test that is about whether the server takes
+    the ops: True when it acknowledges them, False when it refuses them."""
+    return send_ops(app, board, token, ops)["type"] == "ack"
 
 
 def activity(id: str, ref: str, day: str, slot: str, x: float, y: float) -> dict[str, Any]:
     cell = {"day": day, "slot": slot}
     return {"op": "item.create", "id": id, "kind": "activity", "x": x, "y": y, "ref": ref, "cell": cell}
+
+
+def chain_to_a_solution(
+    activity_id: str, difficulty: str, solution: str, text: str, threads: tuple[str, str]
+) -> list[dict[str, Any]]:
+    """The residents' chain an action answers: going to work on Monday morning (an activity), joined by a
+    thread to a lack of equipment (a hard difficulty) far below it, joined to a resident's solution `text`."""
+    return [
+        activity(activity_id, "go-to-work", "mon", "morning", 300, 260),
+        {
+            "op": "item.create",
+            "id": difficulty,
+            "kind": "difficulty",
+            "x": 300,
+            "y": 1250,
+            "ref": "equipment",
+            "severity": "difficile",
+        },
+        {"op": "item.create", "id": solution, "kind": "solution", "x": 620, "y": 1250, "text": text},
+        {"op": "thread.create", "id": threads[0], "source": activity_id, "target": difficulty},
+        {"op": "thread.create", "id": threads[1], "source": difficulty, "target": solution},
+    ]
+
+
+def lone_solution(solution: str, text: str = "Un bus le soir") -> dict[str, Any]:
+    """A resident's solution far off the week, joined to nothing."""
+    return {"op": "item.create", "id": solution, "kind": "solution", "x": 2300, "y": 1500, "text": text}
+
+
+def new_action(
+    action: str, title: str, start: str, end: str, links: list[dict[str, str]], lane: str = "create"
+) -> dict[str, Any]:
+    """An action card on an action board, from `start` to `end` (YYYY-MM), linked to residents' items."""
+    return {
+        "op": "action.create",
+        "id": action,
+        "lane": lane,
+        "start": start,
+        "end": end,
+        "fiche": {"title": title},
+        "links": links,
+    }
 
 
 def bar_control(page: Page, selector: str) -> Locator:
@@ -382,9 +634,10 @@ def bar_control(page: Page, selector: str) -> Locator:
     control = page.locator(f"#facilitator-bar {selector}")
     expect(control).to_have_count(1)
     more = page.locator("#facilitator-bar .more-button")
-    if control.locator("xpath=ancestor::*[contains(@class, 'more-menu')]").count() and more.get_attribute(
-        "aria-expanded"
-    ) != "true":
+    if (
+        control.locator("xpath=ancestor::*[contains(@class, 'more-menu')]").count()
+        and more.get_attribute("aria-expanded") != "true"
+    ):
         more.click()
     expect(control).to_be_visible()
     return control
@@ -410,3 +663,38 @@ def add_person(page: Page, alias: str, colour: str) -> str:
     chip = page.locator(".table-chip[aria-pressed=true]")
     expect(chip).to_contain_text(alias)
     return str(chip.get_attribute("data-person"))
+
+
+# -- what a page must pass -----------------------------------------------------------------------------------
+
+AXE_BLOCKING = ("critical", "serious")  # axe-core's findings that fail a test; the others are printed
+
+
+def axe_blocking(axe: Any, page: Page, where: str = "", include: str | None = None) -> list[str]:
+    """axe-core on the page (or only inside `include`, a selector): its critical and serious findings, one
+    line each; the lesser ones are printed (pytest -s shows them)."""
+    context = {"include": [[include]]} if include else None
+    results = axe.run(page, context=context) if context else axe.run(page)
+    blocking = []
+    for v in results.response["violations"]:
+        nodes = "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:6])
+        line = f"[{where}] {v['impact']}: {v['id']} ({v['help']}) — {len(v['nodes'])} node(s): {nodes}"
+        if v["impact"] in AXE_BLOCKING:
+            blocking.append(line)
+        else:
+            print(line)
+    return blocking
+
+
+def check_axe(axe: Any, page: Page, where: str, include: str | None = None) -> None:
+    """No critical or serious finding of axe-core on the page (or inside `include`)."""
+    blocking = axe_blocking(axe, page, where, include)
+    assert not blocking, "axe-core found serious problems:\n" + "\n".join(blocking)
+
+
+MM = 96 / 25.4  # CSS pixels per millimetre
+
+
+def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
+    """The size in points of each page of a PDF Chromium made (its MediaBox entries)."""
+    return [(float(w), float(h)) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)]

@@ -9,24 +9,30 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import random
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
-from helpers import LAPTOP, PHONE, Devices, choose_language, create_workshop
+from helpers import (
+    LAPTOP,
+    LAPTOP_HD,
+    PHONE,
+    SHOTS,
+    WALL,
+    Devices,
+    choose_language,
+    console_url,
+    own_server,
+    shoot,
+)
 from PIL import Image
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 from support.server import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
 I18N = REPO / "frontend" / "static" / "i18n"
-WIDE: dict[str, Any] = {"viewport": {"width": 1366, "height": 768}}
-TOUCH_SCREEN: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 
 
 def words(lang: str, key: str) -> str:
@@ -36,47 +42,35 @@ def words(lang: str, key: str) -> str:
 @pytest.fixture
 def app(request: pytest.FixtureRequest, sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     """A server with small allowances: `@pytest.mark.parametrize("app", [{...}], indirect=True)`."""
-    env = {"FRESQUE_DATA_DIR": str(tmp_path / "data"), **request.param}
-    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env)
-    proc.start()
-    try:
+    with own_server(
+        sqlite_url, tmp_path, {"FRESQUE_DATA_DIR": str(tmp_path / "data"), **request.param}
+    ) as proc:
         yield proc
-    finally:
-        proc.stop()
-
-
-def shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 @pytest.mark.parametrize(
     "app", [{"FRESQUE_CREATE_BURST": "1", "FRESQUE_CREATE_PER_HOUR": "1"}], indirect=True
 )
-def test_the_home_page_says_why_a_workshop_was_not_created(browser: Browser, app: ServerProcess) -> None:
+def test_the_home_page_says_why_a_workshop_was_not_created(devices: Devices, app: ServerProcess) -> None:
     assert httpx.post(f"{app.base_url}/api/workshops", json={"title": "Le premier"}).status_code == 201
-    devices = Devices(browser, app)
-    try:
-        for device, size in ((PHONE, "phone"), (WIDE, "laptop"), (TOUCH_SCREEN, "touch")):
-            for lang in ("fr", "ar"):
-                page = devices.open(device)
-                page.goto(f"{app.base_url}/?lang={lang}")
-                page.locator("#create-title").click()
-                page.locator("#create-title-input").fill("Atelier de trop")
-                page.locator("#create-form button[type=submit]").click()
-                error = page.locator("#create-error")
-                expect(error).to_have_text(words(lang, "landing.error.too_many_workshops"))
-                expect(error).to_be_visible()
-                assert page.url.rstrip("/").endswith(f"?lang={lang}")  # still on the form
-                assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
-                error.scroll_into_view_if_needed()
-                box = error.bounding_box()
-                width = page.viewport_size["width"] if page.viewport_size else 0
-                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
-                shoot(page, f"creation-429-{size}-{lang}")
-        assert devices.errors == []
-    finally:
-        devices.close()
+    for device, size in ((PHONE, "phone"), (LAPTOP_HD, "laptop"), (WALL, "touch")):
+        for lang in ("fr", "ar"):
+            page = devices.open(device)
+            page.goto(f"{app.base_url}/?lang={lang}")
+            page.locator("#create-title").click()
+            page.locator("#create-title-input").fill("Atelier de trop")
+            page.locator("#create-form button[type=submit]").click()
+            error = page.locator("#create-error")
+            expect(error).to_have_text(words(lang, "landing.error.too_many_workshops"))
+            expect(error).to_be_visible()
+            assert page.url.rstrip("/").endswith(f"?lang={lang}")  # still on the form
+            assert page.locator("html").get_attribute("dir") == ("rtl" if lang == "ar" else "ltr")
+            error.scroll_into_view_if_needed()
+            box = error.bounding_box()
+            width = page.viewport_size["width"] if page.viewport_size else 0
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+            shoot(page, f"creation-429-{size}-{lang}")
+    assert devices.errors == []
 
 
 def noise_png(seed: int) -> bytes:
@@ -91,68 +85,59 @@ def noise_png(seed: int) -> bytes:
     "app", [{"FRESQUE_PICTURES_QUOTA_MIB": "1", "FRESQUE_MAX_HOSTED_PER_HOST": "1"}], indirect=True
 )
 def test_the_console_says_the_pictures_room_is_full_and_a_host_has_its_most_people(
-    browser: Browser, app: ServerProcess
+    devices: Devices, app: ServerProcess
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        console = devices.open(LAPTOP)
-        ws = create_workshop(console, app)
-        first = httpx.post(
-            f"{app.base_url}/api/workshops/{ws.id}/pictograms",
-            headers={"Authorization": f"Bearer {ws.token}"},
-            files={"file": ("a.png", noise_png(1), "image/png")},
-            data={"label_fr": "Bruit"},
-            timeout=30,
-        )
-        assert first.status_code == 201, first.text
-        console.goto(f"{app.base_url}/workshops/{ws.id}")
-        section = console.locator("#pictures")
-        section.locator("#picture-file").set_input_files(
-            {"name": "b.png", "mimeType": "image/png", "buffer": noise_png(2)}
-        )
-        section.locator("#picture-label-fr").fill("Encore")
-        section.get_by_role("button", name="Ajouter l’image").click()
-        status = section.locator("#pictures-status")
-        expect(status).to_have_text(words("fr", "facilitator.pictures.error.storage_full"))
+    ws, console = devices.facilitator(LAPTOP)
+    first = httpx.post(
+        f"{app.base_url}/api/workshops/{ws.id}/pictograms",
+        headers={"Authorization": f"Bearer {ws.token}"},
+        files={"file": ("a.png", noise_png(1), "image/png")},
+        data={"label_fr": "Bruit"},
+        timeout=30,
+    )
+    assert first.status_code == 201, first.text
+    console.goto(console_url(app, ws))
+    section = console.locator("#pictures")
+    section.locator("#picture-file").set_input_files(
+        {"name": "b.png", "mimeType": "image/png", "buffer": noise_png(2)}
+    )
+    section.locator("#picture-label-fr").fill("Encore")
+    section.get_by_role("button", name="Ajouter l’image").click()
+    status = section.locator("#pictures-status")
+    expect(status).to_have_text(words("fr", "facilitator.pictures.error.storage_full"))
 
-        people = console.locator("#people-status")
-        console.locator("#paper-alias").fill("Fatima")
-        console.locator("#add-paper button[type=submit]").click()
-        expect(people).to_contain_text("Fatima")
-        console.locator("#paper-alias").fill("Omar")
-        console.locator("#add-paper button[type=submit]").click()
-        expect(people).to_have_text(words("fr", "facilitator.done.too_many_hosted"))
-        # The words follow the language
-        choose_language(console, "العربية")
-        expect(status).to_have_text(words("ar", "facilitator.pictures.error.storage_full"))
-        expect(people).to_have_text(words("ar", "facilitator.done.too_many_hosted"))
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        section.screenshot(path=str(SHOTS / "creation-507-pictures-ar.png"))
-        console.locator("#people-card").screenshot(path=str(SHOTS / "creation-409-paper-ar.png"))
-        assert devices.errors == []
-    finally:
-        devices.close()
+    people = console.locator("#people-status")
+    console.locator("#paper-alias").fill("Fatima")
+    console.locator("#add-paper button[type=submit]").click()
+    expect(people).to_contain_text("Fatima")
+    console.locator("#paper-alias").fill("Omar")
+    console.locator("#add-paper button[type=submit]").click()
+    expect(people).to_have_text(words("fr", "facilitator.done.too_many_hosted"))
+    # The words follow the language
+    choose_language(console, "العربية")
+    expect(status).to_have_text(words("ar", "facilitator.pictures.error.storage_full"))
+    expect(people).to_have_text(words("ar", "facilitator.done.too_many_hosted"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    section.screenshot(path=str(SHOTS / "creation-507-pictures-ar.png"))
+    console.locator("#people-card").screenshot(path=str(SHOTS / "creation-409-paper-ar.png"))
+    assert devices.errors == []
 
 
 @pytest.mark.parametrize("app", [{"FRESQUE_MAX_PEOPLE_PER_WORKSHOP": "2"}], indirect=True)
-def test_the_join_page_says_the_workshop_is_full(browser: Browser, app: ServerProcess) -> None:
+def test_the_join_page_says_the_workshop_is_full(devices: Devices, app: ServerProcess) -> None:
     created = httpx.post(f"{app.base_url}/api/workshops", json={"title": "Petit atelier"}).json()
     assert (
         httpx.post(f"{app.base_url}/api/join", json={"code": created["join_code"], "alias": "A"}).status_code
         == 201
     )
-    devices = Devices(browser, app)
-    try:
-        for lang in ("fr", "ar"):
-            page = devices.open(PHONE)
-            page.goto(f"{app.base_url}/j/{created['join_code']}?lang={lang}")
-            page.locator("#alias-input").fill("Karim")
-            page.locator("label.swatch.colour-green").click()
-            page.locator("#join-form button[type=submit]").click()
-            error = page.locator("#join-error")
-            expect(error).to_have_text(words(lang, "join.error.workshop_full"))
-            error.scroll_into_view_if_needed()
-            shoot(page, f"creation-409-join-full-phone-{lang}")
-        assert devices.errors == []
-    finally:
-        devices.close()
+    for lang in ("fr", "ar"):
+        page = devices.open(PHONE)
+        page.goto(f"{app.base_url}/j/{created['join_code']}?lang={lang}")
+        page.locator("#alias-input").fill("Karim")
+        page.locator("label.swatch.colour-green").click()
+        page.locator("#join-form button[type=submit]").click()
+        error = page.locator("#join-error")
+        expect(error).to_have_text(words(lang, "join.error.workshop_full"))
+        error.scroll_into_view_if_needed()
+        shoot(page, f"creation-409-join-full-phone-{lang}")
+    assert devices.errors == []

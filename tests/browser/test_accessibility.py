@@ -10,21 +10,16 @@ import contextlib
 import json
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from helpers import LAPTOP_HD, TABLET, WAIT_MS, WALL, check_axe, context_for
+from playwright.sync_api import Browser, Page, expect
 from support.server import ServerProcess
 from websockets.sync.client import ClientConnection, connect
 from websockets.typing import Origin
 
-WAIT_MS = 10_000
 PHONE = {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True}
-TABLET = {"viewport": {"width": 1024, "height": 768}, "has_touch": True}
-WALL = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
-LAPTOP_HD = {"viewport": {"width": 1366, "height": 768}}
-BLOCKING = ("critical", "serious")
 ITEMS = 9  # what fill_board places
 TOUCH_MIN = 48  # CSS px (WCAG 2.5.5 asks 44; the project's rule is 48)
 
@@ -57,18 +52,6 @@ MEASURE_TARGETS = """(selector) => {
   }
   return out;
 }"""
-
-
-# The devices of a workshop read labels aloud (tablets and phones have French and Arabic voices); headless
-# Chromium has none, and the board only draws its "read aloud" buttons when there is a voice: give it some.
-VOICES = """(() => {
-  const voices = ['fr-FR', 'en-GB', 'ar-SA'].map((lang) =>
-    ({ lang, name: lang, voiceURI: lang, default: lang === 'fr-FR', localService: true }));
-  if (window.speechSynthesis) {
-    window.speechSynthesis.getVoices = () => voices;
-    window.speechSynthesis.speak = () => {};
-  }
-})();"""
 
 
 # -- the workshop: made through the API, filled through the board's WebSocket protocol --------------------
@@ -184,20 +167,6 @@ def _fill(amina: Author, karim: Author) -> None:
 # -- browsers ----------------------------------------------------------------------------------------------
 
 
-def context_for(
-    browser: Browser, app: ServerProcess, device: dict[str, Any], lang: str, token: str | None = None
-) -> BrowserContext:
-    context = browser.new_context(locale="ar" if lang == "ar" else "fr-FR", **device)
-    context.set_default_timeout(WAIT_MS)
-    context.add_init_script(VOICES)
-    host = urlsplit(app.base_url).hostname or "127.0.0.1"
-    cookies: list[Any] = [{"name": "fresque_lang", "value": lang, "domain": host, "path": "/"}]
-    if token:
-        cookies.append({"name": "fresque_session", "value": token, "domain": host, "path": "/"})
-    context.add_cookies(cookies)
-    return context
-
-
 @pytest.fixture
 def shop(app: ServerProcess) -> Workshop:
     return Workshop(app)
@@ -217,20 +186,6 @@ def select(page: Page, item: str) -> None:
     page.locator(f".item[data-id='{item}']").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#actionbar")).to_be_visible()
-
-
-def check_axe(axe: Any, page: Page, where: str) -> None:
-    results = axe.run(page)
-    violations = results.response["violations"]
-    blocking = []
-    for v in violations:
-        nodes = "; ".join(f"{n['target']} {n['html'][:120]}" for n in v["nodes"][:6])
-        line = f"[{where}] {v['impact']}: {v['id']} ({v['help']}) — {len(v['nodes'])} node(s): {nodes}"
-        if v["impact"] in BLOCKING:
-            blocking.append(line)
-        else:
-            print(line)
-    assert not blocking, "axe-core found serious problems:\n" + "\n".join(blocking)
 
 
 # -- axe-core ----------------------------------------------------------------------------------------------

@@ -9,72 +9,34 @@ Waits are Playwright's expect and wait_for_function; no sleep stands in for an a
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from helpers import (
     LAPTOP,
     PHONE,
     TABLET,
+    WALL,
     Devices,
     Fingers,
     Workshop,
-    create_workshop,
+    actions_board,
+    box_centre,
+    check_axe,
+    create_through_the_page,
     export,
-    seed,
+    month_px,
+    scroll_to_card,
+    settled,
     wait_connected,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(120)
 
-WALL = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
-
-
-@pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
-
-
-def actions_board(
-    app: ServerProcess,
-    ws: Workshop,
-    ops: list[dict[str, Any]] | None = None,
-    title: str = "Plan d'inclusion numérique",
-) -> str:
-    """A new action board of the workshop (2024 → 2027 by quarter, whatever the year), with `ops` on it."""
-    response = httpx.post(
-        f"{app.base_url}/api/workshops/{ws.id}/boards",
-        json={"kind": "actions", "title": title},
-        headers={"Authorization": f"Bearer {ws.token}"},
-        timeout=10,
-    )
-    assert response.status_code == 201, response.text
-    board: dict[str, Any] = response.json()
-    assert board["kind"] == "actions"
-    timeline = {"op": "board.update", "timeline": {"start": "2024-01", "end": "2027-12", "scale": "quarter"}}
-    seed(app, str(board["id"]), ws.token, [timeline, *(ops or [])])  # one seed per board: its op_id is fixed
-    return str(board["id"])
-
-
-def stakeholder(devices: Devices, ws: Workshop, board: str, device: dict[str, Any], alias: str) -> Page:
-    """Joins with the workshop's code through the real pages, then opens the action board."""
-    page = devices.resident(ws, device, alias, "green" if alias < "M" else "orange")
-    page.goto(f"{devices.app.base_url}/boards/{board}")
-    wait_connected(page)
-    return page
-
-
-def settled(page: Page) -> None:
-    page.wait_for_function("() => window.fresque.store.pendingCount === 0 && window.fresque.connection.ready")
 
 
 def action_of(page: Page, action_id: str) -> dict[str, Any] | None:
@@ -110,48 +72,8 @@ def exported_action(app: ServerProcess, ws: Workshop, board: str, action_id: str
     return found
 
 
-def create_through_the_page(page: Page, title: str) -> str:
-    """« Nouvelle action », a title, « Créer »: returns the new card's id."""
-    before = set(page.evaluate("() => [...window.fresque.store.view().actions.keys()]"))
-    page.locator("#new-action").click()
-    dialog = page.locator("dialog#ask")
-    expect(dialog).to_be_visible()
-    dialog.get_by_label("Titre de l’action").fill(title)
-    dialog.get_by_role("button", name="Créer").click()
-    expect(dialog).to_be_hidden()
-    page.wait_for_function("(n) => window.fresque.store.view().actions.size === n", arg=len(before) + 1)
-    after = set(page.evaluate("() => [...window.fresque.store.view().actions.keys()]"))
-    (new,) = after - before
-    return str(new)
-
-
-def centre(page: Page, selector: str) -> tuple[float, float]:
-    box = page.locator(selector).bounding_box()
-    assert box is not None, selector
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-
-
-def month_px(page: Page) -> float:
-    return float(page.evaluate("() => window.fresque.timeline.monthPx"))
-
-
-def scroll_to_card(page: Page, action_id: str) -> None:
-    """Scroll the timeline so that the card starts just right of the lane names (room to drag it later: near
-    the timeline's side, a drag scrolls it)."""
-    page.evaluate(
-        """(id) => {
-            const root = document.querySelector('#timeline');
-            const card = document.querySelector(`.tl-card[data-id="${id}"]`);
-            root.scrollLeft += card.getBoundingClientRect().left - root.getBoundingClientRect().left
-              - window.fresque.timeline.headWidth() - 24;
-        }""",
-        action_id,
-    )
-
-
 def test_mouse_and_touch_move_and_resize_seen_by_both_and_kept(devices: Devices, app: ServerProcess) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     # a card to work on, in « À poursuivre », Q1 2025
     card_op = {
         "op": "action.create",
@@ -161,8 +83,8 @@ def test_mouse_and_touch_move_and_resize_seen_by_both_and_kept(devices: Devices,
         "end": "2025-03",
     }
     board = actions_board(app, ws, [{**card_op, "fiche": {"title": "Ateliers numériques"}}])
-    mouse = stakeholder(devices, ws, board, LAPTOP, "Claire")
-    touch = stakeholder(devices, ws, board, TABLET, "Yacine")
+    mouse = devices.stakeholder(ws, board, LAPTOP, "Claire")
+    touch = devices.stakeholder(ws, board, TABLET, "Yacine")
     card = '.tl-card[data-id="action-ateliers1"]'
     for page in (mouse, touch):
         wait_action(page, "action-ateliers1", lane="continue", start="2025-01", end="2025-03")
@@ -173,8 +95,8 @@ def test_mouse_and_touch_move_and_resize_seen_by_both_and_kept(devices: Devices,
 
     # -- the mouse drags the card one lane down (« À renforcer ») and two quarters later
     scroll_to_card(mouse, "action-ateliers1")
-    x, y = centre(mouse, f"{card} .tl-card-name")  # by its title (the dot votes sit at its bottom end)
-    lane_y = centre(mouse, '.tl-lane-body[data-lane="reinforce"]')[1]
+    x, y = box_centre(mouse, f"{card} .tl-card-name")  # by its title (the dot votes sit at its bottom end)
+    lane_y = box_centre(mouse, '.tl-lane-body[data-lane="reinforce"]')[1]
     dx = 2 * 3 * month_px(mouse) + month_px(mouse) * 0.4  # a little past two quarters: it snaps back
     mouse.mouse.move(x, y)
     mouse.mouse.down()
@@ -221,11 +143,10 @@ def test_mouse_and_touch_move_and_resize_seen_by_both_and_kept(devices: Devices,
 
 
 def test_keyboard_and_tap_toolbar_move_resize_and_delete(devices: Devices, app: ServerProcess) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     board = actions_board(app, ws)
-    page = stakeholder(devices, ws, board, LAPTOP, "Claire")
-    other = stakeholder(devices, ws, board, TABLET, "Yacine")
+    page = devices.stakeholder(ws, board, LAPTOP, "Claire")
+    other = devices.stakeholder(ws, board, TABLET, "Yacine")
 
     # « Nouvelle action »: in « Nouvelle », one quarter long, from this quarter (or the timeline's first)
     new = create_through_the_page(page, "Café numérique")
@@ -293,8 +214,7 @@ def test_keyboard_and_tap_toolbar_move_resize_and_delete(devices: Devices, app: 
 
 
 def test_screenshots_wall_tablet_phone(devices: Devices, app: ServerProcess) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     cards = [
         ("action-mediation1", "continue", "2024-01", "2025-06", "A1.1", "Permanences de médiation numérique"),
         ("action-ateliers2", "continue", "2024-07", "2024-12", "A1.2", "Ateliers seniors en médiathèque"),
@@ -331,7 +251,7 @@ def test_screenshots_wall_tablet_phone(devices: Devices, app: ServerProcess) -> 
     board = actions_board(app, ws, ops)
     SHOTS.mkdir(parents=True, exist_ok=True)
     for name, device in (("wall", WALL), ("tablet", TABLET), ("phone", PHONE)):
-        page = stakeholder(devices, ws, board, device, f"Yacine {name}")
+        page = devices.stakeholder(ws, board, device, f"Yacine {name}")
         expect(page.locator(".tl-card")).to_have_count(len(cards))
         scroll_to_card(page, "action-pass000003")
         expect(page.locator("#actionbar")).to_be_hidden()
@@ -353,14 +273,13 @@ def test_screenshots_wall_tablet_phone(devices: Devices, app: ServerProcess) -> 
 
 
 def test_the_phase_closes_the_cards_and_says_why(devices: Devices, app: ServerProcess) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, host = devices.facilitator(LAPTOP)
     card_op = {"op": "action.create", "id": "action-vote0001", "lane": "continue", "start": "2025-01"}
     vote = {"op": "board.update", "phase": "vote"}
     board = actions_board(app, ws, [{**card_op, "end": "2025-03", "fiche": {"title": "Ateliers"}}, vote])
     host.goto(f"{app.base_url}/boards/{board}")
     wait_connected(host)
-    page = stakeholder(devices, ws, board, TABLET, "Yacine")
+    page = devices.stakeholder(ws, board, TABLET, "Yacine")
     card = page.locator('.tl-card[data-id="action-vote0001"]')
     # « Vote »: no card moves, the buttons say why
     expect(card).not_to_have_class(re.compile(r"\bmovable\b"))
@@ -382,8 +301,7 @@ def test_the_phase_closes_the_cards_and_says_why(devices: Devices, app: ServerPr
 
 
 def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerProcess, axe: Any) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     ops = [
         {
             "op": "action.create",
@@ -399,7 +317,7 @@ def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerP
     ops.append({"op": "board.update", "phase": "place"})  # the phase banner too
     board = actions_board(app, ws, ops)
     for lang, device in (("fr", TABLET), ("ar", TABLET), ("fr", PHONE), ("ar", PHONE)):
-        page = stakeholder(devices, ws, board, device, f"Yacine {lang}")
+        page = devices.stakeholder(ws, board, device, f"Yacine {lang}")
         page.goto(f"{app.base_url}/boards/{board}?lang={lang}")
         wait_connected(page)
         page.locator('.tl-card[data-id="action-axe00001"] .tl-card-name').click()
@@ -409,22 +327,15 @@ def test_the_page_passes_axe_in_french_and_arabic(devices: Devices, app: ServerP
             expect(page.locator("#af-filter-colour")).to_be_visible()
             page.locator(".af-say-toggle").click()
             expect(page.locator(".af-banner .phase-say")).to_be_visible()
-        results = axe.run(page)
-        blocking = [
-            f"{v['impact']}: {v['id']} ({v['help']}): {[n['target'] for n in v['nodes'][:4]]}"
-            for v in results.response["violations"]
-            if v["impact"] in ("critical", "serious")
-        ]
-        assert not blocking, f"axe-core ({lang}, {device['viewport']}):\n" + "\n".join(blocking)
+        check_axe(axe, page, f"{lang}, {device['viewport']}")
 
 
 def test_offline_changes_wait_are_kept_and_go_out(devices: Devices, app: ServerProcess) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     card_op = {"op": "action.create", "id": "action-offline1", "lane": "create", "start": "2025-01"}
     board = actions_board(app, ws, [{**card_op, "end": "2025-03", "fiche": {"title": "Permanence"}}])
-    phone = stakeholder(devices, ws, board, PHONE, "Yacine")
-    other = stakeholder(devices, ws, board, LAPTOP, "Claire")
+    phone = devices.stakeholder(ws, board, PHONE, "Yacine")
+    other = devices.stakeholder(ws, board, LAPTOP, "Claire")
     status = phone.locator("#status")
     phone.context.set_offline(True)
     expect(status).to_have_attribute("data-status", "offline")
@@ -469,8 +380,7 @@ def in_sight(page: Page, action_id: str) -> bool:
 
 
 def test_a_link_to_one_action_shows_it_or_says_it_is_gone(devices: Devices, app: ServerProcess) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     # the last lane, late in the timeline, under five others of the same months: far on both axes
     fillers = [
         {
@@ -493,7 +403,7 @@ def test_a_link_to_one_action_shows_it_or_says_it_is_gone(devices: Devices, app:
     }
     board = actions_board(app, ws, [*fillers, wanted])
     for device in (PHONE, TABLET):
-        page = stakeholder(devices, ws, board, device, f"Yacine {device['viewport']['width']}")
+        page = devices.stakeholder(ws, board, device, f"Yacine {device['viewport']['width']}")
         page.goto(f"{app.base_url}/boards/{board}?action=action-wanted01")
         wait_connected(page)
         card = page.locator('.tl-card[data-id="action-wanted01"]')
@@ -523,13 +433,12 @@ def test_a_link_to_one_action_shows_it_or_says_it_is_gone(devices: Devices, app:
 def test_a_fiche_change_the_server_refuses_is_said_next_to_its_field(
     devices: Devices, app: ServerProcess
 ) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     mine: dict[str, Any] = {"op": "action.create", "id": "action-mine0001", "lane": "create"}
     mine |= {"start": "2025-01", "end": "2025-06"}
     board = actions_board(app, ws, [{**mine, "fiche": {"title": "Café numérique"}}])
-    page = stakeholder(devices, ws, board, LAPTOP, "Yacine")
-    other = stakeholder(devices, ws, board, TABLET, "Claire")
+    page = devices.stakeholder(ws, board, LAPTOP, "Yacine")
+    other = devices.stakeholder(ws, board, TABLET, "Claire")
     page.evaluate(
         "() => { window.rejected = [];"
         " window.fresque.ctx.onReject(({code}) => { window.rejected.push(code); }); }"
@@ -573,13 +482,12 @@ def timeline_share(page: Page) -> float:
 
 
 def test_a_phone_gives_the_timeline_most_of_the_screen(devices: Devices, app: ServerProcess) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, host = devices.facilitator(LAPTOP)
     card: dict[str, Any] = {"op": "action.create", "id": "action-phone001", "lane": "continue"}
     card |= {"start": "2025-01", "end": "2025-06", "fiche": {"title": "Permanences", "number": "A1.1"}}
     ops = [card, {"op": "board.update", "phase": "place"}]
     board = actions_board(app, ws, ops)
-    page = stakeholder(devices, ws, board, PHONE, "Yacine")
+    page = devices.stakeholder(ws, board, PHONE, "Yacine")
     SHOTS.mkdir(parents=True, exist_ok=True)
     words = {
         "fr": ("Placer les actions", "Posez les actions", "Filtres", "Couleur selon"),
@@ -641,8 +549,7 @@ def test_a_phone_gives_the_timeline_most_of_the_screen(devices: Devices, app: Se
         assert timeline_share(page) > 0.65, (phase, timeline_share(page))
         page.screenshot(path=str(SHOTS / f"actions-phone-ar-{phase or 'free'}.png"))
     # the facilitator on a phone: their bar folded above the step, the timeline still has most of the screen
-    lead = devices.open(PHONE)
-    lead.context.add_cookies([{"name": "fresque_session", "value": ws.token, "url": app.base_url}])
+    lead = devices.signed_in(ws.token, PHONE)
     host.evaluate("() => window.fresque.ctx.send([{op: 'board.update', phase: 'place'}])")
     lead.goto(f"{app.base_url}/boards/{board}")
     wait_connected(lead)

@@ -10,64 +10,40 @@ Screenshots on a phone, a tablet and a 1920×1080 screen."""
 
 from __future__ import annotations
 
-import json
-import os
-import uuid
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
-import httpx
+import helpers
 import pytest
-from helpers import PHONE, TABLET, Devices, Workshop, seed
-from playwright.sync_api import Browser, Page, expect
+from helpers import (
+    PHONE,
+    TABLET,
+    WALL,
+    Devices,
+    Workshop,
+    add_actions_board,
+    chain_to_a_solution,
+    check_axe,
+    export,
+    lone_solution,
+    new_action,
+    new_workshop,
+    open_board,
+    seed,
+    seeded,
+    settled,
+    wait_connected,
+)
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
 
-REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
-WALL: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 ACTION = "action-fiche01"
 SOLUTION = "sol-fiche001"
 OTHER = "sol-fiche002"  # a solution no action answers yet
 
 
 def shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"actions-fiche-{name}.png"))
-
-
-def seed_actions(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]]) -> bool:
-    """Like `helpers.seed`, on an actions board: whether the server acknowledged the ops."""
-    from websockets.sync.client import connect
-
-    with connect(
-        app.ws_url(board),
-        origin=app.origin,
-        additional_headers={"Authorization": f"Bearer {token}"},
-        compression=None,
-        open_timeout=10,
-    ) as ws:
-        ws.send(json.dumps({"type": "hello", "protocol": 1, "client": "seed"}))
-        while json.loads(ws.recv(timeout=10))["type"] != "welcome":
-            pass
-        ws.send(json.dumps({"type": "ops", "op_id": f"seed:{uuid.uuid4().hex}", "ops": ops}))
-        while True:
-            msg = json.loads(ws.recv(timeout=10))
-            if msg["type"] in ("reject", "error"):
-                return False
-            if msg["type"] == "ack":
-                return True
-
-
-def signed_in(devices: Devices, token: str, device: dict[str, Any]) -> Page:
-    page = devices.open(device)
-    page.context.add_cookies([{"name": "fresque_session", "value": token, "url": devices.app.base_url}])
-    return page
-
-
-def open_actions(page: Page, app: ServerProcess, board: str) -> None:
-    page.goto(f"{app.base_url}/boards/{board}")
-    expect(page.locator("body")).to_have_attribute("data-ready", "true")
-    page.wait_for_function("() => window.fresque && window.fresque.store.seq !== null")
+    helpers.shoot(page, f"actions-fiche-{name}")
 
 
 def open_fiche(page: Page) -> Any:
@@ -78,96 +54,43 @@ def open_fiche(page: Page) -> Any:
     return dialog
 
 
-def all_sent(page: Page) -> None:
-    page.wait_for_function("() => window.fresque.store.pendingCount === 0")
-
-
 def fiche_of(app: ServerProcess, board: str, token: str) -> dict[str, Any]:
-    response = httpx.get(
-        f"{app.base_url}/api/boards/{board}/export", headers={"Authorization": f"Bearer {token}"}, timeout=10
-    )
-    assert response.status_code == 200, response.text
-    data = response.json()
+    data = export(app, board, token)
     actions = data.get("actions") or data.get("board", {}).get("actions")
     assert actions, list(data)
     found: dict[str, Any] = next(a for a in actions if a["id"] == ACTION)
     return found
 
 
+@dataclass
+class Scene:
+    """A workshop whose residents' board holds a chain up to SOLUTION (and OTHER, a solution alone), and its
+    action board, a 2025 → 2027 timeline with ACTION on it, linked to SOLUTION."""
+
+    ws: Workshop
+    board: str  # the action board
+
+
 @pytest.fixture
-def scene(app: ServerProcess) -> dict[str, str]:
-    data = app.create_workshop("Atelier Jas-de-Bouffan")
-    token = data["facilitator"]["token"]
-    residents = data["board"]["id"]
-    seed(
-        app,
-        residents,
-        token,
-        [
-            {
-                "op": "item.create",
-                "id": "act-fiche01",
-                "kind": "activity",
-                "x": 300,
-                "y": 260,
-                "ref": "go-to-work",
-                "cell": {"day": "mon", "slot": "morning"},
-            },
-            {
-                "op": "item.create",
-                "id": "dif-fiche01",
-                "kind": "difficulty",
-                "x": 300,
-                "y": 1250,
-                "ref": "equipment",
-                "severity": "difficile",
-            },
-            {
-                "op": "item.create",
-                "id": SOLUTION,
-                "kind": "solution",
-                "x": 620,
-                "y": 1250,
-                "text": "Des permanences pour les démarches en ligne",
-            },
-            {
-                "op": "item.create",
-                "id": OTHER,
-                "kind": "solution",
-                "x": 2300,
-                "y": 1500,
-                "text": "Un bus le soir",
-            },
-            {"op": "thread.create", "id": "thr-fiche01", "source": "act-fiche01", "target": "dif-fiche01"},
-            {"op": "thread.create", "id": "thr-fiche02", "source": "dif-fiche01", "target": SOLUTION},
-        ],
-    )
-    made = app.post(
-        f"/api/workshops/{data['workshop']['id']}/boards",
-        {"kind": "actions", "title": "Plan d'actions"},
-        token,
-    )
-    assert made.status_code == 201, made.text
-    board = made.json()["id"]
-    ok = seed_actions(
+def scene(app: ServerProcess) -> Scene:
+    ws = new_workshop(app)
+    text = "Des permanences pour les démarches en ligne"
+    chain = chain_to_a_solution("act-fiche01", "dif-fiche01", SOLUTION, text, ("thr-fiche01", "thr-fiche02"))
+    seed(app, ws.board, ws.token, [*chain, lone_solution(OTHER)])
+    board = add_actions_board(app, ws)
+    ok = seeded(
         app,
         board,
-        token,
+        ws.token,
         [
             {"op": "board.update", "timeline": {"start": "2025-01", "end": "2027-12", "scale": "quarter"}},
-            {
-                "op": "action.create",
-                "id": ACTION,
-                "lane": "create",
-                "start": "2025-01",
-                "end": "2025-12",
-                "fiche": {"title": "Nouvelle action"},
-                "links": [{"board": residents, "item": SOLUTION}],
-            },
+            new_action(
+                ACTION, "Nouvelle action", "2025-01", "2025-12", [{"board": ws.board, "item": SOLUTION}]
+            ),
         ],
     )
     assert ok, "the server refused the scene's action ops"
-    return {"board": board, "token": token, "residents": residents, "workshop": data["workshop"]["id"]}
+    return Scene(ws, board)
 
 
 def score(dialog: Any, series: str, levels: dict[str, int]) -> None:
@@ -183,256 +106,236 @@ def score(dialog: Any, series: str, levels: dict[str, int]) -> None:
 
 
 def test_a_fiche_filled_and_scored_is_all_there_after_a_reload(
-    browser: Browser, app: ServerProcess, scene: dict[str, str]
+    devices: Devices, app: ServerProcess, scene: Scene
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        page = signed_in(devices, scene["token"], TABLET)
-        open_actions(page, app, scene["board"])
-        dialog = open_fiche(page)
-        expect(dialog.locator(".fiche-span")).to_have_text("Janvier 2025 → Décembre 2025")
+    page = devices.signed_in_at_board(scene.ws.token, scene.board, TABLET)
+    dialog = open_fiche(page)
+    expect(dialog.locator(".fiche-span")).to_have_text("Janvier 2025 → Décembre 2025")
 
-        title = dialog.locator("input[name=title]")
-        title.fill("Ateliers numériques au centre social")
-        title.press("Tab")
-        expect(dialog.locator(".fiche-head h2")).to_contain_text("Ateliers numériques au centre social")
-        dialog.locator("textarea[name=general_objective]").fill("Rendre les habitants autonomes en ligne.")
-        dialog.locator("textarea[name=general_objective]").press("Tab")
+    title = dialog.locator("input[name=title]")
+    title.fill("Ateliers numériques au centre social")
+    title.press("Tab")
+    expect(dialog.locator(".fiche-head h2")).to_contain_text("Ateliers numériques au centre social")
+    dialog.locator("textarea[name=general_objective]").fill("Rendre les habitants autonomes en ligne.")
+    dialog.locator("textarea[name=general_objective]").press("Tab")
 
-        objectives = dialog.locator("[data-field=operational_objectives]")
-        objectives.get_by_role("button", name="Ajouter un objectif").click()
-        objectives.locator("li:last-child textarea").fill("Ouvrir deux créneaux par semaine")
-        objectives.locator("li:last-child textarea").press("Tab")
+    objectives = dialog.locator("[data-field=operational_objectives]")
+    objectives.get_by_role("button", name="Ajouter un objectif").click()
+    objectives.locator("li:last-child textarea").fill("Ouvrir deux créneaux par semaine")
+    objectives.locator("li:last-child textarea").press("Tab")
 
-        dialog.locator("[data-field=target_groups] input[value=seniors]").check()
+    dialog.locator("[data-field=target_groups] input[value=seniors]").check()
 
-        dialog.locator("[data-field=lead] select").select_option("ccas")
+    dialog.locator("[data-field=lead] select").select_option("ccas")
 
-        partners = dialog.locator("[data-field=partners]")
-        adder = partners.locator(".fiche-adder")
-        adder.locator("input").fill("Maison des Jeunes")
-        adder.get_by_role("button", name="Ajouter une structure").click()
-        partners.get_by_role("button", name="Ajouter un partenaire").click()
-        partners.locator("li:last-child select").select_option("maison-des-jeunes")
-        partners.locator("li:last-child input").fill("Accueille les ateliers")
-        partners.locator("li:last-child input").press("Tab")
+    partners = dialog.locator("[data-field=partners]")
+    adder = partners.locator(".fiche-adder")
+    adder.locator("input").fill("Maison des Jeunes")
+    adder.get_by_role("button", name="Ajouter une structure").click()
+    partners.get_by_role("button", name="Ajouter un partenaire").click()
+    partners.locator("li:last-child select").select_option("maison-des-jeunes")
+    partners.locator("li:last-child input").fill("Accueille les ateliers")
+    partners.locator("li:last-child input").press("Tab")
 
-        budget = dialog.locator("input[name=budget]")
-        budget.fill("50 000")
-        budget.press("Tab")
-        funding = dialog.locator("[data-field=funding]")
-        funding.get_by_role("button", name="Ajouter un financement").click()
-        row = funding.locator("li:last-child")
-        row.locator(".fiche-source").fill("Ville")
-        row.locator(".fiche-amount").fill("20000")
-        row.locator(".fiche-state").select_option("secured")
-        row.locator(".fiche-amount").press("Tab")
-        expect(funding.locator(".fiche-sum")).to_contain_text("Acquis")
-        expect(funding.locator(".fiche-over-budget")).to_be_hidden()
+    budget = dialog.locator("input[name=budget]")
+    budget.fill("50 000")
+    budget.press("Tab")
+    funding = dialog.locator("[data-field=funding]")
+    funding.get_by_role("button", name="Ajouter un financement").click()
+    row = funding.locator("li:last-child")
+    row.locator(".fiche-source").fill("Ville")
+    row.locator(".fiche-amount").fill("20000")
+    row.locator(".fiche-state").select_option("secured")
+    row.locator(".fiche-amount").press("Tab")
+    expect(funding.locator(".fiche-sum")).to_contain_text("Acquis")
+    expect(funding.locator(".fiche-over-budget")).to_be_hidden()
 
-        indicators = dialog.locator("[data-field=indicators]")
-        indicators.get_by_role("button", name="Ajouter un indicateur").click()
-        ind = indicators.locator("li:last-child")
-        ind.locator(".fiche-ind-kind").select_option("result")
-        ind.locator(".fiche-ind-label").fill("Personnes autonomes après 3 mois")
-        ind.locator(".fiche-ind-target").fill("60 %")
-        ind.locator(".fiche-ind-source").fill("Enquête")
-        ind.locator(".fiche-ind-source").press("Tab")
+    indicators = dialog.locator("[data-field=indicators]")
+    indicators.get_by_role("button", name="Ajouter un indicateur").click()
+    ind = indicators.locator("li:last-child")
+    ind.locator(".fiche-ind-kind").select_option("result")
+    ind.locator(".fiche-ind-label").fill("Personnes autonomes après 3 mois")
+    ind.locator(".fiche-ind-target").fill("60 %")
+    ind.locator(".fiche-ind-source").fill("Enquête")
+    ind.locator(".fiche-ind-source").press("Tab")
 
-        dialog.locator("[data-field=status] select").select_option("running")
+    dialog.locator("[data-field=status] select").select_option("running")
 
-        milestones = dialog.locator("[data-field=milestones]")
-        milestones.locator("select").select_option("2025-03")
-        milestones.locator("input[type=text]").fill("Lancement")
-        milestones.get_by_role("button", name="Ajouter le jalon").click()
-        expect(milestones.locator(".fiche-milestone")).to_contain_text("Mars 2025")
+    milestones = dialog.locator("[data-field=milestones]")
+    milestones.locator("select").select_option("2025-03")
+    milestones.locator("input[type=text]").fill("Lancement")
+    milestones.get_by_role("button", name="Ajouter le jalon").click()
+    expect(milestones.locator(".fiche-milestone")).to_contain_text("Mars 2025")
 
-        score(dialog, "today", {"rights": 1, "health": 2, "social_ties": 1})
-        score(dialog, "targeted", {"rights": 4, "health": 3, "social_ties": 3})
-        # the picture follows: two series drawn
-        expect(dialog.locator("svg.radar .radar-serie")).to_have_count(2)
-        all_sent(page)
+    score(dialog, "today", {"rights": 1, "health": 2, "social_ties": 1})
+    score(dialog, "targeted", {"rights": 4, "health": 3, "social_ties": 3})
+    # the picture follows: two series drawn
+    expect(dialog.locator("svg.radar .radar-serie")).to_have_count(2)
+    settled(page)
 
-        # Secured funding above the budget: said in plain words, and the lower budget is not sent.
-        budget.fill("10000")
-        budget.press("Tab")
-        over = funding.locator(".fiche-over-budget")
-        expect(over).to_be_visible()
-        expect(over).to_contain_text("dépassent le budget")
-        expect(over).to_contain_text("20")
-        assert (
-            page.evaluate(f"() => window.fresque.store.view().actions.get('{ACTION}').fiche.budget") == 50000
-        )
-        budget.fill("50000")
-        budget.press("Tab")
-        expect(over).to_be_hidden()
-        all_sent(page)
+    # Secured funding above the budget: said in plain words, and the lower budget is not sent.
+    budget.fill("10000")
+    budget.press("Tab")
+    over = funding.locator(".fiche-over-budget")
+    expect(over).to_be_visible()
+    expect(over).to_contain_text("dépassent le budget")
+    expect(over).to_contain_text("20")
+    assert page.evaluate(f"() => window.fresque.store.view().actions.get('{ACTION}').fiche.budget") == 50000
+    budget.fill("50000")
+    budget.press("Tab")
+    expect(over).to_be_hidden()
+    settled(page)
 
-        dialog.locator("[data-section=capabilities]").scroll_into_view_if_needed()
-        shoot(page, "radar-tablet")
+    dialog.locator("[data-section=capabilities]").scroll_into_view_if_needed()
+    shoot(page, "radar-tablet")
 
-        # What the server keeps.
-        kept = fiche_of(app, scene["board"], scene["token"])
-        fiche = kept["fiche"]
-        assert fiche["title"] == "Ateliers numériques au centre social"
-        assert fiche["general_objective"] == "Rendre les habitants autonomes en ligne."
-        assert fiche["operational_objectives"] == ["Ouvrir deux créneaux par semaine"]
-        assert fiche["target_groups"] == ["seniors"]
-        assert fiche["lead"] == "ccas"
-        assert fiche["partners"] == [{"organisation": "maison-des-jeunes", "role": "Accueille les ateliers"}]
-        assert fiche["budget"] == 50000
-        assert fiche["funding"] == [{"source": "Ville", "amount": 20000, "state": "secured"}]
-        assert fiche["indicators"] == [
-            {
-                "kind": "result",
-                "label": "Personnes autonomes après 3 mois",
-                "target": "60 %",
-                "source": "Enquête",
-            }
-        ]
-        assert fiche["status"] == "running"
-        assert [(m["month"], m["label"]) for m in kept["milestones"]] == [("2025-03", "Lancement")]
-        assert kept["capabilities"] == {
-            "today": {"rights": 1, "health": 2, "social_ties": 1},
-            "targeted": {"rights": 4, "health": 3, "social_ties": 3},
+    # What the server keeps.
+    kept = fiche_of(app, scene.board, scene.ws.token)
+    fiche = kept["fiche"]
+    assert fiche["title"] == "Ateliers numériques au centre social"
+    assert fiche["general_objective"] == "Rendre les habitants autonomes en ligne."
+    assert fiche["operational_objectives"] == ["Ouvrir deux créneaux par semaine"]
+    assert fiche["target_groups"] == ["seniors"]
+    assert fiche["lead"] == "ccas"
+    assert fiche["partners"] == [{"organisation": "maison-des-jeunes", "role": "Accueille les ateliers"}]
+    assert fiche["budget"] == 50000
+    assert fiche["funding"] == [{"source": "Ville", "amount": 20000, "state": "secured"}]
+    assert fiche["indicators"] == [
+        {
+            "kind": "result",
+            "label": "Personnes autonomes après 3 mois",
+            "target": "60 %",
+            "source": "Enquête",
         }
+    ]
+    assert fiche["status"] == "running"
+    assert [(m["month"], m["label"]) for m in kept["milestones"]] == [("2025-03", "Lancement")]
+    assert kept["capabilities"] == {
+        "today": {"rights": 1, "health": 2, "social_ties": 1},
+        "targeted": {"rights": 4, "health": 3, "social_ties": 3},
+    }
 
-        # A reload: the page shows it all again.
-        page.reload()
-        expect(page.locator("body")).to_have_attribute("data-ready", "true")
-        page.wait_for_function("() => window.fresque && window.fresque.store.seq !== null")
-        dialog = open_fiche(page)
-        expect(dialog.locator("input[name=title]")).to_have_value("Ateliers numériques au centre social")
-        expect(dialog.locator("textarea[name=general_objective]")).to_have_value(
-            "Rendre les habitants autonomes en ligne."
-        )
-        expect(dialog.locator("[data-field=operational_objectives] li textarea")).to_have_value(
-            "Ouvrir deux créneaux par semaine"
-        )
-        expect(dialog.locator("[data-field=target_groups] input[value=seniors]")).to_be_checked()
-        expect(dialog.locator("[data-field=lead] select")).to_have_value("ccas")
-        expect(dialog.locator("[data-field=partners] li select")).to_have_value("maison-des-jeunes")
-        expect(dialog.locator("[data-field=partners] li input")).to_have_value("Accueille les ateliers")
-        expect(dialog.locator("input[name=budget]")).to_have_value("50000")
-        expect(dialog.locator("[data-field=funding] li .fiche-source")).to_have_value("Ville")
-        expect(dialog.locator("[data-field=funding] li .fiche-amount")).to_have_value("20000")
-        expect(dialog.locator("[data-field=funding] li .fiche-state")).to_have_value("secured")
-        expect(dialog.locator("[data-field=indicators] li .fiche-ind-kind")).to_have_value("result")
-        expect(dialog.locator("[data-field=indicators] li .fiche-ind-label")).to_have_value(
-            "Personnes autonomes après 3 mois"
-        )
-        expect(dialog.locator("[data-field=status] select")).to_have_value("running")
-        expect(dialog.locator(".fiche-milestone")).to_contain_text("Lancement")
-        for series, levels in (
-            ("today", {"rights": 1, "health": 2}),
-            ("targeted", {"rights": 4, "health": 3}),
-        ):
-            dialog.locator(f".fiche-series-tab[data-series='{series}']").click()
-            for axis, level in levels.items():
-                expect(
-                    dialog.locator(f".fiche-score[data-axis='{axis}'] .fiche-level[data-level='{level}']")
-                ).to_have_attribute("aria-pressed", "true")
-        # the picture has a text alternative naming the levels
-        alt = dialog.locator("svg.radar").get_attribute("aria-label") or ""
-        assert "Toile des capabilités" in alt and "Aujourd’hui" in alt
-        assert (
-            dialog.locator(".fiche-print").get_attribute("href")
-            == f"/boards/{scene['board']}/actions/{ACTION}/print"
-        )
+    # A reload: the page shows it all again.
+    page.reload()
+    wait_connected(page)
+    dialog = open_fiche(page)
+    expect(dialog.locator("input[name=title]")).to_have_value("Ateliers numériques au centre social")
+    expect(dialog.locator("textarea[name=general_objective]")).to_have_value(
+        "Rendre les habitants autonomes en ligne."
+    )
+    expect(dialog.locator("[data-field=operational_objectives] li textarea")).to_have_value(
+        "Ouvrir deux créneaux par semaine"
+    )
+    expect(dialog.locator("[data-field=target_groups] input[value=seniors]")).to_be_checked()
+    expect(dialog.locator("[data-field=lead] select")).to_have_value("ccas")
+    expect(dialog.locator("[data-field=partners] li select")).to_have_value("maison-des-jeunes")
+    expect(dialog.locator("[data-field=partners] li input")).to_have_value("Accueille les ateliers")
+    expect(dialog.locator("input[name=budget]")).to_have_value("50000")
+    expect(dialog.locator("[data-field=funding] li .fiche-source")).to_have_value("Ville")
+    expect(dialog.locator("[data-field=funding] li .fiche-amount")).to_have_value("20000")
+    expect(dialog.locator("[data-field=funding] li .fiche-state")).to_have_value("secured")
+    expect(dialog.locator("[data-field=indicators] li .fiche-ind-kind")).to_have_value("result")
+    expect(dialog.locator("[data-field=indicators] li .fiche-ind-label")).to_have_value(
+        "Personnes autonomes après 3 mois"
+    )
+    expect(dialog.locator("[data-field=status] select")).to_have_value("running")
+    expect(dialog.locator(".fiche-milestone")).to_contain_text("Lancement")
+    for series, levels in (
+        ("today", {"rights": 1, "health": 2}),
+        ("targeted", {"rights": 4, "health": 3}),
+    ):
+        dialog.locator(f".fiche-series-tab[data-series='{series}']").click()
+        for axis, level in levels.items():
+            expect(
+                dialog.locator(f".fiche-score[data-axis='{axis}'] .fiche-level[data-level='{level}']")
+            ).to_have_attribute("aria-pressed", "true")
+    # the picture has a text alternative naming the levels
+    alt = dialog.locator("svg.radar").get_attribute("aria-label") or ""
+    assert "Toile des capabilités" in alt and "Aujourd’hui" in alt
+    assert (
+        dialog.locator(".fiche-print").get_attribute("href")
+        == f"/boards/{scene.board}/actions/{ACTION}/print"
+    )
 
-        # The residents' solution behind the action, with the way to it.
-        source = dialog.locator(f".fiche-source[data-item='{SOLUTION}']")
-        expect(source).to_contain_text("Des permanences pour les démarches en ligne")
-        link = source.get_by_role("link", name="Voir sur la fresque")
-        assert link.get_attribute("href") == f"/boards/{scene['residents']}?item={SOLUTION}"
-        assert devices.errors == []
-    finally:
-        devices.close()
+    # The residents' solution behind the action, with the way to it.
+    source = dialog.locator(f".fiche-source[data-item='{SOLUTION}']")
+    expect(source).to_contain_text("Des permanences pour les démarches en ligne")
+    link = source.get_by_role("link", name="Voir sur la fresque")
+    assert link.get_attribute("href") == f"/boards/{scene.ws.board}?item={SOLUTION}"
+    assert devices.errors == []
 
 
 def test_live_changes_show_but_never_overwrite_what_is_being_typed(
-    browser: Browser, app: ServerProcess, scene: dict[str, str]
+    devices: Devices, app: ServerProcess, scene: Scene
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        page = signed_in(devices, scene["token"], TABLET)
-        open_actions(page, app, scene["board"])
-        dialog = open_fiche(page)
-        title = dialog.locator("input[name=title]")
-        title.click()
-        title.fill("Mon titre en cours")  # not sent yet: the focus is still in it
-        assert seed_actions(
-            app,
-            scene["board"],
-            scene["token"],
-            [
-                {
-                    "op": "action.update",
-                    "id": ACTION,
-                    "set": {"risks": "Salle partagée", "title": "Titre d'ailleurs"},
-                }
-            ],
-        )
-        expect(dialog.locator("textarea[name=risks]")).to_have_value("Salle partagée")
-        expect(title).to_have_value("Mon titre en cours")
-        title.press("Tab")
-        all_sent(page)
-        assert fiche_of(app, scene["board"], scene["token"])["fiche"]["title"] == "Mon titre en cours"
-        # typing is sent once, when the field is left: not per keystroke
-        before = page.evaluate("() => window.fresque.store.inner.counter")
-        calendar = dialog.locator("textarea[name=calendar]")
-        calendar.click()
-        page.keyboard.type("Chaque mercredi matin", delay=15)
-        calendar.press("Tab")
-        all_sent(page)
-        assert page.evaluate("() => window.fresque.store.inner.counter") == before + 1
-        assert fiche_of(app, scene["board"], scene["token"])["fiche"]["calendar"] == "Chaque mercredi matin"
-        # an empty title is refused here, in words, and not sent
-        title.fill("   ")
-        title.press("Tab")
-        expect(dialog.locator("[data-field=title] .fiche-error")).to_have_text(
-            "La fiche a besoin d’un titre."
-        )
-        assert fiche_of(app, scene["board"], scene["token"])["fiche"]["title"] == "Mon titre en cours"
-        assert devices.errors == []
-    finally:
-        devices.close()
+    page = devices.signed_in_at_board(scene.ws.token, scene.board, TABLET)
+    dialog = open_fiche(page)
+    title = dialog.locator("input[name=title]")
+    title.click()
+    title.fill("Mon titre en cours")  # not sent yet: the focus is still in it
+    assert seeded(
+        app,
+        scene.board,
+        scene.ws.token,
+        [
+            {
+                "op": "action.update",
+                "id": ACTION,
+                "set": {"risks": "Salle partagée", "title": "Titre d'ailleurs"},
+            }
+        ],
+    )
+    expect(dialog.locator("textarea[name=risks]")).to_have_value("Salle partagée")
+    expect(title).to_have_value("Mon titre en cours")
+    title.press("Tab")
+    settled(page)
+    assert fiche_of(app, scene.board, scene.ws.token)["fiche"]["title"] == "Mon titre en cours"
+    # typing is sent once, when the field is left: not per keystroke
+    before = page.evaluate("() => window.fresque.store.inner.counter")
+    calendar = dialog.locator("textarea[name=calendar]")
+    calendar.click()
+    page.keyboard.type("Chaque mercredi matin", delay=15)
+    calendar.press("Tab")
+    settled(page)
+    assert page.evaluate("() => window.fresque.store.inner.counter") == before + 1
+    assert fiche_of(app, scene.board, scene.ws.token)["fiche"]["calendar"] == "Chaque mercredi matin"
+    # an empty title is refused here, in words, and not sent
+    title.fill("   ")
+    title.press("Tab")
+    expect(dialog.locator("[data-field=title] .fiche-error")).to_have_text("La fiche a besoin d’un titre.")
+    assert fiche_of(app, scene.board, scene.ws.token)["fiche"]["title"] == "Mon titre en cours"
+    assert devices.errors == []
 
 
 def test_the_picker_makes_one_linked_draft_per_chosen_solution(
-    browser: Browser, app: ServerProcess, scene: dict[str, str]
+    devices: Devices, app: ServerProcess, scene: Scene
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        page = signed_in(devices, scene["token"], TABLET)
-        open_actions(page, app, scene["board"])
-        page.locator("#from-ideas").click()
-        picker = page.locator(".picker-dialog")
-        expect(picker).to_be_visible()
-        row = picker.locator(f".picker-row[data-item='{SOLUTION}']")
-        expect(row).to_contain_text("Des permanences pour les démarches en ligne")
-        expect(row).to_contain_text("Déjà reprise par 1 action")
-        row.locator("input[type=checkbox]").check()
-        picker.get_by_role("button", name="Créer les actions (1)").click()
-        expect(picker).to_have_count(0)
-        all_sent(page)
-        made = page.evaluate(
-            """(id) => [...window.fresque.store.view().actions.values()].filter((a) => a.id !== id)
-                 .map((a) => ({lane: a.lane, title: a.fiche.title, status: a.fiche.status,
-                               links: a.links}))""",
-            ACTION,
-        )
-        assert made == [
-            {
-                "lane": "create",
-                "title": "Des permanences pour les démarches en ligne",
-                "status": "draft",
-                "links": [{"board": scene["residents"], "item": SOLUTION}],
-            }
-        ]
-        assert devices.errors == []
-    finally:
-        devices.close()
+    page = devices.signed_in_at_board(scene.ws.token, scene.board, TABLET)
+    page.locator("#from-ideas").click()
+    picker = page.locator(".picker-dialog")
+    expect(picker).to_be_visible()
+    row = picker.locator(f".picker-row[data-item='{SOLUTION}']")
+    expect(row).to_contain_text("Des permanences pour les démarches en ligne")
+    expect(row).to_contain_text("Déjà reprise par 1 action")
+    row.locator("input[type=checkbox]").check()
+    picker.get_by_role("button", name="Créer les actions (1)").click()
+    expect(picker).to_have_count(0)
+    settled(page)
+    made = page.evaluate(
+        """(id) => [...window.fresque.store.view().actions.values()].filter((a) => a.id !== id)
+             .map((a) => ({lane: a.lane, title: a.fiche.title, status: a.fiche.status,
+                           links: a.links}))""",
+        ACTION,
+    )
+    assert made == [
+        {
+            "lane": "create",
+            "title": "Des permanences pour les démarches en ligne",
+            "status": "draft",
+            "links": [{"board": scene.ws.board, "item": SOLUTION}],
+        }
+    ]
+    assert devices.errors == []
 
 
 @pytest.mark.parametrize(
@@ -440,12 +343,12 @@ def test_the_picker_makes_one_linked_draft_per_chosen_solution(
     [("phone", PHONE), ("tablet", TABLET), ("1920", WALL)],
 )
 def test_screenshots_of_the_fiche_and_its_web(
-    browser: Browser, app: ServerProcess, scene: dict[str, str], name: str, device: dict[str, Any]
+    devices: Devices, app: ServerProcess, scene: Scene, name: str, device: dict[str, Any]
 ) -> None:
-    assert seed_actions(
+    assert seeded(
         app,
-        scene["board"],
-        scene["token"],
+        scene.board,
+        scene.ws.token,
         [
             {
                 "op": "action.update",
@@ -482,29 +385,23 @@ def test_screenshots_of_the_fiche_and_its_web(
             ),
         ],
     )
-    devices = Devices(browser, app)
-    try:
-        page = signed_in(devices, scene["token"], device)
-        open_actions(page, app, scene["board"])
-        dialog = open_fiche(page)
-        expect(dialog.locator("svg.radar .radar-serie")).to_have_count(2)
-        page.wait_for_timeout(300)  # the sheet's slide-in animation, for the picture only
-        shoot(page, f"{name}")
-        dialog.locator("[data-section=capabilities] .fiche-radar").scroll_into_view_if_needed()
-        shoot(page, f"radar-{name}")
-        dialog.locator("[data-section=means]").scroll_into_view_if_needed()
-        shoot(page, f"means-{name}")
-        dialog.locator("[data-section=sources]").scroll_into_view_if_needed()
-        shoot(page, f"sources-{name}")
-        # nothing wider than the screen
-        overflow = page.evaluate(
-            "() => { const d = document.querySelector('.fiche-dialog'); "
-            "return d.scrollWidth - d.clientWidth; }"
-        )
-        assert overflow <= 1
-        assert devices.errors == []
-    finally:
-        devices.close()
+    page = devices.signed_in_at_board(scene.ws.token, scene.board, device)
+    dialog = open_fiche(page)
+    expect(dialog.locator("svg.radar .radar-serie")).to_have_count(2)
+    page.wait_for_timeout(300)  # the sheet's slide-in animation, for the picture only
+    shoot(page, f"{name}")
+    dialog.locator("[data-section=capabilities] .fiche-radar").scroll_into_view_if_needed()
+    shoot(page, f"radar-{name}")
+    dialog.locator("[data-section=means]").scroll_into_view_if_needed()
+    shoot(page, f"means-{name}")
+    dialog.locator("[data-section=sources]").scroll_into_view_if_needed()
+    shoot(page, f"sources-{name}")
+    # nothing wider than the screen
+    overflow = page.evaluate(
+        "() => { const d = document.querySelector('.fiche-dialog'); return d.scrollWidth - d.clientWidth; }"
+    )
+    assert overflow <= 1
+    assert devices.errors == []
 
 
 TOUCH_MIN = 48
@@ -528,145 +425,107 @@ DIALOG_TARGETS = """() => {
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_the_fiche_and_the_picker_pass_axe_with_big_enough_targets(
-    browser: Browser, app: ServerProcess, scene: dict[str, str], lang: str, axe: Any
+    devices: Devices, app: ServerProcess, scene: Scene, lang: str, axe: Any
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        page = signed_in(devices, scene["token"], PHONE)
-        page.context.add_cookies([{"name": "fresque_lang", "value": lang, "url": app.base_url}])
-        open_actions(page, app, scene["board"])
-        dialog = open_fiche(page)
-        expect(dialog.locator("svg.radar")).to_have_count(1)
-        if lang == "ar":
-            assert (
-                page.evaluate("() => getComputedStyle(document.querySelector('.fiche-dialog')).direction")
-                == "rtl"
-            )
-            expect(dialog.locator(".fiche-span")).to_have_text("يناير 2025 ← ديسمبر 2025")
-        shoot(page, f"phone-{lang}")
-        dialog.locator("[data-section=capabilities] .fiche-radar").scroll_into_view_if_needed()
-        shoot(page, f"radar-phone-{lang}")
-        dialog.locator("[data-section=capabilities] .fiche-scores").scroll_into_view_if_needed()
-        shoot(page, f"scores-phone-{lang}")
-        small = [
-            t for t in page.evaluate(DIALOG_TARGETS) if t["w"] < TOUCH_MIN - 0.5 or t["h"] < TOUCH_MIN - 0.5
-        ]
-        assert small == [], small
-        results = axe.run(page, context={"include": [[".fiche-dialog"]]})
-        blocking = [
-            f"{v['impact']}: {v['id']} — {[n['target'] for n in v['nodes'][:4]]}"
-            for v in results.response["violations"]
-            if v["impact"] in ("critical", "serious")
-        ]
-        assert blocking == [], blocking
-        dialog.locator(".fiche-close").click()
-        expect(dialog).to_have_count(0)
+    page = devices.signed_in_at_board(scene.ws.token, scene.board, PHONE, lang)
+    dialog = open_fiche(page)
+    expect(dialog.locator("svg.radar")).to_have_count(1)
+    if lang == "ar":
+        assert (
+            page.evaluate("() => getComputedStyle(document.querySelector('.fiche-dialog')).direction")
+            == "rtl"
+        )
+        expect(dialog.locator(".fiche-span")).to_have_text("يناير 2025 ← ديسمبر 2025")
+    shoot(page, f"phone-{lang}")
+    dialog.locator("[data-section=capabilities] .fiche-radar").scroll_into_view_if_needed()
+    shoot(page, f"radar-phone-{lang}")
+    dialog.locator("[data-section=capabilities] .fiche-scores").scroll_into_view_if_needed()
+    shoot(page, f"scores-phone-{lang}")
+    small = [t for t in page.evaluate(DIALOG_TARGETS) if t["w"] < TOUCH_MIN - 0.5 or t["h"] < TOUCH_MIN - 0.5]
+    assert small == [], small
+    check_axe(axe, page, f"fiche-{lang}", ".fiche-dialog")
+    dialog.locator(".fiche-close").click()
+    expect(dialog).to_have_count(0)
 
-        page.locator("#from-ideas").click()
-        picker = page.locator(".picker-dialog")
-        expect(picker.locator(".picker-row")).to_have_count(2)
-        shoot(page, f"picker-phone-{lang}")
-        results = axe.run(page, context={"include": [[".picker-dialog"]]})
-        blocking = [
-            f"{v['impact']}: {v['id']}"
-            for v in results.response["violations"]
-            if v["impact"] in ("critical", "serious")
-        ]
-        assert blocking == [], blocking
-        assert devices.errors == []
-    finally:
-        devices.close()
+    page.locator("#from-ideas").click()
+    picker = page.locator(".picker-dialog")
+    expect(picker.locator(".picker-row")).to_have_count(2)
+    shoot(page, f"picker-phone-{lang}")
+    check_axe(axe, page, f"picker-{lang}", ".picker-dialog")
+    assert devices.errors == []
 
 
 def test_a_participant_reads_the_fiche_when_the_step_closes_it_and_writes_when_it_opens(
-    browser: Browser, app: ServerProcess, scene: dict[str, str]
+    devices: Devices, app: ServerProcess, scene: Scene
 ) -> None:
-    assert seed_actions(app, scene["board"], scene["token"], [{"op": "board.update", "phase": "vote"}])
-    code = app.get(f"/api/workshops/{scene['workshop']}", scene["token"]).json().get("join_code")
-    if not code:
-        pytest.skip("no join code in the workshop's description")
-    devices = Devices(browser, app)
-    try:
-        page = devices.resident(
-            Workshop(scene["workshop"], scene["residents"], scene["token"], code), TABLET, "Amina", "green"
-        )
-        open_actions(page, app, scene["board"])
-        dialog = open_fiche(page)
-        expect(dialog.locator(".fiche-readonly")).to_be_visible()
-        expect(dialog.locator("input[name=title]")).to_be_disabled()
-        expect(dialog.locator(".fiche-level").first).to_be_disabled()
-        # the series can still be looked at one after the other
-        dialog.locator(".fiche-series-tab[data-series='targeted']").click()
-        expect(dialog.locator(".fiche-series-tab[data-series='targeted']")).to_have_attribute(
-            "aria-pressed", "true"
-        )
-        # the facilitator opens the fiches step: the open fiche becomes writable, live
-        assert seed_actions(app, scene["board"], scene["token"], [{"op": "board.update", "phase": "fiches"}])
-        expect(dialog.locator("input[name=title]")).to_be_enabled()
-        expect(dialog.locator(".fiche-readonly")).to_be_hidden()
-        dialog.locator("textarea[name=risks]").fill("Bénévoles à fidéliser")
-        dialog.locator("textarea[name=risks]").press("Tab")
-        all_sent(page)
-        assert fiche_of(app, scene["board"], scene["token"])["fiche"]["risks"] == "Bénévoles à fidéliser"
-        # the lane is a card's move: closed at this step
-        expect(dialog.locator("[data-field=positioning] input").first).to_be_disabled()
-        assert devices.errors == []
-    finally:
-        devices.close()
+    assert seeded(app, scene.board, scene.ws.token, [{"op": "board.update", "phase": "vote"}])
+    # the scene's workshop keeps the join code its creation gave (the way in a participant is shown)
+    page = devices.resident(scene.ws, TABLET, "Amina", "green")
+    open_board(page, app, scene.board)
+    dialog = open_fiche(page)
+    expect(dialog.locator(".fiche-readonly")).to_be_visible()
+    expect(dialog.locator("input[name=title]")).to_be_disabled()
+    expect(dialog.locator(".fiche-level").first).to_be_disabled()
+    # the series can still be looked at one after the other
+    dialog.locator(".fiche-series-tab[data-series='targeted']").click()
+    expect(dialog.locator(".fiche-series-tab[data-series='targeted']")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    # the facilitator opens the fiches step: the open fiche becomes writable, live
+    assert seeded(app, scene.board, scene.ws.token, [{"op": "board.update", "phase": "fiches"}])
+    expect(dialog.locator("input[name=title]")).to_be_enabled()
+    expect(dialog.locator(".fiche-readonly")).to_be_hidden()
+    dialog.locator("textarea[name=risks]").fill("Bénévoles à fidéliser")
+    dialog.locator("textarea[name=risks]").press("Tab")
+    settled(page)
+    assert fiche_of(app, scene.board, scene.ws.token)["fiche"]["risks"] == "Bénévoles à fidéliser"
+    # the lane is a card's move: closed at this step
+    expect(dialog.locator("[data-field=positioning] input").first).to_be_disabled()
+    assert devices.errors == []
 
 
 def test_from_the_fiche_link_another_solution_then_take_the_link_back(
-    browser: Browser, app: ServerProcess, scene: dict[str, str]
+    devices: Devices, app: ServerProcess, scene: Scene
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        page = signed_in(devices, scene["token"], TABLET)
-        open_actions(page, app, scene["board"])
-        dialog = open_fiche(page)
-        sources = dialog.locator(".fiche-source")
-        expect(sources).to_have_count(1)
-        dialog.get_by_role("button", name="Relier une solution des habitants").click()
-        picker = page.locator(".picker-dialog")
-        expect(picker.locator("h2")).to_have_text("Relier à cette action")
-        linked = picker.locator(f".picker-row[data-item='{SOLUTION}']")
-        expect(linked).to_contain_text("Déjà reliée à cette action")
-        expect(linked.locator("input")).to_be_disabled()
-        picker.locator(f".picker-row[data-item='{OTHER}'] input").check()
-        picker.get_by_role("button", name="Relier à cette action (1)").click()
-        expect(picker).to_have_count(0)
-        expect(dialog.locator(f".fiche-source[data-item='{OTHER}']")).to_contain_text("Un bus le soir")
-        all_sent(page)
-        assert {(link["item"]) for link in fiche_of(app, scene["board"], scene["token"])["links"]} == {
-            SOLUTION,
-            OTHER,
-        }
-        dialog.locator(f".fiche-source[data-item='{OTHER}']").get_by_role(
-            "button", name="Retirer le lien"
-        ).click()
-        expect(sources).to_have_count(1)
-        all_sent(page)
-        assert [link["item"] for link in fiche_of(app, scene["board"], scene["token"])["links"]] == [SOLUTION]
-        assert devices.errors == []
-    finally:
-        devices.close()
+    page = devices.signed_in_at_board(scene.ws.token, scene.board, TABLET)
+    dialog = open_fiche(page)
+    sources = dialog.locator(".fiche-source")
+    expect(sources).to_have_count(1)
+    dialog.get_by_role("button", name="Relier une solution des habitants").click()
+    picker = page.locator(".picker-dialog")
+    expect(picker.locator("h2")).to_have_text("Relier à cette action")
+    linked = picker.locator(f".picker-row[data-item='{SOLUTION}']")
+    expect(linked).to_contain_text("Déjà reliée à cette action")
+    expect(linked.locator("input")).to_be_disabled()
+    picker.locator(f".picker-row[data-item='{OTHER}'] input").check()
+    picker.get_by_role("button", name="Relier à cette action (1)").click()
+    expect(picker).to_have_count(0)
+    expect(dialog.locator(f".fiche-source[data-item='{OTHER}']")).to_contain_text("Un bus le soir")
+    settled(page)
+    assert {(link["item"]) for link in fiche_of(app, scene.board, scene.ws.token)["links"]} == {
+        SOLUTION,
+        OTHER,
+    }
+    dialog.locator(f".fiche-source[data-item='{OTHER}']").get_by_role(
+        "button", name="Retirer le lien"
+    ).click()
+    expect(sources).to_have_count(1)
+    settled(page)
+    assert [link["item"] for link in fiche_of(app, scene.board, scene.ws.token)["links"]] == [SOLUTION]
+    assert devices.errors == []
 
 
 def test_the_lane_is_chosen_in_the_fiche_with_the_keyboard(
-    browser: Browser, app: ServerProcess, scene: dict[str, str]
+    devices: Devices, app: ServerProcess, scene: Scene
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        page = signed_in(devices, scene["token"], TABLET)
-        open_actions(page, app, scene["board"])
-        dialog = open_fiche(page)
-        reinforce = dialog.locator("[data-field=positioning] input[value=reinforce]")
-        reinforce.focus()
-        page.keyboard.press("Space")
-        expect(reinforce).to_be_checked()
-        expect(reinforce).to_be_focused()
-        all_sent(page)
-        assert fiche_of(app, scene["board"], scene["token"])["lane"] == "reinforce"
-        expect(page.locator(".tl-card[data-id='action-fiche01']")).to_have_count(1)
-        assert devices.errors == []
-    finally:
-        devices.close()
+    page = devices.signed_in_at_board(scene.ws.token, scene.board, TABLET)
+    dialog = open_fiche(page)
+    reinforce = dialog.locator("[data-field=positioning] input[value=reinforce]")
+    reinforce.focus()
+    page.keyboard.press("Space")
+    expect(reinforce).to_be_checked()
+    expect(reinforce).to_be_focused()
+    settled(page)
+    assert fiche_of(app, scene.board, scene.ws.token)["lane"] == "reinforce"
+    expect(page.locator(".tl-card[data-id='action-fiche01']")).to_have_count(1)
+    assert devices.errors == []

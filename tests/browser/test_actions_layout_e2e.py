@@ -16,27 +16,16 @@ not depend on the date the tests run.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from helpers import LAPTOP, PHONE, Devices, create_workshop
-from playwright.sync_api import Browser, Page, expect
+from helpers import LAPTOP, LAPTOP_HD, PHONE, WALL, Devices, actions_board, create_through_the_page, settled
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
-from test_actions_e2e import WALL, actions_board, create_through_the_page, settled, stakeholder
 
 pytestmark = pytest.mark.timeout(120)
 
-LAPTOP_1366: dict[str, Any] = {"viewport": {"width": 1366, "height": 768}}
 LANGS = ("fr", "ar")
-
-
-@pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
 
 
 def ym(n: int) -> str:
@@ -150,8 +139,8 @@ def timeline_share(page: Page) -> float:
 def test_a_laptop_shows_every_lane_and_a_new_action_in_sight(
     devices: Devices, app: ServerProcess, lang: str
 ) -> None:
-    host = devices.open(LAPTOP_1366)
-    ws = create_workshop(host, app)  # the facilitator: their bar, in its default state, is on this screen
+    # the facilitator: their bar, in its default state, is on this screen
+    ws, host = devices.facilitator(LAPTOP_HD)
     board = actions_board(app, ws, scene())
     open_in(host, app, board, lang)
     expect(host.locator(".af-bar")).to_be_visible()
@@ -203,10 +192,9 @@ def new_in_arabic(page: Page) -> str:
 def test_a_table_shows_whole_titles_with_nothing_over_them(
     devices: Devices, app: ServerProcess, lang: str
 ) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     board = actions_board(app, ws, scene())
-    table = stakeholder(devices, ws, board, WALL, "Yacine")
+    table = devices.stakeholder(ws, board, WALL, "Yacine")
     open_in(table, app, board, lang)
     # today's one-quarter card a third of the way in (whatever the page opened on: that is the phone's test)
     table.evaluate(
@@ -265,10 +253,9 @@ def test_a_table_shows_whole_titles_with_nothing_over_them(
 def test_a_phone_opens_where_the_actions_are_and_shows_a_new_one(
     devices: Devices, app: ServerProcess, lang: str
 ) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     board = actions_board(app, ws, scene())
-    phone = stakeholder(devices, ws, board, PHONE, "Amina")
+    phone = devices.stakeholder(ws, board, PHONE, "Amina")
     open_in(phone, app, board, lang)
     area = visible_area(phone)
     seen = phone.evaluate(
@@ -364,8 +351,7 @@ def scroll_card_to_middle(page: Page, action_id: str) -> None:
 def test_a_laptop_keeps_a_narrow_cards_title_readable_beside_its_vote(
     devices: Devices, app: ServerProcess, lang: str
 ) -> None:
-    host = devices.open(LAPTOP_1366)
-    ws = create_workshop(host, app)
+    ws, host = devices.facilitator(LAPTOP_HD)
     board = actions_board(app, ws, voting_scene())
     open_in(host, app, board, lang, cards=len(voting_scene()) - 2)
     for action_id, title in (("act-droits", LONG_FR), ("act-huquq", LONG_AR)):
@@ -397,10 +383,9 @@ def test_a_laptop_keeps_a_narrow_cards_title_readable_beside_its_vote(
 def test_a_phone_keeps_a_long_cards_title_in_sight_when_its_start_is_off_screen(
     devices: Devices, app: ServerProcess, lang: str
 ) -> None:
-    host = devices.open(LAPTOP)
-    ws = create_workshop(host, app)
+    ws, _ = devices.facilitator(LAPTOP)
     board = actions_board(app, ws, voting_scene())
-    phone = stakeholder(devices, ws, board, PHONE, "Amina")
+    phone = devices.stakeholder(ws, board, PHONE, "Amina")
     open_in(phone, app, board, lang, cards=len(voting_scene()) - 2)
     for action_id in ("act-maison", "act-bus", "act-jardin", "act-sante", "act-tariq"):
         # the card's start a third of the screen off its left side (the timeline reads left to right in ar)

@@ -6,18 +6,12 @@ and Arabic."""
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import seed
+from helpers import MM, SHOTS, add_actions_board, new_workshop, pdf_pages, seed
 from playwright.sync_api import Browser, Page
 from support.server import ServerProcess
-
-REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
-MM = 96 / 25.4  # CSS pixels per millimetre
 
 
 def plan_ops(residents_board: str, solution: str) -> list[dict[str, Any]]:
@@ -205,31 +199,12 @@ def plan_ops(residents_board: str, solution: str) -> list[dict[str, Any]]:
 
 @pytest.fixture
 def printed(app: ServerProcess) -> dict[str, str]:
-    data = app.create_workshop("Atelier Jas-de-Bouffan")
-    token = data["facilitator"]["token"]
-    board = app.post(
-        f"/api/workshops/{data['workshop']['id']}/boards",
-        {"kind": "actions", "title": "Schéma d'inclusion numérique 2025-2028"},
-        token,
-    ).json()["id"]
-    residents = data["board"]["id"]
-    seed(
-        app,
-        residents,
-        token,
-        [
-            {
-                "op": "item.create",
-                "id": "sol-print1",
-                "kind": "solution",
-                "x": 10,
-                "y": 10,
-                "text": "Un atelier le samedi matin",
-            }
-        ],
-    )
-    seed(app, board, token, plan_ops(residents, "sol-print1"))
-    return {"board": board, "token": token}
+    ws = new_workshop(app)
+    board = add_actions_board(app, ws, "Schéma d'inclusion numérique 2025-2028")
+    solution = {"op": "item.create", "id": "sol-print1", "kind": "solution", "x": 10, "y": 10}
+    seed(app, ws.board, ws.token, [solution | {"text": "Un atelier le samedi matin"}])
+    seed(app, board, ws.token, plan_ops(ws.board, "sol-print1"))
+    return {"board": board, "token": ws.token}
 
 
 def signed_in(browser: Browser, app: ServerProcess, token: str, **options: Any) -> Page:
@@ -237,13 +212,6 @@ def signed_in(browser: Browser, app: ServerProcess, token: str, **options: Any) 
     context = browser.new_context(locale="fr-FR", **options)
     context.add_cookies([{"name": "fresque_session", "value": token, "url": app.base_url}])
     return context.new_page()
-
-
-def pdf_pages(pdf: bytes) -> list[tuple[float, float]]:
-    """The size in points of each page of a PDF Chromium made (its MediaBox entries)."""
-    import re
-
-    return [(float(w), float(h)) for w, h in re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)]
 
 
 def test_a_fiche_prints_on_a4_portrait_with_its_web(

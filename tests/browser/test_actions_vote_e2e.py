@@ -11,22 +11,28 @@ and the vote are saved for a person to look at. Waits are Playwright's; no sleep
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import LAPTOP, TABLET, Devices, Workshop, create_workshop, seed, settled, wait_connected
-from playwright.sync_api import Browser, Locator, Page, expect
+from helpers import (
+    LAPTOP,
+    SHOTS,
+    TABLET,
+    WALL,
+    Devices,
+    Workshop,
+    add_actions_board,
+    open_board,
+    seed,
+    settled,
+    wait_connected,
+)
+from playwright.sync_api import Locator, Page, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(180)
 
-REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
-WALL: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 
 # three actions: the CCAS leads the first, the city the second, the third has no lead yet
 ATELIERS, PERMANENCES, TABLETTES = "act-vote-ateliers", "act-vote-permanences", "act-vote-tablettes"
@@ -83,36 +89,16 @@ def plan() -> list[dict[str, Any]]:
     ]
 
 
-@pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
-
-
-def actions_board(page: Page, app: ServerProcess, ws: Workshop) -> str:
-    response = page.request.post(
-        f"{app.base_url}/api/workshops/{ws.id}/boards",
-        data={"kind": "actions", "title": "Plan d'inclusion numérique"},
-        headers={"Authorization": f"Bearer {ws.token}"},
-    )
-    assert response.status == 201, response.text()
-    board: str = response.json()["id"]
-    return board
-
-
-def open_actions(page: Page, app: ServerProcess, board: str) -> None:
-    page.goto(f"{app.base_url}/boards/{board}")
-    wait_connected(page)
-
-
-def stakeholder(
-    devices: Devices, ws: Workshop, board: str, device: dict[str, Any], alias: str, colour: str
-) -> Page:
-    page = devices.resident(ws, device, alias, colour)  # joins through /j/CODE, lands on the first board
-    open_actions(page, devices.app, board)
-    return page
+def facilitator_at_the_plan(
+    devices: Devices, app: ServerProcess, *ops: dict[str, Any]
+) -> tuple[Workshop, Page, str]:
+    """A workshop whose facilitator, on a 1920×1080 touch screen, shows its action board with `plan()` on
+    it (and `ops`): (the workshop, the facilitator's page, the board)."""
+    ws, facilitator = devices.facilitator(WALL)
+    board = add_actions_board(app, ws, "Plan d'inclusion numérique")
+    seed(app, board, ws.token, [*plan(), *ops])
+    open_board(facilitator, app, board)
+    return ws, facilitator, board
 
 
 def card(page: Page, action: str) -> Any:
@@ -168,11 +154,7 @@ def shoot(page: Page, name: str) -> None:
 def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(
     app: ServerProcess, devices: Devices
 ) -> None:
-    facilitator = devices.open(WALL)
-    ws = create_workshop(facilitator, app)
-    board = actions_board(facilitator, app, ws)
-    seed(app, board, ws.token, plan())
-    open_actions(facilitator, app, board)
+    ws, facilitator, board = facilitator_at_the_plan(devices, app)
     bar = facilitator.locator("#facilitation .af-bar")
     expect(bar).to_be_visible()
 
@@ -184,8 +166,8 @@ def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(
     setting(facilitator, "phase", "vote")
     settled(facilitator)
 
-    karim = stakeholder(devices, ws, board, LAPTOP, "Karim", "green")
-    lina = stakeholder(devices, ws, board, TABLET, "Lina", "blue")
+    karim = devices.stakeholder(ws, board, LAPTOP, "Karim", "green")
+    lina = devices.stakeholder(ws, board, TABLET, "Lina", "blue")
     for page in (karim, lina):
         expect(page.locator("#facilitation .af-banner .phase-name")).to_have_text("Vote")
         expect(page.locator("#facilitation .af-banner .phase-say")).to_have_text(
@@ -268,12 +250,8 @@ def test_hidden_dot_votes_on_actions_then_the_reveal_and_the_ranking(
 
 
 def test_filters_hide_cards_and_colour_by_changes_the_colours(app: ServerProcess, devices: Devices) -> None:
-    facilitator = devices.open(WALL)
-    ws = create_workshop(facilitator, app)
-    board = actions_board(facilitator, app, ws)
-    seed(app, board, ws.token, plan())
-    open_actions(facilitator, app, board)
-    page = stakeholder(devices, ws, board, TABLET, "Lina", "blue")
+    ws, facilitator, board = facilitator_at_the_plan(devices, app)
+    page = devices.stakeholder(ws, board, TABLET, "Lina", "blue")
     for action in (ATELIERS, PERMANENCES, TABLETTES):
         expect(card(page, action)).to_be_visible()
     filters = page.locator("#filters")
@@ -350,13 +328,9 @@ def test_filters_hide_cards_and_colour_by_changes_the_colours(app: ServerProcess
 
 
 def test_timer_pause_and_spotlight_reach_the_stakeholders(app: ServerProcess, devices: Devices) -> None:
-    facilitator = devices.open(WALL)
-    ws = create_workshop(facilitator, app)
-    board = actions_board(facilitator, app, ws)
-    seed(app, board, ws.token, [*plan(), {"op": "board.update", "phase": "vote"}])
-    open_actions(facilitator, app, board)
+    ws, facilitator, board = facilitator_at_the_plan(devices, app, {"op": "board.update", "phase": "vote"})
     bar = facilitator.locator("#facilitation .af-bar")
-    karim = stakeholder(devices, ws, board, LAPTOP, "Karim", "green")
+    karim = devices.stakeholder(ws, board, LAPTOP, "Karim", "green")
     banner = karim.locator("#facilitation .af-banner")
 
     # The timer: 5 minutes, on the stakeholder's banner, counting on the server's clock; +1, pause, stop.

@@ -18,55 +18,36 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from helpers import (
     LAPTOP,
+    LAPTOP_HD,
     PHONE,
+    WALL,
     Devices,
     Fingers,
-    Workshop,
     activity,
     add_person,
     bar_control,
     cell_centre,
-    create_workshop,
     export,
     item_centre,
     items,
-    open_board,
     seed,
     settled,
     wait_connected,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(150)
 
-WALL_TOUCH: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
-
-
-@pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
-
 
 def idea(id: str, x: float = 170, y: float = 900) -> dict[str, Any]:
     return {"op": "item.create", "id": id, "kind": "solution", "x": x, "y": y, "ref": "digital-help-desk"}
-
-
-def facilitator_on(devices: Devices, app: ServerProcess, device: dict[str, Any]) -> tuple[Workshop, Page]:
-    page = devices.open(device)
-    ws = create_workshop(page, app)
-    open_board(page, app, ws.board)
-    return ws, page
 
 
 def in_language(page: Page, lang: str) -> None:
@@ -129,7 +110,7 @@ def seen(page: Page, within: str, text: str) -> bool:
 def test_giving_a_dot_from_the_bar_shows_the_new_count_and_take_back_in_sight(
     app: ServerProcess, devices: Devices
 ) -> None:
-    ws, _ = facilitator_on(devices, app, LAPTOP)
+    ws, _ = devices.facilitator_at_the_board(LAPTOP)
     seed(app, ws.board, ws.token, [idea("sol-desk")])
     phone = devices.resident(ws, PHONE, "Amina", "green")
     fingers = Fingers(phone)
@@ -155,7 +136,7 @@ def test_giving_a_dot_from_the_bar_shows_the_new_count_and_take_back_in_sight(
 def test_the_keyboard_gives_two_dots_with_two_presses_the_focus_stays_on_the_button(
     app: ServerProcess, devices: Devices
 ) -> None:
-    ws, _ = facilitator_on(devices, app, LAPTOP)
+    ws, _ = devices.facilitator_at_the_board(LAPTOP)
     seed(app, ws.board, ws.token, [idea("sol-desk")])
     laptop = devices.resident(ws, LAPTOP, "Karim", "blue")
     laptop.locator('.item[data-id="sol-desk"]').focus()
@@ -177,7 +158,7 @@ def test_the_keyboard_gives_two_dots_with_two_presses_the_focus_stays_on_the_but
 def test_a_cards_bar_fits_a_phone_nothing_overlaps_the_title_is_whole_and_a_new_card_starts_at_the_top(
     app: ServerProcess, devices: Devices, lang: str
 ) -> None:
-    ws, phone = facilitator_on(devices, app, PHONE)  # a facilitator's bar has the most buttons
+    ws, phone = devices.facilitator_at_the_board(PHONE)  # a facilitator's bar has the most buttons
     seed(
         app,
         ws.board,
@@ -252,7 +233,7 @@ def test_a_cards_bar_fits_a_phone_nothing_overlaps_the_title_is_whole_and_a_new_
 def test_a_cards_bar_on_a_laptop_keeps_each_buttons_words_inside_it(
     app: ServerProcess, devices: Devices
 ) -> None:
-    ws, laptop = facilitator_on(devices, app, {"viewport": {"width": 1366, "height": 768}})
+    ws, laptop = devices.facilitator_at_the_board(LAPTOP_HD)
     seed(
         app,
         ws.board,
@@ -296,7 +277,7 @@ def test_a_cards_bar_on_a_laptop_keeps_each_buttons_words_inside_it(
 def test_palette_labels_stay_in_their_tiles_and_tiles_keep_apart_on_a_phone(
     app: ServerProcess, devices: Devices, lang: str
 ) -> None:
-    ws, _ = facilitator_on(devices, app, LAPTOP)
+    ws, _ = devices.facilitator_at_the_board(LAPTOP)
     phone = devices.resident(ws, PHONE, "Amina", "green")
     in_language(phone, lang)
     tabs = phone.locator(".palette-tab")
@@ -332,7 +313,7 @@ def test_palette_labels_stay_in_their_tiles_and_tiles_keep_apart_on_a_phone(
 
 
 def test_tap_then_tap_places_one_copy_and_disarms_the_pictogram(app: ServerProcess, devices: Devices) -> None:
-    ws, _ = facilitator_on(devices, app, LAPTOP)
+    ws, _ = devices.facilitator_at_the_board(LAPTOP)
     phone = devices.resident(ws, PHONE, "Amina", "green")
     fingers = Fingers(phone)
     phone.locator("#zoom-fit").tap()  # the whole week in sight: every box is a tap away, without a swipe
@@ -364,7 +345,7 @@ def test_tap_then_tap_places_one_copy_and_disarms_the_pictogram(app: ServerProce
 def test_the_vote_instruction_names_what_the_phone_shows(
     app: ServerProcess, devices: Devices, lang: str
 ) -> None:
-    ws, _ = facilitator_on(devices, app, LAPTOP)
+    ws, _ = devices.facilitator_at_the_board(LAPTOP)
     seed(app, ws.board, ws.token, [idea("sol-desk"), {"op": "board.update", "phase": "vote"}])
     phone = devices.resident(ws, PHONE, "Amina", "green")
     in_language(phone, lang)
@@ -404,7 +385,7 @@ def test_the_vote_instruction_names_what_the_phone_shows(
 def test_a_facilitator_goes_back_to_the_console_from_the_board(
     app: ServerProcess, devices: Devices, lang: str
 ) -> None:
-    ws, laptop = facilitator_on(devices, app, {"viewport": {"width": 1366, "height": 768}})
+    ws, laptop = devices.facilitator_at_the_board(LAPTOP_HD)
     phone = devices.resident(ws, PHONE, "Amina", "green")
     expect(phone.locator("#to-console")).to_have_count(0)  # a resident has no console
     in_language(laptop, lang)
@@ -429,7 +410,7 @@ def test_a_facilitator_goes_back_to_the_console_from_the_board(
 def test_the_timers_pause_and_the_boards_pause_say_which_is_which(
     app: ServerProcess, devices: Devices, lang: str, timer: str, board: str
 ) -> None:
-    ws, laptop = facilitator_on(devices, app, {"viewport": {"width": 1366, "height": 768}})
+    ws, laptop = devices.facilitator_at_the_board(LAPTOP_HD)
     seed(app, ws.board, ws.token, [{"op": "timer.set", "action": "start", "seconds": 300}])
     in_language(laptop, lang)
     laptop.wait_for_function(
@@ -457,14 +438,14 @@ def test_the_timers_pause_and_the_boards_pause_say_which_is_which(
 def test_table_mode_your_chip_keeps_you_and_who_are_you_comes_first(
     app: ServerProcess, devices: Devices
 ) -> None:
-    ws, _ = facilitator_on(devices, app, LAPTOP)
+    ws, _ = devices.facilitator_at_the_board(LAPTOP)
     seed(
         app,
         ws.board,
         ws.token,
         [activity("act-doctor", "doctor", "mon", "morning", 40, 100), idea("sol-desk")],
     )
-    table = devices.resident(ws, WALL_TOUCH, "Table 1", "orange")
+    table = devices.resident(ws, WALL, "Table 1", "orange")
     fingers = Fingers(table)
     table.locator("#table-mode").tap()
     amina = add_person(table, "Amina", "green")

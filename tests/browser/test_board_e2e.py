@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,6 @@ from helpers import (
     cell_selector,
     centre_of,
     choose_language,
-    create_workshop,
     export,
     export_items,
     item_centre,
@@ -36,7 +35,6 @@ from helpers import (
     item_selector,
     items,
     join_through_the_page,
-    open_board,
     seed,
     session_token,
     settled,
@@ -47,30 +45,13 @@ from helpers import (
     wait_items_like,
     world_of,
 )
-from playwright.sync_api import Browser, Page, WebSocketRoute, expect
+from playwright.sync_api import Page, WebSocketRoute, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(120)
 
 REPO = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
-
-
-@pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
-
-
-@pytest.fixture
-def workshop(app: ServerProcess, devices: Devices) -> tuple[Workshop, Page]:
-    """A facilitator on a laptop created a workshop (their browser holds the session) and opened its board."""
-    page = devices.open(LAPTOP)
-    ws = create_workshop(page, app)
-    open_board(page, app, ws.board)
-    return ws, page
 
 
 def bootstrap(page: Page) -> dict[str, Any]:

@@ -16,28 +16,26 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from helpers import (
+    LAPTOP_HD,
     PHONE,
+    WALL,
     Devices,
     Workshop,
     activity,
     add_person,
-    create_workshop,
     seed,
     session_token,
     settled,
     wait_connected,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(300)
 
-LAPTOP_1366: dict[str, Any] = {"viewport": {"width": 1366, "height": 768}}
-TABLE_1920: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 STEPS: list[str | None] = [None, "welcome", "week", "threads", "solutions", "vote", "restitution"]
 
 # the figures: the share of the window that is board
@@ -97,27 +95,32 @@ SCENE = [
     activity("act-school", "school-run", "tue", "morning", 450, 90),
     activity("act-doctor", "doctor", "wed", "afternoon", 750, 330),
     activity("act-caf", "caf-procedures", "thu", "morning", 1050, 90),
-    {"op": "item.create", "id": "dif-password", "kind": "difficulty", "x": 160, "y": 1000,
-     "ref": "lost-login", "severity": "bloque", "text": "Mot de passe"},
-    {"op": "item.create", "id": "sol-desk", "kind": "solution", "x": 160, "y": 1300,
-     "ref": "digital-help-desk"},
+    {
+        "op": "item.create",
+        "id": "dif-password",
+        "kind": "difficulty",
+        "x": 160,
+        "y": 1000,
+        "ref": "lost-login",
+        "severity": "bloque",
+        "text": "Mot de passe",
+    },
+    {
+        "op": "item.create",
+        "id": "sol-desk",
+        "kind": "solution",
+        "x": 160,
+        "y": 1300,
+        "ref": "digital-help-desk",
+    },
     {"op": "thread.create", "id": "thr-caf01", "source": "act-caf", "target": "dif-password"},
     {"op": "thread.create", "id": "thr-pwd01", "source": "dif-password", "target": "sol-desk"},
 ]
 
 
 @pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
-
-
-@pytest.fixture
 def room(app: ServerProcess, devices: Devices) -> Iterator[tuple[Workshop, Page]]:
-    facilitator = devices.open(LAPTOP_1366)
-    ws = create_workshop(facilitator, app)
+    ws, facilitator = devices.facilitator(LAPTOP_HD)
     seed(app, ws.board, ws.token, SCENE)
     yield ws, facilitator
 
@@ -166,7 +169,7 @@ def test_every_screen_gives_the_board_the_room_in_every_step(
     expect(facilitator.locator("#facilitator-bar")).to_be_visible()
     phone = devices.resident(ws, PHONE, "Amina", "green")
     in_lang(phone, app, ws.board, lang)
-    table = devices.resident(ws, TABLE_1920, "Table 1", "orange")
+    table = devices.resident(ws, WALL, "Table 1", "orange")
     in_lang(table, app, ws.board, lang)
     table.locator("#table-mode").tap()  # turning table mode on asks for the first person
     add_person(table, "Karim", "blue")

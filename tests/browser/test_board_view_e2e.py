@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from helpers import (
+    LAPTOP_HD,
     PHONE,
     Devices,
     Fingers,
@@ -32,7 +33,6 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 from support.server import ServerProcess
 
 REPO = Path(__file__).resolve().parents[2]
-LAPTOP_HD: dict[str, Any] = {"viewport": {"width": 1366, "height": 768}}
 
 
 def _screenshots() -> ModuleType:
@@ -217,17 +217,8 @@ def test_threads_never_pass_behind_a_card_they_do_not_join(open_scene: Any) -> N
 # -- a board of one's own: mouse, wheel, snapping, new cards ------------------------------------------------
 
 
-@pytest.fixture
-def devices(browser: Browser, app: ServerProcess) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, devices.errors
-
-
 def laptop_board(devices: Devices, app: ServerProcess, ops: list[dict[str, Any]] | None = None) -> Page:
-    page = devices.open(LAPTOP_HD)
-    ws = create_workshop(page, app)
+    ws, page = devices.facilitator(LAPTOP_HD)
     if ops:
         seed(app, ws.board, ws.token, ops)
     open_board(page, app, ws.board)
@@ -324,8 +315,7 @@ def test_cards_dropped_across_two_boxes_land_inside_one(devices: Devices, app: S
 def test_a_new_card_shows_beside_the_zoom_buttons_never_under_them(
     devices: Devices, app: ServerProcess
 ) -> None:
-    phone = devices.open(SHOTS_PHONE)
-    ws = create_workshop(phone, app)
+    ws, phone = devices.facilitator(SHOTS_PHONE)
     # on the right of the week's first days: what is pulled from it hangs below, towards the buttons' corner
     seed(app, ws.board, ws.token, [activity("act-caf", "caf-procedures", "tue", "morning", 600, 68)])
     open_board(phone, app, ws.board)

@@ -7,7 +7,6 @@ $FRESQUE_SCREENSHOTS_DIR (default `test-results/screenshots/`) to be looked at.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,30 +17,22 @@ from helpers import (
     Devices,
     Fingers,
     cell_centre,
-    create_workshop,
     export,
     item_selector,
+    own_server,
+    shoot,
     the_item,
 )
 from PIL import Image, ImageDraw
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import expect
 from support.server import ServerProcess
-
-REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
 
 
 @pytest.fixture
 def app(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     """The server with its own data directory (the pictures' files)."""
-    proc = ServerProcess(
-        sqlite_url, log_path=tmp_path / "server.log", env={"FRESQUE_DATA_DIR": str(tmp_path / "data")}
-    )
-    proc.start()
-    try:
+    with own_server(sqlite_url, tmp_path, {"FRESQUE_DATA_DIR": str(tmp_path / "data")}) as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def market_png() -> bytes:
@@ -59,116 +50,102 @@ def market_png() -> bytes:
     return out.getvalue()
 
 
-def shoot(page: Page, name: str, selector: str | None = None) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    target = page.locator(selector) if selector else page
-    target.screenshot(path=str(SHOTS / f"{name}.png"))
-
-
 def test_an_uploaded_picture_is_placed_from_the_palette_and_exported(
-    browser: Browser, app: ServerProcess
+    devices: Devices, app: ServerProcess
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        console = devices.open(LAPTOP)
-        ws = create_workshop(console, app)
-        console.goto(f"{app.base_url}/workshops/{ws.id}")
-        section = console.locator("#pictures")
-        status = section.locator("#pictures-status")
-        expect(section.locator("#pictures-empty")).to_be_visible()
-        expect(section.locator("#picture-category option")).not_to_have_count(1)  # the catalogue's categories
+    ws, console = devices.facilitator_at_the_console(LAPTOP)
+    section = console.locator("#pictures")
+    status = section.locator("#pictures-status")
+    expect(section.locator("#pictures-empty")).to_be_visible()
+    expect(section.locator("#picture-category option")).not_to_have_count(1)  # the catalogue's categories
 
-        # nothing chosen: said in words, nothing sent
-        section.get_by_role("button", name="Ajouter l’image").click()
-        expect(status).to_have_text("Choisissez d’abord une image.")
-        # a GIF: the server refuses it, the console says why
-        gif = io.BytesIO()
-        Image.new("RGB", (8, 8), "red").save(gif, "GIF")
-        section.locator("#picture-file").set_input_files(
-            {"name": "anim.gif", "mimeType": "image/gif", "buffer": gif.getvalue()}
-        )
-        section.locator("#picture-label-fr").fill("Essai")
-        section.get_by_role("button", name="Ajouter l’image").click()
-        expect(status).to_contain_text("n’est pas une image acceptée")
+    # nothing chosen: said in words, nothing sent
+    section.get_by_role("button", name="Ajouter l’image").click()
+    expect(status).to_have_text("Choisissez d’abord une image.")
+    # a GIF: the server refuses it, the console says why
+    gif = io.BytesIO()
+    Image.new("RGB", (8, 8), "red").save(gif, "GIF")
+    section.locator("#picture-file").set_input_files(
+        {"name": "anim.gif", "mimeType": "image/gif", "buffer": gif.getvalue()}
+    )
+    section.locator("#picture-label-fr").fill("Essai")
+    section.get_by_role("button", name="Ajouter l’image").click()
+    expect(status).to_contain_text("n’est pas une image acceptée")
 
-        section.locator("#picture-file").set_input_files(
-            {"name": "marche.png", "mimeType": "image/png", "buffer": market_png()}
-        )
-        expect(section.locator("#picture-preview")).to_be_visible()
-        section.locator("#picture-label-fr").fill("Le marché")
-        section.locator("#picture-label-ar").fill("السوق")
-        category = section.locator("#picture-category option").nth(1)
-        category_id, category_name = category.get_attribute("value"), category.inner_text()
-        section.locator("#picture-category").select_option(category_id)
-        section.get_by_role("button", name="Ajouter l’image").click()
-        expect(status).to_have_text("« Le marché » est ajoutée : elle est dans la palette des tableaux.")
-        row = section.locator(".picture-row")
-        expect(row).to_have_count(1)
-        expect(row).to_contain_text("Le marché")
-        expect(row).to_contain_text("السوق")
-        expect(row).to_contain_text(category_name)
-        expect(section.locator("#pictures-count")).to_have_text("1")
-        console.wait_for_function(
-            "() => document.querySelector('#picture-list .picture-thumb').naturalWidth > 0"
-        )
-        expect(section.locator("#picture-file")).to_have_value("")  # the form is ready for the next one
-        shoot(console, "console-pictures-fr", "#pictures")
+    section.locator("#picture-file").set_input_files(
+        {"name": "marche.png", "mimeType": "image/png", "buffer": market_png()}
+    )
+    expect(section.locator("#picture-preview")).to_be_visible()
+    section.locator("#picture-label-fr").fill("Le marché")
+    section.locator("#picture-label-ar").fill("السوق")
+    category = section.locator("#picture-category option").nth(1)
+    category_id, category_name = category.get_attribute("value"), category.inner_text()
+    section.locator("#picture-category").select_option(category_id)
+    section.get_by_role("button", name="Ajouter l’image").click()
+    expect(status).to_have_text("« Le marché » est ajoutée : elle est dans la palette des tableaux.")
+    row = section.locator(".picture-row")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("Le marché")
+    expect(row).to_contain_text("السوق")
+    expect(row).to_contain_text(category_name)
+    expect(section.locator("#pictures-count")).to_have_text("1")
+    console.wait_for_function("() => document.querySelector('#picture-list .picture-thumb').naturalWidth > 0")
+    expect(section.locator("#picture-file")).to_have_value("")  # the form is ready for the next one
+    shoot(console, "console-pictures-fr", "#pictures")
 
-        listed = console.request.get(f"{app.base_url}/api/workshops/{ws.id}/pictograms").json()["pictograms"]
-        ref = listed[0]["ref"]
+    listed = console.request.get(f"{app.base_url}/api/workshops/{ws.id}/pictograms").json()["pictograms"]
+    ref = listed[0]["ref"]
 
-        # a resident on a phone: « Nos images » is the palette's first tab, open
-        phone = devices.resident(ws, PHONE, "Amina", "green")
-        ours = phone.locator(".palette-tab").first
-        expect(ours).to_contain_text("Nos images")
-        expect(ours).to_have_attribute("aria-selected", "true")
-        picto = phone.locator(f'.pictogram[data-entry="{ref}"]')
-        expect(picto).to_have_attribute("aria-label", "Le marché")
-        phone.wait_for_function(
-            '(ref) => document.querySelector(`.pictogram[data-entry="${ref}"] img`).naturalWidth > 0', arg=ref
-        )
-        shoot(phone, "palette-custom-fr")
-        # also in its own category
-        phone.locator(".palette-tab", has_text=category_name).click()
-        expect(phone.locator(f'.pictogram[data-entry="{ref}"]')).to_be_visible()
-        phone.locator(".palette-tab").first.click()
+    # a resident on a phone: « Nos images » is the palette's first tab, open
+    phone = devices.resident(ws, PHONE, "Amina", "green")
+    ours = phone.locator(".palette-tab").first
+    expect(ours).to_contain_text("Nos images")
+    expect(ours).to_have_attribute("aria-selected", "true")
+    picto = phone.locator(f'.pictogram[data-entry="{ref}"]')
+    expect(picto).to_have_attribute("aria-label", "Le marché")
+    phone.wait_for_function(
+        '(ref) => document.querySelector(`.pictogram[data-entry="${ref}"] img`).naturalWidth > 0', arg=ref
+    )
+    shoot(phone, "palette-custom-fr")
+    # also in its own category
+    phone.locator(".palette-tab", has_text=category_name).click()
+    expect(phone.locator(f'.pictogram[data-entry="{ref}"]')).to_be_visible()
+    phone.locator(".palette-tab").first.click()
 
-        # tap-tap: the picture, then a cell
-        phone.locator(f'.pictogram[data-entry="{ref}"]').tap()
-        expect(phone.locator(f'.pictogram[data-entry="{ref}"]')).to_have_attribute("aria-pressed", "true")
-        Fingers(phone).tap(*cell_centre(phone, "tue", "morning"))
-        placed = the_item(phone, f"it.ref === '{ref}'")
-        assert placed["cell"]["day"] == "tue"
-        card = phone.locator(f"{item_selector(placed['id'])} img").first
-        expect(card).to_have_attribute("src", listed[0]["picture_url"])
-        phone.wait_for_function(
-            '(id) => document.querySelector(`.item[data-id="${id}"] img`).naturalWidth > 0', arg=placed["id"]
-        )
+    # tap-tap: the picture, then a cell
+    phone.locator(f'.pictogram[data-entry="{ref}"]').tap()
+    expect(phone.locator(f'.pictogram[data-entry="{ref}"]')).to_have_attribute("aria-pressed", "true")
+    Fingers(phone).tap(*cell_centre(phone, "tue", "morning"))
+    placed = the_item(phone, f"it.ref === '{ref}'")
+    assert placed["cell"]["day"] == "tue"
+    card = phone.locator(f"{item_selector(placed['id'])} img").first
+    expect(card).to_have_attribute("src", listed[0]["picture_url"])
+    phone.wait_for_function(
+        '(id) => document.querySelector(`.item[data-id="${id}"] img`).naturalWidth > 0', arg=placed["id"]
+    )
 
-        document = export(app, ws.board, ws.token)
-        assert [i["ref"] for i in document["items"]] == [ref]
-        assert document["catalogue"]["refs"][ref]["labels"] == {"fr": "Le marché", "ar": "السوق"}
-        assert document["catalogue"]["refs"][ref]["picture_url"] == listed[0]["picture_url"]
+    document = export(app, ws.board, ws.token)
+    assert [i["ref"] for i in document["items"]] == [ref]
+    assert document["catalogue"]["refs"][ref]["labels"] == {"fr": "Le marché", "ar": "السوق"}
+    assert document["catalogue"]["refs"][ref]["picture_url"] == listed[0]["picture_url"]
 
-        # in Arabic: the same picture, its Arabic name
-        arabic = devices.open(PHONE)
-        arabic.context.add_cookies(phone.context.cookies())
-        arabic.goto(f"{app.base_url}/boards/{ws.board}?lang=ar")
-        expect(arabic.locator(".palette-tab").first).to_contain_text("صورنا")
-        expect(arabic.locator(f'.pictogram[data-entry="{ref}"]')).to_have_attribute("aria-label", "السوق")
-        arabic.wait_for_function(
-            '(ref) => document.querySelector(`.pictogram[data-entry="${ref}"] img`).naturalWidth > 0', arg=ref
-        )
-        shoot(arabic, "palette-custom-ar")
+    # in Arabic: the same picture, its Arabic name
+    arabic = devices.open(PHONE)
+    arabic.context.add_cookies(phone.context.cookies())
+    arabic.goto(f"{app.base_url}/boards/{ws.board}?lang=ar")
+    expect(arabic.locator(".palette-tab").first).to_contain_text("صورنا")
+    expect(arabic.locator(f'.pictogram[data-entry="{ref}"]')).to_have_attribute("aria-label", "السوق")
+    arabic.wait_for_function(
+        '(ref) => document.querySelector(`.pictogram[data-entry="${ref}"] img`).naturalWidth > 0', arg=ref
+    )
+    shoot(arabic, "palette-custom-ar")
 
-        # the console refuses to delete a picture that a card uses, and says why
-        console.goto(f"{app.base_url}/workshops/{ws.id}")
-        console.locator(".picture-row").get_by_role("button", name="Supprimer « Le marché »").click()
-        expect(status).to_contain_text("Cette image est sur 1 carte des tableaux")
-        expect(console.locator(".picture-row")).to_have_count(1)
-        console.goto(f"{app.base_url}/workshops/{ws.id}?lang=ar")
-        shoot(console, "console-pictures-ar", "#pictures")
+    # the console refuses to delete a picture that a card uses, and says why
+    console.goto(f"{app.base_url}/workshops/{ws.id}")
+    console.locator(".picture-row").get_by_role("button", name="Supprimer « Le marché »").click()
+    expect(status).to_contain_text("Cette image est sur 1 carte des tableaux")
+    expect(console.locator(".picture-row")).to_have_count(1)
+    console.goto(f"{app.base_url}/workshops/{ws.id}?lang=ar")
+    shoot(console, "console-pictures-ar", "#pictures")
 
-        assert devices.errors == []
-    finally:
-        devices.close()
+    assert devices.errors == []

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import LAPTOP, PHONE, WAIT_MS, choose_language
+from helpers import LAPTOP, PHONE, WAIT_MS, check_axe, choose_language
 from playwright.sync_api import Browser, Page, expect
 from support.diagnostic_page_seed import DiagnosticStudy, seed_diagnostic_study
 from support.server import ServerProcess
-from test_accessibility import check_axe
 
 SHOTS = Path("/tmp/shots-d")
 SCREENS: dict[str, dict[str, Any]] = {

@@ -9,30 +9,27 @@ assertion.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from helpers import (
     LAPTOP,
     TABLET,
+    WALL,
     Devices,
     Workshop,
     bar_control,
-    create_workshop,
     export,
     export_items,
-    open_board,
     seed,
     settled,
     wait_connected,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(120)
 
-WALL = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 
 SOLUTION = {"op": "item.create", "id": "sol-entraide1", "kind": "solution", "x": 200, "y": 900}
 SOLUTION["text"] = "Entraide"
@@ -40,19 +37,9 @@ NOTE = {"op": "item.create", "id": "note-animation", "kind": "note", "x": 200, "
 
 
 @pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
-
-
-@pytest.fixture
 def room(app: ServerProcess, devices: Devices) -> tuple[Workshop, Page, Page]:
     """A facilitator on a laptop and a resident, Amina, on a tablet, on the same board."""
-    facilitator = devices.open(LAPTOP)
-    ws = create_workshop(facilitator, app)
-    open_board(facilitator, app, ws.board)
+    ws, facilitator = devices.facilitator_at_the_board(LAPTOP)
     expect(facilitator.locator("#facilitator-bar")).to_be_visible()
     resident = devices.resident(ws, TABLET, "Amina", "green")
     return ws, facilitator, resident

@@ -11,38 +11,23 @@ action of the study's partners answers it, without naming it."""
 
 from __future__ import annotations
 
-import asyncio
 import subprocess
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PHONE, Devices
-from playwright.sync_api import Browser, Page, expect
+from helpers import MM, PHONE, Devices, pdf_pages
+from playwright.sync_api import Page, expect
+from support.partners_plan import ACTION, partners_plan
 from support.server import ServerProcess
-from support.study_partners import ActionsClient, PartnersStudy, ack
-from test_actions_print import MM, pdf_pages
-from test_study_partners_e2e import ACTION, _scene, open_as
+from support.study_partners import PartnersStudy
 
 SHOTS = Path("/tmp/shots-fiche-survey")
 
 
-async def _with_question(app: ServerProcess) -> tuple[PartnersStudy, str, list[dict[str, Any]]]:
-    study, board, questions = await _scene(app)
-    client = ActionsClient(app.ws_url(board), app.origin, study.partners.facilitator_token)
-    await client.connect()
-    try:
-        await ack(client, [{"op": "action.question", "id": ACTION, "question": questions[1]["id"]}])
-    finally:
-        await client.close()
-    return study, board, questions
-
-
 @pytest.fixture
 def scene(app: ServerProcess) -> tuple[PartnersStudy, str, list[dict[str, Any]]]:
-    with ThreadPoolExecutor(1) as pool:  # Playwright's sync API holds this thread's event loop
-        return pool.submit(asyncio.run, _with_question(app)).result()
+    return partners_plan(app, answering=1)
 
 
 def first_page_text(pdf: bytes, name: str) -> str:
@@ -74,54 +59,45 @@ def printed(page: Page, url: str) -> bytes:
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_the_printed_fiche_carries_who_is_behind_the_action(
-    browser: Browser, app: ServerProcess, scene: tuple[PartnersStudy, str, list[dict[str, Any]]], lang: str
+    devices: Devices, app: ServerProcess, scene: tuple[PartnersStudy, str, list[dict[str, Any]]], lang: str
 ) -> None:
     study, board, questions = scene
-    devices = Devices(browser, app)
-    try:
-        page = open_as(devices, {"viewport": {"width": 1024, "height": 900}}, {}, lang)
-        page.context.add_cookies(
-            [{"name": "fresque_session", "value": study.partners.token("Léa"), "url": app.base_url}]
-        )
-        page.goto(f"{app.base_url}/boards/{board}/actions/{ACTION}/print?lang={lang}")
-        page.wait_for_function("document.querySelector('img.fiche-radar').complete")
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.set_viewport_size({"width": 1366, "height": 768})
-        page.locator(".fiche-behind").scroll_into_view_if_needed()
-        page.screenshot(path=str(SHOTS / f"fiche-behind-screen-{lang}-1366.png"))
-        pdf = printed(page, f"{app.base_url}/boards/{board}/actions/{ACTION}/print?lang={lang}")
-        words = first_page_text(pdf, f"fiche-behind-{lang}")
-        block = page.locator(".fiche-behind")
-        expect(block).to_be_visible()
-        style = block.evaluate(
-            "(el) => { const s = getComputedStyle(el);"
-            " return [s.direction, parseFloat(s.borderLeftWidth), parseFloat(s.borderRightWidth)]; }"
-        )
-        # on its first page, in one piece: the question, the neighbourhoods and residents, both ideas
-        for expected in ("Q2", "Jas-de-Bouffan", "Encagnane", "Aide aux démarches", "Permanence numérique"):
+    page = devices.signed_in(study.partners.token("Léa"), {"viewport": {"width": 1024, "height": 900}}, lang)
+    page.goto(f"{app.base_url}/boards/{board}/actions/{ACTION}/print?lang={lang}")
+    page.wait_for_function("document.querySelector('img.fiche-radar').complete")
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1366, "height": 768})
+    page.locator(".fiche-behind").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / f"fiche-behind-screen-{lang}-1366.png"))
+    pdf = printed(page, f"{app.base_url}/boards/{board}/actions/{ACTION}/print?lang={lang}")
+    words = first_page_text(pdf, f"fiche-behind-{lang}")
+    block = page.locator(".fiche-behind")
+    expect(block).to_be_visible()
+    style = block.evaluate(
+        "(el) => { const s = getComputedStyle(el);"
+        " return [s.direction, parseFloat(s.borderLeftWidth), parseFloat(s.borderRightWidth)]; }"
+    )
+    # on its first page, in one piece: the question, the neighbourhoods and residents, both ideas
+    for expected in ("Q2", "Jas-de-Bouffan", "Encagnane", "Aide aux démarches", "Permanence numérique"):
+        assert expected in words, (expected, words[:1500])
+    if lang == "fr":
+        for expected in (
+            "Question de travail",
+            "Où et quand tenir une permanence numérique ?",
+            "Derrière cette action",
+            "Jas-de-Bouffan, Encagnane · 4 habitants",
+            "— Jas-de-Bouffan",
+            "— Encagnane",
+        ):
             assert expected in words, (expected, words[:1500])
-        if lang == "fr":
-            for expected in (
-                "Question de travail",
-                "Où et quand tenir une permanence numérique ?",
-                "Derrière cette action",
-                "Jas-de-Bouffan, Encagnane · 4 habitants",
-                "— Jas-de-Bouffan",
-                "— Encagnane",
-            ):
-                assert expected in words, (expected, words[:1500])
-            assert style[0] == "ltr" and style[1] > 0 and style[2] == 0
-        else:
-            assert style[0] == "rtl" and style[2] > 0 and style[1] == 0  # the rule on the reading side
-            expect(block.locator("h3")).to_have_text("وراء هذا الإجراء")
-            expect(block.locator(".fiche-behind-summary")).to_have_text(
-                "Jas-de-Bouffan, Encagnane · 4 من السكان"
-            )
-        # the block's words in the page are those of the question's block and the behind block only once
-        assert page.locator(".fiche-question").count() == 1
-        assert questions[1]["question"] in page.locator(".fiche-question").inner_text()
-    finally:
-        devices.close()
+        assert style[0] == "ltr" and style[1] > 0 and style[2] == 0
+    else:
+        assert style[0] == "rtl" and style[2] > 0 and style[1] == 0  # the rule on the reading side
+        expect(block.locator("h3")).to_have_text("وراء هذا الإجراء")
+        expect(block.locator(".fiche-behind-summary")).to_have_text("Jas-de-Bouffan, Encagnane · 4 من السكان")
+    # the block's words in the page are those of the question's block and the behind block only once
+    assert page.locator(".fiche-question").count() == 1
+    assert questions[1]["question"] in page.locator(".fiche-question").inner_text()
     assert not devices.errors, devices.errors
 
 
@@ -133,25 +109,21 @@ ELSEWHERE = {
 
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_a_residents_idea_counts_the_partners_action(
-    browser: Browser, app: ServerProcess, scene: tuple[PartnersStudy, str, list[dict[str, Any]]], lang: str
+    devices: Devices, app: ServerProcess, scene: tuple[PartnersStudy, str, list[dict[str, Any]]], lang: str
 ) -> None:
     study, _, _ = scene
     badge_words, sheet_words = ELSEWHERE[lang]
-    devices = Devices(browser, app)
-    try:
-        page = open_as(devices, PHONE, {"fresque_session": study.north.token("Amina")}, lang)
-        page.goto(f"{app.base_url}/boards/{study.north.board_id}")
-        expect(page.locator("body")).to_have_attribute("data-ready", "true")
-        badge = page.locator(".answers-badge")
-        expect(badge).to_have_count(1)
-        expect(badge).to_have_text(badge_words)
-        badge.tap()
-        sheet = page.locator("dialog")
-        expect(sheet.locator(".answers-elsewhere")).to_have_text(sheet_words)
-        assert sheet.locator(".answer-link").count() == 0  # nothing of the partners' fiche: no title, no link
-        assert "Permanence numérique dans les deux quartiers" not in sheet.inner_text()
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"answers-elsewhere-{lang}-360.png"))
-    finally:
-        devices.close()
+    page = devices.with_cookies(PHONE, {"fresque_session": study.north.token("Amina")}, lang)
+    page.goto(f"{app.base_url}/boards/{study.north.board_id}")
+    expect(page.locator("body")).to_have_attribute("data-ready", "true")
+    badge = page.locator(".answers-badge")
+    expect(badge).to_have_count(1)
+    expect(badge).to_have_text(badge_words)
+    badge.tap()
+    sheet = page.locator("dialog")
+    expect(sheet.locator(".answers-elsewhere")).to_have_text(sheet_words)
+    assert sheet.locator(".answer-link").count() == 0  # nothing of the partners' fiche: no title, no link
+    assert "Permanence numérique dans les deux quartiers" not in sheet.inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"answers-elsewhere-{lang}-360.png"))
     assert not devices.errors, devices.errors

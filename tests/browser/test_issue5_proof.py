@@ -25,25 +25,35 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
 import re
-import uuid
-from collections.abc import Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
+import helpers
 import httpx
 import pytest
-from helpers import LAPTOP, TABLET, Devices, Fingers, Workshop, wait_connected
-from playwright.sync_api import Browser, Page, expect
+from helpers import (
+    LAPTOP,
+    TABLET,
+    Devices,
+    Fingers,
+    add_actions_board,
+    box_centre,
+    chain_to_a_solution,
+    lone_solution,
+    month_px,
+    new_workshop,
+    open_board,
+    scroll_to_card,
+    settled,
+    wait_connected,
+)
+from playwright.sync_api import Page, expect
+from support.ops import push
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(180)
 
-REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
 TOUCH_TABLET: dict[str, Any] = {**TABLET, "is_mobile": True}  # a tablet: touch, and a mobile browser
 
 ACTIVITY, DIFFICULTY = "act-proof01", "dif-proof01"
@@ -81,58 +91,8 @@ def quarter(ym_: str) -> str:
 # -- the scene -----------------------------------------------------------------------------------------------
 
 
-def send_ops(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]]) -> None:
-    """One `ops` message over a WebSocket as the holder of `token` (hello, welcome, ops, ack)."""
-    from websockets.sync.client import connect
-
-    with connect(
-        app.ws_url(board),
-        origin=app.origin,
-        additional_headers={"Authorization": f"Bearer {token}"},
-        compression=None,
-        open_timeout=10,
-    ) as ws:
-        ws.send(json.dumps({"type": "hello", "protocol": 1, "client": "proof"}))
-        while json.loads(ws.recv(timeout=10))["type"] != "welcome":
-            pass
-        ws.send(json.dumps({"type": "ops", "op_id": f"proof:{uuid.uuid4().hex}", "ops": ops}))
-        while True:
-            msg = json.loads(ws.recv(timeout=10))
-            assert msg["type"] not in ("reject", "error"), msg
-            if msg["type"] == "ack":
-                return
-
-
 def shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"proof-{name}.png"))
-
-
-def settled(page: Page) -> None:
-    page.wait_for_function("() => window.fresque.store.pendingCount === 0 && window.fresque.connection.ready")
-
-
-def month_px(page: Page) -> float:
-    return float(page.evaluate("() => window.fresque.timeline.monthPx"))
-
-
-def scroll_to_card(page: Page, action_id: str) -> None:
-    """Scroll the timeline so the card starts just right of the lane names (room to drag it later)."""
-    page.evaluate(
-        """(id) => {
-            const root = document.querySelector('#timeline');
-            const card = document.querySelector(`.tl-card[data-id="${id}"]`);
-            root.scrollLeft += card.getBoundingClientRect().left - root.getBoundingClientRect().left
-              - window.fresque.timeline.headWidth() - 24;
-        }""",
-        action_id,
-    )
-
-
-def centre(page: Page, selector: str) -> tuple[float, float]:
-    box = page.locator(selector).bounding_box()
-    assert box is not None, selector
-    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    helpers.shoot(page, f"proof-{name}")
 
 
 def shows(page: Page, action_id: str, lane: str, lane_words: str, start: str, end: str, span: str) -> None:
@@ -149,99 +109,38 @@ def shows(page: Page, action_id: str, lane: str, lane_words: str, start: str, en
     expect(card).to_have_attribute("aria-label", re.compile(re.escape(span)))
 
 
-@pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
-
-
 def test_issue5_from_residents_votes_to_a_planned_action_and_back(
     devices: Devices, app: ServerProcess
 ) -> None:
     # -- 1. the residents' exploration board, their threads and their votes ----------------------------------
-    made = app.create_workshop("Atelier Jas-de-Bouffan")
-    ws = Workshop(
-        id=made["workshop"]["id"],
-        board=made["board"]["id"],
-        token=made["facilitator"]["token"],
-        code=made["join_code"],
-    )
+    ws = new_workshop(app)
     amina = app.join(ws.code, "Amina")["token"]
     karim = app.join(ws.code, "Karim")["token"]
-    send_ops(
+    chain = chain_to_a_solution(ACTIVITY, DIFFICULTY, SATURDAY, SATURDAY_TEXT, ("thr-proof01", "thr-proof02"))
+    push(
         app,
         ws.board,
         amina,
-        [
-            {
-                "op": "item.create",
-                "id": ACTIVITY,
-                "kind": "activity",
-                "x": 300,
-                "y": 260,
-                "ref": "go-to-work",
-                "cell": {"day": "mon", "slot": "morning"},
-            },
-            {
-                "op": "item.create",
-                "id": DIFFICULTY,
-                "kind": "difficulty",
-                "x": 300,
-                "y": 1250,
-                "ref": "equipment",
-                "severity": "difficile",
-            },
-            {
-                "op": "item.create",
-                "id": SATURDAY,
-                "kind": "solution",
-                "x": 620,
-                "y": 1250,
-                "text": SATURDAY_TEXT,
-            },
-            {"op": "thread.create", "id": "thr-proof01", "source": ACTIVITY, "target": DIFFICULTY},
-            {"op": "thread.create", "id": "thr-proof02", "source": DIFFICULTY, "target": SATURDAY},
-            {"op": "vote.add", "item": SATURDAY},
-            {"op": "vote.add", "item": SATURDAY},
-        ],
+        [*chain, {"op": "vote.add", "item": SATURDAY}, {"op": "vote.add", "item": SATURDAY}],
     )
-    send_ops(
+    push(
         app,
         ws.board,
         karim,
-        [
-            {
-                "op": "item.create",
-                "id": EVENING,
-                "kind": "solution",
-                "x": 2300,
-                "y": 1500,
-                "text": "Un bus le soir",
-            },
-            {"op": "vote.add", "item": SATURDAY},
-            {"op": "vote.add", "item": EVENING},
-        ],
+        [lone_solution(EVENING), {"op": "vote.add", "item": SATURDAY}, {"op": "vote.add", "item": EVENING}],
     )
 
     # -- 2. the facilitator adds an actions board (a quarterly timeline around this year) --------------------
-    response = app.post(
-        f"/api/workshops/{ws.id}/boards", {"kind": "actions", "title": "Plan d'actions"}, ws.token
-    )
-    assert response.status_code == 201, response.text
-    assert response.json()["kind"] == "actions"
-    board = str(response.json()["id"])
+    board = add_actions_board(app, ws)
     year = date.today().year
     timeline = {"start": f"{year - 1}-01", "end": f"{year + 3}-12", "scale": "quarter"}
-    send_ops(app, board, ws.token, [{"op": "board.update", "timeline": timeline}])
+    push(app, board, ws.token, [{"op": "board.update", "timeline": timeline}])
 
     # -- 3. two stakeholders join with the code and open it: a laptop with a mouse, a tablet by touch --------
     a = devices.resident(ws, LAPTOP, "Claire", "green")
     b = devices.resident(ws, TOUCH_TABLET, "Yacine", "orange")
     for page in (a, b):
-        page.goto(f"{app.base_url}/boards/{board}")
-        wait_connected(page)
+        open_board(page, app, board)
     assert b.evaluate("() => matchMedia('(pointer: coarse)').matches")  # really a touch screen
 
     # -- 4. A starts from the residents' ideas: the most voted first, with its points ------------------------
@@ -276,8 +175,8 @@ def test_issue5_from_residents_votes_to_a_planned_action_and_back(
     # -- 5a. A drags it with the mouse one lane down (« À renforcer ») and two quarters later ----------------
     card = f'.tl-card[data-id="{action}"]'
     scroll_to_card(a, action)
-    x, y = centre(a, f"{card} .tl-card-name")
-    lane_y = centre(a, '.tl-lane-body[data-lane="reinforce"]')[1]
+    x, y = box_centre(a, f"{card} .tl-card-name")
+    lane_y = box_centre(a, '.tl-lane-body[data-lane="reinforce"]')[1]
     dx = 2 * 3 * month_px(a) + month_px(a) * 0.4  # a little past two quarters: it snaps back
     a.mouse.move(x, y)
     a.mouse.down()

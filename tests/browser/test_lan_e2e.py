@@ -14,15 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 from fresque.addresses import is_loopback_host, lan_addresses
 from fresque.links import LAN_COMMAND
-from helpers import PHONE, Devices, create_workshop, wait_connected
+from helpers import LAPTOP_HD, PHONE, Devices, devices_on, own_server, wait_connected
 from playwright.sync_api import Browser, expect
 from support.server import ServerProcess
 
-LAPTOP_1366 = {"viewport": {"width": 1366, "height": 768}}
 #: Two addresses for a laptop on two networks, pinned in the server process (`sitecustomize`): the page only
 #: shows them; nothing connects to them.
 TWO_NETWORKS = ["192.168.1.20", "10.8.0.3"]
@@ -31,23 +29,16 @@ TWO_NETWORKS = ["192.168.1.20", "10.8.0.3"]
 @pytest.fixture
 def lan_server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     """`fresque serve` listening on every interface (what `--lan` does), reached here through 127.0.0.1."""
-    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env={"FRESQUE_HOST": "0.0.0.0"})
-    proc.start()
-    try:
+    with own_server(sqlite_url, tmp_path, {"FRESQUE_HOST": "0.0.0.0"}) as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def test_a_phone_joins_through_the_lan_link_the_console_shows(
     browser: Browser, lan_server: ServerProcess
 ) -> None:
     app = lan_server
-    devices = Devices(browser, app)
-    try:
-        laptop = devices.open(LAPTOP_1366)
-        ws = create_workshop(laptop, app)
-        laptop.goto(f"{app.base_url}/workshops/{ws.id}")
+    with devices_on(browser, app) as devices:
+        ws, laptop = devices.facilitator_at_the_console(LAPTOP_HD)
         assert urlsplit(laptop.url).hostname == "127.0.0.1"
         link = laptop.locator("#join-link").input_value()
         room = lan_addresses()
@@ -78,41 +69,29 @@ def test_a_phone_joins_through_the_lan_link_the_console_shows(
         phone.locator("#join-submit").click()
         phone.wait_for_url(f"http://{host}:{app.port}/boards/*")
         wait_connected(phone)
-        people = httpx.get(
-            f"{app.base_url}/api/workshops/{ws.id}/participants",
-            headers={"Authorization": f"Bearer {ws.token}"},
-            timeout=10,
-        ).json()["participants"]
+        people = app.get(f"/api/workshops/{ws.id}/participants", ws.token).json()["participants"]
         assert {p["alias"]: p["present"] for p in people}["أمينة"] is True
         assert devices.errors == []
-    finally:
-        devices.close()
 
 
 @pytest.mark.parametrize(
     ("lang", "words"), [("fr", "ne marchent que sur cet ordinateur"), ("ar", "على هذا الحاسوب فقط")]
 )
 def test_a_loopback_only_server_warns_on_the_console_with_the_command(
-    browser: Browser, app: ServerProcess, lang: str, words: str
+    devices: Devices, app: ServerProcess, lang: str, words: str
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        laptop = devices.open(LAPTOP_1366)
-        ws = create_workshop(laptop, app)
-        laptop.goto(f"{app.base_url}/workshops/{ws.id}?lang={lang}")
-        link = laptop.locator("#join-link").input_value()
-        assert urlsplit(link).hostname == "127.0.0.1"  # kept: it works on this computer
-        warning = laptop.locator("#join-warning")
-        expect(warning).to_be_visible()
-        expect(warning).to_contain_text(words)
-        expect(laptop.locator("#lan-command")).to_have_text(LAN_COMMAND)
-        # seen with the QR code, not scrolled away: above it, within the first screen
-        box, qr = warning.bounding_box(), laptop.locator("#join-qr").bounding_box()
-        assert box and qr and box["y"] + box["height"] <= qr["y"]
-        assert box["y"] < 768, box
-        assert devices.errors == []
-    finally:
-        devices.close()
+    _, laptop = devices.facilitator_at_the_console(LAPTOP_HD, lang)
+    link = laptop.locator("#join-link").input_value()
+    assert urlsplit(link).hostname == "127.0.0.1"  # kept: it works on this computer
+    warning = laptop.locator("#join-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text(words)
+    expect(laptop.locator("#lan-command")).to_have_text(LAN_COMMAND)
+    # seen with the QR code, not scrolled away: above it, within the first screen
+    box, qr = warning.bounding_box(), laptop.locator("#join-qr").bounding_box()
+    assert box and qr and box["y"] + box["height"] <= qr["y"]
+    assert box["y"] < 768, box
+    assert devices.errors == []
 
 
 @pytest.fixture
@@ -127,23 +106,16 @@ def two_network_server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProces
         "FRESQUE_HOST": "0.0.0.0",
         "PYTHONPATH": f"{hook}:{Path(__file__).resolve().parents[2] / 'backend'}",
     }
-    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env)
-    proc.start()
-    try:
+    with own_server(sqlite_url, tmp_path, env) as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def test_a_laptop_on_two_networks_offers_both_addresses_the_likeliest_first(
     browser: Browser, two_network_server: ServerProcess
 ) -> None:
     app = two_network_server
-    devices = Devices(browser, app)
-    try:
-        laptop = devices.open(LAPTOP_1366)
-        ws = create_workshop(laptop, app)
-        laptop.goto(f"{app.base_url}/workshops/{ws.id}")
+    with devices_on(browser, app) as devices:
+        _, laptop = devices.facilitator_at_the_console(LAPTOP_HD)
         field, qr = laptop.locator("#join-link"), laptop.locator("#join-qr")
         choices = laptop.locator("#address-list .address-choice")
         expect(choices).to_have_text([f"{ip}:{app.port}" for ip in TWO_NETWORKS])
@@ -169,5 +141,3 @@ def test_a_laptop_on_two_networks_offers_both_addresses_the_likeliest_first(
         expect(qr).to_have_attribute("src", re.compile(r"join-qr\.svg\?via=1&v=\d+$"))
         laptop.wait_for_function("() => document.getElementById('join-qr').naturalWidth > 0")
         assert devices.errors == []
-    finally:
-        devices.close()

@@ -15,27 +15,18 @@ and 360×740, in French and in Arabic.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import PHONE, Devices, Workshop, bar_control, create_workshop, export, open_board, seed, settled
-from playwright.sync_api import Browser, Page, expect
+from helpers import PHONE, Devices, Workshop, bar_control, export, seed, settled
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(150)
 
 WIDE: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}}  # the bar shows every step side by side
 IDEA = "sol-paper-1"
-
-
-@pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
 
 
 def bar_phases(page: Page) -> list[str]:
@@ -78,9 +69,7 @@ def add_on_paper(devices: Devices, page: Page, ws: Workshop, alias: str) -> str:
 def test_steps_are_chosen_and_ordered_and_a_paper_vote_is_kept_under_its_person(
     app: ServerProcess, devices: Devices
 ) -> None:
-    fac = devices.open(WIDE)
-    ws = create_workshop(fac, app)
-    open_board(fac, app, ws.board)
+    ws, fac = devices.facilitator_at_the_board(WIDE)
     me = str(
         fac.evaluate("() => JSON.parse(document.getElementById('bootstrap').textContent).me.participant")
     )
@@ -214,8 +203,7 @@ SHOTS = os.environ.get(
 def test_screenshots_of_the_steps_sheet_and_the_paper_banner(app: ServerProcess, devices: Devices) -> None:
     out = Path(SHOTS)
     out.mkdir(parents=True, exist_ok=True)
-    first = devices.open(WIDE)
-    ws = create_workshop(first, app)
+    ws, first = devices.facilitator(WIDE)
     add_on_paper(devices, first, ws, "Mme Benali")
     add_on_paper(devices, first, ws, "M. Durand")
     token = next(c for c in first.context.cookies() if c["name"] == "fresque_session")

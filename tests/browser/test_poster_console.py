@@ -14,15 +14,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import LAPTOP, Devices, choose_language, create_workshop
-from playwright.sync_api import Browser, Page, expect
+from helpers import LAPTOP, LAPTOP_HD, WALL, Devices, add_actions_board, choose_language, console_url
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
 
 SHOTS = Path("/tmp/shots-poster")
 SIZES: dict[str, dict[str, Any]] = {
     "phone": {"viewport": {"width": 360, "height": 740}, "has_touch": True, "is_mobile": True},
-    "laptop": {"viewport": {"width": 1366, "height": 768}},
-    "touch": {"viewport": {"width": 1920, "height": 1080}, "has_touch": True},
+    "laptop": LAPTOP_HD,
+    "touch": WALL,
 }
 
 
@@ -40,69 +40,57 @@ def pdf_words(body: bytes, tmp_path: Path) -> str:
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="scripts/test installs poppler-utils")
 def test_the_console_offers_the_poster_on_each_exploration_board_in_the_pages_language(
-    browser: Browser, app: ServerProcess, tmp_path: Path
+    devices: Devices, app: ServerProcess, tmp_path: Path
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        page = devices.open(LAPTOP)
-        ws = create_workshop(page, app)
-        page.goto(f"{app.base_url}/workshops/{ws.id}")
-        open_menu(page, ws.board)
-        links = page.locator(f'li[data-board="{ws.board}"] .poster-link')
-        expect(links).to_have_text(["PDF A3 (paysage)", "PDF A2 (paysage)", "Image PNG"])
-        for link, kind in zip(links.all(), ("application/pdf", "application/pdf", "image/png"), strict=True):
-            href = link.get_attribute("href")
-            assert href is not None and href.startswith(f"/api/boards/{ws.board}/poster.")
-            assert link.get_attribute("download") is not None
-            answer = page.request.get(f"{app.base_url}{href}")
-            assert answer.status == 200, answer.text()
-            assert answer.headers["content-type"] == kind
-        a3 = links.first.get_attribute("href")
-        assert "Légende" in pdf_words(page.request.get(f"{app.base_url}{a3}").body(), tmp_path)
-        choose_language(page, "العربية")
-        expect(links.first).to_have_text("PDF A3 (أفقي)")
-        assert "الرموز" in pdf_words(page.request.get(f"{app.base_url}{a3}").body(), tmp_path)
+    ws, page = devices.facilitator_at_the_console(LAPTOP)
+    open_menu(page, ws.board)
+    links = page.locator(f'li[data-board="{ws.board}"] .poster-link')
+    expect(links).to_have_text(["PDF A3 (paysage)", "PDF A2 (paysage)", "Image PNG"])
+    for link, kind in zip(links.all(), ("application/pdf", "application/pdf", "image/png"), strict=True):
+        href = link.get_attribute("href")
+        assert href is not None and href.startswith(f"/api/boards/{ws.board}/poster.")
+        assert link.get_attribute("download") is not None
+        answer = page.request.get(f"{app.base_url}{href}")
+        assert answer.status == 200, answer.text()
+        assert answer.headers["content-type"] == kind
+    a3 = links.first.get_attribute("href")
+    assert "Légende" in pdf_words(page.request.get(f"{app.base_url}{a3}").body(), tmp_path)
+    choose_language(page, "العربية")
+    expect(links.first).to_have_text("PDF A3 (أفقي)")
+    assert "الرموز" in pdf_words(page.request.get(f"{app.base_url}{a3}").body(), tmp_path)
 
-        # a board added now gets its own links; an action fresco has no poster
-        choose_language(page, "Français")
-        page.locator("#new-board-title").fill("Fresque du samedi")
-        page.get_by_role("button", name="Ajouter la fresque").click()
-        expect(page.locator("#boards-status")).to_contain_text("La fresque est ajoutée")
-        added = page.locator("#boards > li").last.get_attribute("data-board")
-        assert added is not None and added != ws.board
-        open_menu(page, added)
-        href = page.locator(f'li[data-board="{added}"] .poster-link').first.get_attribute("href")
-        assert href == f"/api/boards/{added}/poster.pdf?paper=a3"
-        assert page.request.get(f"{app.base_url}{href}").status == 200
-        plan = app.post(f"/api/workshops/{ws.id}/boards", {"kind": "actions", "title": "Plan"}, ws.token)
-        assert plan.status_code == 201, plan.text
-        page.reload()
-        actions_row = page.locator(f'li[data-board="{plan.json()["id"]}"]')
-        expect(actions_row).to_have_count(1)
-        expect(actions_row.locator(".poster-menu")).to_have_count(0)
-        assert devices.errors == []
-    finally:
-        devices.close()
+    # a board added now gets its own links; an action fresco has no poster
+    choose_language(page, "Français")
+    page.locator("#new-board-title").fill("Fresque du samedi")
+    page.get_by_role("button", name="Ajouter la fresque").click()
+    expect(page.locator("#boards-status")).to_contain_text("La fresque est ajoutée")
+    added = page.locator("#boards > li").last.get_attribute("data-board")
+    assert added is not None and added != ws.board
+    open_menu(page, added)
+    href = page.locator(f'li[data-board="{added}"] .poster-link').first.get_attribute("href")
+    assert href == f"/api/boards/{added}/poster.pdf?paper=a3"
+    assert page.request.get(f"{app.base_url}{href}").status == 200
+    plan = add_actions_board(app, ws, "Plan")
+    page.reload()
+    actions_row = page.locator(f'li[data-board="{plan}"]')
+    expect(actions_row).to_have_count(1)
+    expect(actions_row.locator(".poster-menu")).to_have_count(0)
+    assert devices.errors == []
 
 
-def test_screenshots_of_the_poster_menu(browser: Browser, app: ServerProcess) -> None:
+def test_screenshots_of_the_poster_menu(devices: Devices, app: ServerProcess) -> None:
     SHOTS.mkdir(exist_ok=True)
-    devices = Devices(browser, app)
-    try:
-        for name, device in SIZES.items():
-            page = devices.open(device)
-            ws = create_workshop(page, app)
-            for lang, label in (("fr", "Français"), ("ar", "العربية")):
-                page.goto(f"{app.base_url}/workshops/{ws.id}")
-                choose_language(page, label)
-                open_menu(page, ws.board)
-                menu = page.locator(f'li[data-board="{ws.board}"] .poster-menu')
-                menu.scroll_into_view_if_needed()
-                for link in menu.locator(".poster-link").all():  # every link whole on the screen
-                    box = link.bounding_box()
-                    width = page.viewport_size["width"] if page.viewport_size else 0
-                    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
-                page.screenshot(path=str(SHOTS / f"console-{name}-{lang}.png"))
-        assert devices.errors == []
-    finally:
-        devices.close()
+    for name, device in SIZES.items():
+        ws, page = devices.facilitator(device)
+        for lang, label in (("fr", "Français"), ("ar", "العربية")):
+            page.goto(console_url(app, ws))
+            choose_language(page, label)
+            open_menu(page, ws.board)
+            menu = page.locator(f'li[data-board="{ws.board}"] .poster-menu')
+            menu.scroll_into_view_if_needed()
+            for link in menu.locator(".poster-link").all():  # every link whole on the screen
+                box = link.bounding_box()
+                width = page.viewport_size["width"] if page.viewport_size else 0
+                assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+            page.screenshot(path=str(SHOTS / f"console-{name}-{lang}.png"))
+    assert devices.errors == []

@@ -10,22 +10,10 @@ import re
 from typing import Any
 
 import pytest
-from helpers import LAPTOP, PHONE, Devices
+from helpers import LAPTOP, LAPTOP_HD, PHONE, Devices, check_axe, context_for
 from playwright.sync_api import Browser, Page, expect
 from support.accounts import PASSWORD, make_account, make_study, sign_in
 from support.server import ServerProcess
-from test_accessibility import check_axe, context_for
-
-LAPTOP_HD: dict[str, Any] = {"viewport": {"width": 1366, "height": 768}}
-
-
-@pytest.fixture
-def devices(browser: Browser, app: ServerProcess) -> Any:
-    found = Devices(browser, app)
-    yield found
-    found.close()
-    assert not found.errors, found.errors
-
 
 # Signing in hashes the password (argon2id, ~0.2 s, two at once at most): on a machine busy with other
 # tests that alone can take seconds, so what follows a sign-in waits longer than the usual 10 s.

@@ -11,28 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from helpers import PHONE, Devices
-from playwright.sync_api import Browser, Page, expect
+from helpers import LAPTOP_HD, PHONE, Devices, check_axe
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
-from support.study_export_seed import Account, make_account, seed_study
-from test_accessibility import check_axe
-
-LAPTOP_HD: dict[str, Any] = {"viewport": {"width": 1366, "height": 768}}
-
-
-@pytest.fixture
-def devices(browser: Browser, app: ServerProcess) -> Any:
-    found = Devices(browser, app)
-    yield found
-    found.close()
-    assert not found.errors, found.errors
-
-
-def signed_in(devices: Devices, app: ServerProcess, account: Account, device: dict[str, Any]) -> Page:
-    page = devices.open(device)
-    page.context.add_cookies([{"name": "fresque_account", "value": account.token, "url": app.base_url}])
-    return page
+from support.study_export_seed import make_account, seed_study
 
 
 def no_sideways_scroll(page: Page, where: str) -> None:
@@ -49,7 +31,7 @@ def test_import_download_and_erase_a_study_through_the_pages(
     file = tmp_path / "fresque-study-diagnostic-jas.json"
     file.write_text(document.text)
 
-    laptop = signed_in(devices, app, owner, LAPTOP_HD)
+    laptop = devices.with_account(owner.token, LAPTOP_HD)
     laptop.goto(f"{app.base_url}/studies?lang=fr")
     form = laptop.locator("#study-import-form")
     form.locator("button[type=submit]").click()  # no file yet
@@ -95,7 +77,7 @@ def test_import_download_and_erase_a_study_through_the_pages(
     check_axe(axe, laptop, "studies, fr")
 
     # Arabic, on a phone: right to left, nothing sticking out, axe-core clean
-    phone = signed_in(devices, app, owner, PHONE)
+    phone = devices.with_account(owner.token, PHONE)
     phone.goto(f"{app.base_url}/studies/{seeded.id}?lang=ar")
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
     expect(phone.locator("#study-export")).to_have_text("تنزيل الدراسة كاملة (JSON)")

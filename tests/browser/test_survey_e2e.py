@@ -6,18 +6,17 @@ French and Arabic."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS
-from helpers import PHONE, WAIT_MS, Devices
-from playwright.sync_api import Browser, Page, Playwright, expect
+from helpers import LAPTOP_HD, PHONE, WAIT_MS, Devices, check_axe
+from playwright.sync_api import Playwright, expect
 from support.server import ServerProcess
 from support.survey_team import Member, create_study, make_member
+from survey_steps import answer_one, responses, waiting
 
-BLOCKING = {"critical", "serious"}
 TASKS = ("online_procedure", "email", "documents", "appointment", "video_call")
 
 
@@ -27,75 +26,12 @@ def team(app: ServerProcess) -> tuple[Member, dict[str, Any]]:
     return owner, create_study(app, owner)
 
 
-@pytest.fixture
-def devices(browser: Browser, app: ServerProcess) -> Iterator[Devices]:
-    found = Devices(browser, app)
-    yield found
-    found.close()
-    assert not found.errors, found.errors
-
-
-def signed_in(devices: Devices, member: Member, device: dict[str, Any]) -> Page:
-    page = devices.open(device)
-    page.context.add_cookies(
-        [{"name": "fresque_account", "value": member.token, "url": devices.app.base_url}]
-    )
-    return page
-
-
-def responses(app: ServerProcess, member: Member, study: dict[str, Any]) -> list[dict[str, Any]]:
-    got = httpx.get(
-        f"{app.base_url}/api/studies/{study['study']['id']}/surveys/responses",
-        headers=member.headers(),
-        timeout=30,
-    )
-    assert got.status_code == 200, got.text
-    rows: list[dict[str, Any]] = got.json()["responses"]
-    return rows
-
-
-def answer_one(page: Page, language: str, picks: dict[str, str | list[str]]) -> None:
-    """One resident, from « Nouvelle personne » to « Merci » (unpicked questions skipped), by touch."""
-    card = page.locator("#survey-card")
-    expect(card).to_have_attribute("data-screen", "start")
-    page.locator("#survey-card .survey-lang", has_text=language).tap()
-    page.locator(".survey-start").tap()
-    expect(card).to_have_attribute("data-screen", "consent")
-    page.locator(".survey-consent-yes").tap()
-    seen = 0
-    while card.get_attribute("data-screen") == "question":
-        question = card.get_attribute("data-question") or ""
-        pick = picks.get(question)
-        if isinstance(pick, str):  # one answer: the tap goes on by itself
-            page.locator(f'#survey-card [data-answer="{pick}"]').tap()
-        else:
-            for answer in pick or []:
-                page.locator(f'#survey-card [data-answer="{answer}"]').tap()
-                expect(page.locator(f'#survey-card [data-answer="{answer}"]')).to_have_attribute(
-                    "aria-pressed", "true"
-                )
-            page.locator(".survey-next").tap()
-        page.wait_for_function(
-            "(q) => { const c = document.getElementById('survey-card');"
-            " return c.dataset.screen !== 'question' || c.dataset.question !== q; }",
-            arg=question,
-        )
-        seen += 1
-    assert seen == 12  # every question of the default questionnaire was shown once
-    expect(card).to_have_attribute("data-screen", "done")
-    page.locator(".survey-next-person").tap()
-
-
-def waiting(page: Page) -> str:
-    return page.locator("#survey-status").get_attribute("data-waiting") or ""
-
-
 def test_three_residents_answered_offline_reach_the_server_once_after_a_reload(
     devices: Devices, app: ServerProcess, team: tuple[Member, dict[str, Any]]
 ) -> None:
     owner, study = team
     n = [x["id"] for x in study["neighbourhoods"]]
-    page = signed_in(devices, owner, PHONE)
+    page = devices.with_account(owner.token, PHONE)
     page.goto(f"{app.base_url}/studies/{study['study']['id']}/survey")
     # the service worker has kept the page and what it needs
     expect(page.locator("body")).to_have_attribute("data-offline-ready", "true")
@@ -159,7 +95,7 @@ def test_the_respondent_s_language_turns_the_card_right_to_left_and_is_said_in_i
     devices: Devices, app: ServerProcess, team: tuple[Member, dict[str, Any]]
 ) -> None:
     owner, study = team
-    page = signed_in(devices, owner, PHONE)
+    page = devices.with_account(owner.token, PHONE)
     page.goto(f"{app.base_url}/studies/{study['study']['id']}/survey")
     page.locator("#survey-card .survey-lang", has_text="العربية").tap()
     page.locator(".survey-start").tap()
@@ -216,7 +152,7 @@ def test_paper_forms_are_typed_with_the_keyboard_only(
     devices: Devices, app: ServerProcess, team: tuple[Member, dict[str, Any]]
 ) -> None:
     owner, study = team
-    page = signed_in(devices, owner, {"viewport": {"width": 1366, "height": 768}})
+    page = devices.with_account(owner.token, LAPTOP_HD)
     page.goto(f"{app.base_url}/studies/{study['study']['id']}/survey/entry")
     expect(page.locator("#entry-consent")).to_be_focused()
     keys = page.keyboard
@@ -266,7 +202,7 @@ def test_the_editor_saves_a_new_version_then_locks_after_a_response(
 ) -> None:
     owner, study = team
     sid = study["study"]["id"]
-    page = signed_in(devices, owner, {"viewport": {"width": 1366, "height": 768}})
+    page = devices.with_account(owner.token, LAPTOP_HD)
     page.goto(f"{app.base_url}/studies/{sid}/survey/edit")
     first = page.locator(".edit-question").first
     first.locator("[data-action=down]").last.click()  # the question's own « Descendre » (after its answers')
@@ -296,24 +232,13 @@ def test_the_editor_saves_a_new_version_then_locks_after_a_response(
     expect(page.locator("#edit-add-question")).to_be_disabled()
 
 
-def check_axe(axe: Any, page: Page, where: str) -> None:
-    results = axe.run(page)
-    blocking = [
-        f"[{where}] {v['impact']}: {v['id']} ({v['help']}): "
-        + "; ".join(f"{n['target']} {n['html'][:100]}" for n in v["nodes"][:5])
-        for v in results.response["violations"]
-        if v["impact"] in BLOCKING
-    ]
-    assert not blocking, "axe-core found serious problems:\n" + "\n".join(blocking)
-
-
 @pytest.mark.parametrize("lang", ["fr", "ar"])
 def test_the_survey_pages_pass_axe(
     devices: Devices, app: ServerProcess, team: tuple[Member, dict[str, Any]], axe: Any, lang: str
 ) -> None:
     owner, study = team
     sid = study["study"]["id"]
-    page = signed_in(devices, owner, PHONE)
+    page = devices.with_account(owner.token, PHONE)
     page.goto(f"{app.base_url}/studies/{sid}/survey?lang={lang}")
     check_axe(axe, page, f"survey start {lang}")
     page.locator(".survey-start").tap()
@@ -351,7 +276,7 @@ def test_a_question_is_read_aloud_in_the_respondent_s_language(
 ) -> None:
     """The device's voices are stood in for (headless Chromium has none): what is said, in which language."""
     owner, study = team
-    page = signed_in(devices, owner, PHONE)
+    page = devices.with_account(owner.token, PHONE)
     page.add_init_script(FAKE_VOICES)
     page.goto(f"{app.base_url}/studies/{study['study']['id']}/survey")
     page.locator("#survey-card .survey-lang", has_text="العربية").tap()
@@ -379,7 +304,7 @@ def test_a_reload_mid_interview_comes_back_to_the_same_question(
 ) -> None:
     owner, study = team
     n = [x["id"] for x in study["neighbourhoods"]]
-    page = signed_in(devices, owner, PHONE)
+    page = devices.with_account(owner.token, PHONE)
     page.goto(f"{app.base_url}/studies/{study['study']['id']}/survey")
     page.locator("#survey-card .survey-lang", has_text="العربية").tap()
     page.locator(".survey-start").tap()

@@ -9,17 +9,16 @@ again (not after a reload, not when the network comes back again), and they may 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from helpers import PHONE, WAIT_MS, Devices
-from playwright.sync_api import Browser, Page, Request, expect
+from helpers import PHONE, WAIT_MS, Devices, check_axe
+from playwright.sync_api import Page, Request, expect
 from support.server import ServerProcess
 from support.survey_team import Member, create_study, make_member
-from test_survey_e2e import answer_one, check_axe, responses, signed_in, waiting
+from survey_steps import answer_one, responses, waiting
 
 SHOTS = Path("/tmp/shots-fiche-survey")
 
@@ -28,14 +27,6 @@ SHOTS = Path("/tmp/shots-fiche-survey")
 def team(app: ServerProcess) -> tuple[Member, dict[str, Any]]:
     owner = make_member(app, "enqueteuse")
     return owner, create_study(app, owner)
-
-
-@pytest.fixture
-def devices(browser: Browser, app: ServerProcess) -> Iterator[Devices]:
-    found = Devices(browser, app)
-    yield found
-    found.close()
-    assert not found.errors, found.errors
 
 
 def refused_count(page: Page) -> str:
@@ -56,7 +47,7 @@ def test_a_refused_response_is_shown_kept_out_of_the_sending_and_may_be_deleted(
     study_id = study["study"]["id"]
     places = study["neighbourhoods"]
     n = [x["id"] for x in places]
-    page = signed_in(devices, owner, PHONE)
+    page = devices.with_account(owner.token, PHONE)
     sent: list[str] = []  # the client id of every response the phone posts
 
     def on_request(request: Request) -> None:

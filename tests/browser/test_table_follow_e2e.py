@@ -14,70 +14,28 @@ socket of its own (helpers.seed).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from helpers import (
-    LAPTOP,
     PHONE,
     TABLET,
+    WALL,
     Devices,
     Fingers,
     Workshop,
     add_person,
     cell_centre,
-    create_workshop,
     export,
     item_centre,
-    open_board,
     seed,
     settled,
+    wait_centred_on,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(150)
-
-WALL_TOUCH: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
-
-
-@pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
-
-
-@pytest.fixture
-def workshop(app: ServerProcess, devices: Devices) -> tuple[Workshop, Page]:
-    page = devices.open(LAPTOP)
-    ws = create_workshop(page, app)
-    open_board(page, app, ws.board)
-    return ws, page
-
-
-def facilitate(app: ServerProcess, ws: Workshop, ops: list[dict[str, Any]], op_id: str) -> None:
-    """The facilitator's ops from a socket of their own (helpers.seed always says op_id seed:1)."""
-    from websockets.sync.client import connect
-
-    with connect(
-        app.ws_url(ws.board),
-        origin=app.origin,
-        additional_headers={"Authorization": f"Bearer {ws.token}"},
-        compression=None,
-        open_timeout=10,
-    ) as sock:
-        sock.send(json.dumps({"type": "hello", "protocol": 1, "client": "facil-test"}))
-        while json.loads(sock.recv(timeout=10))["type"] != "welcome":
-            pass
-        sock.send(json.dumps({"type": "ops", "op_id": op_id, "ops": ops}))
-        while True:
-            msg = json.loads(sock.recv(timeout=10))
-            assert msg["type"] != "reject", msg
-            if msg["type"] == "ack":
-                return
 
 
 def named(alias: str, rest: str) -> str:
@@ -128,7 +86,7 @@ def test_two_residents_at_one_touch_table_place_and_vote_each_as_themselves(
             }
         ],
     )
-    table = devices.resident(ws, WALL_TOUCH, "Table 1", "orange")
+    table = devices.resident(ws, WALL, "Table 1", "orange")
     fingers = Fingers(table)
     sent: list[dict[str, Any]] = []
     table.on("websocket", lambda ws_: ws_.on("framesent", lambda payload: sent.append(json.loads(payload))))
@@ -216,7 +174,7 @@ def test_the_first_tap_asks_who_you_are(
     app: ServerProcess, devices: Devices, workshop: tuple[Workshop, Page]
 ) -> None:
     ws, _ = workshop
-    table = devices.resident(ws, WALL_TOUCH, "Table 2", "purple")
+    table = devices.resident(ws, WALL, "Table 2", "purple")
     table.locator("#table-mode").tap()
     amina = add_person(table, "Amina", "green")
     table.locator(".table-done").tap()  # « J'ai fini »: nobody active now
@@ -236,14 +194,14 @@ def test_a_remote_phone_follows_the_facilitator_and_the_table_does_not(
 ) -> None:
     ws, facilitator = workshop
     phone = devices.resident(ws, PHONE, "Nadia", "pink")
-    table = devices.resident(ws, WALL_TOUCH, "Table 1", "orange")
+    table = devices.resident(ws, WALL, "Table 1", "orange")
     table.locator("#table-mode").tap()
     add_person(table, "Amina", "green")
     table_before = world_rect(table)
     phone_before = world_rect(phone)
 
     # "follow me" on (the facilitator's own socket, as the facilitator bar does)
-    facilitate(app, ws, [{"op": "board.update", "follow": True}], "facil-test:1")
+    seed(app, ws.board, ws.token, [{"op": "board.update", "follow": True}], "facil-test:1")
     leader = json.dumps(me(facilitator))
     facilitator.wait_for_function(f"() => window.fresque.store.view().settings.follow === {leader}")
     chip = phone.locator(".follow-chip")
@@ -254,15 +212,7 @@ def test_a_remote_phone_follows_the_facilitator_and_the_table_does_not(
     facilitator.locator("#zoom-in").click()
     facilitator.locator("#zoom-in").click()
     lead = world_rect(facilitator)
-    phone.wait_for_function(
-        """([cx, cy]) => {
-            const r = document.getElementById('viewport').getBoundingClientRect();
-            const v = window.fresque.view;
-            const x = (r.width / 2 - v.x) / v.scale, y = (r.height / 2 - v.y) / v.scale;
-            return Math.abs(x - cx) < 2 && Math.abs(y - cy) < 2;
-        }""",
-        arg=list(centre(lead)),
-    )
+    wait_centred_on(phone, centre(lead))
     followed = world_rect(phone)
     assert followed != phone_before
     # the phone shows all of the facilitator's rectangle (unless that would take a zoom below the minimum)
@@ -288,19 +238,11 @@ def test_a_remote_phone_follows_the_facilitator_and_the_table_does_not(
     # and follows again
     chip.get_by_role("button", name="Suivre").tap()
     lead = world_rect(facilitator)
-    phone.wait_for_function(
-        """([cx, cy]) => {
-            const r = document.getElementById('viewport').getBoundingClientRect();
-            const v = window.fresque.view;
-            const x = (r.width / 2 - v.x) / v.scale, y = (r.height / 2 - v.y) / v.scale;
-            return Math.abs(x - cx) < 2 && Math.abs(y - cy) < 2;
-        }""",
-        arg=list(centre(lead)),
-    )
+    wait_centred_on(phone, centre(lead))
     assert world_rect(table) == table_before
 
     # "follow me" off: the chip goes
-    facilitate(app, ws, [{"op": "board.update", "follow": False}], "facil-test:2")
+    seed(app, ws.board, ws.token, [{"op": "board.update", "follow": False}], "facil-test:2")
     expect(chip).to_be_hidden()
 
 

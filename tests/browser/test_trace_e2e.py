@@ -7,28 +7,24 @@ for a few seconds. Screenshots (tablet, phone) go to $FRESQUE_SCREENSHOTS_DIR (d
 
 from __future__ import annotations
 
-import json
-import os
 import re
-from pathlib import Path
-from typing import Any
 
-import httpx
 from helpers import (
     PHONE,
     TABLET,
     Devices,
-    activity,
-    create_workshop,
+    add_actions_board,
+    chain_to_a_solution,
     item_selector,
+    lone_solution,
+    new_action,
     open_board,
     seed,
+    seeded,
+    shoot,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
-
-REPO = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("FRESQUE_SCREENSHOTS_DIR", REPO / "test-results" / "screenshots"))
 
 ANSWERED = "sol-000001"
 ALONE = "sol-000002"
@@ -36,46 +32,6 @@ ALONE = "sol-000002"
 
 def has_class(name: str) -> re.Pattern[str]:
     return re.compile(rf"(^|\s){name}(\s|$)")
-
-
-def shoot(page: Page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-
-
-def seed_actions(app: ServerProcess, board: str, token: str, ops: list[dict[str, Any]]) -> bool:
-    """Like `helpers.seed`, on an actions board (no exploration replica); False when refused."""
-    from websockets.sync.client import connect
-
-    with connect(
-        app.ws_url(board),
-        origin=app.origin,
-        additional_headers={"Authorization": f"Bearer {token}"},
-        compression=None,
-        open_timeout=10,
-    ) as ws:
-        ws.send(json.dumps({"type": "hello", "protocol": 1, "client": "seed"}))
-        while json.loads(ws.recv(timeout=10))["type"] != "welcome":
-            pass
-        ws.send(json.dumps({"type": "ops", "op_id": "seed:1", "ops": ops}))
-        while True:
-            msg = json.loads(ws.recv(timeout=10))
-            if msg["type"] in ("reject", "error"):
-                return False
-            if msg["type"] == "ack":
-                return True
-
-
-def action(action_id: str, title: str, start: str, end: str, links: list[dict[str, str]]) -> dict[str, Any]:
-    return {
-        "op": "action.create",
-        "id": action_id,
-        "lane": "create",
-        "start": start,
-        "end": end,
-        "fiche": {"title": title},
-        "links": links,
-    }
 
 
 def centre_offset(page: Page, selector: str) -> tuple[float, float]:
@@ -94,132 +50,88 @@ def centre_offset(page: Page, selector: str) -> tuple[float, float]:
 
 
 def test_answered_solutions_show_their_actions_and_item_links_centre_a_card(
-    browser: Browser, app: ServerProcess
+    devices: Devices, app: ServerProcess
 ) -> None:
-    devices = Devices(browser, app)
-    try:
-        tablet = devices.open(TABLET)
-        ws = create_workshop(tablet, app)
-        seed(
-            app,
-            ws.board,
-            ws.token,
-            [
-                activity("act-000001", "go-to-work", "mon", "morning", 300, 260),
-                {
-                    "op": "item.create",
-                    "id": "dif-000001",
-                    "kind": "difficulty",
-                    "x": 300,
-                    "y": 1250,
-                    "ref": "equipment",
-                    "severity": "difficile",
-                },
-                {
-                    "op": "item.create",
-                    "id": ANSWERED,
-                    "kind": "solution",
-                    "x": 620,
-                    "y": 1250,
-                    "text": "Des permanences pour les démarches en ligne",
-                },
-                {
-                    "op": "item.create",
-                    "id": ALONE,
-                    "kind": "solution",
-                    "x": 2300,
-                    "y": 1500,
-                    "text": "Un bus le soir",
-                },
-                {"op": "thread.create", "id": "thr-000001", "source": "act-000001", "target": "dif-000001"},
-                {"op": "thread.create", "id": "thr-000002", "source": "dif-000001", "target": ANSWERED},
-            ],
-        )
-        made = httpx.post(
-            f"{app.base_url}/api/workshops/{ws.id}/boards",
-            json={"kind": "actions", "title": "Plan d'actions"},
-            headers={"Authorization": f"Bearer {ws.token}"},
-            timeout=10,
-        )
-        assert made.status_code == 201, made.text
-        actions = made.json()["id"]
-        link = [{"board": ws.board, "item": ANSWERED}]
-        assert seed_actions(
-            app,
-            actions,
-            ws.token,
-            [
-                action("act-000101", "Permanences d'aide aux démarches", "2027-01", "2027-12", link),
-                action("act-000102", "Former des aidants numériques", "2026-04", "2026-09", link),
-            ],
-        )
+    ws, tablet = devices.facilitator(TABLET)
+    text = "Des permanences pour les démarches en ligne"
+    chain = chain_to_a_solution("act-000001", "dif-000001", ANSWERED, text, ("thr-000001", "thr-000002"))
+    seed(app, ws.board, ws.token, [*chain, lone_solution(ALONE)])
+    actions = add_actions_board(app, ws)
+    link = [{"board": ws.board, "item": ANSWERED}]
+    assert seeded(
+        app,
+        actions,
+        ws.token,
+        [
+            new_action("act-000101", "Permanences d'aide aux démarches", "2027-01", "2027-12", link),
+            new_action("act-000102", "Former des aidants numériques", "2026-04", "2026-09", link),
+        ],
+    )
 
-        # The tablet: the badge on the answered card only; a tap on it lists the two actions.
-        open_board(tablet, app, ws.board)
-        badge = tablet.locator(f"{item_selector(ANSWERED)} .answers-badge")
-        expect(badge).to_have_text("→ 2 actions")
-        expect(tablet.locator(f"{item_selector(ALONE)} .answers-badge")).to_have_count(0)
-        label = tablet.locator(item_selector(ANSWERED)).get_attribute("aria-label") or ""
-        assert "2 actions y répondent" in label
-        tablet.locator(item_selector(ANSWERED)).scroll_into_view_if_needed()
-        shoot(tablet, "trace-badge-tablet")
-        box = badge.bounding_box()
-        assert box is not None
-        tablet.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        sheet = tablet.locator("#sheet")
-        expect(sheet).to_be_visible()
-        expect(sheet.locator(".sheet-title")).to_have_text("Les actions qui répondent à cette idée")
-        links = sheet.locator("a.answer-link")
-        expect(links).to_have_count(2)
-        # the earlier action first; each goes to its card on the actions board
-        expect(links.nth(0)).to_contain_text("Former des aidants numériques")
-        expect(links.nth(0)).to_contain_text("2026")
-        assert links.nth(0).get_attribute("href") == f"/boards/{actions}?action=act-000102"
-        assert links.nth(1).get_attribute("href") == f"/boards/{actions}?action=act-000101"
-        assert tablet.evaluate("() => window.fresque.ui.selected") is None  # it lists, selects nothing
-        shoot(tablet, "trace-list-tablet")
-        sheet.locator(".sheet-close").click()
-        expect(sheet).to_be_hidden()
+    # The tablet: the badge on the answered card only; a tap on it lists the two actions.
+    open_board(tablet, app, ws.board)
+    badge = tablet.locator(f"{item_selector(ANSWERED)} .answers-badge")
+    expect(badge).to_have_text("→ 2 actions")
+    expect(tablet.locator(f"{item_selector(ALONE)} .answers-badge")).to_have_count(0)
+    label = tablet.locator(item_selector(ANSWERED)).get_attribute("aria-label") or ""
+    assert "2 actions y répondent" in label
+    tablet.locator(item_selector(ANSWERED)).scroll_into_view_if_needed()
+    shoot(tablet, "trace-badge-tablet")
+    box = badge.bounding_box()
+    assert box is not None
+    tablet.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    sheet = tablet.locator("#sheet")
+    expect(sheet).to_be_visible()
+    expect(sheet.locator(".sheet-title")).to_have_text("Les actions qui répondent à cette idée")
+    links = sheet.locator("a.answer-link")
+    expect(links).to_have_count(2)
+    # the earlier action first; each goes to its card on the actions board
+    expect(links.nth(0)).to_contain_text("Former des aidants numériques")
+    expect(links.nth(0)).to_contain_text("2026")
+    assert links.nth(0).get_attribute("href") == f"/boards/{actions}?action=act-000102"
+    assert links.nth(1).get_attribute("href") == f"/boards/{actions}?action=act-000101"
+    assert tablet.evaluate("() => window.fresque.ui.selected") is None  # it lists, selects nothing
+    shoot(tablet, "trace-list-tablet")
+    sheet.locator(".sheet-close").click()
+    expect(sheet).to_be_hidden()
 
-        # In Arabic: the badge and the list say it in Arabic.
-        tablet.get_by_role("button", name="العربية").click()
-        expect(badge).to_have_text("← 2 إجراءات")
-        box = badge.bounding_box()
-        assert box is not None
-        tablet.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        expect(sheet.locator(".sheet-title")).to_have_text("الإجراءات التي تستجيب لهذه الفكرة")
-        expect(links).to_have_count(2)
-        shoot(tablet, "trace-list-tablet-ar")
-        sheet.locator(".sheet-close").click()
+    # In Arabic: the badge and the list say it in Arabic.
+    tablet.get_by_role("button", name="العربية").click()
+    expect(badge).to_have_text("← 2 إجراءات")
+    box = badge.bounding_box()
+    assert box is not None
+    tablet.touchscreen.tap(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    expect(sheet.locator(".sheet-title")).to_have_text("الإجراءات التي تستجيب لهذه الفكرة")
+    expect(links).to_have_count(2)
+    shoot(tablet, "trace-list-tablet-ar")
+    sheet.locator(".sheet-close").click()
 
-        # A phone opening the fiche's « Voir sur la fresque »: the card far off the week is centred and lit.
-        phone = devices.resident(ws, PHONE, "Amina", "green")
-        phone.goto(f"{app.base_url}/boards/{ws.board}?item={ALONE}")
-        card = phone.locator(item_selector(ALONE))
-        expect(card).to_have_class(has_class("flash"))
-        dx, dy = centre_offset(phone, item_selector(ALONE))
-        assert abs(dx) < 4 and abs(dy) < 4, (dx, dy)
-        shoot(phone, "trace-item-link-phone")
-        expect(card).not_to_have_class(has_class("flash"), timeout=8000)  # a few seconds, then it goes out
+    # A phone opening the fiche's « Voir sur la fresque »: the card far off the week is centred and lit.
+    phone = devices.resident(ws, PHONE, "Amina", "green")
+    phone.goto(f"{app.base_url}/boards/{ws.board}?item={ALONE}")
+    card = phone.locator(item_selector(ALONE))
+    expect(card).to_have_class(has_class("flash"))
+    dx, dy = centre_offset(phone, item_selector(ALONE))
+    assert abs(dx) < 4 and abs(dy) < 4, (dx, dy)
+    shoot(phone, "trace-item-link-phone")
+    expect(card).not_to_have_class(has_class("flash"), timeout=8000)  # a few seconds, then it goes out
 
-        # A link to a card that is gone says so rather than leaving the resident to look for it.
-        phone.goto(f"{app.base_url}/boards/{ws.board}?item=sol-999999")
-        expect(phone.locator("#toasts")).to_contain_text("Cette carte n'est plus sur la fresque")
+    # A link to a card that is gone says so rather than leaving the resident to look for it.
+    phone.goto(f"{app.base_url}/boards/{ws.board}?item=sol-999999")
+    expect(phone.locator("#toasts")).to_contain_text("Cette carte n'est plus sur la fresque")
 
-        # On the phone, the card's bar offers the same list.
-        phone.goto(f"{app.base_url}/boards/{ws.board}?item={ANSWERED}")
-        answered = phone.locator(item_selector(ANSWERED))
-        expect(answered).to_have_class(has_class("flash"))
-        expect(answered.locator(".answers-badge")).to_have_text("→ 2 actions")
-        shoot(phone, "trace-badge-phone")
-        text = answered.locator(".text").bounding_box()
-        assert text is not None
-        phone.touchscreen.tap(text["x"] + text["width"] / 2, text["y"] + text["height"] / 2)
-        menu = phone.locator("#actionbar").get_by_role("button", name="Actions qui y répondent")
-        expect(menu).to_be_visible()
-        menu.click()
-        expect(phone.locator("#sheet a.answer-link")).to_have_count(2)
-        shoot(phone, "trace-list-phone")
-        assert devices.errors == []
-    finally:
-        devices.close()
+    # On the phone, the card's bar offers the same list.
+    phone.goto(f"{app.base_url}/boards/{ws.board}?item={ANSWERED}")
+    answered = phone.locator(item_selector(ANSWERED))
+    expect(answered).to_have_class(has_class("flash"))
+    expect(answered.locator(".answers-badge")).to_have_text("→ 2 actions")
+    shoot(phone, "trace-badge-phone")
+    text = answered.locator(".text").bounding_box()
+    assert text is not None
+    phone.touchscreen.tap(text["x"] + text["width"] / 2, text["y"] + text["height"] / 2)
+    menu = phone.locator("#actionbar").get_by_role("button", name="Actions qui y répondent")
+    expect(menu).to_be_visible()
+    menu.click()
+    expect(phone.locator("#sheet a.answer-link")).to_have_count(2)
+    shoot(phone, "trace-list-phone")
+    assert devices.errors == []

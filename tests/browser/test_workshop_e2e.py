@@ -21,35 +21,33 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from helpers import (
+    LAPTOP_HD,
     PHONE,
+    WALL,
     Devices,
     Fingers,
     Workshop,
     add_person,
     bar_control,
     cell_centre,
-    create_workshop,
     export,
     item_centre,
-    open_board,
     seed,
     session_token,
     settled,
+    wait_centred_on,
     wait_connected,
 )
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(240)
 
-LAPTOP_HD: dict[str, Any] = {"viewport": {"width": 1366, "height": 768}}
-TABLE: dict[str, Any] = {"viewport": {"width": 1920, "height": 1080}, "has_touch": True}
 
 IDEAS = [
     {
@@ -82,14 +80,6 @@ class Room:
     amina: str  # the table's members
     karim: str
     nadia: str  # the phone's resident
-
-
-@pytest.fixture
-def devices(app: ServerProcess, browser: Browser) -> Iterator[Devices]:
-    devices = Devices(browser, app)
-    yield devices
-    devices.close()
-    assert not devices.errors, f"a page threw: {devices.errors}"
 
 
 # -- small things every step uses ---------------------------------------------------------------------------
@@ -166,18 +156,6 @@ def view_of(page: Page) -> dict[str, float]:
     return view
 
 
-def wait_centred_on(page: Page, centre: tuple[float, float]) -> None:
-    page.wait_for_function(
-        """([cx, cy]) => {
-            const r = document.getElementById('viewport').getBoundingClientRect();
-            const v = window.fresque.view;
-            const x = (r.width / 2 - v.x) / v.scale, y = (r.height / 2 - v.y) / v.scale;
-            return Math.abs(x - cx) < 2 && Math.abs(y - cy) < 2;
-        }""",
-        arg=list(centre),
-    )
-
-
 def mouse_pan(page: Page, dx: float, dy: float) -> None:
     """Drag the board by the mouse from a point of empty board (no card, no button under it)."""
     box = page.locator("#viewport").bounding_box()
@@ -209,9 +187,7 @@ def mouse_pan(page: Page, dx: float, dy: float) -> None:
 
 
 def set_up_the_room(app: ServerProcess, devices: Devices) -> Room:
-    facilitator = devices.open(LAPTOP_HD)
-    ws = create_workshop(facilitator, app)
-    open_board(facilitator, app, ws.board)
+    ws, facilitator = devices.facilitator_at_the_board(LAPTOP_HD)
     expect(facilitator.locator("#facilitator-bar .fac-select")).to_be_visible()
     seed(app, ws.board, ws.token, IDEAS)
 
@@ -220,7 +196,7 @@ def set_up_the_room(app: ServerProcess, devices: Devices) -> Room:
     console.goto(f"{app.base_url}/workshops/{ws.id}")
 
     phone = devices.resident(ws, PHONE, "Nadia", "pink")
-    table = devices.resident(ws, TABLE, "Table 1", "orange")
+    table = devices.resident(ws, WALL, "Table 1", "orange")
     toggle = table.locator("#table-mode")
     toggle.tap()
     expect(toggle).to_have_attribute("aria-pressed", "true")

@@ -9,17 +9,15 @@ neighbourhood has 3 responses and no workshop). One `random.Random` draws everyt
 from __future__ import annotations
 
 import asyncio
-import json
 import random
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
-from websockets.sync.client import connect
-from websockets.typing import Origin
 
 from .accounts import Member, make_study, new_member
+from .ops import push
 from .server import ServerProcess
 from .study_seed import add_responses
 
@@ -107,25 +105,6 @@ def _ops(rng: random.Random, n: int, tag: str) -> list[dict[str, Any]]:
     return ops
 
 
-def _push(server: ServerProcess, board: str, token: str, ops: list[dict[str, Any]], op_id: str) -> None:
-    with connect(
-        server.ws_url(board),
-        origin=Origin(server.origin),
-        additional_headers={"Authorization": f"Bearer {token}"},
-        compression=None,
-        open_timeout=10,
-    ) as ws:
-        ws.send(json.dumps({"type": "hello", "protocol": 1, "client": "seed"}))
-        while json.loads(ws.recv(timeout=10))["type"] != "welcome":
-            pass
-        ws.send(json.dumps({"type": "ops", "op_id": op_id, "ops": ops}))
-        while True:
-            msg = json.loads(ws.recv(timeout=10))
-            assert msg["type"] != "reject", msg
-            if msg["type"] == "ack":
-                return
-
-
 def _workshop(study: DiagnosticStudy, rng: random.Random, hood: str, index: int, residents: int) -> None:
     made = study.member.send(
         "POST",
@@ -151,11 +130,11 @@ def _workshop(study: DiagnosticStudy, rng: random.Random, hood: str, index: int,
         )
         assert joined.status_code == 201, joined.text
         tokens.append(joined.json()["token"])
-        _push(study.server, board, tokens[-1], _ops(rng, n, f"w{index}"), f"seed:{n}")
+        push(study.server, board, tokens[-1], _ops(rng, n, f"w{index}"), op_id=f"seed:{n}")
     # every resident votes: most dots on the first ideas, so the ranking is clear
     for n, token in enumerate(tokens):
         votes = [{"op": "vote.add", "item": f"sol-w{index}-{(n + k) % 2}"} for k in range(3)]
-        _push(study.server, board, token, votes, f"vote:{n}")
+        push(study.server, board, token, votes, op_id=f"vote:{n}")
 
 
 def _answers(rng: random.Random, hood: str) -> dict[str, Any]:
