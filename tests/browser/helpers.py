@@ -586,6 +586,11 @@ def activity(id: str, ref: str, day: str, slot: str, x: float, y: float) -> dict
     return {"op": "item.create", "id": id, "kind": "activity", "x": x, "y": y, "ref": ref, "cell": cell}
 
 
+def idea(id: str, x: float = 170, y: float = 900) -> dict[str, Any]:
+    """A resident's idea to vote on: a digital help desk (from the catalogue), below the week."""
+    return {"op": "item.create", "id": id, "kind": "solution", "x": x, "y": y, "ref": "digital-help-desk"}
+
+
 def chain_to_a_solution(
     activity_id: str, difficulty: str, solution: str, text: str, threads: tuple[str, str]
 ) -> list[dict[str, Any]]:

@@ -33,6 +33,7 @@ from helpers import (
     bar_control,
     cell_centre,
     export,
+    idea,
     item_centre,
     items,
     seed,
@@ -44,10 +45,6 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from support.server import ServerProcess
 
 pytestmark = pytest.mark.timeout(150)
-
-
-def idea(id: str, x: float = 170, y: float = 900) -> dict[str, Any]:
-    return {"op": "item.create", "id": id, "kind": "solution", "x": x, "y": y, "ref": "digital-help-desk"}
 
 
 def in_language(page: Page, lang: str) -> None:

@@ -30,6 +30,7 @@ from helpers import (
     choose_language,
     export,
     export_items,
+    idea,
     item_centre,
     item_in_cell_on_screen,
     item_selector,
@@ -329,15 +330,7 @@ def test_three_dots_then_no_more_and_one_taken_back(
     app: ServerProcess, devices: Devices, workshop: tuple[Workshop, Page]
 ) -> None:
     ws, facilitator = workshop
-    idea = {
-        "op": "item.create",
-        "id": "sol-desk",
-        "kind": "solution",
-        "x": 170,
-        "y": 900,
-        "ref": "digital-help-desk",
-    }
-    seed(app, ws.board, ws.token, [idea])
+    seed(app, ws.board, ws.token, [idea("sol-desk")])
     tablet = devices.resident(ws, TABLET, "Karim", "blue")
     fingers = Fingers(tablet)
     mine = tablet.locator('.item[data-id="sol-desk"] .dots .total')

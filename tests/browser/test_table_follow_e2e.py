@@ -27,6 +27,7 @@ from helpers import (
     add_person,
     cell_centre,
     export,
+    idea,
     item_centre,
     seed,
     settled,
@@ -75,16 +76,7 @@ def test_two_residents_at_one_touch_table_place_and_vote_each_as_themselves(
         app,
         ws.board,
         ws.token,
-        [
-            {
-                "op": "item.create",
-                "id": "sol-desk",
-                "kind": "solution",
-                "x": 170,
-                "y": 900,
-                "ref": "digital-help-desk",
-            }
-        ],
+        [idea("sol-desk")],
     )
     table = devices.resident(ws, WALL, "Table 1", "orange")
     fingers = Fingers(table)

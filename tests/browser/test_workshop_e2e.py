@@ -36,6 +36,7 @@ from helpers import (
     bar_control,
     cell_centre,
     export,
+    idea,
     item_centre,
     seed,
     session_token,
@@ -50,14 +51,7 @@ pytestmark = pytest.mark.timeout(240)
 
 
 IDEAS = [
-    {
-        "op": "item.create",
-        "id": "sol-desk",
-        "kind": "solution",
-        "x": 170,
-        "y": 900,
-        "ref": "digital-help-desk",
-    },
+    idea("sol-desk"),
     {
         "op": "item.create",
         "id": "sol-peers",
