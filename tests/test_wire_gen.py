@@ -5,6 +5,7 @@ fails here. The codes also need words in every language, and the browser may onl
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -211,3 +212,39 @@ def test_the_codes_the_browser_throws_are_the_servers() -> None:
         for prefix in re.findall(r"RuleError\(`([a-z_]+_)\$\{", path.read_text()):  # `invalid_${list}`
             assert any(code.startswith(prefix) for code in known), f"{path.name}: {prefix}…"
     assert thrown and {code: files for code, files in thrown.items() if code not in known} == {}
+
+
+VOCABULARIES = {
+    "core/board.py": {
+        "ITEM_KINDS": "ItemKind",
+        "SEVERITIES": "Severity",
+        "DAYS": "Day",
+        "SLOTS": "Slot",
+        "PHASES": "PhaseId",
+    },
+    "core/action_settings.py": {"ACTION_PHASES": "ActionPhaseId"},
+    "roles.py": {"ROLES": "Role"},
+}
+
+
+def _assigned(module: str) -> dict[str, ast.expr]:
+    tree = ast.parse((wire_codes.PACKAGE / module).read_text())
+    out: dict[str, ast.expr] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign | ast.AnnAssign) and node.value is not None:
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                if isinstance(target, ast.Name):
+                    out[target.id] = node.value
+    return out
+
+
+def test_the_protocol_takes_its_vocabularies_from_the_rules() -> None:
+    """Kinds, severities, days, slots, steps and roles are written once, as a Literal of the rules
+    (core/board.py, action_settings.py, roles.py): each tuple is read from its Literal, and the protocol
+    imports the types instead of spelling them again (Literals are compared by value, hence the source)."""
+    in_protocol = _assigned("protocol.py")
+    for module, tuples in VOCABULARIES.items():
+        assigned = _assigned(module)
+        for name, literal in tuples.items():
+            assert ast.unparse(assigned[name]) == f"get_args({literal})", f"{module}: {name}"
+            assert literal not in in_protocol, f"protocol.py spells {literal} again"

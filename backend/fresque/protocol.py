@@ -18,6 +18,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
+# The vocabularies the rules define (kinds, severities, days, slots, steps, roles): one definition each,
+# re-exported for the models' importers.
+from .core.action_settings import ActionPhaseId as ActionPhaseId
+from .core.board import Day as Day
+from .core.board import ItemKind as ItemKind
+from .core.board import PhaseId as PhaseId
+from .core.board import Severity as Severity
+from .core.board import Slot as Slot
+from .roles import Role as Role
+
 PROTOCOL_VERSION = 1
 
 # Ids are made by clients (so that a change made offline can name the item it creates) and checked here.
@@ -30,14 +40,7 @@ Ref = Annotated[str, Field(pattern=r"^(?:[a-z0-9][a-z0-9-]{0,63}|custom:[0-9a-f]
 # Length and characters of free text are a board rule (core.text); this bound only caps the parser's work.
 Text = Annotated[str, Field(max_length=20_000)]
 Seq = Annotated[int, Field(ge=0, le=2**53 - 1)]
-Day = Literal["mon", "tue", "wed", "thu", "fri", "weekend"]
-Slot = Literal["morning", "afternoon", "evening"]
-Severity = Literal["ok", "difficile", "bloque"]
-ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
-PhaseId = Literal["welcome", "week", "threads", "solutions", "vote", "restitution"]
-# The action fresco's steps (`core.action_settings.ACTION_PHASES`); each board refuses the other's
-# (`invalid_phase`).
-ActionPhaseId = Literal["welcome", "place", "fiches", "vote", "restitution"]
+# Either board's steps; each board refuses the other's (`invalid_phase`).
 AnyPhaseId = PhaseId | ActionPhaseId
 # A year-month; the month's range and the timeline's bounds are board rules (`core.timeline.parse_month`).
 YearMonth = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$")]
@@ -45,7 +48,6 @@ YearMonth = Annotated[str, Field(pattern=r"^[0-9]{4}-[0-9]{2}$")]
 ChoiceId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]{0,39}$")]
 ChoiceLabel = Annotated[str, Field(min_length=1, max_length=80)]
 Device = Literal["phone", "tablet", "desktop", "screen"]
-Role = Literal["facilitator", "co_facilitator", "participant", "observer"]
 Millis = Annotated[int, Field(ge=0, le=2**53 - 1)]
 
 

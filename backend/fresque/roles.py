@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from typing import Final, Literal
+from typing import Final, Literal, get_args
 
 Role = Literal["facilitator", "co_facilitator", "participant", "observer"]
 
@@ -17,7 +17,7 @@ CO_FACILITATOR: Final = "co_facilitator"
 PARTICIPANT: Final = "participant"
 OBSERVER: Final = "observer"
 
-ROLES: Final[tuple[str, ...]] = (FACILITATOR, CO_FACILITATOR, PARTICIPANT, OBSERVER)
+ROLES: Final[tuple[Role, ...]] = get_args(Role)
 FACILITATING: Final[frozenset[str]] = frozenset({FACILITATOR, CO_FACILITATOR})
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, TypedDict, Unpack, cast
+from typing import Any, Literal, TypedDict, Unpack, cast, get_args
 
 from .choices import (
     DEFAULT_AXES,
@@ -44,7 +44,8 @@ from .timeline import (
 from .timer import Timer
 
 # The stakeholders' workshop, step by step: what each step opens to participants is `fresque.access`'s.
-ACTION_PHASES = ("welcome", "place", "fiches", "vote", "restitution")
+ActionPhaseId = Literal["welcome", "place", "fiches", "vote", "restitution"]
+ACTION_PHASES: tuple[ActionPhaseId, ...] = get_args(ActionPhaseId)
 MAX_ACTION_PHASES = 8
 PHASE_RULES = PhaseRules(ACTION_PHASES, MAX_ACTION_PHASES, " for an action fresco")
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
-from typing import Any, Literal, Unpack
+from typing import Any, Literal, Unpack, get_args
 
 from .errors import RuleError
 from .facilitation import (
@@ -27,19 +27,24 @@ from .text import check_text
 from .timer import Timer, timer_from_dict
 from .votes import VoteLedger
 
+# Each vocabulary is written once, as a Literal (the protocol's models take these types from here), and its
+# tuple is read from it.
 ItemKind = Literal["activity", "difficulty", "touchpoint", "solution", "note"]
-ITEM_KINDS: tuple[ItemKind, ...] = ("activity", "difficulty", "touchpoint", "solution", "note")
+ITEM_KINDS: tuple[ItemKind, ...] = get_args(ItemKind)
 
 Severity = Literal["ok", "difficile", "bloque"]
-SEVERITIES: tuple[Severity, ...] = ("ok", "difficile", "bloque")
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 
-DAYS = ("mon", "tue", "wed", "thu", "fri", "weekend")
+Day = Literal["mon", "tue", "wed", "thu", "fri", "weekend"]
+DAYS: tuple[Day, ...] = get_args(Day)
 # The workshop's steps for residents (PRODUCT.md); a board may use fewer, in another order. What each one
 # lets participants do is `fresque.access`'s business, not the board's.
-PHASES = ("welcome", "week", "threads", "solutions", "vote", "restitution")
+PhaseId = Literal["welcome", "week", "threads", "solutions", "vote", "restitution"]
+PHASES: tuple[PhaseId, ...] = get_args(PhaseId)
 MAX_PHASES = 8
 _PHASE_RULES = PhaseRules(PHASES, MAX_PHASES)
-SLOTS = ("morning", "afternoon", "evening")
+Slot = Literal["morning", "afternoon", "evening"]
+SLOTS: tuple[Slot, ...] = get_args(Slot)
 
 # Which kind of catalogue entry an item's `ref` names; a note has none.
 REF_KIND: Mapping[ItemKind, str] = {
