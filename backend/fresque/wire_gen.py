@@ -299,6 +299,7 @@ def constants() -> list[tuple[str, str, Any]]:
         ("MAX_AMOUNT", "number", fiche.MAX_AMOUNT),
         ("TEXT_LIMITS", "Readonly<Record<string, number>>", dict(fiche.TEXT_LIMITS)),
         ("LIST_LIMITS", "Readonly<Record<string, readonly [number, number]>>", dict(fiche.LIST_LIMITS)),
+        ("INDICATOR_TEXT_LIMITS", "Readonly<Record<string, number>>", dict(fiche.INDICATOR_TEXT_LIMITS)),
     ]
 
 

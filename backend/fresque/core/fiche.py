@@ -96,6 +96,8 @@ TEXT_LIMITS: Mapping[str, int] = {
     "calendar": 500,
     "risks": 2000,
 }
+# An indicator's other texts (its label's limit is LIST_LIMITS["indicators"]).
+INDICATOR_TEXT_LIMITS: Mapping[str, int] = {"target": 120, "source": 200}
 # List fields: (most entries, limit of each entry's main text).
 LIST_LIMITS: Mapping[str, tuple[int, int]] = {
     "operational_objectives": (20, 300),
@@ -222,8 +224,8 @@ def parse_fiche_value(name: str, value: Any, settings: FicheLists) -> Any:
             Indicator(
                 kind=_one_of(name, raw["kind"], INDICATOR_KINDS),
                 label=label,
-                target=_text(name, raw.get("target", ""), 120),
-                source=_text(name, raw.get("source", ""), 200),
+                target=_text(name, raw.get("target", ""), INDICATOR_TEXT_LIMITS["target"]),
+                source=_text(name, raw.get("source", ""), INDICATOR_TEXT_LIMITS["source"]),
             )
         )
     return tuple(indicators)

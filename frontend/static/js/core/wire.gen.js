@@ -276,3 +276,8 @@ export const LIST_LIMITS = Object.freeze({
   funding: [20, 120],
   indicators: [20, 300],
 });
+/** @type {Readonly<Record<string, number>>} */
+export const INDICATOR_TEXT_LIMITS = Object.freeze({
+  target: 120,
+  source: 200,
+});
