@@ -326,3 +326,15 @@ test('parseServerMessage throws on anything else', () => {
   ];
   for (const text of bad) assert.throws(() => P.parseServerMessage(text), Error, text);
 });
+
+test('threadable: the kinds of the thread pairs (generated), a note never', () => {
+  assert.deepEqual(P.KINDS.filter(P.threadable), ['activity', 'difficulty', 'touchpoint', 'solution']);
+  assert.equal(P.threadable('note'), false);
+});
+
+test('the close codes the page stops at are the server\'s (generated from rooms/connection.py)', () => {
+  assert.equal(P.CLOSE_CODES.protocol_mismatch, 4002);
+  assert.equal(P.CLOSE_CODES.removed, 4401);
+  assert.equal(P.CLOSE_CODES.workshop_erased, 4004);
+  assert.ok(P.REJECT_CODES.includes('board_full') && P.ERROR_CODES.includes('rate_limited'));
+});

@@ -78,6 +78,14 @@ export function threadAllowed(/** @type {string} */ sourceKind, /** @type {strin
   return THREAD_PAIR_SET.has(`${sourceKind}>${targetKind}`);
 }
 
+/** The kinds a thread may start or end at (every kind of a thread pair: not a note). */
+const THREADED_KINDS = new Set(/** @type {readonly string[]} */ (THREAD_PAIRS).flatMap((pair) => pair.split('>')));
+
+/** Whether an item of `kind` may be at either end of some thread. @param {string} kind */
+export function threadable(kind) {
+  return THREADED_KINDS.has(kind);
+}
+
 // -- text --------------------------------------------------------------------------------------------------
 
 /**
