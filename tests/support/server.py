@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import random
 import resource
 import signal
 import socket
@@ -17,10 +18,36 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 
 
+# Ports for the servers the tests start. Not the kernel's `bind(0)`: it hands out ports of the ephemeral
+# range, where an outgoing connection (a test's client, a browser) may land between the pick and the
+# server's bind. Each pytest-xdist worker (`gw0`, `gw1`, ...; a plain run is worker 0) walks a block of its
+# own below that range (32768-60999 on Linux), so no two workers pick the same port; each process starts at
+# a random place in its block, so two separate runs on one machine (both worker 0) do not walk it in step.
+PORT_BLOCK = 1500
+FIRST_PORT = 12000
+BLOCKS = (32768 - FIRST_PORT) // PORT_BLOCK  # workers beyond the 13th share blocks (and may collide)
+_next_port = random.randrange(PORT_BLOCK)
+
+
+def _worker_index() -> int:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return int(worker.removeprefix("gw")) if worker.removeprefix("gw").isdigit() else 0
+
+
 def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    """A port on 127.0.0.1 free now, from this worker's block."""
+    global _next_port
+    start = FIRST_PORT + (_worker_index() % BLOCKS) * PORT_BLOCK
+    for _ in range(PORT_BLOCK):
+        port = start + _next_port
+        _next_port = (_next_port + 1) % PORT_BLOCK
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # taken (a server of an earlier test still closing, or another program)
+            return port
+    raise RuntimeError(f"no free port in {start}-{start + PORT_BLOCK - 1}")
 
 
 def terminate(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
@@ -31,6 +58,7 @@ def terminate(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
+
 
 # Test modules share one server and one address (127.0.0.1) for dozens of workshops (a fixture per case):
 # the creation allowance (`fresque.ratelimit.CreationLimiter`) is lifted unless a test's `env` sets it
@@ -98,13 +126,16 @@ class ServerProcess:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited with {self.proc.returncode}:\n{self.log()}")
+                returncode = self.proc.returncode
+                self._finish()
+                raise RuntimeError(f"server exited with {returncode}:\n{self.log()}")
             try:
                 if httpx.get(f"{self.base_url}/healthz", timeout=1).status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.05)
+        self.stop()  # not left running: the fixture that started it never reaches its own stop
         raise RuntimeError(f"server did not become healthy in {timeout}s:\n{self.log()}")
 
     def log(self) -> str:
