@@ -8,8 +8,8 @@
  * Pure: no DOM (tests/js/actions_fiche.test.mjs).
  */
 import {
-  ACTION_LIMITS, CHOICE_ID_PATTERN, FUNDING_STATES, INDICATOR_KINDS, LIST_LIMITS, MAX_AMOUNT, MAX_CHOICE_LABEL, PRIORITIES,
-  STATUSES, TEXT_LIMITS,
+  ACTION_LIMITS, CHOICE_ID_PATTERN, FUNDING_STATES, INDICATOR_KINDS, INDICATOR_TEXT_LIMITS, LIST_LIMITS, MAX_AMOUNT,
+  MAX_CHOICE_LABEL, PRIORITIES, STATUSES, TEXT_LIMITS,
 } from '../../core/wire.gen.js';
 import { formatMonth, parseMonth as monthNumber } from '../months.js';
 import { actionTools } from '../tools.js';
@@ -21,9 +21,9 @@ import { actionTools } from '../tools.js';
 
 export { FUNDING_STATES, INDICATOR_KINDS, LIST_LIMITS, MAX_AMOUNT, MAX_CHOICE_LABEL, PRIORITIES, STATUSES, TEXT_LIMITS };
 export const MAX_MILESTONE_LABEL = ACTION_LIMITS.maxMilestoneLabel;
-/** An indicator's target and source (core/fiche.py `_text(…, 120)`, `_text(…, 200)`: not generated yet). */
-export const INDICATOR_TARGET = 120;
-export const INDICATOR_SOURCE = 200;
+/** An indicator's target and source (core/fiche.py INDICATOR_TEXT_LIMITS). */
+export const INDICATOR_TARGET = INDICATOR_TEXT_LIMITS.target;
+export const INDICATOR_SOURCE = INDICATOR_TEXT_LIMITS.source;
 const CHOICE_ID = CHOICE_ID_PATTERN;
 
 /** Characters as Python counts them (code points, not UTF-16 units). @param {string} s */
