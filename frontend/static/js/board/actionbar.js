@@ -5,7 +5,7 @@
  * facilitator's own buttons (facilitation.js), close. Only what the phase leaves open, and only on what this
  * screen may change.
  */
-import { deleteThread } from '../core/protocol.js';
+import { deleteThread, threadable } from '../core/protocol.js';
 import { countOf } from '../core/i18n.js';
 import { bigButton } from './bars.js';
 import { h } from './dom.js';
@@ -97,7 +97,7 @@ export class ActionBar {
     }
     if (label && canSpeak(i18n.lang)) buttons.push(bigButton(icon('speak'), t('board.read'), () => speak(label, i18n.lang)));
     if (renderer.answerCount(item)) buttons.push(bigButton(icon('board-actions'), t('board.answers.menu'), () => page.answers.show(item.id), 'answers'));
-    if (['activity', 'touchpoint', 'difficulty', 'solution'].includes(item.kind) && open.threads) {
+    if (threadable(item.kind) && open.threads) { // a kind at either end of some thread pair (wire.gen.js)
       buttons.push(bigButton(icon('thread'), t('board.link.start'), () => {
         ui.linking = item.id;
         toasts.show(t('board.link.hint'));
