@@ -134,7 +134,8 @@ def browser(sqlite_server: ServerProcess) -> Iterator[httpx.Client]:
 
 
 def new_browser(server: ServerProcess) -> httpx.Client:
-    return httpx.Client(base_url=server.base_url, headers={"Accept": "text/html"})
+    # 30 s as ServerProcess's own requests: httpx's default 5 s fails pages on a machine busy with the suite
+    return httpx.Client(base_url=server.base_url, headers={"Accept": "text/html"}, timeout=30)
 
 
 # -- every page, in every language ---------------------------------------------------------------------
