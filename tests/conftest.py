@@ -145,19 +145,11 @@ def haproxy() -> Iterator[Callable[[list[int]], HAProxy]]:
 @pytest.fixture
 def server(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     """`fresque serve` in its own process, on a free port, migrated, on SQLite or PostgreSQL."""
-    proc = ServerProcess(database_url, log_path=tmp_path / "server.log")
-    proc.start()
-    try:
+    with ServerProcess(database_url, log_path=tmp_path / "server.log").running() as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 @pytest.fixture
 def sqlite_server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
-    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log")
-    proc.start()
-    try:
+    with ServerProcess(sqlite_url, log_path=tmp_path / "server.log").running() as proc:
         yield proc
-    finally:
-        proc.stop()

@@ -25,12 +25,8 @@ SECRET = "test-secret-key-for-csrf"
 @pytest.fixture
 def csrf_server(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     env = {"FRESQUE_SECRET_KEY": SECRET, "FRESQUE_DATA_DIR": str(tmp_path / "data")}
-    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env)
-    proc.start()
-    try:
+    with ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env).running() as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def browser(server: ServerProcess, token: str) -> httpx.Client:

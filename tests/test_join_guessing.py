@@ -26,12 +26,8 @@ def guarded(sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     burst of 100; the server-wide budget comes back at 1 a minute instead of 100, so that a slow test machine
     does not refill it while the 110 wrong codes are sent."""
     env = {"FRESQUE_JOIN_GLOBAL_PER_MINUTE": "1"}
-    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env)
-    proc.start()
-    try:
+    with ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env).running() as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def wrong(n: int) -> str:

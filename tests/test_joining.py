@@ -42,12 +42,8 @@ def token_of(link: str) -> str:
 @pytest.fixture
 def tuned(request: pytest.FixtureRequest, sqlite_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     """A SQLite server with settings: `@pytest.mark.parametrize("tuned", [{...}], indirect=True)`."""
-    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=request.param)
-    proc.start()
-    try:
+    with ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=request.param).running() as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def test_the_typed_code_carries_at_least_40_bits() -> None:

@@ -34,12 +34,8 @@ PROFILE = {
 @pytest.fixture
 def served(database_url: str, tmp_path: Path) -> Iterator[ServerProcess]:
     env = {"FRESQUE_SECRET_KEY": SECRET, "FRESQUE_DATA_DIR": str(tmp_path / "data")}
-    proc = ServerProcess(database_url, log_path=tmp_path / "server.log", env=env)
-    proc.start()
-    try:
+    with ServerProcess(database_url, log_path=tmp_path / "server.log", env=env).running() as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 def bearer(token: str) -> dict[str, str]:

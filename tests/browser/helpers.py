@@ -68,12 +68,8 @@ class Workshop:
 def own_server(sqlite_url: str, tmp_path: Path, env: dict[str, str]) -> Iterator[ServerProcess]:
     """A Fresque process of the test's own on SQLite, with `env` (what the shared `app` is not started with:
     small allowances, every interface), stopped after it."""
-    proc = ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env)
-    proc.start()
-    try:
+    with ServerProcess(sqlite_url, log_path=tmp_path / "server.log", env=env).running() as proc:
         yield proc
-    finally:
-        proc.stop()
 
 
 @contextlib.contextmanager

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import resource
@@ -10,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -137,6 +139,15 @@ class ServerProcess:
             time.sleep(0.05)
         self.stop()  # not left running: the fixture that started it never reaches its own stop
         raise RuntimeError(f"server did not become healthy in {timeout}s:\n{self.log()}")
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[ServerProcess]:
+        """Started, and stopped after the block however it ends (`with ServerProcess(…).running() as p:`)."""
+        self.start()
+        try:
+            yield self
+        finally:
+            self.stop()
 
     def log(self) -> str:
         try:
