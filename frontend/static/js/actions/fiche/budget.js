@@ -6,6 +6,7 @@
  */
 import { h } from '../../board/dom.js';
 import { FUNDING_STATES, LIST_LIMITS, fundingSummary, parseEuros } from './rules.js';
+import { entryRow } from './lists.js';
 import { euros } from './words.js';
 
 /**
@@ -80,11 +81,7 @@ export function budgetAndFunding(form) {
         el.addEventListener('change', () => commit(name));
       }
       state.addEventListener('change', () => { summarise(); commit(name); });
-      const li = h('li', { class: 'fiche-row fiche-funding' }, [source, amount, state, h('button', {
-        class: 'fiche-remove', attrs: { type: 'button', 'aria-label': t('actions.fiche.remove_entry', { n }) }, text: t('actions.fiche.remove'),
-        on: { click: () => { li.remove(); summarise(); commit(name); } },
-      })]);
-      rows.append(li);
+      rows.append(entryRow(t, 'fiche-row fiche-funding', [source, amount, state], n, () => { summarise(); commit(name); }));
     }
     fundingRowsValue = () => {
       const list = [];

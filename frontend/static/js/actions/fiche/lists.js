@@ -11,6 +11,20 @@ import { choiceLabel } from './words.js';
 
 /** @typedef {import('./form.js').Form} Form */
 
+/**
+ * One numbered entry of a list field: its cells, then a « Retirer » button that takes the row out and runs
+ * `removed` (the list is then sent whole). One shape for every list of the fiche (texts, partners,
+ * indicators, funding lines).
+ * @param {Form['t']} t @param {string} cls @param {Node[]} cells @param {number} n @param {() => void} removed
+ */
+export function entryRow(t, cls, cells, n, removed) {
+  const li = h('li', { class: cls }, [...cells, h('button', {
+    class: 'fiche-remove', attrs: { type: 'button', 'aria-label': t('actions.fiche.remove_entry', { n }) }, text: t('actions.fiche.remove'),
+    on: { click: () => { li.remove(); removed(); } },
+  })]);
+  return li;
+}
+
 // -- lists of texts (objectives, territory) ------------------------------------------------------------
 
 /** @param {Form} form @param {'operational_objectives' | 'territory'} name @param {boolean} multiline */
@@ -35,12 +49,7 @@ export function textList(form, name, multiline) {
     input.value = value;
     input.addEventListener('input', () => typed(name));
     input.addEventListener('change', () => commit(name));
-    const remove = h('button', {
-      class: 'fiche-remove', attrs: { type: 'button', 'aria-label': t('actions.fiche.remove_entry', { n }) }, text: t('actions.fiche.remove'),
-      on: { click: () => { li.remove(); commit(name); } },
-    });
-    const li = h('li', { class: 'fiche-row' }, [input, remove]);
-    rows.append(li);
+    rows.append(entryRow(t, 'fiche-row', [input], n, () => commit(name)));
   }
   readers.set(name, () => [...rows.querySelectorAll('input, textarea')].map((i) => /** @type {HTMLInputElement} */ (i).value.trim()).filter(Boolean));
   let drawn = '';
@@ -152,11 +161,7 @@ export function partnersPart(form) {
     select.addEventListener('change', () => commit(name));
     role.addEventListener('input', () => typed(name));
     role.addEventListener('change', () => commit(name));
-    const li = h('li', { class: 'fiche-row fiche-partner' }, [select, role, h('button', {
-      class: 'fiche-remove', attrs: { type: 'button', 'aria-label': t('actions.fiche.remove_entry', { n }) }, text: t('actions.fiche.remove'),
-      on: { click: () => { li.remove(); commit(name); } },
-    })]);
-    rows.append(li);
+    rows.append(entryRow(t, 'fiche-row fiche-partner', [select, role], n, () => commit(name)));
   }
   readers.set(name, () => {
     const list = [];
@@ -217,11 +222,7 @@ export function indicatorsPart(form) {
       el.addEventListener('input', () => typed(name));
       el.addEventListener('change', () => commit(name));
     }
-    const li = h('li', { class: 'fiche-row fiche-indicator' }, [kind, label, target, source, h('button', {
-      class: 'fiche-remove', attrs: { type: 'button', 'aria-label': t('actions.fiche.remove_entry', { n }) }, text: t('actions.fiche.remove'),
-      on: { click: () => { li.remove(); commit(name); } },
-    })]);
-    rows.append(li);
+    rows.append(entryRow(t, 'fiche-row fiche-indicator', [kind, label, target, source], n, () => commit(name)));
   }
   readers.set(name, () => {
     const list = [];
