@@ -84,9 +84,11 @@ def test_from_sign_in_to_a_neighbourhood_s_console_and_a_newcomer_s_invite(
     expect(laptop.locator("article.place").nth(1).locator(".workshop-row")).to_have_count(0)
 
     # « Ouvrir la console »: the console, no join code typed
+    # read before the click: the row is gone with the page
+    console_url = f"{app.base_url}/workshops/{row.get_attribute('data-workshop')}"
     laptop.context.clear_cookies(name="fresque_session")  # the creation's cookie gone: the button gives one
     row.get_by_role("button", name="Ouvrir la console").click()
-    expect(laptop).to_have_url(f"{app.base_url}/workshops/{row.get_attribute('data-workshop')}")
+    expect(laptop).to_have_url(console_url)
     expect(laptop.locator("h1")).to_contain_text("Atelier Jas-de-Bouffan")
 
     # an invite: its link and QR code
@@ -115,7 +117,7 @@ def test_from_sign_in_to_a_neighbourhood_s_console_and_a_newcomer_s_invite(
     expect(phone.locator(".team-member")).to_have_count(2)
     no_sideways_scroll(phone, "dashboard, phone")
     phone.get_by_role("button", name="Ouvrir la console").click()
-    expect(phone).to_have_url(f"{app.base_url}/workshops/{row.get_attribute('data-workshop')}")
+    expect(phone).to_have_url(console_url)
     # the invite is spent
     phone.goto(invite)
     expect(phone.locator("h1")).to_have_text("Ce lien d'invitation a déjà servi")
