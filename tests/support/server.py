@@ -17,6 +17,8 @@ from typing import IO, Any
 
 import httpx
 
+from . import forked
+
 REPO = Path(__file__).resolve().parents[2]
 
 
@@ -52,7 +54,7 @@ def free_port() -> int:
     raise RuntimeError(f"no free port in {start}-{start + PORT_BLOCK - 1}")
 
 
-def terminate(proc: subprocess.Popen[bytes], timeout: float = 10) -> None:
+def terminate(proc: subprocess.Popen[bytes] | forked.Forked, timeout: float = 10) -> None:
     """SIGTERM, and SIGKILL if the process has not ended `timeout` seconds later (Fresque, Redis, HAProxy)."""
     proc.terminate()
     try:
@@ -82,7 +84,7 @@ class ServerProcess:
         self.log_path = log_path
         self.port = free_port()
         self.env = env or {}
-        self.proc: subprocess.Popen[bytes] | None = None
+        self.proc: subprocess.Popen[bytes] | forked.Forked | None = None
         self._log: IO[bytes] | None = None
 
     @property
@@ -97,34 +99,10 @@ class ServerProcess:
         return f"ws://127.0.0.1:{self.port}/ws/boards/{board_id}"
 
     def start(self, *, migrate: bool = True, timeout: float = 30.0) -> None:
-        env = {**os.environ, **LIFTED_LIMITS, **self.env, "PYTHONUNBUFFERED": "1"}
-        command = [
-            sys.executable,
-            "-m",
-            "fresque.cli",
-            "serve",
-            "--port",
-            str(self.port),
-            "--database-url",
-            self.database_url,
-        ]
+        argv = ["serve", "--port", str(self.port), "--database-url", self.database_url]
         if not migrate:
-            command.append("--no-migrate")
-        self._log = open(self.log_path, "ab")
-        limit = self.file_limit
-
-        def lower_file_limit() -> None:  # in the child, before exec
-            if limit is not None:
-                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
-
-        self.proc = subprocess.Popen(
-            command,
-            cwd=REPO,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            preexec_fn=lower_file_limit if limit is not None else None,
-        )
+            argv.append("--no-migrate")
+        self.proc = self._launch(argv, {**os.environ, **LIFTED_LIMITS, **self.env, "PYTHONUNBUFFERED": "1"})
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -139,6 +117,28 @@ class ServerProcess:
             time.sleep(0.05)
         self.stop()  # not left running: the fixture that started it never reaches its own stop
         raise RuntimeError(f"server did not become healthy in {timeout}s:\n{self.log()}")
+
+    def _launch(self, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes] | forked.Forked:
+        """`fresque <argv>`: forked from the process that has Fresque imported, or a fresh interpreter."""
+        if forked.enabled():
+            return forked.start_server(
+                argv, env=env, cwd=REPO, log_path=self.log_path, file_limit=self.file_limit
+            )
+        self._log = open(self.log_path, "ab")
+        limit = self.file_limit
+
+        def lower_file_limit() -> None:  # in the child, before exec
+            if limit is not None:
+                resource.setrlimit(resource.RLIMIT_NOFILE, (limit, limit))
+
+        return subprocess.Popen(
+            [sys.executable, "-m", "fresque.cli", *argv],
+            cwd=REPO,
+            env=env,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            preexec_fn=lower_file_limit if limit is not None else None,
+        )
 
     @contextlib.contextmanager
     def running(self) -> Iterator[ServerProcess]:

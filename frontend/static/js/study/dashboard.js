@@ -63,6 +63,7 @@ for (const button of /** @type {NodeListOf<HTMLButtonElement>} */ (document.quer
     const [key, vars] = problemOf(answer);
     say(status, key, vars);
   });
+  button.disabled = false; // the page ships it disabled until now
 }
 
 // -- the neighbourhoods' editor ----------------------------------------------------------------------------
