@@ -212,6 +212,14 @@ def several_process_cases(seconds: float, quick: bool) -> list[Case]:
             extras=cross_extras,
         ),
         Case(
+            "cross-process-redis",
+            several.cross_process(seconds, {**env, "FRESQUE_PEER_LINKS": "false"}, SERVER_CORE),
+            "the same through Redis (direct links off): 100 % delivered; its hop for comparison",
+            lambda f, r: f["delivered_pct"] >= 100.0,
+            own_servers=True,
+            extras=cross_extras,
+        ),
+        Case(
             "failover",
             several.failover(env, SERVER_CORE, 1 if quick else 3),
             "kill -9 of the writer → every resident served again ≤ 3 s (every round)",

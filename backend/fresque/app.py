@@ -77,7 +77,8 @@ def create_app(settings: Settings | None = None, *, template_dirs: list[Path] | 
         if settings.redis_url:  # several processes: boards shared through Redis (`fresque.cluster`)
             from .cluster.node import Node
 
-            node = Node(settings.redis_url, store)
+            peers = (settings.peer_host, settings.peer_port) if settings.peer_links else None
+            node = Node(settings.redis_url, store, peers=peers)
         rooms = Rooms(store, refs, settings, node=node)
         pictures = CustomPictures(
             store,

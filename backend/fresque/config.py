@@ -40,6 +40,14 @@ class Settings(BaseSettings):
             )
         return self
 
+    # Several-process mode: cursors and drags go straight from process to process (`fresque.cluster.peers`)
+    # instead of through Redis: each process listens on `peer_host` (the address the others reach it at; on
+    # several machines, this machine's address on their network) and `peer_port` (0: any free port, published
+    # in Redis). Off: every frame goes through Redis.
+    peer_links: bool = True
+    peer_host: str = "127.0.0.1"
+    peer_port: int = Field(default=0, ge=0, le=65535)
+
     # Files that are not in the database: the pictures facilitators upload (`custom-pictograms/` inside)
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="where uploaded pictures are kept")
     host: str = "127.0.0.1"

@@ -120,7 +120,9 @@ class ServerProcess:
 
     def _launch(self, argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes] | forked.Forked:
         """`fresque <argv>`: forked from the process that has Fresque imported, or a fresh interpreter."""
-        if forked.enabled():
+        # A server given interpreter settings of its own (PYTHONPATH with an import hook…) needs a fresh
+        # interpreter: the fork server started, and imported everything, with the tests' own.
+        if forked.enabled() and not any(name.startswith("PYTHON") for name in self.env):
             return forked.start_server(
                 argv, env=env, cwd=REPO, log_path=self.log_path, file_limit=self.file_limit
             )

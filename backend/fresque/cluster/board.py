@@ -72,6 +72,8 @@ class BoardLink:
         self._behind_since: float | None = None
         self._rosters: dict[str, tuple[float, list[dict[str, Any]]]] = {}  # process → (heard, entries)
         self._roster: list[dict[str, Any]] = []  # this process's, as last published
+        self._sent = 0  # frames of cursors and drags this process sent for the board
+        self._heard: dict[str, int] = {}  # process → the last of its frames passed on (`_fresh`)
 
     # -- writing or following --------------------------------------------------------------------------------
 
@@ -294,11 +296,43 @@ class BoardLink:
     # -- who is here, cursors and drags ----------------------------------------------------------------------
 
     def ephemeral(self, updates: list[dict[str, Any]]) -> None:
+        """Cursors and drags, to the processes with sockets on this board: straight to each when every one of
+        them has a direct link (`peers.py`), else through the board's ephemeral stream (each process then
+        keeps the first copy of a frame it gets twice, `_fresh`)."""
+        self._sent += 1
+        body = dumps({"updates": updates})
+        peers = self.node.peers
+        now = time.monotonic()
+        others = [p for p, (heard, _e) in self._rosters.items() if now - heard < ROSTER_EXPIRES]
+        if peers is not None and others:
+            sent = [peers.send(process, self.room.id, self._sent, body) for process in others]
+            if all(sent):
+                return
         self.node.xadd(
             streams.ephemeral(self.room.id),
-            {"process": self.node.id, "kind": "updates", "body": dumps({"updates": updates})},
+            {"process": self.node.id, "kind": "updates", "n": str(self._sent), "body": body},
             streams.EPHEMERAL_MAXLEN,
         )
+
+    def on_direct(self, process: str, n: int, body: str) -> None:
+        """A frame of cursors and drags from another process, over a direct link."""
+        if self._fresh(process, n):
+            self._send_updates(body)
+
+    def _fresh(self, process: str, n: int) -> bool:
+        """Whether frame `n` of `process` is newer than every one of its frames heard so far: an older one
+        (a copy through Redis of a frame the direct link brought first) would move a cursor back."""
+        if n <= self._heard.get(process, 0):
+            return False
+        self._heard[process] = n
+        return True
+
+    def _send_updates(self, body: str) -> None:
+        try:
+            updates = json.loads(body)["updates"]
+        except (KeyError, ValueError, TypeError):
+            return
+        self.room.send_ephemeral(updates)
 
     def roster(self, entries: list[dict[str, Any]], *, again: bool = False) -> None:
         """This process's sockets of the board (as the presence list names them), to the others: when it
@@ -327,10 +361,15 @@ class BoardLink:
         except (KeyError, ValueError):
             return
         if fields.get("kind") == "updates":
-            self.room.send_ephemeral(body["updates"])
+            n = fields.get("n", "")
+            if not n.isdigit() or self._fresh(fields["process"], int(n)):
+                self.room.send_ephemeral(body["updates"])
         elif fields.get("kind") == "roster":
+            newcomer = fields["process"] not in self._rosters
             self._rosters[fields["process"]] = (time.monotonic(), body["here"])
             self.room._list_pacer.request()
+            if newcomer and self._roster:  # it learns of this process now, not at the next heartbeat
+                self.roster(self._roster, again=True)
 
     def heartbeat(self) -> None:
         """Now and then (`Node`'s tick): say again who is here, and forget processes not heard of."""

@@ -42,6 +42,9 @@ from ..protocol import dumps
 from ..rooms.room import Room
 from . import streams
 from .board import BoardLink
+from .peers import ADDRESS_EXPIRES_MS as PEER_EXPIRES_MS
+from .peers import Peers
+from .peers import key as peers_key
 
 if TYPE_CHECKING:
     from ..rooms.registry import Rooms
@@ -77,7 +80,7 @@ def _client(url: str, timeout: float) -> Redis:
 
 
 class Node:
-    def __init__(self, redis_url: str, store: Store) -> None:
+    def __init__(self, redis_url: str, store: Store, *, peers: tuple[str, int] | None = None) -> None:
         self.id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
         self.store = store
         self.leases = Leases(store.engine, self.id, LEASE_SECONDS)
@@ -95,6 +98,8 @@ class Node:
         self._quiet_until = 0.0
         self._background_tasks: set[asyncio.Task[None]] = set()
         self._alive: AsyncConnection | None = None  # holds this process's advisory lock (`Leases.hold_alive`)
+        # Direct links for cursors and drags (`peers.py`), when on: (host, port) this process listens on.
+        self.peers = None if peers is None else Peers(self.id, *peers, self._on_peer_frame, self._peer_entry)
 
     @staticmethod
     def stream_now() -> str:
@@ -104,6 +109,9 @@ class Node:
     async def start(self) -> None:
         # Before any lease is taken: without it, the others would take this process for dead.
         self._alive = await self.leases.hold_alive(None)
+        if self.peers is not None:
+            await self.peers.start()
+            self._publish_peer()
         loop = asyncio.get_running_loop()
         for work in (self._read, self._send, self._tick):
             self._tasks.append(loop.create_task(work(), name=f"cluster-{work.__name__}"))
@@ -113,6 +121,8 @@ class Node:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.peers is not None:
+            await self.peers.close()
         await self.redis.aclose()
         await self.reader.aclose()
         if self._alive is not None:  # its advisory lock goes with it
@@ -147,6 +157,21 @@ class Node:
         words = [word for pair in fields.items() for word in pair]
         self._outgoing.put_nowait(("XADD", key, "MAXLEN", "~", str(maxlen), entry_id, *words))
         self._written.add(key)
+
+    def _publish_peer(self) -> None:
+        """Where the others reach this process directly, said again every heartbeat (it expires)."""
+        assert self.peers is not None
+        entry = self.peers.entry()
+        self._outgoing.put_nowait(("SET", peers_key(self.id), entry, "PX", str(PEER_EXPIRES_MS)))
+
+    async def _peer_entry(self, key: str) -> str | None:
+        found = await self.redis.get(key)
+        return found if isinstance(found, str) else None
+
+    def _on_peer_frame(self, process: str, board_id: str, n: int, body: str) -> None:
+        link = self.links.get(board_id)
+        if link is not None:
+            link.on_direct(process, n, body)
 
     def forget(self, key: str, entry_id: str) -> None:
         """Delete one answered push from a board's inbox: a new writer reads the inbox from its start, and
@@ -312,6 +337,8 @@ class Node:
                 if count % HEARTBEAT_EVERY == 0:
                     for link in list(self.links.values()):
                         link.heartbeat()
+                    if self.peers is not None:
+                        self._publish_peer()
                     self._push_back_expiry()
                     self._here_dirty.update(link.room.workshop_id for link in self.links.values())
                 if self._here_dirty:
@@ -365,4 +392,3 @@ class Node:
                 await pipe.execute(raise_on_error=False)
         except Exception as exc:  # said again at the next heartbeat
             self._lost_redis(exc)
-
