@@ -42,7 +42,7 @@ from .db.store import SessionInfo, now
 from .i18n import LANGUAGES, dictionaries, direction_of, remember_language, requested_language, translator
 from .links import LAN_COMMAND
 from .modules import module_urls
-from .people import AGE_BANDS, FRAGILITY_LEVELS
+from .people import AGE_BANDS, ALIAS_MAX_CHARS, FRAGILITY_LEVELS
 from .profiles import PALETTE, all_colours, display_colour, palette_css
 from .raster import png_of
 from .roles import FACILITATOR, facilitates
@@ -94,6 +94,7 @@ def make_templates(extra_dirs: list[Path] | None = None) -> Jinja2Templates:
     )
     # `<link rel="modulepreload">` for a page's whole module graph (fresque.modules)
     env.globals["module_urls"] = lambda entry: module_urls(STATIC_DIR, entry)
+    env.globals["alias_max_chars"] = ALIAS_MAX_CHARS  # the join's and the console's name fields
     return Jinja2Templates(env=env)
 
 

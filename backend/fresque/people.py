@@ -14,6 +14,10 @@ from typing import Final, Literal
 from .core.errors import RuleError
 from .core.text import check_text
 
+# The name a person goes by in a workshop (typed on a phone, shown on cards and in the console): the join,
+# the console's « add someone » and renaming allow this many characters, and so do the pages' fields.
+ALIAS_MAX_CHARS: Final = 40
+
 Language = Literal["fr", "en", "ar"]
 AgeBand = Literal["under_18", "18_25", "26_40", "41_60", "61_75", "over_75"]
 Fragility = Literal["N0", "N1", "N2", "N3", "N4"]

@@ -26,7 +26,7 @@ from pydantic import Field
 from ..auth import new_id
 from ..db.people_store import PersonRow
 from ..db.store import SessionInfo
-from ..people import PROFILE_FIELDS
+from ..people import ALIAS_MAX_CHARS, PROFILE_FIELDS
 from ..profiles import display_colour, least_used
 from ..roles import FACILITATOR, OBSERVER, PARTICIPANT, facilitates
 from ..rooms.connection import CLOSE_REMOVED
@@ -40,12 +40,12 @@ REMOVED_REASON = "removed"
 
 
 class RenameIn(Closed):
-    alias: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    alias: Annotated[str, Field(min_length=1, max_length=ALIAS_MAX_CHARS)] | None = None
     colour: str | None = None
 
 
 class HostedIn(ProfileIn):
-    alias: Annotated[str, Field(min_length=1, max_length=40)]
+    alias: Annotated[str, Field(min_length=1, max_length=ALIAS_MAX_CHARS)]
     colour: str | None = None
     host: Annotated[str, Field(min_length=1, max_length=32)] = "me"  # "me", or a participant id
     kind: Literal["table", "paper"]
@@ -113,7 +113,7 @@ async def rename_participant(
     if body.alias is None and body.colour is None:
         raise ApiError(422, "nothing_to_change", "send alias, colour or both")
     person = await _person_of(services, workshop_id, participant_id)
-    alias = _text(body.alias, "alias", 40).strip() if body.alias is not None else None
+    alias = _text(body.alias, "alias", ALIAS_MAX_CHARS).strip() if body.alias is not None else None
     colour = check_colour(body.colour)
     if colour is not None and person.role == FACILITATOR:
         raise ApiError(422, "invalid_colour", "the facilitator's colour is always charcoal")
@@ -162,7 +162,7 @@ async def add_hosted(
         if host.host_id is not None:
             raise ApiError(422, "invalid_host", "a hosted person cannot host others")
         host_id = host.id
-    alias = _text(body.alias, "alias", 40).strip()
+    alias = _text(body.alias, "alias", ALIAS_MAX_CHARS).strip()
     await _check_room_for_hosted(services, host_id)
     await check_room_for_person(services, workshop_id)
     colour = check_colour(body.colour) or least_used(

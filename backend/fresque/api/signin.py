@@ -40,6 +40,7 @@ from ..core.text import check_text
 from ..db.store import SessionInfo, now
 from ..i18n import requested_language, translator
 from ..links import reach, shared_link
+from ..people import ALIAS_MAX_CHARS
 from ..roles import CO_FACILITATOR, FACILITATOR, OBSERVER, facilitates
 from .deps import BrowserWriterSession, Services, ServicesDep, origin_allowed
 from .errors import ApiError
@@ -88,12 +89,12 @@ def oldest_valid() -> datetime:
 class SignInIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     role: Literal["co_facilitator", "observer", "me"]
-    alias: Annotated[str, Field(min_length=1, max_length=40)] | None = None
+    alias: Annotated[str, Field(min_length=1, max_length=ALIAS_MAX_CHARS)] | None = None
 
 
 def _alias(value: str) -> str:
     try:
-        check_text(value, max_chars=40, field="alias")
+        check_text(value, max_chars=ALIAS_MAX_CHARS, field="alias")
     except RuleError as exc:
         raise ApiError(422, exc.code, exc.message) from None
     if not value.strip():

@@ -39,6 +39,7 @@ from ..db.studies import (
     UsernameTaken,
 )
 from ..links import reach, shared_link
+from ..people import ALIAS_MAX_CHARS
 from ..roles import CO_FACILITATOR
 from ..rooms.connection import CLOSE_REMOVED
 from ..survey.questionnaire import default_questionnaire
@@ -350,7 +351,7 @@ async def open_console(
         await services.store.add_session(participant_id, hash_token(token))
     else:
         await check_room_for_person(services, workshop_id)
-        participant_id, role, alias = new_id(), CO_FACILITATOR, account.username[:40]
+        participant_id, role, alias = new_id(), CO_FACILITATOR, account.username[:ALIAS_MAX_CHARS]
         await services.store.add_participant(
             participant_id=participant_id,
             workshop_id=workshop_id,

@@ -33,7 +33,7 @@ from ..export import (
     upgrade_document,
 )
 from ..i18n import requested_language, translator
-from ..people import Profile, ProfileError, check_profile
+from ..people import ALIAS_MAX_CHARS, Profile, ProfileError, check_profile
 from ..profiles import FACILITATOR_COLOUR, PALETTE_IDS, display_colour, least_used
 from ..profiles import colour as colour_of
 from ..protocol import dumps
@@ -109,7 +109,7 @@ class JoinIn(ProfileIn):
 
     code: Annotated[str, Field(min_length=1, max_length=40)] | None = None
     token: Annotated[str, Field(min_length=1, max_length=64)] | None = None
-    alias: Annotated[str, Field(min_length=1, max_length=40)]
+    alias: Annotated[str, Field(min_length=1, max_length=ALIAS_MAX_CHARS)]
     colour: str | None = None  # a palette id (`fresque.profiles.PALETTE`); the least used one when omitted
 
     @model_validator(mode="after")
@@ -281,7 +281,7 @@ async def add_board(
 
 @router.post("/join", status_code=201)
 async def join(body: JoinIn, request: Request, response: Response, services: ServicesDep) -> dict[str, Any]:
-    alias = _text(body.alias, "alias", 40)
+    alias = _text(body.alias, "alias", ALIAS_MAX_CHARS)
     check_colour(body.colour)
     profile = profile_of(body)
     if body.token is not None:
