@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fresque import protocol, wire_codes, wire_gen
 from fresque.core import board, timer
+from fresque.i18n import LANGUAGES
 from fresque.rooms import connection
 
 REPO = Path(__file__).resolve().parents[1]
@@ -155,7 +156,6 @@ def test_the_codes_are_sorted() -> None:
 # -- translations: every code a resident can be told has words in French, English and Arabic ---------------
 
 I18N = REPO / "frontend" / "static" / "i18n"
-LANGUAGES = ("fr", "en", "ar")
 # Modules an exploration board runs: their codes are said with `board.reject.*` (the exploration page looks
 # nowhere else); the action fresco's page looks in `actions.reject.*`, then `board.reject.*`. (changes.py
 # dispatches both kinds: its action-only codes are said by the action fresco's page.)
@@ -248,3 +248,18 @@ def test_the_protocol_takes_its_vocabularies_from_the_rules() -> None:
         for name, literal in tuples.items():
             assert ast.unparse(assigned[name]) == f"get_args({literal})", f"{module}: {name}"
             assert literal not in in_protocol, f"protocol.py spells {literal} again"
+
+
+def test_the_browser_speaks_the_servers_languages() -> None:
+    """`core/i18n.js` keeps its own list (the join and survey pages do not load wire.gen.js, 15 KB, for three
+    words); the browser's other modules import it from there."""
+    source = (REPO / "frontend" / "static" / "js" / "core" / "i18n.js").read_text()
+    found = re.search(r"export const LANGUAGES = /\*\* @type \{const\} \*/ \(\[([^\]]*)\]\)", source)
+    assert found, "core/i18n.js no longer exports LANGUAGES as a list"
+    assert tuple(re.findall(r"'([a-z]+)'", found.group(1))) == LANGUAGES
+    copies = [
+        str(path.relative_to(REPO))
+        for path in (REPO / "frontend" / "static" / "js").rglob("*.js")
+        if path.name != "i18n.js" and re.search(r"\[\s*'fr',\s*'en',\s*'ar'\s*\]", path.read_text())
+    ]
+    assert copies == [], f"modules with their own copy of the list: {copies}"

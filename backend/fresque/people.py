@@ -13,6 +13,7 @@ from typing import Final, Literal
 
 from .core.errors import RuleError
 from .core.text import check_text
+from .i18n import LANGUAGES as I18N_LANGUAGES
 
 # The name a person goes by in a workshop (typed on a phone, shown on cards and in the console): the join,
 # the console's « add someone » and renaming allow this many characters, and so do the pages' fields.
@@ -22,7 +23,7 @@ Language = Literal["fr", "en", "ar"]
 AgeBand = Literal["under_18", "18_25", "26_40", "41_60", "61_75", "over_75"]
 Fragility = Literal["N0", "N1", "N2", "N3", "N4"]
 
-LANGUAGES: Final[tuple[str, ...]] = ("fr", "en", "ar")
+LANGUAGES: Final[tuple[str, ...]] = I18N_LANGUAGES  # a person chooses among the languages Fresque speaks
 AGE_BANDS: Final[tuple[str, ...]] = ("under_18", "18_25", "26_40", "41_60", "61_75", "over_75")
 # From the street survey: N0 offline, N1 dependent, N2 fragile, N3 autonomous with support, N4 autonomous.
 FRAGILITY_LEVELS: Final[tuple[str, ...]] = ("N0", "N1", "N2", "N3", "N4")

@@ -9,7 +9,8 @@
 /** @typedef {Record<string, string>} Dictionary */
 /** @typedef {(key: string, vars?: Record<string, unknown>) => string} Translate */
 
-/** The languages Fresque speaks, French first. */
+/** The languages Fresque speaks, French first: the server's `fresque.i18n.LANGUAGES` (tests/test_i18n.py
+ * checks they are the same; not in wire.gen.js, which the join and survey pages do not load). */
 export const LANGUAGES = /** @type {const} */ (['fr', 'en', 'ar']);
 export const DEFAULT_LANGUAGE = 'fr';
 

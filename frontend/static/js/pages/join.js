@@ -6,6 +6,7 @@
  * and on to the first exploration board.
  */
 import { enhanceCodeFields } from './code-field.js';
+import { isLanguage } from '../core/i18n.js';
 import { hideError, postJson, showError } from './feedback.js';
 import '../core/textlimit.js'; // fields with data-max-chars count characters as the server does
 
@@ -65,7 +66,6 @@ const ERRORS = {
   invalid_fragility: 'join.error.profile_invalid',
 };
 
-const LANGUAGES = ['fr', 'en', 'ar'];
 
 /**
  * The optional profile as the form holds it: only what was given, and the page's language.
@@ -76,7 +76,7 @@ function profile(from) {
   /** @type {Record<string, string | boolean>} */
   const out = {};
   const lang = document.documentElement.lang;
-  if (LANGUAGES.includes(lang)) out.language = lang;
+  if (isLanguage(lang)) out.language = lang;
   for (const name of ['age_band', 'fragility']) {
     const picked = /** @type {HTMLInputElement | null} */ (from.querySelector(`input[name="${name}"]:checked`));
     if (picked) out[name] = picked.value;

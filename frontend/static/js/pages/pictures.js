@@ -9,6 +9,7 @@
  * Before sending, what the browser already knows is checked (the size, a type that is not an image), so that
  * nobody waits for 5 MB to go up to hear "too heavy".
  */
+import { LANGUAGES } from '../core/i18n.js';
 import { call, failure, say, translated } from './console-api.js';
 import { currentI18n } from './lang.js';
 
@@ -112,8 +113,7 @@ if (section && root) {
         // the other names, each isolated (an Arabic one must not turn the line's direction)
         const others = document.createElement('p');
         others.className = 'hint';
-        ['fr', 'en', 'ar']
-          .map((lang) => p.labels[lang])
+        LANGUAGES.map((lang) => p.labels[lang])
           .filter((text) => text && text !== label)
           .forEach((text, i) => {
             if (i) others.append(' · ');
@@ -239,7 +239,7 @@ if (section && root) {
     }
     const body = new FormData();
     body.append('file', file);
-    for (const lang of ['fr', 'en', 'ar']) {
+    for (const lang of LANGUAGES) {
       const input = /** @type {HTMLInputElement} */ (form.elements.namedItem(`label_${lang}`));
       const text = input.value.trim();
       if (text) body.append(`label_${lang}`, text);

@@ -9,6 +9,7 @@
  * Typing changes the questionnaire in memory only; moving, adding and removing redraw the list and put the
  * focus back on the control that did it (or its neighbour), so a keyboard user keeps their place.
  */
+import { LANGUAGES } from '../core/i18n.js';
 import { call, say } from '../pages/console-api.js';
 import { currentI18n } from '../pages/lang.js';
 import { readJson } from './survey-common.js';
@@ -22,7 +23,6 @@ const list = /** @type {HTMLElement} */ (document.getElementById('edit-questions
 const form = /** @type {HTMLFormElement} */ (document.getElementById('edit-form'));
 const fieldset = /** @type {HTMLFieldSetElement} */ (document.getElementById('edit-fieldset'));
 const statusLine = document.getElementById('edit-status');
-const LANGS = /** @type {const} */ (['fr', 'en', 'ar']);
 /** @type {{questions: Question[]}} */
 const draft = JSON.parse(JSON.stringify(boot.questionnaire));
 
@@ -72,7 +72,7 @@ function tool(key, action, run, vars) {
  */
 function labelFields(labels, idBase, context) {
   const row = el('div', 'edit-row');
-  for (const lang of LANGS) {
+  for (const lang of LANGUAGES) {
     const label = document.createElement('label');
     label.htmlFor = `${idBase}-${lang}`;
     const words = el('span', '', `survey.edit.label.${lang}`);
