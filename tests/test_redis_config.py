@@ -39,6 +39,28 @@ def test_settings() -> None:
     assert Settings(database_url="sqlite+aiosqlite:///x.sqlite3", redis_url="  ").redis_url is None
 
 
+def test_serve_refuses_a_peer_port_out_of_range(tmp_path: Path) -> None:
+    env = {**os.environ, "FRESQUE_PEER_PORT": "70000"}
+    database = f"sqlite+aiosqlite:///{tmp_path / 'fresque.sqlite3'}"
+    done = subprocess.run(
+        [sys.executable, "-m", "fresque.cli", "serve", "--port", "0", "--database-url", database],
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    said = done.stderr.decode()
+    assert "65535" in said and "Traceback" not in said, said
+
+
+def test_peer_link_settings() -> None:
+    default = Settings(database_url="postgresql+asyncpg://u@h/db", redis_url="redis://127.0.0.1/0")
+    assert (default.peer_links, default.peer_host, default.peer_port) == (True, "127.0.0.1", 0)
+    for port in (-1, 65536):
+        with pytest.raises(ValidationError):
+            Settings(peer_port=port)
+
+
 async def test_one_process_uses_no_redis(tmp_path: Path) -> None:
     """The default: the in-memory limiters, and the Redis client not even imported."""
     code = (
