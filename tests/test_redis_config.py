@@ -15,15 +15,19 @@ from fresque.ratelimit import CreationLimiter, JoinLimiter
 from pydantic import ValidationError
 
 
-def test_serve_refuses_redis_on_sqlite(tmp_path: Path) -> None:
-    env = {**os.environ, "FRESQUE_REDIS_URL": "redis://:s3cret@127.0.0.1:6390/0"}
+def serve_with(tmp_path: Path, settings: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    """`fresque serve` on a SQLite file with these `FRESQUE_*` settings, run until it exits."""
     database = f"sqlite+aiosqlite:///{tmp_path / 'fresque.sqlite3'}"
-    done = subprocess.run(
+    return subprocess.run(
         [sys.executable, "-m", "fresque.cli", "serve", "--port", "0", "--database-url", database],
-        env=env,
+        env={**os.environ, **settings},
         capture_output=True,
         timeout=60,
     )
+
+
+def test_serve_refuses_redis_on_sqlite(tmp_path: Path) -> None:
+    done = serve_with(tmp_path, {"FRESQUE_REDIS_URL": "redis://:s3cret@127.0.0.1:6390/0"})
     assert done.returncode == 2
     said = done.stderr.decode()
     assert "FRESQUE_REDIS_URL" in said and "needs PostgreSQL" in said
@@ -40,14 +44,7 @@ def test_settings() -> None:
 
 
 def test_serve_refuses_a_peer_port_out_of_range(tmp_path: Path) -> None:
-    env = {**os.environ, "FRESQUE_PEER_PORT": "70000"}
-    database = f"sqlite+aiosqlite:///{tmp_path / 'fresque.sqlite3'}"
-    done = subprocess.run(
-        [sys.executable, "-m", "fresque.cli", "serve", "--port", "0", "--database-url", database],
-        env=env,
-        capture_output=True,
-        timeout=60,
-    )
+    done = serve_with(tmp_path, {"FRESQUE_PEER_PORT": "70000"})
     assert done.returncode == 2
     said = done.stderr.decode()
     assert "65535" in said and "Traceback" not in said, said
