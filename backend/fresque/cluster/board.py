@@ -303,7 +303,8 @@ class BoardLink:
         body = dumps({"updates": updates})
         peers = self.node.peers
         now = time.monotonic()
-        others = [p for p, (heard, _e) in self._rosters.items() if now - heard < ROSTER_EXPIRES]
+        # the processes with sockets on the board (one whose sockets all left said so: an empty roster)
+        others = [p for p, (heard, here) in self._rosters.items() if here and now - heard < ROSTER_EXPIRES]
         if peers is not None and others:
             sent = [peers.send(process, self.room.id, self._sent, body) for process in others]
             if all(sent):
