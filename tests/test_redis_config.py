@@ -56,6 +56,10 @@ def test_peer_link_settings() -> None:
     for port in (-1, 65536):
         with pytest.raises(ValidationError):
             Settings(peer_port=port)
+    for host in ("0.0.0.0", "::", " "):  # the others could not connect to it
+        with pytest.raises(ValidationError, match="FRESQUE_PEER_HOST"):
+            Settings(peer_host=host)
+    assert Settings(peer_host=" 10.0.0.11 ").peer_host == "10.0.0.11"
 
 
 async def test_one_process_uses_no_redis(tmp_path: Path) -> None:

@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .addresses import ALL_INTERFACES
+
 DEFAULT_DATA_DIR = Path("data")
 
 
@@ -47,6 +49,13 @@ class Settings(BaseSettings):
     peer_links: bool = True
     peer_host: str = "127.0.0.1"
     peer_port: int = Field(default=0, ge=0, le=65535)
+
+    @field_validator("peer_host")
+    @classmethod
+    def _an_address_to_reach(cls, value: str) -> str:
+        if value.strip() in ALL_INTERFACES:  # the others connect to it: it must name this machine
+            raise ValueError(f"FRESQUE_PEER_HOST must be an address the other processes reach, not {value!r}")
+        return value.strip()
 
     # Files that are not in the database: the pictures facilitators upload (`custom-pictograms/` inside)
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, description="where uploaded pictures are kept")
