@@ -9,10 +9,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from typing import Any
 
 import pytest
 from fresque.cluster import peers as peers_module
-from fresque.cluster.peers import MAX_LINE, Peers, key
+from fresque.cluster.peers import MAX_LINE, Peers, frame, key
+
+EMPTY = '{"updates":[]}'  # a frame's body: no cursor moved
 
 
 class Directory:
@@ -29,10 +32,10 @@ class Directory:
 
 class Received:
     def __init__(self) -> None:
-        self.frames: list[tuple[str, str, int, str]] = []
+        self.frames: list[tuple[str, str, int, list[Any]]] = []
 
-    def __call__(self, process: str, board_id: str, n: int, body: str) -> None:
-        self.frames.append((process, board_id, n, body))
+    def __call__(self, process: str, board_id: str, n: int, updates: list[Any]) -> None:
+        self.frames.append((process, board_id, n, updates))
 
 
 async def started(name: str, directory: Directory, received: Received) -> Peers:
@@ -52,7 +55,7 @@ async def until(condition: object, timeout: float = 5.0) -> None:
 async def linked(sender: Peers, to: str) -> None:
     """Send until the link is up (the first sends start it and say False)."""
     deadline = time.monotonic() + 5
-    while not sender.send(to, "warm-up", 0, "{}"):
+    while not sender.send(to, frame("warm-up", 0, EMPTY)):
         assert time.monotonic() < deadline, "no link"
         await asyncio.sleep(0.01)
 
@@ -61,15 +64,15 @@ async def test_frames_go_straight_to_the_other_process_in_order_once_linked() ->
     directory, at_a, at_b = Directory(), Received(), Received()
     a, b = await started("a", directory, at_a), await started("b", directory, at_b)
     try:
-        assert a.send("b", "board-1", 1, '{"updates":[]}') is False  # no link yet: this one goes via Redis
+        assert a.send("b", frame("board-1", 1, EMPTY)) is False  # no link yet: this one goes via Redis
         await linked(a, "b")
         for n in range(2, 52):
-            assert a.send("b", "board-1", n, json.dumps({"updates": [{"cursor": {"x": n, "y": n}}]}))
+            assert a.send("b", frame("board-1", n, json.dumps({"updates": [{"cursor": {"x": n, "y": n}}]})))
         await until(lambda: len([f for f in at_b.frames if f[1] == "board-1"]) == 50)
         frames = [f for f in at_b.frames if f[1] == "board-1"]
         assert [f[2] for f in frames] == list(range(2, 52))
         assert {f[0] for f in frames} == {"a"}
-        assert json.loads(frames[-1][3])["updates"][0]["cursor"] == {"x": 51, "y": 51}
+        assert frames[-1][3][0]["cursor"] == {"x": 51, "y": 51}
         assert at_a.frames == []  # one way: b did not link back, nothing came to a
     finally:
         await a.close()
@@ -80,11 +83,11 @@ async def test_an_unreachable_process_is_tried_at_most_once_a_second() -> None:
     directory, received = Directory(), Received()
     a = await started("a", directory, received)
     try:
-        assert a.send("gone", "board-1", 1, "{}") is False
+        assert a.send("gone", frame("board-1", 1, EMPTY)) is False
         await until(lambda: directory.lookups.count(key("gone")) == 1)
         await asyncio.sleep(0.05)  # the failed try is over
         for n in range(2, 20):
-            assert a.send("gone", "board-1", n, "{}") is False
+            assert a.send("gone", frame("board-1", n, EMPTY)) is False
             await asyncio.sleep(0.01)
         assert directory.lookups.count(key("gone")) == 1  # no new try within RETRY_SECONDS
     finally:
@@ -115,7 +118,7 @@ async def test_a_connection_without_the_token_is_closed_and_passes_nothing_on(he
     b = await started("b", directory, received)
     try:
         reader, writer = await raw(b)
-        writer.write(hello + b'{"board": "board-1", "n": 1, "body": "{}"}\n')
+        writer.write(hello + frame("board-1", 1, EMPTY))
         await writer.drain()
         assert await closed_by_the_other_end(reader)
         writer.close()
@@ -140,11 +143,12 @@ async def test_a_connection_that_says_nothing_is_closed(monkeypatch: pytest.Monk
     "bad",
     [
         b"{not json}\n",
-        b'{"board": "board-1", "n": "2", "body": "{}"}\n',
-        b'{"board": "board-1", "body": "{}"}\n',
+        b'{"board": "board-1", "n": "2", "body": {"updates": []}}\n',
+        b'{"board": "board-1", "body": {"updates": []}}\n',
+        b'{"board": "board-1", "n": 2, "body": "{}"}\n',
         b"x" * (MAX_LINE + 10) + b"\n",
     ],
-    ids=["not json", "n not a number", "no n", "line too long"],
+    ids=["not json", "n not a number", "no n", "body not an object", "line too long"],
 )
 async def test_a_bad_line_ends_its_link_only(bad: bytes) -> None:
     directory, at_b = Directory(), Received()
@@ -154,15 +158,15 @@ async def test_a_bad_line_ends_its_link_only(bad: bytes) -> None:
         token = json.loads(directory.entries[key("b")])["token"]
         reader, writer = await raw(b)
         writer.write(json.dumps({"from": "c", "token": token}).encode() + b"\n")
-        writer.write(b'{"board": "board-1", "n": 1, "body": "{}"}\n' + bad)
-        writer.write(b'{"board": "board-1", "n": 3, "body": "{}"}\n')  # after the bad line: not read
+        writer.write(frame("board-1", 1, EMPTY) + bad)
+        writer.write(frame("board-1", 3, EMPTY))  # after the bad line: not read
         await writer.drain()
         assert await closed_by_the_other_end(reader)
         writer.close()
         assert [(f[0], f[2]) for f in at_b.frames] == [("c", 1)]
         await linked(a, "b")  # another process's link is unaffected
-        assert a.send("b", "board-1", 9, "{}")
-        await until(lambda: ("a", "board-1", 9, "{}") in at_b.frames)
+        assert a.send("b", frame("board-1", 9, EMPTY))
+        await until(lambda: ("a", "board-1", 9, []) in at_b.frames)
     finally:
         await a.close()
         await b.close()
@@ -175,8 +179,8 @@ async def test_a_link_the_other_end_closed_is_dropped_and_made_again() -> None:
         await linked(a, "b")
         await b.close()  # b restarts: a new listener, a new token, the same name
         b = await started("b", directory, at_b)
-        await until(lambda: a.send("b", "board-1", 5, "{}"), timeout=10)
-        await until(lambda: ("a", "board-1", 5, "{}") in at_b.frames)
+        await until(lambda: a.send("b", frame("board-1", 5, EMPTY)), timeout=10)
+        await until(lambda: ("a", "board-1", 5, []) in at_b.frames)
     finally:
         await a.close()
         await b.close()

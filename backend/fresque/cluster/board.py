@@ -31,6 +31,7 @@ from ..rooms.connection import CLOSE_SERVER_SHUTDOWN, CLOSE_WORKSHOP_ERASED, Con
 from ..rooms.forwarded import Forwarded
 from ..rooms.room import Room
 from . import streams
+from .peers import frame
 
 if TYPE_CHECKING:
     from .node import Node
@@ -306,7 +307,8 @@ class BoardLink:
         # the processes with sockets on the board (one whose sockets all left said so: an empty roster)
         others = [p for p, (heard, here) in self._rosters.items() if here and now - heard < ROSTER_EXPIRES]
         if peers is not None and others:
-            sent = [peers.send(process, self.room.id, self._sent, body) for process in others]
+            line = frame(self.room.id, self._sent, body)
+            sent = [peers.send(process, line) for process in others]
             if all(sent):
                 return
         self.node.xadd(
@@ -315,10 +317,10 @@ class BoardLink:
             streams.EPHEMERAL_MAXLEN,
         )
 
-    def on_direct(self, process: str, n: int, body: str) -> None:
+    def on_direct(self, process: str, n: int, updates: list[Any]) -> None:
         """A frame of cursors and drags from another process, over a direct link."""
         if self._fresh(process, n):
-            self._send_updates(body)
+            self.room.send_ephemeral(updates)
 
     def _fresh(self, process: str, n: int) -> bool:
         """Whether frame `n` of `process` is newer than every one of its frames heard so far: an older one
@@ -327,13 +329,6 @@ class BoardLink:
             return False
         self._heard[process] = n
         return True
-
-    def _send_updates(self, body: str) -> None:
-        try:
-            updates = json.loads(body)["updates"]
-        except (KeyError, ValueError, TypeError):
-            return
-        self.room.send_ephemeral(updates)
 
     def roster(self, entries: list[dict[str, Any]], *, again: bool = False) -> None:
         """This process's sockets of the board (as the presence list names them), to the others: when it

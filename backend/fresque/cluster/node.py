@@ -168,10 +168,10 @@ class Node:
         found = await self.redis.get(key)
         return found if isinstance(found, str) else None
 
-    def _on_peer_frame(self, process: str, board_id: str, n: int, body: str) -> None:
+    def _on_peer_frame(self, process: str, board_id: str, n: int, updates: list[Any]) -> None:
         link = self.links.get(board_id)
         if link is not None:
-            link.on_direct(process, n, body)
+            link.on_direct(process, n, updates)
 
     def forget(self, key: str, entry_id: str) -> None:
         """Delete one answered push from a board's inbox: a new writer reads the inbox from its start, and

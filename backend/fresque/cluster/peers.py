@@ -14,7 +14,8 @@ again), and a process that connects must present that token first. Reading it ta
 already carries every push to the writers: the links add no one to whom the processes listen.
 
 The wire: lines of JSON. The first, from the connecting side: {"from": <process id>, "token": <token>}; then
-{"board": <id>, "n": <counter>, "body": <the ephemeral stream entry's body>}, one per frame.
+{"board": <id>, "n": <counter>, "body": {"updates": [...]}} (the ephemeral stream entry's body, as is), one
+per frame: made once per frame whatever the number of links (`frame`), read with one parse.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +41,17 @@ MAX_LINE = 256 * 1024  # bytes: a frame's body is a few hundred; a larger line e
 HIGH_WATER = 256 * 1024
 RETRY_SECONDS = 1.0  # after a failed connection, the frames go through Redis this long before a new try
 
-OnFrame = Callable[[str, str, int, str], None]  # (from process, board id, n, body)
+OnFrame = Callable[[str, str, int, list[Any]], None]  # (from process, board id, n, updates)
 Lookup = Callable[[str], Awaitable[str | None]]  # a process's published entry (JSON), from Redis
 
 
 def key(process: str) -> str:
     return f"{KEY_PREFIX}{process}"
+
+
+def frame(board_id: str, n: int, body: str) -> bytes:
+    """One frame's line for every link: `body` (JSON already, `{"updates": [...]}`) goes in as it is."""
+    return f'{{"board":{json.dumps(board_id)},"n":{n},"body":{body}}}\n'.encode()
 
 
 class Peers:
@@ -73,15 +80,14 @@ class Peers:
 
     # -- sending ---------------------------------------------------------------------------------------------
 
-    def send(self, process: str, board_id: str, n: int, body: str) -> bool:
-        """Send one frame to `process` if a link to it is up and keeping up; else start linking (at most one
-        try per `RETRY_SECONDS`) and say False: the caller sends it through Redis."""
+    def send(self, process: str, line: bytes) -> bool:
+        """Send one frame (`frame`) to `process` if a link to it is up and keeping up; else start linking (at
+        most one try per `RETRY_SECONDS`) and say False: the caller sends it through Redis."""
         writer = self._links.get(process)
         if writer is not None and not writer.is_closing():
             if writer.transport.get_write_buffer_size() > HIGH_WATER:
                 return False
-            line = json.dumps({"board": board_id, "n": n, "body": body}, separators=(",", ":"))
-            writer.write(line.encode() + b"\n")
+            writer.write(line)
             return True
         if writer is not None:
             del self._links[process]
@@ -138,11 +144,11 @@ class Peers:
                 log.warning("a direct link presented a wrong token: closed")
                 return
             while line := await reader.readline():
-                frame = json.loads(line)
-                board_id, n, body = frame["board"], frame["n"], frame["body"]
-                if not (isinstance(board_id, str) and isinstance(n, int) and isinstance(body, str)):
+                got = json.loads(line)
+                board_id, n, updates = got["board"], got["n"], got["body"]["updates"]
+                if not (isinstance(board_id, str) and isinstance(n, int) and isinstance(updates, list)):
                     raise ValueError("a frame of the wrong shape")
-                self._on_frame(sender, board_id, n, body)
+                self._on_frame(sender, board_id, n, updates)
         except Exception as exc:  # a bad line, a line too long, a cut link, no hello in time: this link ends
             log.debug("a direct link ended: %s", type(exc).__name__)
         finally:
