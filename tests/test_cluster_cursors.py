@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import redis
 from support.client import BoardClient
-from support.cluster import Cluster, cluster, start_cluster
+from support.cluster import Cluster, cluster, listed, start_cluster
 from support.redis_server import RedisServer
 from support.workshop import Workshop
 
@@ -27,14 +27,6 @@ def cursor_entries(redis_url: str, board_id: str) -> int:
     with redis.Redis.from_url(redis_url, decode_responses=True) as r:
         entries = r.xrange(f"fresque:board:{board_id}:eph")
         return sum(1 for _id, fields in entries if fields["kind"] == "updates")
-
-
-async def listed(client: BoardClient, participant: str) -> None:
-    deadline = time.monotonic() + 10
-    while True:
-        presence = await client.expect("presence_list", timeout=max(0.01, deadline - time.monotonic()))
-        if any(p["participant"] == participant for p in presence["participants"]):
-            return
 
 
 async def moves_reach(mover: BoardClient, viewer: BoardClient, start: int, count: int) -> None:

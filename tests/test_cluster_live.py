@@ -23,7 +23,7 @@ import httpx
 import pytest
 import websockets
 from support.client import BoardClient
-from support.cluster import Cluster, cluster
+from support.cluster import Cluster, cluster, listed
 from support.recording import ChangeLog, RecordingClient, export_state
 from support.workshop import Workshop, activity, new_item_id, note
 from test_custom_pictograms import bearer, encode, two_halves, upload
@@ -240,15 +240,8 @@ async def test_presence_lists_residents_on_every_process(cluster: Cluster) -> No
     await amina.connect()
     await karim.connect()
 
-    async def listed_to(client: BoardClient, participant: str, present: bool) -> None:
-        deadline = time.monotonic() + 10
-        while True:
-            presence = await client.expect("presence_list", timeout=max(0.01, deadline - time.monotonic()))
-            if any(p["participant"] == participant for p in presence["participants"]) == present:
-                return
-
-    await listed_to(amina, karim.participant, True)  # Karim, on process 1, is listed to Amina on 0
-    await listed_to(karim, amina.participant, True)
+    await listed(amina, karim.participant, True)  # Karim, on process 1, is listed to Amina on 0
+    await listed(karim, amina.participant, True)
 
     def present_in_console(process: int) -> set[str]:
         """Who the console, asked through `process`, says is here now."""
@@ -267,6 +260,6 @@ async def test_presence_lists_residents_on_every_process(cluster: Cluster) -> No
     await console_shows(2, karim.participant, True)  # asked through a third process, which holds no socket
     await console_shows(2, amina.participant, True)
     await karim.close()
-    await listed_to(amina, karim.participant, False)  # and his leaving too
+    await listed(amina, karim.participant, False)  # and his leaving too
     await console_shows(2, karim.participant, False)
     await amina.close()

@@ -207,6 +207,15 @@ class RovingClient(RecordingClient):
         return min((acked for sent, acked in self.served_at if sent > moment), default=None)
 
 
+async def listed(client: BoardClient, participant: str, present: bool = True, timeout: float = 10.0) -> None:
+    """Read `client`'s presence lists until `participant` is in one (or, `present=False`, out of one)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        presence = await client.expect("presence_list", timeout=max(0.01, deadline - time.monotonic()))
+        if any(p["participant"] == participant for p in presence["participants"]) == present:
+            return
+
+
 def start_cluster(
     postgres_url: str,
     redis_url: str,
